@@ -1,0 +1,112 @@
+package io.clip4j.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * A named, typed, shaped block of little-endian bytes: a weight as stored in a checkpoint. The bytes are
+ * usually a slice of a memory-mapped file, so a tensor costs no heap until it is widened.
+ */
+public final class Tensor {
+    static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfShort I16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong I64_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt I32_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfDouble F64_LE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final String name;
+    private final DType dtype;
+    private final int[] shape;
+    private final MemorySegment data;
+
+    public Tensor(String name, DType dtype, int[] shape, MemorySegment data) {
+        long n = numel(shape);
+        if (data.byteSize() != n * dtype.bytes) {
+            throw new IllegalArgumentException("tensor " + name + ": " + data.byteSize() + " bytes for " + dtype
+                    + Arrays.toString(shape));
+        }
+        this.name = name;
+        this.dtype = dtype;
+        this.shape = shape.clone();
+        this.data = data;
+    }
+
+    /** A float32 tensor over a copy of {@code values} (heap-backed). */
+    public static Tensor ofFloats(String name, int[] shape, float[] values) {
+        MemorySegment seg = Arena.ofAuto().allocate((long) values.length * 4, 4);
+        MemorySegment.copy(values, 0, seg, F32_LE, 0, values.length);
+        return new Tensor(name, DType.F32, shape, seg);
+    }
+
+    public static long numel(int[] shape) {
+        long n = 1;
+        for (int d : shape) n *= d;
+        return n;
+    }
+
+    public String name() { return name; }
+    public DType dtype() { return dtype; }
+    public int[] shape() { return shape.clone(); }
+    public int rank() { return shape.length; }
+    public int dim(int i) { return shape[i < 0 ? shape.length + i : i]; }
+    public long numel() { return numel(shape); }
+    /** Raw little-endian bytes. */
+    public MemorySegment data() { return data; }
+
+    public Tensor renamed(String newName) {
+        return new Tensor(newName, dtype, shape, data);
+    }
+
+    public Tensor reshaped(int... newShape) {
+        if (numel(newShape) != numel()) throw new IllegalArgumentException("reshape " + name + " to " + Arrays.toString(newShape));
+        return new Tensor(name, dtype, newShape, data);
+    }
+
+    /** Element {@code i} (flat, row-major) widened to float. */
+    public float getFloat(long i) {
+        return switch (dtype) {
+            case F32 -> data.getAtIndex(F32_LE, i);
+            case F16 -> Float.float16ToFloat(data.getAtIndex(I16_LE, i));
+            case BF16 -> Float.intBitsToFloat((data.getAtIndex(I16_LE, i) & 0xffff) << 16);
+            case F64 -> (float) data.getAtIndex(F64_LE, i);
+            case I64 -> data.getAtIndex(I64_LE, i);
+            case I32 -> data.getAtIndex(I32_LE, i);
+            case I16 -> data.getAtIndex(I16_LE, i);
+            case I8 -> data.get(ValueLayout.JAVA_BYTE, i);
+            case U8, BOOL -> data.get(ValueLayout.JAVA_BYTE, i) & 0xff;
+        };
+    }
+
+    /** All elements widened to float, on the heap. Meant for small tensors (norms, biases, embeddings rows). */
+    public float[] toFloatArray() {
+        long n = numel();
+        if (n > Integer.MAX_VALUE - 8) throw new IllegalStateException("tensor " + name + " too large for an array");
+        float[] out = new float[(int) n];
+        if (dtype == DType.F32) {
+            MemorySegment.copy(data, F32_LE, 0, out, 0, out.length);
+        } else {
+            for (int i = 0; i < out.length; i++) out[i] = getFloat(i);
+        }
+        return out;
+    }
+
+    /**
+     * The elements as a float32 little-endian segment: the stored bytes themselves when already F32 (zero copy,
+     * stays memory-mapped), otherwise an off-heap widened copy owned by {@code arena}.
+     */
+    public MemorySegment asF32(Arena arena) {
+        if (dtype == DType.F32) return data;
+        long n = numel();
+        MemorySegment out = arena.allocate(n * 4, 64);
+        for (long i = 0; i < n; i++) out.setAtIndex(F32_LE, i, getFloat(i));
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + dtype + Arrays.toString(shape);
+    }
+}
