@@ -1,0 +1,18 @@
+package io.clip4j.kernels;
+
+/** Chooses the kernels once per JVM: the Vector API when {@code jdk.incubator.vector} is resolvable. */
+final class KernelSelection {
+    static final Kernels BEST = choose();
+
+    private KernelSelection() {}
+
+    private static Kernels choose() {
+        if (Boolean.getBoolean("clip4j.scalar")) return new ScalarKernels();
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return new ScalarKernels();
+        try {
+            return new VectorKernels();
+        } catch (LinkageError e) {
+            return new ScalarKernels();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.clip4j.kernels;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The numeric operations the model is made of. {@link ScalarKernels} is the plain reference; the
+ * {@link VectorKernels} implementation uses the Vector API and is tested against it.
+ *
+ * <p>Weights are float32 little-endian {@link MemorySegment}s (possibly memory-mapped files) in PyTorch's
+ * {@code nn.Linear} layout [out, in]; activations are row-major float arrays addressed by offsets.
+ */
+public interface Kernels {
+
+    /** y[r, o] = sum_i x[r, i] * w[o, i] + bias[o] for r < rows, o < out. {@code bias} may be null. */
+    void linear(float[] x, int xOff, int rows, int in, MemorySegment w, float[] bias, float[] y, int yOff, int out);
+
+    /** sum_i a[aOff + i] * b[bOff + i]. */
+    float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /** y[yOff + i] += alpha * x[xOff + i]. */
+    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** Layer normalisation of {@code rows} rows of {@code width}, statistics over each row, biased variance. */
+    void layerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int width, float[] gamma, float[] beta, float eps);
+
+    /** In place: x * sigmoid(1.702 x), OpenAI's QuickGELU. */
+    void quickGelu(float[] x, int off, int n);
+
+    /** In place: exact GELU, x * (1 + erf(x / sqrt 2)) / 2. */
+    void gelu(float[] x, int off, int n);
+
+    /** In place softmax over n values, max-subtracted as PyTorch does. */
+    void softmax(float[] x, int off, int n);
+
+    /** The implementation for this machine: the Vector API one when the module is present, else the scalar one. */
+    static Kernels best() {
+        return KernelSelection.BEST;
+    }
+}

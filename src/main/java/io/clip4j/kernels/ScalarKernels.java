@@ -1,0 +1,84 @@
+package io.clip4j.kernels;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/** Plain loops: the reference every optimised kernel is tested against. Single-threaded. */
+public final class ScalarKernels implements Kernels {
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    @Override
+    public void linear(float[] x, int xOff, int rows, int in, MemorySegment w, float[] bias, float[] y, int yOff, int out) {
+        for (int r = 0; r < rows; r++) {
+            for (int o = 0; o < out; o++) {
+                float s = 0f;
+                long wRow = (long) o * in;
+                for (int i = 0; i < in; i++) s += x[xOff + r * in + i] * w.getAtIndex(F32, wRow + i);
+                y[yOff + r * out + o] = bias == null ? s : s + bias[o];
+            }
+        }
+    }
+
+    @Override
+    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) s += a[aOff + i] * b[bOff + i];
+        return s;
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    @Override
+    public void layerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int width, float[] gamma, float[] beta, float eps) {
+        for (int r = 0; r < rows; r++) {
+            int base = xOff + r * width;
+            // double accumulation: the mean/variance of a row is then as good as PyTorch's Welford pass
+            double sum = 0;
+            for (int i = 0; i < width; i++) sum += x[base + i];
+            double mean = sum / width;
+            double sq = 0;
+            for (int i = 0; i < width; i++) {
+                double d = x[base + i] - mean;
+                sq += d * d;
+            }
+            float inv = (float) (1.0 / Math.sqrt(sq / width + eps));
+            float m = (float) mean;
+            int ob = yOff + r * width;
+            for (int i = 0; i < width; i++) y[ob + i] = (x[base + i] - m) * inv * gamma[i] + beta[i];
+        }
+    }
+
+    @Override
+    public void quickGelu(float[] x, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            float v = x[i];
+            x[i] = v / (1f + (float) Math.exp(-1.702f * v));
+        }
+    }
+
+    @Override
+    public void gelu(float[] x, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            double v = x[i];
+            x[i] = (float) (0.5 * v * (1.0 + Erf.erf(v / Math.sqrt(2.0))));
+        }
+    }
+
+    @Override
+    public void softmax(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = off; i < off + n; i++) max = Math.max(max, x[i]);
+        float sum = 0f;
+        for (int i = off; i < off + n; i++) {
+            float e = (float) Math.exp(x[i] - max);
+            x[i] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int i = off; i < off + n; i++) x[i] *= inv;
+    }
+}

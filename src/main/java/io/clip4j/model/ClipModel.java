@@ -1,0 +1,55 @@
+package io.clip4j.model;
+
+import io.clip4j.kernels.Kernels;
+import io.clip4j.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.util.Map;
+
+/**
+ * A CLIP model ready for inference: the image tower (ViT or ModifiedResNet), the text tower and the learned
+ * temperature. Weights are read-only after construction and every call allocates its own activations, so
+ * one instance serves concurrent callers.
+ */
+public final class ClipModel {
+    private final ClipConfig config;
+    private final ImageEncoder image;
+    private final TextTransformer text;
+    private final float logitScale;
+    private final Arena arena;
+
+    /**
+     * @param weights OpenAI state-dict names and layouts (see {@code Checkpoint})
+     * @param arena   owns widened copies of fp16/bf16 weights; lives as long as the model
+     */
+    public ClipModel(ClipConfig config, Map<String, Tensor> weights, Arena arena, Kernels kernels) {
+        this.config = config;
+        this.arena = arena;
+        Weights w = new Weights(weights, arena);
+        this.image = config.isVit() ? new VisionTransformer(w, config, kernels) : new ModifiedResNet(w, config, kernels);
+        this.text = new TextTransformer(w, config, kernels);
+        this.logitScale = w.vector("logit_scale")[0];
+    }
+
+    public ClipConfig config() {
+        return config;
+    }
+
+    /** The raw parameter; logits use exp(logitScale). */
+    public float logitScale() {
+        return logitScale;
+    }
+
+    /** batch x 3 x R x R preprocessed pixels -> batch x E embeddings (not normalised). */
+    public float[] encodeImages(float[] pixels, int batch, Trace trace) {
+        int expected = batch * 3 * config.imageResolution() * config.imageResolution();
+        if (pixels.length != expected) {
+            throw new IllegalArgumentException("pixels: " + pixels.length + " floats, expected " + expected);
+        }
+        return image.encode(pixels, batch, trace);
+    }
+
+    /** Token rows (SOT ... EOT, zero padded) -> rows x E embeddings (not normalised). */
+    public float[] encodeTexts(int[][] tokens, Trace trace) {
+        return text.encode(tokens, trace);
+    }
+}

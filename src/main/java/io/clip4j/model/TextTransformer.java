@@ -1,0 +1,97 @@
+package io.clip4j.model;
+
+import io.clip4j.kernels.Kernels;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * OpenAI's text tower: token + positional embedding, causal blocks, ln_final, the state at the first position
+ * of the largest id (the EOT token, as the reference's argmax), projection [W, E].
+ *
+ * <p>Under the causal mask no position sees a later one, so running a batch only up to its longest pooled
+ * position gives the same result as running all 77 positions.
+ */
+public final class TextTransformer {
+    private final Kernels k;
+    private final int ctx, vocab, width, embed, layers;
+    private final MemorySegment tokenEmb;  // [vocab, width]
+    private final MemorySegment projT;     // [embed, width]
+    private final float[] posEmb, lnG, lnB;
+    private final TransformerBlock[] blocks;
+
+    TextTransformer(Weights w, ClipConfig c, Kernels k) {
+        this.k = k;
+        ctx = c.contextLength();
+        vocab = c.vocabSize();
+        width = c.textWidth();
+        embed = c.embedDim();
+        layers = c.textLayers();
+        tokenEmb = w.matrix("token_embedding.weight", vocab, width);
+        posEmb = w.vector("positional_embedding", ctx, width);
+        lnG = w.vector("ln_final.weight", width);
+        lnB = w.vector("ln_final.bias", width);
+        projT = Transpose.of(w.vector("text_projection", width, embed), width, embed);
+        blocks = new TransformerBlock[layers];
+        for (int i = 0; i < layers; i++) {
+            blocks[i] = new TransformerBlock(w, "transformer.resblocks." + i + ".", width, c.textHeads(), c.quickGelu());
+        }
+    }
+
+    public int contextLength() {
+        return ctx;
+    }
+
+    /** Position the reference pools at: the first index of the largest id. */
+    static int pooledPosition(int[] ids) {
+        int best = 0;
+        for (int i = 1; i < ids.length; i++) if (ids[i] > ids[best]) best = i;
+        return best;
+    }
+
+    /**
+     * @param tokens rows of token ids (each at most the context length; shorter rows are as if zero-padded)
+     * @param trace  receives intermediates over all context positions, or null
+     * @return tokens.length x embedDim
+     */
+    public float[] encode(int[][] tokens, Trace trace) {
+        int batch = tokens.length;
+        int[] pool = new int[batch];
+        int seq = 1;
+        for (int b = 0; b < batch; b++) {
+            if (tokens[b].length > ctx) {
+                throw new IllegalArgumentException("token row " + b + " has " + tokens[b].length + " ids, context is " + ctx);
+            }
+            pool[b] = pooledPosition(tokens[b]);
+            seq = Math.max(seq, pool[b] + 1);
+        }
+        if (trace != null) seq = ctx;
+        float[] x = new float[batch * seq * width];
+        for (int b = 0; b < batch; b++) {
+            for (int p = 0; p < seq; p++) {
+                int id = p < tokens[b].length ? tokens[b][p] : 0;
+                if (id < 0 || id >= vocab) throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + vocab);
+                int dst = (b * seq + p) * width;
+                MemorySegment.copy(tokenEmb, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN),
+                        (long) id * width * 4, x, dst, width);
+                for (int c = 0; c < width; c++) x[dst + c] += posEmb[p * width + c];
+            }
+        }
+        if (trace != null) trace.record("text.embeddings", x, x.length);
+        var buffers = new TransformerBlock.Buffers(batch * seq, width);
+        for (int i = 0; i < layers; i++) {
+            blocks[i].forward(k, x, batch, seq, true, buffers);
+            if (trace != null) trace.record("text.block" + i, x, x.length);
+        }
+        if (trace != null) {
+            float[] all = new float[x.length];
+            k.layerNorm(x, 0, all, 0, batch * seq, width, lnG, lnB, 1e-5f);
+            trace.record("text.ln_final", all, all.length);
+        }
+        float[] pooled = new float[batch * width];
+        for (int b = 0; b < batch; b++) {
+            k.layerNorm(x, (b * seq + pool[b]) * width, pooled, b * width, 1, width, lnG, lnB, 1e-5f);
+        }
+        float[] out = new float[batch * embed];
+        k.linear(pooled, 0, batch, width, projT, null, out, 0, embed);
+        return out;
+    }
+}

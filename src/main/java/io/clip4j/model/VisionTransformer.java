@@ -1,0 +1,95 @@
+package io.clip4j.model;
+
+import io.clip4j.kernels.Kernels;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * OpenAI's VisionTransformer: patch convolution (no bias) as a matrix product over flattened patches,
+ * class token + positional embedding, ln_pre, blocks, ln_post of the class token, projection [W, E].
+ */
+final class VisionTransformer implements ImageEncoder {
+    private final Kernels k;
+    private final int res, patch, grid, seq, width, embed, layers;
+    private final MemorySegment patchW;   // [width, 3*patch*patch]
+    private final MemorySegment projT;    // [embed, width]: visual.proj transposed to nn.Linear layout
+    private final float[] classEmb, posEmb, lnPreG, lnPreB, lnPostG, lnPostB;
+    private final TransformerBlock[] blocks;
+
+    VisionTransformer(Weights w, ClipConfig c, Kernels k) {
+        this.k = k;
+        res = c.imageResolution();
+        patch = c.visionPatchSize();
+        grid = res / patch;
+        seq = grid * grid + 1;
+        width = c.visionWidth();
+        embed = c.embedDim();
+        layers = c.visionLayers()[0];
+        patchW = w.matrix("visual.conv1.weight", width, 3, patch, patch);
+        classEmb = w.vector("visual.class_embedding", width);
+        posEmb = w.vector("visual.positional_embedding", seq, width);
+        lnPreG = w.vector("visual.ln_pre.weight", width);
+        lnPreB = w.vector("visual.ln_pre.bias", width);
+        lnPostG = w.vector("visual.ln_post.weight", width);
+        lnPostB = w.vector("visual.ln_post.bias", width);
+        projT = Transpose.of(w.vector("visual.proj", width, embed), width, embed);
+        blocks = new TransformerBlock[layers];
+        for (int i = 0; i < layers; i++) {
+            blocks[i] = new TransformerBlock(w, "visual.transformer.resblocks." + i + ".", width, c.visionHeads(), c.quickGelu());
+        }
+    }
+
+    @Override
+    public float[] encode(float[] pixels, int batch, Trace trace) {
+        int patches = grid * grid, kdim = 3 * patch * patch, img = 3 * res * res;
+        float[] cols = new float[patches * kdim];
+        float[] patchOut = new float[batch * patches * width];
+        for (int b = 0; b < batch; b++) {
+            im2col(pixels, b * img, cols);
+            k.linear(cols, 0, patches, kdim, patchW, null, patchOut, b * patches * width, width);
+        }
+        if (trace != null) trace.record("vision.patch_embeds", patchOut, patchOut.length);
+
+        float[] x = new float[batch * seq * width];
+        for (int b = 0; b < batch; b++) {
+            int xb = b * seq * width;
+            for (int c = 0; c < width; c++) x[xb + c] = classEmb[c] + posEmb[c];
+            for (int p = 0; p < patches; p++) {
+                int src = (b * patches + p) * width, dst = xb + (p + 1) * width, pos = (p + 1) * width;
+                for (int c = 0; c < width; c++) x[dst + c] = patchOut[src + c] + posEmb[pos + c];
+            }
+        }
+        if (trace != null) trace.record("vision.embeddings", x, x.length);
+        k.layerNorm(x, 0, x, 0, batch * seq, width, lnPreG, lnPreB, 1e-5f);
+        if (trace != null) trace.record("vision.ln_pre", x, x.length);
+
+        var buffers = new TransformerBlock.Buffers(batch * seq, width);
+        for (int i = 0; i < layers; i++) {
+            blocks[i].forward(k, x, batch, seq, false, buffers);
+            if (trace != null) trace.record("vision.block" + i, x, x.length);
+        }
+        float[] pooled = new float[batch * width];
+        for (int b = 0; b < batch; b++) {
+            k.layerNorm(x, b * seq * width, pooled, b * width, 1, width, lnPostG, lnPostB, 1e-5f);
+        }
+        if (trace != null) trace.record("vision.pooled", pooled, pooled.length);
+        float[] out = new float[batch * embed];
+        k.linear(pooled, 0, batch, width, projT, null, out, 0, embed);
+        return out;
+    }
+
+    /** Rows = patches in raster order; columns = (channel, ky, kx) as in the conv weight [W, 3, p, p]. */
+    private void im2col(float[] pixels, int off, float[] cols) {
+        int kdim = 3 * patch * patch;
+        for (int gy = 0; gy < grid; gy++) {
+            for (int gx = 0; gx < grid; gx++) {
+                int row = (gy * grid + gx) * kdim;
+                for (int c = 0; c < 3; c++) {
+                    for (int ky = 0; ky < patch; ky++) {
+                        int src = off + c * res * res + (gy * patch + ky) * res + gx * patch;
+                        System.arraycopy(pixels, src, cols, row + (c * patch + ky) * patch, patch);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.clip4j.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.clip4j.kernels.Kernels;
+import io.clip4j.kernels.ScalarKernels;
+import io.clip4j.tensor.Tensor;
+import io.clip4j.testing.Fixtures;
+import java.lang.foreign.Arena;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The model against the reference's embeddings, logits and intermediates (relative L2 error <= 1e-5). */
+class ModelParityTest {
+    static final double TOL = 1e-5;
+
+    static ClipConfig configOf(JsonNode c) {
+        JsonNode vl = c.get("vision_layers");
+        int[] layers = vl.isArray() ? new int[] {vl.get(0).asInt(), vl.get(1).asInt(), vl.get(2).asInt(), vl.get(3).asInt()}
+                : new int[] {vl.asInt()};
+        int vw = c.get("vision_width").asInt();
+        boolean vit = !c.get("vision_patch_size").isNull();
+        return new ClipConfig(c.get("embed_dim").asInt(), c.get("image_resolution").asInt(), layers, vw,
+                vit ? c.get("vision_patch_size").asInt() : 0, vit ? vw / 64 : vw * 32 / 64,
+                c.get("context_length").asInt(), c.get("vocab_size").asInt(), c.get("transformer_width").asInt(),
+                c.get("transformer_width").asInt() / 64, c.get("transformer_layers").asInt(), true,
+                ClipConfig.OPENAI_MEAN, ClipConfig.OPENAI_STD);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vit-tiny", "rn-tiny"})
+    void embeddingsLogitsAndIntermediatesMatchReference(String model) {
+        for (Kernels k : new Kernels[] {Kernels.best(), new ScalarKernels()}) {
+            ClipConfig config = configOf(Fixtures.json("models/" + model + "/expected.json").get("config"));
+            Map<String, Tensor> weights = Fixtures.safetensors("models/" + model + "/open_clip_model.safetensors");
+            Map<String, Tensor> exp = Fixtures.safetensors("models/" + model + "/expected.safetensors");
+            var clip = new ClipModel(config, weights, Arena.ofAuto(), k);
+            Tensor pixels = exp.get("pixels");
+            int n = pixels.dim(0);
+            Map<String, float[]> trace = new HashMap<>();
+            Trace rec = (name, v, len) -> trace.put(name, java.util.Arrays.copyOf(v, len));
+            float[] img = clip.encodeImages(pixels.toFloatArray(), n, rec);
+            float[] txt = clip.encodeTexts(Fixtures.rows(exp.get("input_ids")), rec);
+            check(model + " image_embeds", img, exp.get("image_embeds"));
+            check(model + " text_embeds", txt, exp.get("text_embeds"));
+            for (var e : exp.entrySet()) {
+                if (e.getKey().startsWith("vision.") || e.getKey().startsWith("text.")) {
+                    assertTrue(trace.containsKey(e.getKey()), "intermediate " + e.getKey() + " not produced");
+                    check(model + " " + e.getKey(), trace.get(e.getKey()), e.getValue());
+                }
+            }
+            assertEquals(exp.get("logit_scale").toFloatArray()[0], clip.logitScale(), 0f);
+        }
+    }
+
+    static void check(String what, float[] actual, Tensor expected) {
+        double err = Fixtures.relativeError(actual, expected.toFloatArray());
+        if (Boolean.getBoolean("clip4j.verbose")) System.out.println(what + " rel err " + err);
+        assertTrue(err <= TOL, what + ": relative error " + err);
+    }
+}
