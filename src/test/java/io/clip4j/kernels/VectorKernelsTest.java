@@ -1,0 +1,110 @@
+package io.clip4j.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** Every optimised kernel against the scalar reference, on odd sizes that exercise the vector tails. */
+class VectorKernelsTest {
+    final Kernels ref = new ScalarKernels();
+    final Kernels vec = new VectorKernels();
+
+    static float[] random(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) r.nextGaussian();
+        return a;
+    }
+
+    static void close(float[] expected, float[] actual, double tol) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            double scale = Math.max(1.0, Math.abs(expected[i]));
+            assertTrue(Math.abs(expected[i] - actual[i]) <= tol * scale,
+                    "index " + i + ": " + expected[i] + " vs " + actual[i]);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1,1,1", "3,7,5", "4,8,8", "5,17,33", "13,31,65", "50,768,97", "9,100,2304", "2,1,3"})
+    void linearMatchesScalar(int rows, int in, int out) {
+        Random r = new Random(rows * 1000 + in * 10 + out);
+        float[] x = random(r, rows * in + 3), w = random(r, out * in), bias = random(r, out);
+        for (float[] b : new float[][] {bias, null}) {
+            float[] y1 = new float[rows * out + 5], y2 = new float[rows * out + 5];
+            ref.linear(x, 3, rows, in, MemorySegment.ofArray(w), b, y1, 5 - 5, out);
+            vec.linear(x, 3, rows, in, MemorySegment.ofArray(w), b, y2, 0, out);
+            close(y1, y2, 1e-4 * Math.sqrt(in));
+        }
+    }
+
+    @Test
+    void linearOnMappedSizedProblemUsesThreadsAndStaysExact() {
+        Random r = new Random(7);
+        int rows = 37, in = 129, out = 515; // large enough to be split across the pool
+        float[] x = random(r, rows * in), w = random(r, out * in);
+        float[] y1 = new float[rows * out], y2 = new float[rows * out];
+        ref.linear(x, 0, rows, in, MemorySegment.ofArray(w), null, y1, 0, out);
+        vec.linear(x, 0, rows, in, MemorySegment.ofArray(w), null, y2, 0, out);
+        close(y1, y2, 1e-3);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1", "7", "8", "9", "31", "64", "77", "1023"})
+    void dotAxpyMatchScalar(int n) {
+        Random r = new Random(n);
+        float[] a = random(r, n + 2), b = random(r, n + 4);
+        assertEquals(ref.dot(a, 2, b, 4, n), vec.dot(a, 2, b, 4, n), 1e-4 * Math.sqrt(n));
+        float[] y1 = random(new Random(1), n + 1), y2 = y1.clone();
+        ref.axpy(0.37f, a, 1, y1, 1, n);
+        vec.axpy(0.37f, a, 1, y2, 1, n);
+        close(y1, y2, 1e-6);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1,1", "3,7", "2,64", "5,129"})
+    void normsAndActivationsMatchScalar(int rows, int width) {
+        Random r = new Random(rows + width);
+        float[] x = random(r, rows * width), g = random(r, width), b = random(r, width);
+        float[] y1 = new float[x.length], y2 = new float[x.length];
+        ref.layerNorm(x, 0, y1, 0, rows, width, g, b, 1e-5f);
+        vec.layerNorm(x, 0, y2, 0, rows, width, g, b, 1e-5f);
+        close(y1, y2, 1e-6);
+        float[] q1 = x.clone(), q2 = x.clone();
+        ref.quickGelu(q1, 0, q1.length);
+        vec.quickGelu(q2, 0, q2.length);
+        close(q1, q2, 1e-6);
+        float[] s1 = x.clone(), s2 = x.clone();
+        ref.softmax(s1, 0, width);
+        vec.softmax(s2, 0, width);
+        close(s1, s2, 1e-6);
+    }
+
+    @Test
+    void erfAndGeluAgainstKnownValues() {
+        assertEquals(0.8427007929497149, Erf.erf(1.0), 1e-15);
+        assertEquals(-0.5204998778130465, Erf.erf(-0.5), 1e-15);
+        assertEquals(0.9999779095030014, Erf.erf(3.0), 1e-15);
+        assertEquals(0.1124629160182849, Erf.erf(0.1), 1e-15);
+        assertEquals(0.9999999845827421, Erf.erf(4.0), 1e-15);
+        assertEquals(0.6778011938374184, Erf.erf(0.7), 1e-15);
+        assertEquals(0.9999992569016276, Erf.erf(3.5), 1e-15);
+        assertEquals(-0.9661051464753108, Erf.erf(-1.5), 1e-15);
+        float[] x = {1f, -2f, 0f};
+        ref.gelu(x, 0, 3);
+        assertEquals(0.8413447460685429, x[0], 1e-7);
+        assertEquals(-0.04550026389635842, x[1], 1e-7);
+        assertEquals(0f, x[2], 0f);
+    }
+
+    @Test
+    void quickGeluDefinition() {
+        float[] x = {1f};
+        ref.quickGelu(x, 0, 1);
+        assertEquals(1.0 / (1.0 + Math.exp(-1.702)), x[0], 1e-7);
+    }
+}
