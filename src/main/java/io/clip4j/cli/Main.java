@@ -38,10 +38,6 @@ public final class Main implements Runnable {
                 err.println("clip4j: " + oneLine(t.getMessage()));
                 return 1;
             }
-            if (ex instanceof OutOfMemoryError) {
-                err.println("clip4j: out of memory (raise it with CLIP4J_JAVA_OPTS=-Xmx8g, or use a smaller --batch)");
-                return 1;
-            }
             err.println("clip4j: internal error: " + ex.getClass().getSimpleName() + ": " + oneLine(String.valueOf(ex.getMessage())));
             if (System.getenv("CLIP4J_DEBUG") != null) ex.printStackTrace(err);
             else err.println("clip4j: (set CLIP4J_DEBUG=1 for the stack trace; please report it)");
