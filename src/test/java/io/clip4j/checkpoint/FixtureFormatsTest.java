@@ -43,39 +43,12 @@ class FixtureFormatsTest {
                 ClipConfig.OPENAI_MEAN, ClipConfig.OPENAI_STD);
     }
 
-    private byte[] tokenEmbeddingBytes() {
-        try (SafeTensorsFile f = SafeTensorsFile.open(VIT.resolve("open_clip_model.safetensors"))) {
-            return f.tensors().get("token_embedding.weight").data().toArray(ValueLayout.JAVA_BYTE);
-        }
-    }
-
-    /** The reference torch.save zip, with its token-embedding storage put back (see resources/checkpoint/README.md). */
     private Path torchBin() throws IOException {
-        Path out = tmp.resolve("openai_state_dict.bin");
-        try (ZipFile parts = new ZipFile(TestCheckpoints.resource("checkpoint/vit-tiny-torch/openai_state_dict.parts.zip").toFile());
-                ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
-            for (Enumeration<? extends ZipEntry> en = parts.entries(); en.hasMoreElements();) {
-                ZipEntry e = en.nextElement();
-                TestCheckpoints.stored(zip, e.getName(), parts.getInputStream(e).readAllBytes());
-            }
-            TestCheckpoints.stored(zip, "openai_state_dict/data/59", tokenEmbeddingBytes());
-        }
-        return out;
+        return TestCheckpoints.vitTinyTorchBin(tmp);
     }
 
     private Path hfFolder() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("hf"));
-        Path src = TestCheckpoints.resource("checkpoint/vit-tiny-hf");
-        for (String f : new String[] {"config.json", "preprocessor_config.json", "tokenizer_config.json"}) {
-            Files.copy(src.resolve(f), dir.resolve(f));
-        }
-        try (SafeTensorsFile parts = SafeTensorsFile.open(src.resolve("model.parts.safetensors"));
-                SafeTensorsFile oc = SafeTensorsFile.open(VIT.resolve("open_clip_model.safetensors"))) {
-            Map<String, Tensor> all = new LinkedHashMap<>(parts.tensors());
-            all.put("text_model.embeddings.token_embedding.weight", oc.tensors().get("token_embedding.weight"));
-            SafeTensorsWriter.write(dir.resolve("model.safetensors"), all, parts.metadata());
-        }
-        return dir;
+        return TestCheckpoints.vitTinyHfFolder(tmp);
     }
 
     static void assertSameWeights(Checkpoint a, Checkpoint b) {

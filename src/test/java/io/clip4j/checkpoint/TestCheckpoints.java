@@ -1,5 +1,7 @@
 package io.clip4j.checkpoint;
 
+import java.util.Enumeration;
+import java.util.zip.ZipFile;
 import io.clip4j.model.ClipConfig;
 import io.clip4j.tensor.DType;
 import io.clip4j.tensor.Tensor;
@@ -18,10 +20,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Builders of small synthetic checkpoints for tests. */
-final class TestCheckpoints {
+public final class TestCheckpoints {
     private TestCheckpoints() {}
 
-    static Path resource(String rel) {
+    public static Path resource(String rel) {
         return Path.of("src/test/resources").resolve(rel);
     }
 
@@ -110,5 +112,40 @@ final class TestCheckpoints {
             storagesOut.put(k, t.data().toArray(ValueLayout.JAVA_BYTE));
         }
         return p.setItems().stop().bytes();
+    }
+
+    private static byte[] vitTinyTokenEmbeddingBytes() {
+        try (SafeTensorsFile f = SafeTensorsFile.open(resource("models/vit-tiny").resolve("open_clip_model.safetensors"))) {
+            return f.tensors().get("token_embedding.weight").data().toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    /** The reference torch.save zip, with its token-embedding storage put back (see resources/checkpoint/README.md). */
+    public static Path vitTinyTorchBin(Path tmp) throws IOException {
+        Path out = tmp.resolve("openai_state_dict.bin");
+        try (ZipFile parts = new ZipFile(TestCheckpoints.resource("checkpoint/vit-tiny-torch/openai_state_dict.parts.zip").toFile());
+                ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
+            for (Enumeration<? extends ZipEntry> en = parts.entries(); en.hasMoreElements();) {
+                ZipEntry e = en.nextElement();
+                TestCheckpoints.stored(zip, e.getName(), parts.getInputStream(e).readAllBytes());
+            }
+            TestCheckpoints.stored(zip, "openai_state_dict/data/59", vitTinyTokenEmbeddingBytes());
+        }
+        return out;
+    }
+
+    public static Path vitTinyHfFolder(Path tmp) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("hf"));
+        Path src = TestCheckpoints.resource("checkpoint/vit-tiny-hf");
+        for (String f : new String[] {"config.json", "preprocessor_config.json", "tokenizer_config.json"}) {
+            Files.copy(src.resolve(f), dir.resolve(f));
+        }
+        try (SafeTensorsFile parts = SafeTensorsFile.open(src.resolve("model.parts.safetensors"));
+                SafeTensorsFile oc = SafeTensorsFile.open(resource("models/vit-tiny").resolve("open_clip_model.safetensors"))) {
+            Map<String, Tensor> all = new LinkedHashMap<>(parts.tensors());
+            all.put("text_model.embeddings.token_embedding.weight", oc.tensors().get("token_embedding.weight"));
+            SafeTensorsWriter.write(dir.resolve("model.safetensors"), all, parts.metadata());
+        }
+        return dir;
     }
 }
