@@ -1,6 +1,5 @@
 package io.clip4j.image;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -132,7 +131,6 @@ public final class DecodedImage {
 
     @Override
     public String toString() {
-        return "DecodedImage[" + mode + " " + width + "x" + height
-                + (paletteAlpha != null ? " trns=" + Arrays.toString(paletteAlpha).length() : "") + "]";
+        return "DecodedImage[" + mode + " " + width + "x" + height + "]";
     }
 }

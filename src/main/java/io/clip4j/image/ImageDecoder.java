@@ -107,6 +107,7 @@ public final class ImageDecoder {
             throw new Clip4jException(name + ": " + formatName + " images are not supported");
         }
         ImageReader reader = readers.next();
+        String label = formatName.toUpperCase(java.util.Locale.ROOT);
         boolean[] truncated = {false};
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
             reader.setInput(in, true, true);
@@ -127,13 +128,13 @@ public final class ImageDecoder {
             Throwable c = e;
             while (c != null) {
                 if (c instanceof java.io.EOFException) {
-                    throw new Clip4jException(name + ": truncated " + formatName + " data");
+                    throw new Clip4jException(name + ": truncated " + label + " data");
                 }
                 c = c.getCause();
             }
-            throw new Clip4jException(name + ": corrupt " + formatName + " data (" + oneLine(e) + ")");
+            throw new Clip4jException(name + ": corrupt " + label + " data (" + oneLine(e) + ")");
         } catch (IOException e) {
-            throw new Clip4jException(name + ": cannot decode " + formatName + " data (" + oneLine(e) + ")");
+            throw new Clip4jException(name + ": cannot decode " + label + " data (" + oneLine(e) + ")");
         } finally {
             reader.dispose();
         }

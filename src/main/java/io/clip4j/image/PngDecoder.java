@@ -36,25 +36,33 @@ final class PngDecoder {
         }
         buf.position(8 + 8 + 13 + 4);
 
+        // Walk every chunk up to IEND: a file that ends inside a chunk or before IEND is truncated.
         byte[] plte = null;
         byte[] trns = null;
         boolean sawIdat = false;
+        boolean sawIend = false;
         while (buf.remaining() >= 8) {
             long clen = buf.getInt() & 0xFFFFFFFFL;
             int ctype = buf.getInt();
-            if (ctype == fourcc("IDAT")) {
-                sawIdat = true;
+            if (clen + 4 > buf.remaining()) break;
+            if (ctype == fourcc("IEND")) {
+                sawIend = true;
                 break;
             }
-            if (clen > buf.remaining()) break;
+            if (ctype == fourcc("IDAT")) {
+                sawIdat = true;
+                buf.position(buf.position() + (int) clen + 4);
+                continue;
+            }
             byte[] data = new byte[(int) clen];
             buf.get(data);
+            buf.getInt(); // CRC
+            if (sawIdat) continue;
             if (ctype == fourcc("PLTE")) plte = data;
             else if (ctype == fourcc("tRNS")) trns = data;
-            if (buf.remaining() < 4) break;
-            buf.getInt(); // CRC
         }
-        if (!sawIdat) throw new Clip4jException(name + ": truncated PNG data (no image data)");
+        if (!sawIend) throw new Clip4jException(name + ": truncated PNG data");
+        if (!sawIdat) throw new Clip4jException(name + ": corrupt PNG data (no image data)");
         if (colorType == 3 && plte == null) throw new Clip4jException(name + ": corrupt PNG data (no palette)");
 
         ImageDecoder.IioResult res = ImageDecoder.readWithImageIO(b, name, "png", false);
