@@ -36,6 +36,8 @@ final class FakeHub implements AutoCloseable {
         final Map<String, byte[]> files = new java.util.LinkedHashMap<>();
         final Set<String> lfs = ConcurrentHashMap.newKeySet();
         String requiredToken;
+        /** Gated like the hub: the listing is public, the files need a token (403 GatedRepo without). */
+        boolean gated;
 
         Repo(String commit) {
             this.commit = commit;
@@ -172,6 +174,10 @@ final class FakeHub implements AutoCloseable {
         byte[] content = repo.files.get(name);
         if (content == null) {
             send(exchange, 404, "Entry not found", "EntryNotFound");
+            return;
+        }
+        if (repo.gated && exchange.getRequestHeaders().getFirst("Authorization") == null) {
+            send(exchange, 403, "Access to model " + id + " is restricted.", "GatedRepo");
             return;
         }
         exchange.getResponseHeaders().set("X-Repo-Commit", repo.commit);

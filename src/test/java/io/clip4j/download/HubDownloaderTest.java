@@ -237,6 +237,35 @@ class HubDownloaderTest {
     }
 
     @Test
+    void gatedRepositoryAsksToAcceptTheConditions() {
+        repo.gated = true;
+
+        Clip4jException failure = assertThrows(Clip4jException.class, () -> download(downloader()));
+
+        assertEquals("repository " + REPO + " is gated: accept its conditions on " + hub.endpoint() + "/" + REPO
+                + " and set HF_TOKEN to a token with access (HTTP 403)", failure.getMessage());
+    }
+
+    @Test
+    void unknownHostIsNamed() {
+        HubDownloader.Builder builder = downloader().endpoint("http://no-such-host.invalid");
+
+        Clip4jException failure = assertThrows(Clip4jException.class, () -> download(builder));
+
+        assertEquals("network failure: cannot reach no-such-host.invalid (unknown host)", failure.getMessage());
+    }
+
+    @Test
+    void unwritableCacheIsADiskError() throws IOException {
+        Path notADirectory = Files.writeString(tmp.resolve("plain-file"), "x");
+
+        Clip4jException failure = assertThrows(Clip4jException.class,
+                () -> download(downloader().cacheRoot(notADirectory.resolve("cache"))));
+
+        assertEquals("disk error on " + notADirectory.resolve("cache") + ": Not a directory", failure.getMessage());
+    }
+
+    @Test
     void unknownRevisionIsReported() {
         Clip4jException failure = assertThrows(Clip4jException.class, () -> {
             try (HubDownloader downloader = downloader().build()) {
