@@ -175,6 +175,20 @@ class HubDownloaderTest {
     }
 
     @Test
+    void stalledTransferTimesOutAndResumes() throws IOException {
+        hub.stallOnceAfter.put("model.safetensors", 100_000);
+
+        long start = System.nanoTime();
+        DownloadResult result = download(downloader().readTimeout(Duration.ofMillis(300)));
+
+        assertTrue(System.nanoTime() - start < 2_500_000_000L, "did not wait for the stalled connection");
+        List<FakeHub.Request> cdn = hub.requests.stream().filter(r -> r.server().equals("cdn")).toList();
+        assertEquals(2, cdn.size());
+        assertEquals("bytes=100000-", cdn.get(1).range());
+        assertArrayEquals(weights, Files.readAllBytes(result.dir().resolve("model.safetensors")));
+    }
+
+    @Test
     void serverIgnoringRangeRestartsFromZero() throws IOException {
         hub.dropOnceAfter.put("model.safetensors", 50_000);
         hub.ignoreRange = true;
