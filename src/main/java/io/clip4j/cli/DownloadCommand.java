@@ -17,7 +17,6 @@ import java.util.concurrent.Callable;
 
 /** {@code clip4j download REPO_ID}: fetches a CLIP model from the Hugging Face hub into the local cache. */
 @Command(name = "download",
-        mixinStandardHelpOptions = true,
         description = {
                 "Download a CLIP model (transformers or open_clip layout) from the Hugging Face hub.",
                 "Only the files clip4j needs are fetched (config, one copy of the weights, tokenizer files); "
@@ -47,6 +46,9 @@ public final class DownloadCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "F", defaultValue = "text",
             description = "Output on stdout: text (the folder path) or json. Default: ${DEFAULT-VALUE}.")
     Format format;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress output on stderr.")
     boolean quiet;

@@ -236,11 +236,19 @@ final class FileFetcher {
 
     static Clip4jException diskError(Path path, IOException e) {
         String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            reason = "permission denied";
-        } else if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
-            reason = fse.getReason();
+        Path culprit = path;
+        if (e instanceof java.nio.file.FileSystemException fse) {
+            if (fse.getFile() != null) {
+                culprit = Path.of(fse.getFile()); // e.g. the ancestor that is a file, not the folder we wanted
+            }
+            if (e instanceof java.nio.file.AccessDeniedException) {
+                reason = "permission denied";
+            } else if (e instanceof java.nio.file.FileAlreadyExistsException) {
+                reason = "a file is in the way";
+            } else if (fse.getReason() != null) {
+                reason = fse.getReason();
+            }
         }
-        return new Clip4jException("disk error on " + path + ": " + reason, e);
+        return new Clip4jException("disk error on " + culprit + ": " + reason.lines().findFirst().orElse(reason), e);
     }
 }

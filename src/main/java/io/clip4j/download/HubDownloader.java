@@ -38,7 +38,7 @@ public final class HubDownloader implements AutoCloseable {
     private final FileFetcher fetcher;
 
     private HubDownloader(Builder builder) {
-        this.http = new HubHttp(builder.endpoint, builder.token, builder.maxAttempts, builder.retryDelay);
+        this.http = new HubHttp(builder.endpoint, builder.token, builder.maxAttempts, builder.retryDelay, builder.readTimeout);
         this.cache = new HubCache(builder.cacheRoot);
         this.fetcher = new FileFetcher(http);
     }
@@ -169,6 +169,7 @@ public final class HubDownloader implements AutoCloseable {
         private Path cacheRoot = HubCache.defaultRoot(Map.of());
         private int maxAttempts = 4;
         private Duration retryDelay = Duration.ofSeconds(1);
+        private Duration readTimeout = Duration.ofSeconds(60);
 
         private Builder() {}
 
@@ -208,6 +209,12 @@ public final class HubDownloader implements AutoCloseable {
         /** Wait before the first retry; it doubles with every further one. */
         public Builder retryDelay(Duration delay) {
             this.retryDelay = Objects.requireNonNull(delay);
+            return this;
+        }
+
+        /** How long a transfer may receive nothing before it counts as a dropped connection (and is retried). */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = Objects.requireNonNull(timeout);
             return this;
         }
 

@@ -37,12 +37,14 @@ final class HubHttp implements AutoCloseable {
     private final String token;
     private final int maxAttempts;
     private final Duration retryDelay;
+    private final Duration readTimeout;
 
-    HubHttp(URI endpoint, String token, int maxAttempts, Duration retryDelay) {
+    HubHttp(URI endpoint, String token, int maxAttempts, Duration retryDelay, Duration readTimeout) {
         this.endpoint = Objects.requireNonNull(endpoint);
         this.token = token == null || token.isBlank() ? null : token.strip();
         this.maxAttempts = Math.max(1, maxAttempts);
         this.retryDelay = retryDelay;
+        this.readTimeout = readTimeout;
         this.client = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(CONNECT_TIMEOUT)
@@ -93,7 +95,7 @@ final class HubHttp implements AutoCloseable {
             if (token != null && sameOrigin(current, endpoint)) {
                 request.header("Authorization", "Bearer " + token);
             }
-            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = client.send(request.build(), StallGuardedBody.handler(readTimeout.toNanos()));
             int status = response.statusCode();
             boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
             if (!redirect) {

@@ -83,7 +83,7 @@ class ClipFileSelectionTest {
 
     @Test
     void revisionsAndFileNamesArePercentEncodedInUrls() {
-        try (HubHttp http = new HubHttp(java.net.URI.create("https://hub.example/mirror/"), null, 1, java.time.Duration.ZERO)) {
+        try (HubHttp http = new HubHttp(java.net.URI.create("https://hub.example/mirror/"), null, 1, java.time.Duration.ZERO, java.time.Duration.ofSeconds(1))) {
             assertEquals("https://hub.example/mirror/api/models/acme/m/revision/refs%2Fpr%2F1?blobs=true",
                     http.revisionInfoUri(REPO, "refs/pr/1").toString());
             assertEquals("https://hub.example/mirror/acme/m/resolve/main/sub/a%20b%2Bc.json",

@@ -36,6 +36,8 @@ final class FakeHub implements AutoCloseable {
         final Map<String, byte[]> files = new java.util.LinkedHashMap<>();
         final Set<String> lfs = ConcurrentHashMap.newKeySet();
         String requiredToken;
+        /** Gated like the hub: the listing is public, the files need a token (403 GatedRepo without). */
+        boolean gated;
 
         Repo(String commit) {
             this.commit = commit;
@@ -54,6 +56,9 @@ final class FakeHub implements AutoCloseable {
     final List<Request> requests = new CopyOnWriteArrayList<>();
     /** File name -> byte count after which the next transfer of it is cut off (once). */
     final Map<String, Integer> dropOnceAfter = new ConcurrentHashMap<>();
+    /** File name -> byte count after which the next transfer of it goes silent for {@link #stallMillis} (once). */
+    final Map<String, Integer> stallOnceAfter = new ConcurrentHashMap<>();
+    volatile long stallMillis = 3000;
     /** File name -> content served instead of the listed one (a corrupt CDN). */
     final Map<String, byte[]> servedInstead = new ConcurrentHashMap<>();
     /** How many API calls answer 503 before the real answer. */
@@ -62,6 +67,7 @@ final class FakeHub implements AutoCloseable {
 
     private final HttpServer hub;
     private final HttpServer cdn;
+    private final java.util.concurrent.ExecutorService handlers = java.util.concurrent.Executors.newCachedThreadPool();
 
     FakeHub() throws IOException {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
@@ -69,6 +75,9 @@ final class FakeHub implements AutoCloseable {
         cdn = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
         hub.createContext("/", exchange -> handle("hub", exchange));
         cdn.createContext("/", exchange -> handle("cdn", exchange));
+        // several handlers at once: a stalled transfer must not block the client's retry
+        hub.setExecutor(handlers);
+        cdn.setExecutor(handlers);
         hub.start();
         cdn.start();
     }
@@ -174,6 +183,10 @@ final class FakeHub implements AutoCloseable {
             send(exchange, 404, "Entry not found", "EntryNotFound");
             return;
         }
+        if (repo.gated && exchange.getRequestHeaders().getFirst("Authorization") == null) {
+            send(exchange, 403, "Access to model " + id + " is restricted.", "GatedRepo");
+            return;
+        }
         exchange.getResponseHeaders().set("X-Repo-Commit", repo.commit);
         if (repo.lfs.contains(name)) {
             String sha = sha256(content);
@@ -233,6 +246,17 @@ final class FakeHub implements AutoCloseable {
             // Cut the connection mid-body: the handler fails, and the server closes the socket.
             throw new IOException("fake hub drops the connection after " + dropAfter + " bytes of " + name);
         }
+        Integer stallAfter = stallOnceAfter.remove(name);
+        if (stallAfter != null && stallAfter < length) {
+            out.write(content, start, stallAfter);
+            out.flush();
+            try {
+                Thread.sleep(stallMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("fake hub stalled on " + name);
+        }
         out.write(content, start, length);
     }
 
@@ -275,5 +299,6 @@ final class FakeHub implements AutoCloseable {
     public void close() {
         hub.stop(0);
         cdn.stop(0);
+        handlers.shutdownNow();
     }
 }

@@ -175,6 +175,20 @@ class HubDownloaderTest {
     }
 
     @Test
+    void stalledTransferTimesOutAndResumes() throws IOException {
+        hub.stallOnceAfter.put("model.safetensors", 100_000);
+
+        long start = System.nanoTime();
+        DownloadResult result = download(downloader().readTimeout(Duration.ofMillis(300)));
+
+        assertTrue(System.nanoTime() - start < 2_500_000_000L, "did not wait for the stalled connection");
+        List<FakeHub.Request> cdn = hub.requests.stream().filter(r -> r.server().equals("cdn")).toList();
+        assertEquals(2, cdn.size());
+        assertEquals("bytes=100000-", cdn.get(1).range());
+        assertArrayEquals(weights, Files.readAllBytes(result.dir().resolve("model.safetensors")));
+    }
+
+    @Test
     void serverIgnoringRangeRestartsFromZero() throws IOException {
         hub.dropOnceAfter.put("model.safetensors", 50_000);
         hub.ignoreRange = true;
@@ -234,6 +248,35 @@ class HubDownloaderTest {
         assertTrue(failure.getMessage().contains("HF_TOKEN"), failure.getMessage());
         assertTrue(failure.getMessage().contains("401"), failure.getMessage());
         assertTrue(failure.getMessage().contains(REPO), failure.getMessage());
+    }
+
+    @Test
+    void gatedRepositoryAsksToAcceptTheConditions() {
+        repo.gated = true;
+
+        Clip4jException failure = assertThrows(Clip4jException.class, () -> download(downloader()));
+
+        assertEquals("repository " + REPO + " is gated: accept its conditions on " + hub.endpoint() + "/" + REPO
+                + " and set HF_TOKEN to a token with access (HTTP 403)", failure.getMessage());
+    }
+
+    @Test
+    void unknownHostIsNamed() {
+        HubDownloader.Builder builder = downloader().endpoint("http://no-such-host.invalid");
+
+        Clip4jException failure = assertThrows(Clip4jException.class, () -> download(builder));
+
+        assertEquals("network failure: cannot reach no-such-host.invalid (unknown host)", failure.getMessage());
+    }
+
+    @Test
+    void unwritableCacheIsADiskError() throws IOException {
+        Path notADirectory = Files.writeString(tmp.resolve("plain-file"), "x");
+
+        Clip4jException failure = assertThrows(Clip4jException.class,
+                () -> download(downloader().cacheRoot(notADirectory.resolve("cache"))));
+
+        assertEquals("disk error on " + notADirectory.resolve("cache") + ": Not a directory", failure.getMessage());
     }
 
     @Test
