@@ -41,7 +41,7 @@ public final class ImageDecoder {
     }
 
     public static DecodedImage decode(Path file, long maxPixels) {
-        String name = String.valueOf(file.getFileName() == null ? file : file.getFileName());
+        String name = file.toString();
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

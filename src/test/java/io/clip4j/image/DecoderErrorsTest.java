@@ -105,9 +105,9 @@ class DecoderErrorsTest {
                 messageOf("hello, world\n".getBytes(StandardCharsets.UTF_8), "notes.txt"));
         Path txt = dir.resolve("notes.txt");
         Files.writeString(txt, "just some text");
-        assertEquals("notes.txt: not an image (unrecognised format)",
+        assertEquals(txt + ": not an image (unrecognised format)",
                 assertThrows(Clip4jException.class, () -> PRE.preprocess(txt)).getMessage());
-        assertEquals("missing.jpg: no such file",
+        assertEquals(dir.resolve("missing.jpg") + ": no such file",
                 assertThrows(Clip4jException.class, () -> PRE.preprocess(dir.resolve("missing.jpg"))).getMessage());
     }
 
