@@ -17,8 +17,10 @@ final class HuggingFaceConfig {
         if (mt != null && !mt.asText().equals("clip")) {
             throw new Clip4jException(file + ": model_type '" + mt.asText() + "' is not supported (only 'clip')");
         }
-        JsonNode text = root.get("text_config");
-        JsonNode vision = root.get("vision_config");
+        // Older transformers files carry text_config_dict / vision_config_dict, which take precedence over
+        // text_config / vision_config when both are present (CLIPConfig.__init__).
+        JsonNode text = merged(root, "text_config");
+        JsonNode vision = merged(root, "vision_config");
         String t = "text_config.";
         String v = "vision_config.";
         int textWidth = JsonFiles.intOr(file, text, "hidden_size", 512, t);
@@ -55,6 +57,15 @@ final class HuggingFaceConfig {
                 JsonFiles.intOr(file, text, "vocab_size", 49408, t), textWidth,
                 JsonFiles.intOr(file, text, "num_attention_heads", 8, t),
                 JsonFiles.intOr(file, text, "num_hidden_layers", 12, t), quickGelu, mean, std);
+    }
+
+    private static JsonNode merged(JsonNode root, String key) {
+        JsonNode base = root.get(key), over = root.get(key + "_dict");
+        if (over == null || !over.isObject()) return base;
+        if (base == null || !base.isObject()) return over;
+        com.fasterxml.jackson.databind.node.ObjectNode m = ((com.fasterxml.jackson.databind.node.ObjectNode) base).deepCopy();
+        m.setAll((com.fasterxml.jackson.databind.node.ObjectNode) over);
+        return m;
     }
 
     private static void checkMlp(Path file, JsonNode cfg, int width, int dflt, String where) {
