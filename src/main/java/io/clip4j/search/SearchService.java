@@ -1,0 +1,42 @@
+package io.clip4j.search;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the HTTP server (and the {@code search} command) need from an opened index: queries in, ranked hits
+ * out. Implementations are safe for concurrent callers, and keep answering while another process or thread adds
+ * images to the same index (they see a recent committed state).
+ */
+public interface SearchService extends AutoCloseable {
+
+    /** One result: a stable id (usable in URLs), the indexed file, and the cosine score of the query. */
+    record Hit(String id, Path path, float score) {}
+
+    /**
+     * A query in the CLI syntax: terms joined by + and -, each optionally weighted "w:term"; a term that names an
+     * existing image file is embedded as an image, anything else as text. Example:
+     * {@code "2:golden retriever" + ./pool.jpg - fruit}. {@code textness} is added (scaled) to text terms'
+     * vectors before normalising; 0 = off.
+     */
+    List<Hit> search(String query, int k, float textness);
+
+    /** Query by an uploaded image (encoded bytes; name only for error messages). */
+    List<Hit> searchByImage(byte[] encoded, String name, int k);
+
+    /** Query by an indexed image ("more like this"). Empty when the id is unknown. */
+    List<Hit> searchById(String id, int k);
+
+    /** The file of an indexed image, only for ids in the index. */
+    Optional<Path> pathOf(String id);
+
+    /** Number of indexed images. */
+    int size();
+
+    /** Whether a textness direction is available (otherwise textness != 0 is an error). */
+    boolean hasTextness();
+
+    @Override
+    void close();
+}
