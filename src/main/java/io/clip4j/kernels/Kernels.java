@@ -1,18 +1,16 @@
 package io.clip4j.kernels;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * The numeric operations the model is made of. {@link ScalarKernels} is the plain reference; the
  * {@link VectorKernels} implementation uses the Vector API and is tested against it.
  *
- * <p>Weights are float32 little-endian {@link MemorySegment}s (possibly memory-mapped files) in PyTorch's
+ * <p>Weights are {@link Matrix} objects over float32 data (possibly memory-mapped files) in PyTorch's
  * {@code nn.Linear} layout [out, in]; activations are row-major float arrays addressed by offsets.
  */
 public interface Kernels {
 
-    /** y[r, o] = sum_i x[r, i] * w[o, i] + bias[o] for r < rows, o < out. {@code bias} may be null. */
-    void linear(float[] x, int xOff, int rows, int in, MemorySegment w, float[] bias, float[] y, int yOff, int out);
+    /** y[r, o] = sum_i x[r, i] * w[o, i] + bias[o] for r < rows, o < out = w.out(), in = w.in(). {@code bias} may be null. */
+    void linear(float[] x, int xOff, int rows, Matrix w, float[] bias, float[] y, int yOff);
 
     /** sum_i a[aOff + i] * b[bOff + i]. */
     float dot(float[] a, int aOff, float[] b, int bOff, int n);

@@ -1,20 +1,14 @@
 package io.clip4j.kernels;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-
 /** Plain loops: the reference every optimised kernel is tested against. Single-threaded. */
 public final class ScalarKernels implements Kernels {
-    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
     @Override
-    public void linear(float[] x, int xOff, int rows, int in, MemorySegment w, float[] bias, float[] y, int yOff, int out) {
+    public void linear(float[] x, int xOff, int rows, Matrix w, float[] bias, float[] y, int yOff) {
+        int in = w.in(), out = w.out();
         for (int r = 0; r < rows; r++) {
             for (int o = 0; o < out; o++) {
                 float s = 0f;
-                long wRow = (long) o * in;
-                for (int i = 0; i < in; i++) s += x[xOff + r * in + i] * w.getAtIndex(F32, wRow + i);
+                for (int i = 0; i < in; i++) s += x[xOff + r * in + i] * w.get(o, i);
                 y[yOff + r * out + o] = bias == null ? s : s + bias[o];
             }
         }

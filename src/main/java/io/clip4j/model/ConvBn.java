@@ -1,7 +1,7 @@
 package io.clip4j.model;
 
 import io.clip4j.kernels.Kernels;
-import java.lang.foreign.MemorySegment;
+import io.clip4j.kernels.Matrix;
 
 /**
  * A bias-free square convolution followed by eval-mode BatchNorm, on channels-last feature maps [H, W, C]:
@@ -12,7 +12,7 @@ final class ConvBn {
     private static final float BN_EPS = 1e-5f;
 
     final int in, out, kernel, stride, pad;
-    private final MemorySegment w;
+    private final Matrix w;
     private final float[] scale, shift;
 
     ConvBn(Weights wt, String conv, String bn, int in, int out, int kernel, int stride) {
@@ -43,7 +43,7 @@ final class ConvBn {
         int oh = outSize(h), ow = outSize(wd);
         float[] y = new float[oh * ow * out];
         if (kernel == 1 && stride == 1) {
-            k.linear(x, 0, h * wd, in, w, null, y, 0, out);
+            k.linear(x, 0, h * wd, w, null, y, 0);
         } else {
             int kdim = in * kernel * kernel;
             float[] cols = new float[oh * ow * kdim];
@@ -62,7 +62,7 @@ final class ConvBn {
                     }
                 }
             }
-            k.linear(cols, 0, oh * ow, kdim, w, null, y, 0, out);
+            k.linear(cols, 0, oh * ow, w, null, y, 0);
         }
         for (int p = 0, n = oh * ow; p < n; p++) {
             int base = p * out;

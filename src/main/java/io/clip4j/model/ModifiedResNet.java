@@ -1,7 +1,7 @@
 package io.clip4j.model;
 
 import io.clip4j.kernels.Kernels;
-import java.lang.foreign.MemorySegment;
+import io.clip4j.kernels.Matrix;
 
 /**
  * OpenAI's ModifiedResNet: a 3-convolution stem with average pooling, anti-aliased bottlenecks (average pooling
@@ -14,7 +14,7 @@ final class ModifiedResNet implements ImageEncoder {
     private final ConvBn stem1, stem2, stem3;
     private final Bottleneck[][] stages;
     private final float[] pos;                       // [(spatial^2 + 1), outChannels]
-    private final MemorySegment qW, kW, vW, cW;
+    private final Matrix qW, kW, vW, cW;
     private final float[] qB, kB, vB, cB;
 
     ModifiedResNet(Weights w, ClipConfig c, Kernels k) {
@@ -125,9 +125,9 @@ final class ModifiedResNet implements ImageEncoder {
         System.arraycopy(feat, 0, t, C, hw * C);
         for (int i = 0; i < T * C; i++) t[i] += pos[i];
         float[] q = new float[C], kk = new float[T * C], v = new float[T * C];
-        k.linear(t, 0, 1, C, qW, qB, q, 0, C);
-        k.linear(t, 0, T, C, kW, kB, kk, 0, C);
-        k.linear(t, 0, T, C, vW, vB, v, 0, C);
+        k.linear(t, 0, 1, qW, qB, q, 0);
+        k.linear(t, 0, T, kW, kB, kk, 0);
+        k.linear(t, 0, T, vW, vB, v, 0);
         float scale = (float) (1.0 / Math.sqrt(hd));
         float[] attn = new float[C], scores = new float[T];
         for (int h = 0; h < heads; h++) {
@@ -135,6 +135,6 @@ final class ModifiedResNet implements ImageEncoder {
             k.softmax(scores, 0, T);
             for (int j = 0; j < T; j++) k.axpy(scores[j], v, j * C + h * hd, attn, h * hd, hd);
         }
-        k.linear(attn, 0, 1, C, cW, cB, out, outOff, embed);
+        k.linear(attn, 0, 1, cW, cB, out, outOff);
     }
 }

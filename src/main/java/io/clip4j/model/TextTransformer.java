@@ -1,6 +1,7 @@
 package io.clip4j.model;
 
 import io.clip4j.kernels.Kernels;
+import io.clip4j.kernels.Matrix;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -13,8 +14,8 @@ import java.lang.foreign.MemorySegment;
 public final class TextTransformer {
     private final Kernels k;
     private final int ctx, vocab, width, embed, layers;
-    private final MemorySegment tokenEmb;  // [vocab, width]
-    private final MemorySegment projT;     // [embed, width]
+    private final Matrix tokenEmb;  // [vocab, width]
+    private final Matrix projT;     // [embed, width]
     private final float[] posEmb, lnG, lnB;
     private final TransformerBlock[] blocks;
 
@@ -70,7 +71,7 @@ public final class TextTransformer {
                 int id = p < tokens[b].length ? tokens[b][p] : 0;
                 if (id < 0 || id >= vocab) throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + vocab);
                 int dst = (b * seq + p) * width;
-                MemorySegment.copy(tokenEmb, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN),
+                MemorySegment.copy(tokenEmb.rowMajor(), java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN),
                         (long) id * width * 4, x, dst, width);
                 for (int c = 0; c < width; c++) x[dst + c] += posEmb[p * width + c];
             }
@@ -91,7 +92,7 @@ public final class TextTransformer {
             k.layerNorm(x, (b * seq + pool[b]) * width, pooled, b * width, 1, width, lnG, lnB, 1e-5f);
         }
         float[] out = new float[batch * embed];
-        k.linear(pooled, 0, batch, width, projT, null, out, 0, embed);
+        k.linear(pooled, 0, batch, projT, null, out, 0);
         return out;
     }
 }

@@ -1,8 +1,8 @@
 package io.clip4j.model;
 
 import io.clip4j.kernels.Kernels;
+import io.clip4j.kernels.Matrix;
 import io.clip4j.kernels.Parallel;
-import java.lang.foreign.MemorySegment;
 
 /**
  * OpenAI's ResidualAttentionBlock: x += attn(ln_1(x)); x += mlp(ln_2(x)), with PyTorch's
@@ -14,7 +14,7 @@ final class TransformerBlock {
     private final int width, heads, headDim, hidden;
     private final boolean quickGelu;
     private final float[] ln1g, ln1b, ln2g, ln2b, inB, outB, fcB, projB;
-    private final MemorySegment inW, outW, fcW, projW;
+    private final Matrix inW, outW, fcW, projW;
 
     TransformerBlock(Weights w, String prefix, int width, int heads, boolean quickGelu) {
         this.width = width;
@@ -53,15 +53,15 @@ final class TransformerBlock {
     void forward(Kernels k, float[] x, int batch, int seq, boolean causal, Buffers b) {
         int rows = batch * seq;
         k.layerNorm(x, 0, b.norm, 0, rows, width, ln1g, ln1b, LN_EPS);
-        k.linear(b.norm, 0, rows, width, inW, inB, b.qkv, 0, 3 * width);
+        k.linear(b.norm, 0, rows, inW, inB, b.qkv, 0);
         attention(k, b.qkv, b.attn, batch, seq, causal);
-        k.linear(b.attn, 0, rows, width, outW, outB, b.tmp, 0, width);
+        k.linear(b.attn, 0, rows, outW, outB, b.tmp, 0);
         add(x, b.tmp, rows * width);
         k.layerNorm(x, 0, b.norm, 0, rows, width, ln2g, ln2b, LN_EPS);
-        k.linear(b.norm, 0, rows, width, fcW, fcB, b.mlp, 0, hidden);
+        k.linear(b.norm, 0, rows, fcW, fcB, b.mlp, 0);
         if (quickGelu) k.quickGelu(b.mlp, 0, rows * hidden);
         else k.gelu(b.mlp, 0, rows * hidden);
-        k.linear(b.mlp, 0, rows, hidden, projW, projB, b.tmp, 0, width);
+        k.linear(b.mlp, 0, rows, projW, projB, b.tmp, 0);
         add(x, b.tmp, rows * width);
     }
 

@@ -1,7 +1,7 @@
 package io.clip4j.model;
 
 import io.clip4j.kernels.Kernels;
-import java.lang.foreign.MemorySegment;
+import io.clip4j.kernels.Matrix;
 
 /**
  * OpenAI's VisionTransformer: patch convolution (no bias) as a matrix product over flattened patches,
@@ -10,8 +10,8 @@ import java.lang.foreign.MemorySegment;
 final class VisionTransformer implements ImageEncoder {
     private final Kernels k;
     private final int res, patch, grid, seq, width, embed, layers;
-    private final MemorySegment patchW;   // [width, 3*patch*patch]
-    private final MemorySegment projT;    // [embed, width]: visual.proj transposed to nn.Linear layout
+    private final Matrix patchW;   // [width, 3*patch*patch]
+    private final Matrix projT;    // [embed, width]: visual.proj transposed to nn.Linear layout
     private final float[] classEmb, posEmb, lnPreG, lnPreB, lnPostG, lnPostB;
     private final TransformerBlock[] blocks;
 
@@ -41,12 +41,11 @@ final class VisionTransformer implements ImageEncoder {
     @Override
     public float[] encode(float[] pixels, int batch, Trace trace) {
         int patches = grid * grid, kdim = 3 * patch * patch, img = 3 * res * res;
-        float[] cols = new float[patches * kdim];
+        // all images' patches as rows of one product: [batch*patches, 3*p*p] x [3*p*p, width]
+        float[] cols = new float[batch * patches * kdim];
+        for (int b = 0; b < batch; b++) im2col(pixels, b * img, cols, b * patches * kdim);
         float[] patchOut = new float[batch * patches * width];
-        for (int b = 0; b < batch; b++) {
-            im2col(pixels, b * img, cols);
-            k.linear(cols, 0, patches, kdim, patchW, null, patchOut, b * patches * width, width);
-        }
+        k.linear(cols, 0, batch * patches, patchW, null, patchOut, 0);
         if (trace != null) trace.record("vision.patch_embeds", patchOut, patchOut.length);
 
         float[] x = new float[batch * seq * width];
@@ -73,16 +72,16 @@ final class VisionTransformer implements ImageEncoder {
         }
         if (trace != null) trace.record("vision.pooled", pooled, pooled.length);
         float[] out = new float[batch * embed];
-        k.linear(pooled, 0, batch, width, projT, null, out, 0, embed);
+        k.linear(pooled, 0, batch, projT, null, out, 0);
         return out;
     }
 
     /** Rows = patches in raster order; columns = (channel, ky, kx) as in the conv weight [W, 3, p, p]. */
-    private void im2col(float[] pixels, int off, float[] cols) {
+    private void im2col(float[] pixels, int off, float[] cols, int colsOff) {
         int kdim = 3 * patch * patch;
         for (int gy = 0; gy < grid; gy++) {
             for (int gx = 0; gx < grid; gx++) {
-                int row = (gy * grid + gx) * kdim;
+                int row = colsOff + (gy * grid + gx) * kdim;
                 for (int c = 0; c < 3; c++) {
                     for (int ky = 0; ky < patch; ky++) {
                         int src = off + c * res * res + (gy * patch + ky) * res + gx * patch;

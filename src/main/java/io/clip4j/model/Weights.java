@@ -3,7 +3,7 @@ package io.clip4j.model;
 import io.clip4j.Clip4jException;
 import io.clip4j.tensor.Tensor;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import io.clip4j.kernels.Matrix;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -31,8 +31,10 @@ final class Weights {
     }
 
     /** A [rows, cols] float32 matrix (any trailing dims flattened into cols: conv kernels become [out, in*k*k]). */
-    MemorySegment matrix(String name, int... shape) {
-        return tensor(name, shape).asF32(arena);
+    Matrix matrix(String name, int... shape) {
+        Tensor t = tensor(name, shape);
+        int out = t.dim(0);
+        return new Matrix(t.asF32(arena), out, (int) (t.numel() / out));
     }
 
     float[] vector(String name, int... shape) {

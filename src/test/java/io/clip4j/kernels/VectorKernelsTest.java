@@ -3,7 +3,6 @@ package io.clip4j.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.foreign.MemorySegment;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,14 +29,14 @@ class VectorKernelsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1,1,1", "3,7,5", "4,8,8", "5,17,33", "13,31,65", "50,768,97", "9,100,2304", "2,1,3"})
+    @CsvSource({"1,1,1", "3,7,5", "4,8,8", "5,17,33", "13,31,65", "50,768,97", "9,100,2304", "2,1,3", "67,1030,33", "130,600,70", "4,513,16", "3,1025,47"})
     void linearMatchesScalar(int rows, int in, int out) {
         Random r = new Random(rows * 1000 + in * 10 + out);
         float[] x = random(r, rows * in + 3), w = random(r, out * in), bias = random(r, out);
         for (float[] b : new float[][] {bias, null}) {
             float[] y1 = new float[rows * out + 5], y2 = new float[rows * out + 5];
-            ref.linear(x, 3, rows, in, MemorySegment.ofArray(w), b, y1, 5 - 5, out);
-            vec.linear(x, 3, rows, in, MemorySegment.ofArray(w), b, y2, 0, out);
+            ref.linear(x, 3, rows, Matrix.of(w, out, in), b, y1, 0);
+            vec.linear(x, 3, rows, Matrix.of(w, out, in), b, y2, 0);
             close(y1, y2, 1e-4 * Math.sqrt(in));
         }
     }
@@ -48,8 +47,8 @@ class VectorKernelsTest {
         int rows = 37, in = 129, out = 515; // large enough to be split across the pool
         float[] x = random(r, rows * in), w = random(r, out * in);
         float[] y1 = new float[rows * out], y2 = new float[rows * out];
-        ref.linear(x, 0, rows, in, MemorySegment.ofArray(w), null, y1, 0, out);
-        vec.linear(x, 0, rows, in, MemorySegment.ofArray(w), null, y2, 0, out);
+        ref.linear(x, 0, rows, Matrix.of(w, out, in), null, y1, 0);
+        vec.linear(x, 0, rows, Matrix.of(w, out, in), null, y2, 0);
         close(y1, y2, 1e-3);
     }
 
