@@ -36,29 +36,39 @@ public final class Clip implements AutoCloseable {
      * @param batchSize  images or texts encoded per forward pass
      * @param normalize  return unit-length embeddings
      * @param truncate   cut texts longer than the context (EOT kept last) instead of failing
+     * @param halfWeights keep the model's packed weights in fp16 (half the memory, fp32 accumulation); applies
+     *                    when the model is loaded
      */
-    public record Options(long maxPixels, int batchSize, boolean normalize, boolean truncate) {
+    public record Options(long maxPixels, int batchSize, boolean normalize, boolean truncate, boolean halfWeights) {
         public static final long DEFAULT_MAX_PIXELS = 89_478_485L;
 
+        public Options(long maxPixels, int batchSize, boolean normalize, boolean truncate) {
+            this(maxPixels, batchSize, normalize, truncate, false);
+        }
+
         public static Options defaults() {
-            return new Options(DEFAULT_MAX_PIXELS, 16, true, true);
+            return new Options(DEFAULT_MAX_PIXELS, 16, true, true, false);
         }
 
         public Options withNormalize(boolean n) {
-            return new Options(maxPixels, batchSize, n, truncate);
+            return new Options(maxPixels, batchSize, n, truncate, halfWeights);
         }
 
         public Options withTruncate(boolean t) {
-            return new Options(maxPixels, batchSize, normalize, t);
+            return new Options(maxPixels, batchSize, normalize, t, halfWeights);
         }
 
         public Options withMaxPixels(long m) {
-            return new Options(m, batchSize, normalize, truncate);
+            return new Options(m, batchSize, normalize, truncate, halfWeights);
         }
 
         public Options withBatchSize(int b) {
             if (b < 1) throw new Clip4jException("batch size must be at least 1, got " + b);
-            return new Options(maxPixels, b, normalize, truncate);
+            return new Options(maxPixels, b, normalize, truncate, halfWeights);
+        }
+
+        public Options withHalfWeights(boolean h) {
+            return new Options(maxPixels, batchSize, normalize, truncate, h);
         }
     }
 
@@ -81,7 +91,7 @@ public final class Clip implements AutoCloseable {
         this.options = options;
         this.arena = Arena.ofShared();
         ClipConfig c = checkpoint.config();
-        this.model = new ClipModel(c, checkpoint.weights(), arena, Kernels.best());
+        this.model = new ClipModel(c, checkpoint.weights(), arena, Kernels.best(), options.halfWeights());
         this.tokenizer = checkpoint.vocabJson() != null && checkpoint.mergesTxt() != null
                 ? ClipTokenizer.fromFiles(checkpoint.vocabJson(), checkpoint.mergesTxt())
                 : ClipTokenizer.openai();

@@ -41,6 +41,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", description = "Compute threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--half", description = "Keep weights in memory as fp16 (fp32 arithmetic).")
+    boolean half;
+
     @Option(names = "--tokens", defaultValue = "10", paramLabel = "L",
             description = "Text: positions per prompt including SOT and EOT (default: ${DEFAULT-VALUE}; 77 = fully padded work).")
     int tokens;
@@ -55,7 +58,7 @@ public final class BenchCommand implements Callable<Integer> {
             Parallel.setThreads(threads);
         }
         long t0 = System.nanoTime();
-        try (Clip clip = Clip.load(model, Clip.Options.defaults().withBatchSize(batch))) {
+        try (Clip clip = Clip.load(model, Clip.Options.defaults().withBatchSize(batch).withHalfWeights(half))) {
             double loadS = (System.nanoTime() - t0) / 1e9;
             ClipConfig c = clip.config();
             if (what.equals("text") && (tokens < 2 || tokens > c.contextLength())) {
@@ -106,6 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
             doc.put("gflop_per_item", flopsPerItem / 1e9);
             if (what.equals("text")) doc.put("tokens", tokens);
             doc.put("threads", Parallel.threads());
+            doc.put("half_weights", half);
             doc.put("iterations", iters);
             doc.put("seconds", elapsed);
             doc.put("load_seconds", loadS);

@@ -17,9 +17,12 @@ public final class ModelOption {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "16", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--half", description = "Keep weights in memory as fp16 (half the memory; fp32 arithmetic).")
+    boolean half;
+
     Clip load(boolean normalize, boolean truncate) {
         if (maxPixels < 1) throw new io.clip4j.Clip4jException("--max-pixels must be positive, got " + maxPixels);
         return Clip.load(model, Clip.Options.defaults().withMaxPixels(maxPixels).withBatchSize(batch)
-                .withNormalize(normalize).withTruncate(truncate));
+                .withNormalize(normalize).withTruncate(truncate).withHalfWeights(half));
     }
 }

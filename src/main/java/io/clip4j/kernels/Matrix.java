@@ -1,31 +1,49 @@
 package io.clip4j.kernels;
 
+import io.clip4j.tensor.DType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A weight matrix W [out, in] in PyTorch's nn.Linear layout, as float32 little-endian (often a slice of a
- * memory-mapped file). Kernels may ask for other layouts of it (the vector GEMM's column panels), which are
- * built once on first use and cached here, so that loading a model stays cheap.
+ * A weight matrix W [out, in] in PyTorch's nn.Linear layout, over the checkpoint's own bytes (float32, float16
+ * or bfloat16, little-endian; usually a slice of a memory-mapped file, so building a Matrix copies nothing).
+ *
+ * <p>The vector GEMM reads W as column panels (see {@link #panels}); they are built once, on first use, from the
+ * stored bytes — widening fp16/bf16 on the way — so loading a model stays cheap. With {@link #halfPanels} the
+ * panels are kept as IEEE fp16 (half the memory) and widened slice by slice inside the GEMM, which still
+ * accumulates in fp32.
  */
 public final class Matrix {
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private final MemorySegment rowMajor;
+    private final MemorySegment data;
+    private final DType dtype;
     private final int out, in;
-    private final ConcurrentHashMap<Integer, float[]> panels = new ConcurrentHashMap<>(2);
+    private final boolean half;
+    private volatile float[] panels;
+    private volatile short[] halfPanels;
+    private int panelWidth;
 
-    public Matrix(MemorySegment rowMajor, int out, int in) {
+    public Matrix(MemorySegment data, DType dtype, int out, int in, boolean halfStorage) {
         if (out < 1 || in < 1) throw new IllegalArgumentException("matrix shape [" + out + ", " + in + "]");
-        if (rowMajor.byteSize() != (long) out * in * 4) {
-            throw new IllegalArgumentException("matrix [" + out + ", " + in + "] needs " + (long) out * in * 4 + " bytes, got "
-                    + rowMajor.byteSize());
+        if (dtype != DType.F32 && dtype != DType.F16 && dtype != DType.BF16) {
+            throw new IllegalArgumentException("matrix dtype " + dtype + " (F32, F16 or BF16 expected)");
         }
-        this.rowMajor = rowMajor;
+        if (data.byteSize() != (long) out * in * dtype.bytes) {
+            throw new IllegalArgumentException("matrix " + dtype + "[" + out + ", " + in + "] needs "
+                    + (long) out * in * dtype.bytes + " bytes, got " + data.byteSize());
+        }
+        this.data = data;
+        this.dtype = dtype;
         this.out = out;
         this.in = in;
+        this.half = halfStorage;
+    }
+
+    public Matrix(MemorySegment f32RowMajor, int out, int in) {
+        this(f32RowMajor, DType.F32, out, in, false);
     }
 
     public static Matrix of(float[] rowMajor, int out, int in) {
@@ -34,35 +52,87 @@ public final class Matrix {
 
     public int out() { return out; }
     public int in() { return in; }
+    public DType dtype() { return dtype; }
 
-    /** The [out, in] float32 bytes. */
-    public MemorySegment rowMajor() { return rowMajor; }
+    /** Whether the GEMM keeps this matrix as fp16 panels. */
+    public boolean halfStorage() { return half; }
 
+    /** W[o][i] as stored (widened to float). */
     public float get(int o, int i) {
-        return rowMajor.getAtIndex(F32, (long) o * in + i);
+        long idx = (long) o * in + i;
+        return switch (dtype) {
+            case F32 -> data.getAtIndex(F32, idx);
+            case F16 -> Float.float16ToFloat(data.getAtIndex(I16, idx));
+            default -> Float.intBitsToFloat((data.getAtIndex(I16, idx) & 0xffff) << 16);
+        };
+    }
+
+    /** Row o, widened to float, into dst. */
+    public void row(int o, float[] dst) {
+        long base = (long) o * in;
+        if (dtype == DType.F32) {
+            MemorySegment.copy(data, F32, base * 4, dst, 0, in);
+        } else {
+            for (int i = 0; i < in; i++) dst[i] = get(o, i);
+        }
     }
 
     /**
-     * Column panels of width {@code nr}: panel p holds W[p*nr + j][k] at [(p*in + k)*nr + j], output columns past
-     * {@code out} zero. The GEMM micro-kernel then reads nr consecutive floats per k.
+     * Column panels of width {@code nr} as floats: panel p holds W[p*nr + j][k] at [(p*in + k)*nr + j]; columns
+     * past {@code out} are zero.
      */
     float[] panels(int nr) {
-        float[] p = panels.get(nr);
-        if (p != null) return p;
-        return panels.computeIfAbsent(nr, this::pack);
+        float[] p = panels;
+        if (p == null) {
+            synchronized (this) {
+                p = panels;
+                if (p == null) {
+                    p = new float[panelSize(nr)];
+                    float[] row = new float[in];
+                    for (int o = 0; o < out; o++) {
+                        row(o, row);
+                        int base = (o / nr) * in * nr + (o % nr);
+                        for (int k = 0; k < in; k++) p[base + k * nr] = row[k];
+                    }
+                    panelWidth = nr;
+                    panels = p;
+                }
+            }
+        }
+        checkWidth(nr);
+        return p;
     }
 
-    private float[] pack(int nr) {
-        int count = (out + nr - 1) / nr;
-        long size = (long) count * in * nr;
-        if (size > Integer.MAX_VALUE - 16) throw new IllegalStateException("matrix too large to pack: [" + out + ", " + in + "]");
-        float[] p = new float[(int) size];
-        float[] row = new float[in];
-        for (int o = 0; o < out; o++) {
-            MemorySegment.copy(rowMajor, F32, (long) o * in * 4, row, 0, in);
-            int base = (o / nr) * in * nr + (o % nr);
-            for (int k = 0; k < in; k++) p[base + k * nr] = row[k];
+    /** The same panels as IEEE fp16 bits (rounded to nearest even from the stored values). */
+    short[] halfPanels(int nr) {
+        short[] p = halfPanels;
+        if (p == null) {
+            synchronized (this) {
+                p = halfPanels;
+                if (p == null) {
+                    p = new short[panelSize(nr)];
+                    float[] row = new float[in];
+                    for (int o = 0; o < out; o++) {
+                        row(o, row);
+                        int base = (o / nr) * in * nr + (o % nr);
+                        for (int k = 0; k < in; k++) p[base + k * nr] = Float.floatToFloat16(row[k]);
+                    }
+                    panelWidth = nr;
+                    halfPanels = p;
+                }
+            }
         }
+        checkWidth(nr);
         return p;
+    }
+
+    private int panelSize(int nr) {
+        long size = (long) ((out + nr - 1) / nr) * in * nr;
+        if (size > Integer.MAX_VALUE - 16) throw new IllegalStateException("matrix too large to pack: [" + out + ", " + in + "]");
+        return (int) size;
+    }
+
+    private void checkWidth(int nr) {
+        if (panelWidth != nr) throw new IllegalStateException("panels built for width " + panelWidth + ", asked " + nr);
     }
 }

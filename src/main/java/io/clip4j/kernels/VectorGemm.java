@@ -25,21 +25,27 @@ final class VectorGemm {
     private VectorGemm() {}
 
     static void linear(float[] x, int xOff, int rows, int in, Matrix w, float[] bias, float[] y, int yOff, int out) {
-        float[] wp = w.panels(NR);
+        float[] wp = w.halfStorage() ? null : w.panels(NR);
+        short[] hp = w.halfStorage() ? w.halfPanels(NR) : null;
         int panels = (out + NR - 1) / NR;
         float[] biasPadded = new float[panels * NR];
         if (bias != null) System.arraycopy(bias, 0, biasPadded, 0, out);
         long work = (long) rows * in * out;
         if (work < (1 << 18)) {
-            panelRange(x, xOff, rows, in, wp, biasPadded, y, yOff, out, 0, panels);
+            panelRange(x, xOff, rows, in, wp, hp, biasPadded, y, yOff, out, 0, panels);
             return;
         }
-        Parallel.forRange(panels, 1, (p0, p1) -> panelRange(x, xOff, rows, in, wp, biasPadded, y, yOff, out, p0, p1));
+        Parallel.forRange(panels, 1, (p0, p1) -> panelRange(x, xOff, rows, in, wp, hp, biasPadded, y, yOff, out, p0, p1));
     }
 
-    private static void panelRange(float[] x, int xOff, int rows, int in, float[] wp, float[] bias,
+    /**
+     * Panels [p0, p1) of y. Exactly one of {@code wp} (float panels) and {@code hp} (fp16 panels, widened one
+     * KC x NR slice at a time into {@code slice}, then reused by every row tile of the block) is non-null.
+     */
+    private static void panelRange(float[] x, int xOff, int rows, int in, float[] wp, short[] hp, float[] bias,
                                    float[] y, int yOff, int out, int p0, int p1) {
         float[] scratch = new float[MR * NR];
+        float[] slice = hp == null ? null : new float[KC * NR];
         float[] aTail = null;
         int fullRows = rows - rows % MR;
         for (int kb = 0; kb < in; kb += KC) {
@@ -56,19 +62,25 @@ final class VectorGemm {
                 boolean lastBlock = mb + MC >= fullRows;
                 for (int p = p0; p < p1; p++) {
                     int bOff = (p * in + kb) * NR;
+                    float[] b = wp;
+                    if (hp != null) {
+                        for (int i = 0, n = kc * NR; i < n; i++) slice[i] = Float.float16ToFloat(hp[bOff + i]);
+                        b = slice;
+                        bOff = 0;
+                    }
                     int col = p * NR;
                     boolean fullCols = col + NR <= out;
                     for (int m = mb; m < mEnd; m += MR) {
                         int aOff = xOff + m * in + kb;
                         if (fullCols) {
-                            micro(x, aOff, in, wp, bOff, kc, y, yOff + m * out + col, out, mode, bias, col);
+                            micro(x, aOff, in, b, bOff, kc, y, yOff + m * out + col, out, mode, bias, col);
                         } else {
-                            micro(x, aOff, in, wp, bOff, kc, scratch, 0, NR, SCRATCH, bias, col);
+                            micro(x, aOff, in, b, bOff, kc, scratch, 0, NR, SCRATCH, bias, col);
                             combine(scratch, MR, y, yOff + m * out + col, out, out - col, mode, bias, col);
                         }
                     }
                     if (lastBlock && aTail != null) {
-                        micro(aTail, 0, kc, wp, bOff, kc, scratch, 0, NR, SCRATCH, bias, col);
+                        micro(aTail, 0, kc, b, bOff, kc, scratch, 0, NR, SCRATCH, bias, col);
                         combine(scratch, rows - fullRows, y, yOff + fullRows * out + col, out, Math.min(NR, out - col), mode, bias, col);
                     }
                 }

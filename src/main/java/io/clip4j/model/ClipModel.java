@@ -22,9 +22,17 @@ public final class ClipModel {
      * @param arena   owns widened copies of fp16/bf16 weights; lives as long as the model
      */
     public ClipModel(ClipConfig config, Map<String, Tensor> weights, Arena arena, Kernels kernels) {
+        this(config, weights, arena, kernels, false);
+    }
+
+    /**
+     * @param halfWeights keep the GEMM's packed weights as fp16 (half the memory; products still accumulate in
+     *                    fp32, inputs rounded to fp16 precision)
+     */
+    public ClipModel(ClipConfig config, Map<String, Tensor> weights, Arena arena, Kernels kernels, boolean halfWeights) {
         this.config = config;
         this.arena = arena;
-        Weights w = new Weights(weights, arena);
+        Weights w = new Weights(weights, arena, halfWeights);
         this.image = config.isVit() ? new VisionTransformer(w, config, kernels) : new ModifiedResNet(w, config, kernels);
         this.text = new TextTransformer(w, config, kernels);
         this.logitScale = w.vector("logit_scale")[0];

@@ -2,7 +2,6 @@ package io.clip4j.model;
 
 import io.clip4j.kernels.Kernels;
 import io.clip4j.kernels.Matrix;
-import java.lang.foreign.MemorySegment;
 
 /**
  * OpenAI's text tower: token + positional embedding, causal blocks, ln_final, the state at the first position
@@ -66,14 +65,14 @@ public final class TextTransformer {
         }
         if (trace != null) seq = ctx;
         float[] x = new float[batch * seq * width];
+        float[] row = new float[width];
         for (int b = 0; b < batch; b++) {
             for (int p = 0; p < seq; p++) {
                 int id = p < tokens[b].length ? tokens[b][p] : 0;
                 if (id < 0 || id >= vocab) throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + vocab);
                 int dst = (b * seq + p) * width;
-                MemorySegment.copy(tokenEmb.rowMajor(), java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN),
-                        (long) id * width * 4, x, dst, width);
-                for (int c = 0; c < width; c++) x[dst + c] += posEmb[p * width + c];
+                tokenEmb.row(id, row);
+                for (int c = 0; c < width; c++) x[dst + c] = row[c] + posEmb[p * width + c];
             }
         }
         if (trace != null) trace.record("text.embeddings", x, x.length);

@@ -8,16 +8,19 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Typed access to a checkpoint's tensors for building the model: matrices stay as float32 segments (zero copy
- * when the file is float32; widened off-heap once when it is fp16/bf16), vectors become small float arrays.
+ * Typed access to a checkpoint's tensors for building the model: matrices stay over the file's bytes (the GEMM
+ * packs them on first use), vectors become small float arrays.
  */
 final class Weights {
     private final Map<String, Tensor> tensors;
     private final Arena arena;
 
-    Weights(Map<String, Tensor> tensors, Arena arena) {
+    private final boolean halfPanels;
+
+    Weights(Map<String, Tensor> tensors, Arena arena, boolean halfPanels) {
         this.tensors = tensors;
         this.arena = arena;
+        this.halfPanels = halfPanels;
     }
 
     Tensor tensor(String name, int... shape) {
@@ -30,11 +33,17 @@ final class Weights {
         return t;
     }
 
-    /** A [rows, cols] float32 matrix (any trailing dims flattened into cols: conv kernels become [out, in*k*k]). */
+    /**
+     * A [rows, cols] matrix over the stored bytes, no copy (any trailing dims flattened into cols: conv kernels
+     * become [out, in*k*k]). Stored dtypes other than F32/F16/BF16 are widened to an off-heap F32 copy.
+     */
     Matrix matrix(String name, int... shape) {
         Tensor t = tensor(name, shape);
-        int out = t.dim(0);
-        return new Matrix(t.asF32(arena), out, (int) (t.numel() / out));
+        int out = t.dim(0), in = (int) (t.numel() / out);
+        return switch (t.dtype()) {
+            case F32, F16, BF16 -> new Matrix(t.data(), t.dtype(), out, in, halfPanels);
+            default -> new Matrix(t.asF32(arena), io.clip4j.tensor.DType.F32, out, in, halfPanels);
+        };
     }
 
     float[] vector(String name, int... shape) {

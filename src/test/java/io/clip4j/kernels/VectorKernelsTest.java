@@ -41,6 +41,37 @@ class VectorKernelsTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"1,1,1", "5,17,33", "13,1030,65", "70,64,40"})
+    void halfAndNarrowStoredWeightsMatchTheScalarReference(int rows, int in, int out) {
+        Random r = new Random(rows + in + out);
+        float[] x = random(r, rows * in), w = random(r, out * in), bias = random(r, out);
+        // fp16 bytes: the scalar reference widens them element by element; the GEMM packs and widens
+        java.lang.foreign.MemorySegment f16 = java.lang.foreign.MemorySegment.ofArray(new short[out * in]);
+        java.lang.foreign.MemorySegment bf16 = java.lang.foreign.MemorySegment.ofArray(new short[out * in]);
+        float[] rounded = new float[w.length];
+        for (int i = 0; i < w.length; i++) {
+            short h = Float.floatToFloat16(w[i]);
+            rounded[i] = Float.float16ToFloat(h);
+            f16.setAtIndex(Matrix.I16, i, h);
+            bf16.setAtIndex(Matrix.I16, i, (short) (Float.floatToRawIntBits(w[i]) >>> 16));
+        }
+        float[] expect = new float[rows * out];
+        ref.linear(x, 0, rows, Matrix.of(rounded, out, in), bias, expect, 0);
+        for (Matrix m : new Matrix[] {new Matrix(f16, io.clip4j.tensor.DType.F16, out, in, false),
+                new Matrix(f16, io.clip4j.tensor.DType.F16, out, in, true),
+                new Matrix(java.lang.foreign.MemorySegment.ofArray(w), io.clip4j.tensor.DType.F32, out, in, true)}) {
+            float[] y = new float[rows * out];
+            vec.linear(x, 0, rows, m, bias, y, 0);
+            close(expect, y, 1e-4 * Math.sqrt(in));
+        }
+        float[] bexpect = new float[rows * out], by = new float[rows * out];
+        Matrix bm = new Matrix(bf16, io.clip4j.tensor.DType.BF16, out, in, false);
+        ref.linear(x, 0, rows, bm, bias, bexpect, 0);
+        vec.linear(x, 0, rows, bm, bias, by, 0);
+        close(bexpect, by, 1e-4 * Math.sqrt(in));
+    }
+
     @Test
     void linearOnMappedSizedProblemUsesThreadsAndStaysExact() {
         Random r = new Random(7);

@@ -34,11 +34,14 @@ class ModelParityTest {
     @ParameterizedTest
     @ValueSource(strings = {"vit-tiny", "rn-tiny"})
     void embeddingsLogitsAndIntermediatesMatchReference(String model) {
-        for (Kernels k : new Kernels[] {Kernels.best(), new ScalarKernels()}) {
+        // the fixtures' matrices are fp16 values, so fp16 panel storage must be as exact as float32
+        for (Object[] variant : new Object[][] {{Kernels.best(), false}, {new ScalarKernels(), false}, {Kernels.best(), true}}) {
+            Kernels k = (Kernels) variant[0];
+            boolean half = (Boolean) variant[1];
             ClipConfig config = configOf(Fixtures.json("models/" + model + "/expected.json").get("config"));
             Map<String, Tensor> weights = Fixtures.safetensors("models/" + model + "/open_clip_model.safetensors");
             Map<String, Tensor> exp = Fixtures.safetensors("models/" + model + "/expected.safetensors");
-            var clip = new ClipModel(config, weights, Arena.ofAuto(), k);
+            var clip = new ClipModel(config, weights, Arena.ofAuto(), k, half);
             Tensor pixels = exp.get("pixels");
             int n = pixels.dim(0);
             Map<String, float[]> trace = new HashMap<>();
