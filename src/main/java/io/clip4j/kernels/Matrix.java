@@ -96,6 +96,7 @@ public final class Matrix {
                     }
                     panelWidth = nr;
                     panels = p;
+                    releaseSource();
                 }
             }
         }
@@ -119,11 +120,26 @@ public final class Matrix {
                     }
                     panelWidth = nr;
                     halfPanels = p;
+                    releaseSource();
                 }
             }
         }
         checkWidth(nr);
         return p;
+    }
+
+    /**
+     * Once packed, the GEMM no longer reads the file's pages: tell the OS it may drop them from this process's
+     * resident set (they stay in the page cache and come back on demand, e.g. for the scalar kernels).
+     */
+    private void releaseSource() {
+        if (data.isMapped()) {
+            try {
+                data.unload();
+            } catch (RuntimeException e) {
+                // advisory only
+            }
+        }
     }
 
     private int panelSize(int nr) {
