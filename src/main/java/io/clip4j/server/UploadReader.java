@@ -1,7 +1,6 @@
 package io.clip4j.server;
 
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.http.MultiPartFormData;
 import org.eclipse.jetty.io.Content;
@@ -33,8 +32,7 @@ final class UploadReader {
         if (declared > maxBytes) throw tooLarge(maxBytes);
         byte[] body = readBounded(request, maxBytes);
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        String mime = contentType == null ? "" : MimeTypes.getContentTypeWithoutCharset(contentType)
-                .trim().toLowerCase(Locale.ROOT);
+        String mime = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (mime.equals("multipart/form-data")) return fromMultipart(body, contentType);
         if (mime.startsWith("multipart/") || mime.equals("application/x-www-form-urlencoded")) {
             throw new HttpError(415, "send the image as multipart/form-data field '" + FIELD
