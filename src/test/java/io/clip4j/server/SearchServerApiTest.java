@@ -28,10 +28,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** The HTTP API end to end: a real server on a random port over an in-memory index of real embeddings. */
 class SearchServerApiTest {
-    static final Path IMAGES = Path.of("src/test/resources/image");
-    static final List<Path> FILES = List.of(IMAGES.resolve("chelsea.png"), IMAGES.resolve("coffee.png"),
-            IMAGES.resolve("astronaut.png"), IMAGES.resolve("camera.png"), IMAGES.resolve("page.png"),
-            IMAGES.resolve("rocket.jpg"), IMAGES.resolve("synth_tall_41x333.png"), IMAGES.resolve("block.png"));
+    static final Path IMAGES = TestIndex.IMAGES;
+    static final List<Path> FILES = TestIndex.FILES;
     static final long MAX_UPLOAD = 300 * 1024;   // chelsea.png (235 kB) fits, coffee.png (456 kB) does not
 
     static Clip clip;
@@ -41,8 +39,8 @@ class SearchServerApiTest {
 
     @BeforeAll
     static void start() {
-        clip = Clip.load(Path.of("src/test/resources/models/vit-tiny"));
-        service = InMemorySearchService.ofImages(clip, FILES, true);
+        clip = TestIndex.clip();
+        service = TestIndex.images(true);
         server = new SearchServer(service, ServerConfig.defaults().withPort(0).withMaxUploadBytes(MAX_UPLOAD)).start();
         http = new Http(server.uri());
     }
@@ -50,7 +48,6 @@ class SearchServerApiTest {
     @AfterAll
     static void stop() {
         if (server != null) server.close();
-        if (clip != null) clip.close();
     }
 
     static String enc(String s) {
@@ -321,11 +318,11 @@ class SearchServerApiTest {
 
     @Test
     void serviceWithoutTextnessRefusesNonZeroTextness() {
-        InMemorySearchService plain = InMemorySearchService.ofImages(clip, FILES.subList(0, 2), false);
+        InMemorySearchService plain = TestIndex.images(false);
         try (SearchServer s = new SearchServer(plain, ServerConfig.defaults().withPort(0)).start()) {
             Http h = new Http(s.uri());
             assertJsonError(h.get("api/search?q=cat&textness=1"), 400, "textness");
-            assertEquals(2, hits(h.get("api/search?q=cat&textness=0")).size());
+            assertEquals(3, hits(h.get("api/search?q=cat&textness=0&k=3")).size());
             assertFalse(Http.json(h.get("healthz")).get("textness").asBoolean());
         }
         assertEquals(0, plain.closed.get(), "the server does not own the service");
