@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Routes and answers every request. Runs on Jetty's request threads and may block there (searches are CPU work
@@ -28,12 +30,18 @@ final class ApiHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final String IMAGE_PREFIX = "/api/image/";
     private static final int MAX_ID_CHARS = 512;
+    private static final int UPLOAD_WAIT_SECONDS = 10;
 
     private final SearchService service;
     private final ServerConfig config;
     private final Metrics metrics;
     private final Thumbnails thumbnails;
     private final StaticAssets assets = new StaticAssets();
+    /**
+     * Uploads are held in memory (up to maxUploadBytes each) and then decoded: bounding how many are read at once
+     * bounds that memory, whatever the number of request threads.
+     */
+    private final Semaphore uploads = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
     ApiHandler(SearchService service, ServerConfig config, Metrics metrics, Thumbnails thumbnails) {
         super(InvocationType.BLOCKING);
@@ -145,10 +153,26 @@ final class ApiHandler extends Handler.Abstract {
     private void searchByUpload(Request request, Response response, Callback callback) {
         Fields params = queryParameters(request);
         int k = SearchParameters.k(params, config);
-        UploadReader.Upload upload = UploadReader.read(request, config.maxUploadBytes());
-        long t0 = System.nanoTime();
-        List<SearchService.Hit> hits = timed("image", () -> service.searchByImage(upload.bytes(), upload.name(), k));
-        sendJson(response, callback, 200, Json.results(hits, (System.nanoTime() - t0) / 1e6));
+        if (request.getLength() > config.maxUploadBytes()) {
+            throw new HttpError(413, "upload too large: at most " + config.maxUploadBytes() + " bytes");
+        }
+        try {
+            if (!uploads.tryAcquire(UPLOAD_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, 1);
+                throw new HttpError(503, "too many uploads at once; try again");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpError(503, "server is stopping");
+        }
+        try {
+            UploadReader.Upload upload = UploadReader.read(request, config.maxUploadBytes());
+            long t0 = System.nanoTime();
+            List<SearchService.Hit> hits = timed("image", () -> service.searchByImage(upload.bytes(), upload.name(), k));
+            sendJson(response, callback, 200, Json.results(hits, (System.nanoTime() - t0) / 1e6));
+        } finally {
+            uploads.release();
+        }
     }
 
     private void image(String encodedId, Response response, Callback callback) {

@@ -304,6 +304,14 @@ class SearchServerApiTest {
     }
 
     @Test
+    void headAnswersWithoutABody() {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(server.uri().resolve("healthz"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertEquals(200, r.statusCode());
+        assertEquals(0, r.body().length);
+    }
+
+    @Test
     void webPageAndAssets() {
         HttpResponse<byte[]> page = http.get("");
         assertEquals(200, page.statusCode());
