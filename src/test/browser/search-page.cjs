@@ -74,6 +74,19 @@ async function main() {
     await page.waitForFunction(() => document.getElementById('status').textContent.includes(' results for images like '));
     check((await page.$$('#results .tile')).length >= 1, 'upload results shown');
 
+    // 5. dropping an image on the drop zone (a synthetic drop event carrying a real file)
+    const dropped = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/api/search'));
+    const bytes = fs.readFileSync(imageFile).toString('base64');
+    const dataTransfer = await page.evaluateHandle((b64) => {
+      const dt = new DataTransfer();
+      const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([raw], 'dropped.jpg', { type: 'image/jpeg' }));
+      return dt;
+    }, bytes);
+    await page.dispatchEvent('#drop', 'drop', { dataTransfer });
+    check((await dropped).ok(), 'drop search answered 200');
+    await page.waitForFunction(() => document.getElementById('status').textContent.includes('images like dropped.jpg'));
+
     check(pageErrors.length === 0, 'no script errors: ' + pageErrors.join(' | '));
     if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
     console.log('browser test: ok (' + searches.length + ' searches: ' + searches.map((s) => s.replace(baseUrl, '/')).join(' | ') + ')');

@@ -29,7 +29,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--index", required = true, paramLabel = "DIR", description = "Index folder (from `clip4j index`).")
+    @Option(names = "--index", required = true, paramLabel = "DIR", description = "Index folder.")
     Path index;
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
