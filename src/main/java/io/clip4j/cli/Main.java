@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 DownloadCommand.class, BenchCommand.class,
                 ProbeCommand.class,
                 SynthCommand.class,
+                ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,256 @@
+package io.clip4j.server;
+
+import io.clip4j.Clip4jException;
+import io.clip4j.search.SearchService;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Routes and answers every request. Runs on Jetty's request threads and may block there (searches are CPU work
+ * in the service; uploads are read in full first): requests never wait on each other here, only on the thread
+ * pool and on the service's own concurrency.
+ */
+final class ApiHandler extends Handler.Abstract {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    private static final String IMAGE_PREFIX = "/api/image/";
+    private static final int MAX_ID_CHARS = 512;
+    private static final int UPLOAD_WAIT_SECONDS = 10;
+
+    private final SearchService service;
+    private final ServerConfig config;
+    private final Metrics metrics;
+    private final Thumbnails thumbnails;
+    private final StaticAssets assets = new StaticAssets();
+    /**
+     * Uploads are held in memory (up to maxUploadBytes each) and then decoded: bounding how many are read at once
+     * bounds that memory, whatever the number of request threads.
+     */
+    private final Semaphore uploads = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
+
+    ApiHandler(SearchService service, ServerConfig config, Metrics metrics, Thumbnails thumbnails) {
+        super(InvocationType.BLOCKING);
+        this.service = service;
+        this.config = config;
+        this.metrics = metrics;
+        this.thumbnails = thumbnails;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String method = request.getMethod();
+        String rawPath = request.getHttpURI().getPath();   // still percent-encoded: ids are decoded here, once
+        String route = routeName(rawPath);
+        try {
+            String query = request.getHttpURI().getQuery();
+            if (query != null && query.length() > config.maxQueryChars()) {
+                throw new HttpError(414, "query string too long: at most " + config.maxQueryChars() + " characters");
+            }
+            dispatch(route, rawPath, method, request, response, callback);
+        } catch (HttpError e) {
+            sendJson(response, callback, e.status, Json.error(e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.warn("{} {} failed", method, route, e);
+            sendJson(response, callback, 500, Json.error("internal error: " + e.getClass().getSimpleName()));
+        }
+        metrics.countRequest(route, methodLabel(method), response.getStatus());
+        return true;
+    }
+
+    private void dispatch(String route, String rawPath, String method, Request request, Response response,
+                          Callback callback) {
+        switch (route) {
+            case "/api/search" -> {
+                if (HttpMethod.GET.is(method)) searchByQuery(request, response, callback);
+                else if (HttpMethod.POST.is(method)) searchByUpload(request, response, callback);
+                else throw methodNotAllowed(response, "GET, POST");
+            }
+            case "/api/image" -> {
+                requireGet(method, response);
+                image(rawPath.substring(IMAGE_PREFIX.length()), response, callback);
+            }
+            case "/healthz" -> {
+                requireGet(method, response);
+                String body = Json.write(Json.MAPPER.createObjectNode().put("status", "ok")
+                        .put("images", service.size()).put("textness", service.hasTextness()));
+                sendJson(response, callback, 200, body);
+            }
+            case "/metrics" -> {
+                requireGet(method, response);
+                send(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8",
+                        metrics.render().getBytes(StandardCharsets.UTF_8));
+            }
+            case "static" -> {
+                requireGet(method, response);
+                StaticAssets.Asset asset = assets.get(rawPath);
+                response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+                send(response, callback, 200, asset.contentType(), asset.bytes());
+            }
+            default -> throw HttpError.notFound("no such endpoint: " + SearchParameters.clip(rawPath));
+        }
+    }
+
+    /** A fixed label per endpoint, so metrics never carry request text. */
+    private String routeName(String rawPath) {
+        if (rawPath == null) return "other";
+        if (rawPath.equals("/api/search")) return "/api/search";
+        if (rawPath.startsWith(IMAGE_PREFIX)) return "/api/image";
+        if (rawPath.equals("/healthz")) return "/healthz";
+        if (rawPath.equals("/metrics")) return "/metrics";
+        if (assets.get(rawPath) != null) return "static";
+        return "other";
+    }
+
+    private static String methodLabel(String method) {
+        return switch (method) {
+            case "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH" -> method;
+            default -> "other";
+        };
+    }
+
+    private void searchByQuery(Request request, Response response, Callback callback) {
+        Fields params = queryParameters(request);
+        String q = SearchParameters.single(params, "q");
+        String like = SearchParameters.single(params, "like");
+        int k = SearchParameters.k(params, config);
+        float textness = SearchParameters.textness(params);
+        if ((q == null) == (like == null)) throw HttpError.badRequest("give exactly one of q (a query) or like (an image id)");
+        if (like != null) {
+            if (like.isEmpty() || like.length() > MAX_ID_CHARS || service.pathOf(like).isEmpty()) {
+                throw HttpError.notFound("like: unknown image id '" + SearchParameters.clip(like) + "'");
+            }
+            long t0 = System.nanoTime();
+            List<SearchService.Hit> hits = timed("like", () -> service.searchById(like, k));
+            sendJson(response, callback, 200, Json.results(hits, (System.nanoTime() - t0) / 1e6));
+            return;
+        }
+        String query = q.strip();
+        if (query.isEmpty()) throw HttpError.badRequest("q: empty query");
+        if (textness != 0 && !service.hasTextness()) {
+            throw HttpError.badRequest("textness: this index has no textness direction; use 0");
+        }
+        FileTermGuard.check(query);
+        long t0 = System.nanoTime();
+        List<SearchService.Hit> hits = timed("text", () -> service.search(query, k, textness));
+        sendJson(response, callback, 200, Json.results(hits, (System.nanoTime() - t0) / 1e6));
+    }
+
+    private void searchByUpload(Request request, Response response, Callback callback) {
+        Fields params = queryParameters(request);
+        int k = SearchParameters.k(params, config);
+        if (request.getLength() > config.maxUploadBytes()) {
+            throw new HttpError(413, "upload too large: at most " + config.maxUploadBytes() + " bytes");
+        }
+        try {
+            if (!uploads.tryAcquire(UPLOAD_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, 1);
+                throw new HttpError(503, "too many uploads at once; try again");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpError(503, "server is stopping");
+        }
+        try {
+            UploadReader.Upload upload = UploadReader.read(request, config.maxUploadBytes());
+            long t0 = System.nanoTime();
+            List<SearchService.Hit> hits = timed("image", () -> service.searchByImage(upload.bytes(), upload.name(), k));
+            sendJson(response, callback, 200, Json.results(hits, (System.nanoTime() - t0) / 1e6));
+        } finally {
+            uploads.release();
+        }
+    }
+
+    private void image(String encodedId, Response response, Callback callback) {
+        String id = decodeId(encodedId);
+        Optional<Path> file = service.pathOf(id);   // the only source of file paths: the index itself
+        if (file.isEmpty()) throw HttpError.notFound("unknown image id '" + SearchParameters.clip(id) + "'");
+        byte[] jpeg = thumbnails.of(id, file.get());
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "private, max-age=300");
+        send(response, callback, 200, "image/jpeg", jpeg);
+    }
+
+    /** Strict percent-decoding of one path segment; anything odd is simply an unknown id. */
+    private static String decodeId(String encoded) {
+        if (encoded.isEmpty() || encoded.length() > 3 * MAX_ID_CHARS) throw HttpError.notFound("unknown image id");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= encoded.length()) throw HttpError.notFound("unknown image id");
+                int hi = Character.digit(encoded.charAt(i + 1), 16), lo = Character.digit(encoded.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) throw HttpError.notFound("unknown image id");
+                bytes.write(hi * 16 + lo);
+                i += 2;
+            } else if (c > 0x7F) {
+                throw HttpError.notFound("unknown image id");
+            } else {
+                bytes.write(c);
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private interface Search {
+        List<SearchService.Hit> run();
+    }
+
+    /** Runs a service call, recording its latency; the service's user errors become 400s. */
+    private List<SearchService.Hit> timed(String kind, Search search) {
+        long t0 = System.nanoTime();
+        try {
+            return search.run();
+        } catch (Clip4jException e) {
+            throw HttpError.badRequest(oneLine(e.getMessage()));
+        } finally {
+            metrics.observeSearch(kind, System.nanoTime() - t0);
+        }
+    }
+
+    private static Fields queryParameters(Request request) {
+        try {
+            return Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
+            throw HttpError.badRequest("malformed query string (" + SearchParameters.clip(String.valueOf(e.getMessage())) + ")");
+        }
+    }
+
+    private static void requireGet(String method, Response response) {
+        if (!HttpMethod.GET.is(method) && !HttpMethod.HEAD.is(method)) throw methodNotAllowed(response, "GET");
+    }
+
+    private static HttpError methodNotAllowed(Response response, String allowed) {
+        response.getHeaders().put(HttpHeader.ALLOW, allowed);
+        return new HttpError(405, "method not allowed (use " + allowed + ")");
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    private static void sendJson(Response response, Callback callback, int status, String json) {
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        send(response, callback, status, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(Response response, Callback callback, int status, String contentType, byte[] body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+}
