@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "clip4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "CLIP (Contrastive Language-Image Pre-training) for the JVM.",
         subcommands = {EmbedCommand.class, ClassifyCommand.class, TokenizeCommand.class, InfoCommand.class,
-                DownloadCommand.class, CommandLine.HelpCommand.class})
+                DownloadCommand.class, IndexCommand.class, SearchCommand.class, TextnessCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
