@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 ProbeCommand.class,
                 SynthCommand.class,
                 ServeCommand.class,
+                IndexCommand.class, SearchCommand.class, TextnessCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -40,9 +40,9 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Interface to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
     String host;
 
-    // LEAD: replace the body with the index implementation's factory, e.g. `return SearchIndex.open(dir);`
+    /** The index folder's own model and textness direction (textness.json in the folder, if any). */
     static SearchService openIndex(Path dir) {
-        throw new Clip4jException(dir + ": no search index implementation in this build yet");
+        return io.clip4j.search.ClipSearchService.open(dir, null, null, io.clip4j.api.Clip.Options.defaults());
     }
 
     @Override
