@@ -83,7 +83,7 @@ final class TextTower {
     }
 
     /** @return [batch, embed] text features (a buffer reused by the next call) */
-    float[] forward(int[][] ids) {
+    float[] forward(int[][] ids, boolean fullContext) {
         int b = ids.length;
         if (b > maxBatch) throw new IllegalArgumentException("batch " + b + " exceeds the buffers' " + maxBatch);
         int s = 1;
@@ -95,6 +95,7 @@ final class TextTower {
             eot[r] = pooledPosition(ids[r]);
             s = Math.max(s, eot[r] + 1);
         }
+        if (fullContext) s = ctx;
         tokens = ids;
         batch = b;
         seq = s;

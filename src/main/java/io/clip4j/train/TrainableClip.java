@@ -22,6 +22,7 @@ public final class TrainableClip {
     private VisionTower vision;
     private TextTower text;
     private float[] dImg = new float[0], dTxt = new float[0];
+    private boolean fullTextContext;
 
     private TrainableClip(ClipConfig config, ParameterSet params, String init, TrainKernels kernels) {
         if (!config.isVit()) throw new Clip4jException("training supports ViT image towers only, not " + config.describe());
@@ -62,7 +63,11 @@ public final class TrainableClip {
 
     /** Parameters as given (e.g. restored from a training checkpoint). */
     public static TrainableClip of(ClipConfig config, ParameterSet params, String init) {
-        return new TrainableClip(config, params, init, TrainKernels.best());
+        return of(config, params, init, TrainKernels.best());
+    }
+
+    public static TrainableClip of(ClipConfig config, ParameterSet params, String init, TrainKernels kernels) {
+        return new TrainableClip(config, params, init, kernels);
     }
 
     public ClipConfig config() {
@@ -93,6 +98,11 @@ public final class TrainableClip {
     public void parametersChanged() {
         if (vision != null) vision.refreshTransposes();
         if (text != null) text.refreshTransposes();
+    }
+
+    /** Tests: run the text tower over the whole context instead of stopping at the batch's last EOT. */
+    void setFullTextContext(boolean full) {
+        fullTextContext = full;
     }
 
     private void ensureCapacity(int batch) {
@@ -128,7 +138,7 @@ public final class TrainableClip {
         ensureCapacity(batch);
         int e = config.embedDim();
         float[] img = vision.forward(pixels, batch);
-        float[] txt = text.forward(tokens);
+        float[] txt = text.forward(tokens, fullTextContext);
         float scale = params.get("logit_scale")[0];
         double[] r = ContrastiveLoss.forwardBackward(img, txt, batch, e, scale,
                 backward && !imageFrozen ? dImg : null, backward ? dTxt : null);
