@@ -115,6 +115,18 @@ public final class TrainableClip {
         dTxt = new float[batch * config.embedDim()];
     }
 
+    /** Image features [batch, embed] before normalisation (as encode_image), from this model's own forward pass. */
+    public float[] imageFeatures(float[] pixels, int batch) {
+        ensureCapacity(batch);
+        return java.util.Arrays.copyOf(vision.forward(pixels, batch), batch * config.embedDim());
+    }
+
+    /** Text features [rows, embed] before normalisation (as encode_text). */
+    public float[] textFeatures(int[][] tokens) {
+        ensureCapacity(tokens.length);
+        return java.util.Arrays.copyOf(text.forward(tokens, fullTextContext), tokens.length * config.embedDim());
+    }
+
     /** The contrastive loss of a batch without gradients. */
     public float loss(float[] pixels, int[][] tokens, int batch) {
         return (float) run(pixels, tokens, batch, false, false);
