@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "clip4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "CLIP (Contrastive Language-Image Pre-training) for the JVM.",
-        subcommands = {EmbedCommand.class, ClassifyCommand.class, TokenizeCommand.class, InfoCommand.class,
+        subcommands = {EmbedCommand.class, ClassifyCommand.class, TokenizeCommand.class, InfoCommand.class, TrainCommand.class,
                 DownloadCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
