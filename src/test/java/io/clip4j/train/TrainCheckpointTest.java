@@ -60,6 +60,20 @@ class TrainCheckpointTest {
     }
 
     @Test
+    void fineTuningWidensHalfPrecisionWeightsExactly() {
+        try (var c = CheckpointLoader.load(Fixtures.resource("models/vit-tiny"))) {
+            TrainableClip m = TrainableClip.fromCheckpoint(c);
+            for (String n : m.parameters().names()) {
+                var t = c.weights().get(n);
+                float[] v = m.parameters().get(n);
+                for (int i = 0; i < v.length; i += 97) assertEquals(t.getFloat(i), v[i], n + "[" + i + "]");
+            }
+            assertTrue(c.weights().get("visual.conv1.weight").dtype() == io.clip4j.tensor.DType.F16);
+            assertTrue(m.init().contains("vit-tiny"));
+        }
+    }
+
+    @Test
     void resumingContinuesExactlyAsAnUninterruptedRun() {
         ClipConfig c = GradientCheckTest.tinyConfig(true);
         float[] px = pixels(3, 8, 2);
