@@ -145,6 +145,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         @Override
+        public void resumed(Path out, long step) {
+            err.println("clip4j: resuming " + out + " at step " + step);
+        }
+
+        @Override
         public void skipped(String image, String reason) {
             if (drawn) err.println();
             err.println("clip4j: skipped " + Main.oneLine(reason));

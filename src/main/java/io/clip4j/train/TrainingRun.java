@@ -30,6 +30,9 @@ public final class TrainingRun {
     public interface Listener {
         void step(long step, long total, float loss, double lr, double imagesPerSecond, double secondsLeft);
 
+        /** The run continues a training state found in {@code out}. */
+        default void resumed(Path out, long step) {}
+
         /** An image that could not be read and was left out of its batch. */
         void skipped(String image, String reason);
     }
@@ -65,7 +68,13 @@ public final class TrainingRun {
         }
         AdamW opt = new AdamW(model.parameters(), AdamW.DEFAULT_BETA1, AdamW.DEFAULT_BETA2, AdamW.DEFAULT_EPS,
                 s.weightDecay(), ClipTrainer.trainable(s.lockImage()));
-        if (resume) TrainCheckpoint.restoreOptimizer(out, opt);
+        if (resume) {
+            TrainCheckpoint.restoreOptimizer(out, opt);
+            if (opt.stepCount() >= total) {
+                throw new Clip4jException(out + ": the saved run is already at step " + opt.stepCount() + " of " + total + "; raise --max-steps/--epochs or use another --out");
+            }
+            listener.resumed(out, opt.stepCount());
+        }
         ClipTrainer trainer = new ClipTrainer(model, opt, schedule, s.lockImage());
         ClipConfig c = model.config();
         int res = c.imageResolution(), img = 3 * res * res;

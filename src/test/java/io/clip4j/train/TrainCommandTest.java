@@ -128,6 +128,10 @@ class TrainCommandTest {
         Run b2 = cli(args(resumed, 3, "--schedule", "cosine", "--warmup", "1"));
         assertEquals(0, b2.code(), b2.err());
         assertEquals(1, b2.json().get("losses").size());
+        assertTrue(b2.err().contains("resuming") && b2.err().contains("at step 2"), b2.err());
+        Run again = cli(args(resumed, 3, "--schedule", "cosine", "--warmup", "1"));
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains("already at step 3"), again.err());
         assertEquals(a.json().get("losses").get(2).asDouble(), b2.json().get("losses").get(0).asDouble(), 1e-5);
         var pa = Fixtures.safetensors(straight.resolve("open_clip_model.safetensors"));
         var pb = Fixtures.safetensors(resumed.resolve("open_clip_model.safetensors"));
