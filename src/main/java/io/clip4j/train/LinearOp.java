@@ -1,7 +1,5 @@
 package io.clip4j.train;
 
-import java.util.Arrays;
-
 /**
  * nn.Linear, y = x·Wᵀ + b with W in PyTorch's [out, in] layout, as forward/backward matrix products:
  * forward y = x·(Wᵀ) with Wᵀ cached per step; backward dX = dY·W (split by rows of dX) and dW = dYᵀ·X
@@ -31,9 +29,5 @@ final class LinearOp {
             if (db != null) Matrices.rowSums(dyT, 0, out, rows, db, false);
         }
         if (dx != null) k.matmul(dy, 0, w, 0, dx, 0, rows, out, in, accumulateDx);
-    }
-
-    static void zero(float[] a, int n) {
-        Arrays.fill(a, 0, n, 0f);
     }
 }
