@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API kernels. {@link #matmul} is the register-blocked "broadcast A, stream B" form: a tile of 4 rows of C
  * by 2 vectors of columns lives in registers for the whole k loop (8 FMAs per 2 loads of B), no horizontal
  * reductions. Each element of C is still summed over p in increasing order, as the scalar reference does.
- * Rows of C are split across {@link Parallel}'s pool; a block of rows re-uses one panel of B from cache.
+ * Rows of C are split across {@link Parallel}'s pool; a block of rows re-uses one packed panel of B from cache.
  */
 public final class VectorTrainKernels implements TrainKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -36,13 +36,19 @@ public final class VectorTrainKernels implements TrainKernels {
 
     private static void rows(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int r0, int r1, int k,
                              int n, boolean acc) {
+        // One k x 2L panel of B, copied contiguous: B's rows are n floats apart (a new page every few p for wide
+        // layers), the packed panel streams from L1/L2 for every 4-row tile of the row block.
+        float[] panel = n >= 2 * L ? new float[k * 2 * L] : null;
         for (int rb = r0; rb < r1; rb += ROW_BLOCK) {
             int re = Math.min(r1, rb + ROW_BLOCK);
             int j = 0;
             for (; j + 2 * L <= n; j += 2 * L) {
+                for (int p = 0, src = bOff + j, dst = 0; p < k; p++, src += n, dst += 2 * L) {
+                    System.arraycopy(b, src, panel, dst, 2 * L);
+                }
                 int i = rb;
-                for (; i + 4 <= re; i += 4) tile4x2(a, aOff, b, bOff, c, cOff, i, j, k, n, acc);
-                for (; i < re; i++) tile1x2(a, aOff, b, bOff, c, cOff, i, j, k, n, acc);
+                for (; i + 4 <= re; i += 4) tile4x2(a, aOff, panel, c, cOff, i, j, k, n, acc);
+                for (; i < re; i++) tile1x2(a, aOff, panel, c, cOff, i, j, k, n, acc);
             }
             for (; j + L <= n; j += L) {
                 for (int i = rb; i < re; i++) tile1x1(a, aOff, b, bOff, c, cOff, i, j, k, n, acc);
@@ -60,7 +66,8 @@ public final class VectorTrainKernels implements TrainKernels {
         }
     }
 
-    private static void tile4x2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int i, int j, int k,
+    /** C[i..i+4, j..j+2L] from the packed panel (row p of the panel at p * 2L). */
+    private static void tile4x2(float[] a, int aOff, float[] panel, float[] c, int cOff, int i, int j, int k,
                                 int n, boolean acc) {
         int c0 = cOff + i * n + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
         FloatVector s00, s01, s10, s11, s20, s21, s30, s31;
@@ -73,9 +80,9 @@ public final class VectorTrainKernels implements TrainKernels {
             s00 = s01 = s10 = s11 = s20 = s21 = s30 = s31 = FloatVector.zero(S);
         }
         int a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-        int bp = bOff + j;
-        for (int p = 0; p < k; p++, bp += n) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
+        int bp = 0;
+        for (int p = 0; p < k; p++, bp += 2 * L) {
+            FloatVector b0 = FloatVector.fromArray(S, panel, bp), b1 = FloatVector.fromArray(S, panel, bp + L);
             FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
             s00 = x.fma(b0, s00); s01 = x.fma(b1, s01);
             x = FloatVector.broadcast(S, a[a1 + p]);
@@ -91,16 +98,16 @@ public final class VectorTrainKernels implements TrainKernels {
         s30.intoArray(c, c3); s31.intoArray(c, c3 + L);
     }
 
-    private static void tile1x2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int i, int j, int k,
+    private static void tile1x2(float[] a, int aOff, float[] panel, float[] c, int cOff, int i, int j, int k,
                                 int n, boolean acc) {
         int c0 = cOff + i * n + j;
         FloatVector s0 = acc ? FloatVector.fromArray(S, c, c0) : FloatVector.zero(S);
         FloatVector s1 = acc ? FloatVector.fromArray(S, c, c0 + L) : FloatVector.zero(S);
-        int a0 = aOff + i * k, bp = bOff + j;
-        for (int p = 0; p < k; p++, bp += n) {
+        int a0 = aOff + i * k, bp = 0;
+        for (int p = 0; p < k; p++, bp += 2 * L) {
             FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            s0 = x.fma(FloatVector.fromArray(S, b, bp), s0);
-            s1 = x.fma(FloatVector.fromArray(S, b, bp + L), s1);
+            s0 = x.fma(FloatVector.fromArray(S, panel, bp), s0);
+            s1 = x.fma(FloatVector.fromArray(S, panel, bp + L), s1);
         }
         s0.intoArray(c, c0);
         s1.intoArray(c, c0 + L);
