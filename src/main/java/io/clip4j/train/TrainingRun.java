@@ -89,20 +89,31 @@ public final class TrainingRun {
                 orderEpoch = epoch;
             }
             int pos = (int) (step % perEpoch) * s.batch();
-            Random rng = s.augment() ? new Random(seed * 1_000_003L + step) : null;
+            final long stepSeed = seed * 1_000_003L + step * 65_537L;
             float[] pixels = new float[s.batch() * img];
             int[][] tokens = new int[s.batch()][];
+            float[][] loaded = new float[s.batch()][];
+            String[] errors = new String[s.batch()];
+            final int[] ord = order;
+            // images decode in parallel (CaptionSource implementations are safe for concurrent readers); each image's
+            // augmentation generator depends only on (seed, step, slot), so runs and resumed runs are reproducible
+            java.util.stream.IntStream.range(0, s.batch()).parallel().forEach(j -> {
+                int i = ord[pos + j];
+                try {
+                    loaded[j] = data.pixels(i, res, c.mean(), c.std(), s.augment() ? new Random(stepSeed + j) : null);
+                } catch (Clip4jException e) {
+                    errors[j] = e.getMessage();
+                }
+            });
             int n = 0;
             for (int j = 0; j < s.batch(); j++) {
                 int i = order[pos + j];
-                try {
-                    float[] p = data.pixels(i, res, c.mean(), c.std(), rng);
-                    System.arraycopy(p, 0, pixels, n * img, img);
-                    tokens[n] = tokenizer.tokenize(data.caption(i), c.contextLength(), true);
-                    n++;
-                } catch (Clip4jException e) {
-                    listener.skipped(data.imageName(i), e.getMessage());
+                if (loaded[j] == null) {
+                    listener.skipped(data.imageName(i), errors[j]);
+                    continue;
                 }
+                System.arraycopy(loaded[j], 0, pixels, n * img, img);
+                tokens[n++] = tokenizer.tokenize(data.caption(i), c.contextLength(), true);
             }
             if (n < 2) throw new Clip4jException("step " + step + ": fewer than 2 readable images in the batch");
             float loss = trainer.step(pixels, n == s.batch() ? tokens : java.util.Arrays.copyOf(tokens, n), n);
