@@ -152,6 +152,16 @@ class TrainCommandTest {
     }
 
     @Test
+    void unreadableImagesAreReportedAndLeftOutOfTheirBatch() throws Exception {
+        String lines = Files.readString(tsv).replace("img/1.png", "img/missing.png");
+        Files.writeString(tsv, lines);
+        Run r = cli(args(tmp.resolve("skip"), 1));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("skipped") && r.err().contains("missing.png"), r.err());
+        assertEquals(1, r.json().get("losses").size());
+    }
+
+    @Test
     void fromScratchWithAModelConfig() throws Exception {
         Path cfg = tmp.resolve("tiny.json");
         Files.writeString(cfg, "{\"embed_dim\": 16, \"quick_gelu\": true, \"vision_cfg\": {\"image_size\": 16, \"layers\": 1, "
