@@ -1,0 +1,85 @@
+package io.clip4j.train;
+
+/**
+ * One optimisation step at a time: forward + backward of the contrastive loss, learning rate from the schedule,
+ * AdamW update, then logit_scale clamped to [0, ln 100] as open_clip does after every step.
+ * With {@code lockImage} (LiT) the image tower gets no gradient and no update.
+ */
+public final class ClipTrainer {
+    public static final float LOGIT_SCALE_MAX = (float) Math.log(100);
+
+    private final TrainableClip model;
+    private final AdamW optimizer;
+    private final LrSchedule schedule;
+    private final boolean lockImage;
+    private double lastLr;
+
+    public ClipTrainer(TrainableClip model, AdamW optimizer, LrSchedule schedule) {
+        this(model, optimizer, schedule, false);
+    }
+
+    /**
+     * @param optimizer must not update visual.* when {@code lockImage} (build it with a predicate that excludes them,
+     *                  e.g. {@link #trainable(boolean)})
+     */
+    public ClipTrainer(TrainableClip model, AdamW optimizer, LrSchedule schedule, boolean lockImage) {
+        if (lockImage && optimizer.trainableNames().stream().anyMatch(n -> n.startsWith("visual."))) {
+            throw new IllegalArgumentException("lockImage: the optimizer must not update visual.* parameters");
+        }
+        this.model = model;
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.lockImage = lockImage;
+    }
+
+    /** The parameter filter for an optimizer: all, or all but the image tower. */
+    public static java.util.function.Predicate<String> trainable(boolean lockImage) {
+        return lockImage ? n -> !n.startsWith("visual.") : n -> true;
+    }
+
+    public TrainableClip model() {
+        return model;
+    }
+
+    public AdamW optimizer() {
+        return optimizer;
+    }
+
+    public LrSchedule schedule() {
+        return schedule;
+    }
+
+    public boolean lockImage() {
+        return lockImage;
+    }
+
+    /** Steps completed so far (the next step's 0-based index). */
+    public long stepCount() {
+        return optimizer.stepCount();
+    }
+
+    /** The learning rate of the last step. */
+    public double lastLr() {
+        return lastLr;
+    }
+
+    /**
+     * One training step on a batch.
+     *
+     * @param pixels batch x 3 x R x R preprocessed images
+     * @param tokens batch token rows
+     * @return the loss before the update
+     * @throws NonFiniteLossException when the loss is NaN or infinite (nothing is updated)
+     */
+    public float step(float[] pixels, int[][] tokens, int batch) {
+        long index = optimizer.stepCount();
+        float loss = model.lossAndGradients(pixels, tokens, batch, lockImage);
+        if (!Float.isFinite(loss)) throw new NonFiniteLossException(index, loss);
+        lastLr = schedule.lr(index);
+        optimizer.step(model.parameters(), model.gradients(), lastLr);
+        float[] scale = model.parameters().get("logit_scale");
+        scale[0] = Math.min(Math.max(scale[0], 0f), LOGIT_SCALE_MAX);
+        model.parametersChanged();
+        return loss;
+    }
+}

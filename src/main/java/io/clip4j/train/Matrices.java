@@ -1,0 +1,40 @@
+package io.clip4j.train;
+
+import io.clip4j.kernels.Parallel;
+
+/** Transposes and column sums: the glue that turns every linear-layer gradient into one {@link TrainKernels#matmul}. */
+final class Matrices {
+    private Matrices() {}
+
+    /** dst[cols, rows] = src[rows, cols]ᵀ, in cache-sized tiles; split by destination rows. */
+    static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff) {
+        final int t = 32;
+        int tiles = (cols + t - 1) / t;
+        Parallel.forRange(tiles, (long) rows * cols < (1 << 16) ? tiles : 1, (t0, t1) -> {
+            for (int c0 = t0 * t; c0 < Math.min(cols, t1 * t); c0 += t) {
+                int c1 = Math.min(cols, c0 + t);
+                for (int r0 = 0; r0 < rows; r0 += t) {
+                    int r1 = Math.min(rows, r0 + t);
+                    for (int c = c0; c < c1; c++) {
+                        int d = dstOff + c * rows;
+                        for (int r = r0; r < r1; r++) dst[d + r] = src[srcOff + r * cols + c];
+                    }
+                }
+            }
+        });
+    }
+
+    /** out[i] = sum over the n entries of row i of m[rows, n] (double accumulation). */
+    static void rowSums(float[] m, int off, int rows, int n, float[] out, boolean accumulate) {
+        for (int i = 0; i < rows; i++) {
+            double s = 0;
+            int b = off + i * n;
+            for (int j = 0; j < n; j++) s += m[b + j];
+            out[i] = accumulate ? out[i] + (float) s : (float) s;
+        }
+    }
+
+    static void add(float[] x, float[] d, int n) {
+        for (int i = 0; i < n; i++) x[i] += d[i];
+    }
+}

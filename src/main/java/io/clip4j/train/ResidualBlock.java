@@ -1,0 +1,126 @@
+package io.clip4j.train;
+
+/**
+ * OpenAI's ResidualAttentionBlock, forward and backward: x1 = x + out_proj(attn(ln_1(x))); y = x1 + c_proj(act(c_fc(ln_2(x1)))).
+ * Owns the activations its backward pass needs, allocated once for {@code maxRows} = batch x seq rows.
+ */
+final class ResidualBlock {
+    private final TrainKernels k;
+    private final int width, heads, hidden;
+    private final boolean quickGelu, causal;
+    private final float[] ln1g, ln1b, inW, inB, outW, outB, ln2g, ln2b, fcW, fcB, projW, projB;
+    private final float[] inWT, outWT, fcWT, projWT;
+    private final float[] gLn1g, gLn1b, gInW, gInB, gOutW, gOutB, gLn2g, gLn2b, gFcW, gFcB, gProjW, gProjB;
+    // saved activations
+    private final float[] mean1, rstd1, h1, qkv, probs, att, x1, mean2, rstd2, h2, f, act;
+
+    /** Backward work buffers shared by the blocks of one tower (only one block runs backward at a time). */
+    static final class Scratch {
+        final float[] dx1, dHidden, dh, da, dqkv, dyT;
+
+        Scratch(int maxRows, int width) {
+            dx1 = new float[maxRows * width];
+            dHidden = new float[maxRows * 4 * width];
+            dh = new float[maxRows * width];
+            da = new float[maxRows * width];
+            dqkv = new float[maxRows * 3 * width];
+            dyT = new float[maxRows * 4 * width];
+        }
+    }
+
+    ResidualBlock(TrainKernels k, ParameterSet p, ParameterSet g, String prefix, int width, int heads, boolean quickGelu,
+                  boolean causal, int maxBatch, int maxSeq) {
+        this.k = k;
+        this.width = width;
+        this.heads = heads;
+        this.hidden = 4 * width;
+        this.quickGelu = quickGelu;
+        this.causal = causal;
+        ln1g = p.get(prefix + "ln_1.weight");
+        ln1b = p.get(prefix + "ln_1.bias");
+        inW = p.get(prefix + "attn.in_proj_weight");
+        inB = p.get(prefix + "attn.in_proj_bias");
+        outW = p.get(prefix + "attn.out_proj.weight");
+        outB = p.get(prefix + "attn.out_proj.bias");
+        ln2g = p.get(prefix + "ln_2.weight");
+        ln2b = p.get(prefix + "ln_2.bias");
+        fcW = p.get(prefix + "mlp.c_fc.weight");
+        fcB = p.get(prefix + "mlp.c_fc.bias");
+        projW = p.get(prefix + "mlp.c_proj.weight");
+        projB = p.get(prefix + "mlp.c_proj.bias");
+        inWT = new float[inW.length];
+        outWT = new float[outW.length];
+        fcWT = new float[fcW.length];
+        projWT = new float[projW.length];
+        gLn1g = g == null ? null : g.get(prefix + "ln_1.weight");
+        gLn1b = g == null ? null : g.get(prefix + "ln_1.bias");
+        gInW = g == null ? null : g.get(prefix + "attn.in_proj_weight");
+        gInB = g == null ? null : g.get(prefix + "attn.in_proj_bias");
+        gOutW = g == null ? null : g.get(prefix + "attn.out_proj.weight");
+        gOutB = g == null ? null : g.get(prefix + "attn.out_proj.bias");
+        gLn2g = g == null ? null : g.get(prefix + "ln_2.weight");
+        gLn2b = g == null ? null : g.get(prefix + "ln_2.bias");
+        gFcW = g == null ? null : g.get(prefix + "mlp.c_fc.weight");
+        gFcB = g == null ? null : g.get(prefix + "mlp.c_fc.bias");
+        gProjW = g == null ? null : g.get(prefix + "mlp.c_proj.weight");
+        gProjB = g == null ? null : g.get(prefix + "mlp.c_proj.bias");
+        int rows = maxBatch * maxSeq;
+        mean1 = new float[rows];
+        rstd1 = new float[rows];
+        h1 = new float[rows * width];
+        qkv = new float[rows * 3 * width];
+        probs = new float[maxBatch * heads * maxSeq * maxSeq];
+        att = new float[rows * width];
+        x1 = new float[rows * width];
+        mean2 = new float[rows];
+        rstd2 = new float[rows];
+        h2 = new float[rows * width];
+        f = new float[rows * hidden];
+        act = new float[rows * hidden];
+        refreshTransposes();
+    }
+
+    /** Re-derives the transposed weight copies the forward products use; call after every parameter update. */
+    void refreshTransposes() {
+        Matrices.transpose(inW, 0, 3 * width, width, inWT, 0);
+        Matrices.transpose(outW, 0, width, width, outWT, 0);
+        Matrices.transpose(fcW, 0, hidden, width, fcWT, 0);
+        Matrices.transpose(projW, 0, width, hidden, projWT, 0);
+    }
+
+    /** y = block(x); x: [batch*seq, width] is kept (read again by backward), y must be another array. */
+    void forward(float[] x, float[] y, int batch, int seq) {
+        int rows = batch * seq;
+        LayerNormOp.forward(x, h1, rows, width, ln1g, ln1b, mean1, rstd1);
+        LinearOp.forward(k, h1, rows, width, inWT, inB, qkv, 3 * width);
+        AttentionOp.forward(k, qkv, probs, att, batch, seq, width, heads, causal);
+        LinearOp.forward(k, att, rows, width, outWT, outB, x1, width);
+        Matrices.add(x1, x, rows * width);
+        LayerNormOp.forward(x1, h2, rows, width, ln2g, ln2b, mean2, rstd2);
+        LinearOp.forward(k, h2, rows, width, fcWT, fcB, f, hidden);
+        ActivationOp.forward(quickGelu, f, act, rows * hidden);
+        LinearOp.forward(k, act, rows, hidden, projWT, projB, y, width);
+        Matrices.add(y, x1, rows * width);
+    }
+
+    /**
+     * Given dY, writes dX (may be the same array as dY) and this block's parameter gradients (skipped when the
+     * block was built without a gradient set). {@code x} is the input given to {@link #forward}.
+     */
+    void backward(float[] x, float[] dy, float[] dx, int batch, int seq, Scratch s) {
+        int rows = batch * seq, n = rows * width;
+        System.arraycopy(dy, 0, s.dx1, 0, n);
+        LinearOp.backward(k, dy, act, rows, hidden, width, projW, s.dHidden, false, gProjW, gProjB, s.dyT);
+        ActivationOp.backward(quickGelu, f, s.dHidden, s.dHidden, rows * hidden);
+        LinearOp.backward(k, s.dHidden, h2, rows, width, hidden, fcW, s.dh, false, gFcW, gFcB, s.dyT);
+        LayerNormOp.backward(s.dh, x1, rows, width, ln2g, mean2, rstd2, s.dx1, true, gLn2g, gLn2b);
+        LinearOp.backward(k, s.dx1, att, rows, width, width, outW, s.da, false, gOutW, gOutB, s.dyT);
+        AttentionOp.backward(k, qkv, probs, s.da, s.dqkv, batch, seq, width, heads, causal);
+        LinearOp.backward(k, s.dqkv, h1, rows, width, 3 * width, inW, s.dh, false, gInW, gInB, s.dyT);
+        // The key bias adds q·b to every score of a softmax row, which changes nothing: its gradient is exactly 0.
+        // Computed, it is rounding noise (~1e-10) that AdamW would amplify into ~lr·1e-3 moves (noise / eps).
+        if (gInB != null) java.util.Arrays.fill(gInB, width, 2 * width, 0f);
+        System.arraycopy(s.dx1, 0, dx, 0, n);
+        LayerNormOp.backward(s.dh, x, rows, width, ln1g, mean1, rstd1, dx, true, gLn1g, gLn1b);
+    }
+}

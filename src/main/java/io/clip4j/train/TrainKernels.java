@@ -1,0 +1,42 @@
+package io.clip4j.train;
+
+/**
+ * The dense operations training is made of. {@link ScalarTrainKernels} is the plain reference;
+ * {@link VectorTrainKernels} uses the Vector API and is tested against it on odd sizes.
+ *
+ * <p>All matrices are row-major float arrays addressed by offsets. Every linear-layer product of the forward and
+ * backward passes is one {@link #matmul} (weights or activations transposed first where needed), split across
+ * threads by rows of the output so that no two threads ever write the same element.
+ */
+public interface TrainKernels {
+
+    /** C[m, n] = A[m, k] · B[k, n] ({@code accumulate}: C += A · B). Rows have lengths k, n, n. */
+    void matmul(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate);
+
+    /** sum_i a[aOff + i] * b[bOff + i]. */
+    float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /** y[yOff + i] += alpha * x[xOff + i]. */
+    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** The Vector API kernels when {@code jdk.incubator.vector} is present (and -Dclip4j.scalar is not set). */
+    static TrainKernels best() {
+        return Holder.BEST;
+    }
+
+    final class Holder {
+        static final TrainKernels BEST = choose();
+
+        private Holder() {}
+
+        private static TrainKernels choose() {
+            if (Boolean.getBoolean("clip4j.scalar")) return new ScalarTrainKernels();
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return new ScalarTrainKernels();
+            try {
+                return new VectorTrainKernels();
+            } catch (LinkageError e) {
+                return new ScalarTrainKernels();
+            }
+        }
+    }
+}

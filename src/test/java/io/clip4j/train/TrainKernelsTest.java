@@ -1,0 +1,82 @@
+package io.clip4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The Vector API kernels against the scalar reference on odd sizes (tails of every tile shape), with offsets. */
+class TrainKernelsTest {
+    private final TrainKernels scalar = new ScalarTrainKernels();
+    private final TrainKernels vector = new VectorTrainKernels();
+
+    static float[] random(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) r.nextGaussian();
+        return a;
+    }
+
+    static double relErr(float[] a, float[] b) {
+        double num = 0, den = 0;
+        for (int i = 0; i < a.length; i++) {
+            num += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
+            den += (double) b[i] * b[i];
+        }
+        return Math.sqrt(num / Math.max(den, 1e-30));
+    }
+
+    @Test
+    void matmulMatchesScalarOnOddSizes() {
+        Random r = new Random(1);
+        int[][] sizes = {{1, 1, 1}, {3, 5, 7}, {4, 9, 16}, {5, 17, 33}, {7, 31, 15}, {13, 3, 40}, {67, 65, 71}, {130, 37, 97}, {9, 200, 8}};
+        for (int[] s : sizes) {
+            int m = s[0], k = s[1], n = s[2];
+            for (boolean acc : new boolean[] {false, true}) {
+                float[] a = random(r, 3 + m * k), b = random(r, 5 + k * n), c0 = random(r, 2 + m * n);
+                float[] cs = c0.clone(), cv = c0.clone();
+                scalar.matmul(a, 3, b, 5, cs, 2, m, k, n, acc);
+                vector.matmul(a, 3, b, 5, cv, 2, m, k, n, acc);
+                assertEquals(c0[0], cv[0]);
+                assertEquals(c0[1], cv[1]);
+                double err = relErr(cv, cs);
+                assertTrue(err < 1e-6, "matmul " + m + "x" + k + "x" + n + " acc " + acc + ": " + err);
+            }
+        }
+    }
+
+    @Test
+    void matmulIsAMatrixProduct() {
+        // [[1,2],[3,4]] · [[5,6,7],[8,9,10]] = [[21,24,27],[47,54,61]]
+        float[] a = {1, 2, 3, 4}, b = {5, 6, 7, 8, 9, 10};
+        for (TrainKernels k : new TrainKernels[] {scalar, vector}) {
+            float[] c = new float[6];
+            k.matmul(a, 0, b, 0, c, 0, 2, 2, 3, false);
+            assertEquals(java.util.Arrays.toString(new float[] {21, 24, 27, 47, 54, 61}), java.util.Arrays.toString(c));
+        }
+    }
+
+    @Test
+    void dotAndAxpyMatchScalar() {
+        Random r = new Random(2);
+        for (int n : new int[] {0, 1, 7, 8, 9, 31, 33, 100}) {
+            float[] a = random(r, n + 3), b = random(r, n + 4);
+            assertEquals(scalar.dot(a, 3, b, 4, n), vector.dot(a, 3, b, 4, n), 1e-5 * (1 + n));
+            float[] ys = b.clone(), yv = b.clone();
+            scalar.axpy(0.7f, a, 3, ys, 4, n);
+            vector.axpy(0.7f, a, 3, yv, 4, n);
+            assertTrue(relErr(yv, ys) < 1e-6, "axpy " + n);
+        }
+    }
+
+    @Test
+    void largeMatmulSplitAcrossThreadsMatchesScalar() {
+        Random r = new Random(3);
+        int m = 301, k = 129, n = 77;
+        float[] a = random(r, m * k), b = random(r, k * n);
+        float[] cs = new float[m * n], cv = new float[m * n];
+        scalar.matmul(a, 0, b, 0, cs, 0, m, k, n, false);
+        vector.matmul(a, 0, b, 0, cv, 0, m, k, n, false);
+        assertTrue(relErr(cv, cs) < 1e-6);
+    }
+}
