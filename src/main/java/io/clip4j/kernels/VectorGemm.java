@@ -17,10 +17,8 @@ final class VectorGemm {
     private static final int L = S.length();
     static final int NR = 2 * L;
     static final int MR = 4;
-    private static final int KC = 512;
-    private static final int MC = 64;
-    /** y = acc + bias, y += acc, or scratch = acc. */
-    private static final int FIRST = 0, ACCUMULATE = 1, SCRATCH = 2;
+    private static final int KC = Integer.getInteger("clip4j.kc", 512);
+    private static final int MC = Integer.getInteger("clip4j.mc", 64);
 
     private VectorGemm() {}
 
@@ -28,21 +26,24 @@ final class VectorGemm {
         float[] wp = w.halfStorage() ? null : w.panels(NR);
         short[] hp = w.halfStorage() ? w.halfPanels(NR) : null;
         int panels = (out + NR - 1) / NR;
-        float[] biasPadded = new float[panels * NR];
-        if (bias != null) System.arraycopy(bias, 0, biasPadded, 0, out);
+        // y starts as the bias (or zero); every K block then adds its partial products
+        for (int r = 0; r < rows; r++) {
+            if (bias == null) java.util.Arrays.fill(y, yOff + r * out, yOff + (r + 1) * out, 0f);
+            else System.arraycopy(bias, 0, y, yOff + r * out, out);
+        }
         long work = (long) rows * in * out;
         if (work < (1 << 18)) {
-            panelRange(x, xOff, rows, in, wp, hp, biasPadded, y, yOff, out, 0, panels);
+            panelRange(x, xOff, rows, in, wp, hp, y, yOff, out, 0, panels);
             return;
         }
-        Parallel.forRange(panels, 1, (p0, p1) -> panelRange(x, xOff, rows, in, wp, hp, biasPadded, y, yOff, out, p0, p1));
+        Parallel.forRange(panels, 1, (p0, p1) -> panelRange(x, xOff, rows, in, wp, hp, y, yOff, out, p0, p1));
     }
 
     /**
      * Panels [p0, p1) of y. Exactly one of {@code wp} (float panels) and {@code hp} (fp16 panels, widened one
      * KC x NR slice at a time into {@code slice}, then reused by every row tile of the block) is non-null.
      */
-    private static void panelRange(float[] x, int xOff, int rows, int in, float[] wp, short[] hp, float[] bias,
+    private static void panelRange(float[] x, int xOff, int rows, int in, float[] wp, short[] hp,
                                    float[] y, int yOff, int out, int p0, int p1) {
         float[] scratch = new float[MR * NR];
         float[] slice = hp == null ? null : new float[KC * NR];
@@ -50,7 +51,6 @@ final class VectorGemm {
         int fullRows = rows - rows % MR;
         for (int kb = 0; kb < in; kb += KC) {
             int kc = Math.min(KC, in - kb);
-            int mode = kb == 0 ? FIRST : ACCUMULATE;
             if (fullRows < rows) {
                 // the last rows % MR rows, zero-padded to a whole tile
                 if (aTail == null) aTail = new float[MR * KC];
@@ -69,38 +69,35 @@ final class VectorGemm {
                         bOff = 0;
                     }
                     int col = p * NR;
-                    boolean fullCols = col + NR <= out;
-                    for (int m = mb; m < mEnd; m += MR) {
-                        int aOff = xOff + m * in + kb;
-                        if (fullCols) {
-                            micro(x, aOff, in, b, bOff, kc, y, yOff + m * out + col, out, mode, bias, col);
-                        } else {
-                            micro(x, aOff, in, b, bOff, kc, scratch, 0, NR, SCRATCH, bias, col);
-                            combine(scratch, MR, y, yOff + m * out + col, out, out - col, mode, bias, col);
+                    if (col + NR <= out) {
+                        for (int m = mb; m < mEnd; m += MR) micro(x, xOff + m * in + kb, in, b, bOff, kc, y, yOff + m * out + col, out);
+                    } else {
+                        for (int m = mb; m < mEnd; m += MR) {
+                            java.util.Arrays.fill(scratch, 0f);
+                            micro(x, xOff + m * in + kb, in, b, bOff, kc, scratch, 0, NR);
+                            addTile(scratch, MR, y, yOff + m * out + col, out, out - col);
                         }
                     }
                     if (lastBlock && aTail != null) {
-                        micro(aTail, 0, kc, b, bOff, kc, scratch, 0, NR, SCRATCH, bias, col);
-                        combine(scratch, rows - fullRows, y, yOff + fullRows * out + col, out, Math.min(NR, out - col), mode, bias, col);
+                        java.util.Arrays.fill(scratch, 0f);
+                        micro(aTail, 0, kc, b, bOff, kc, scratch, 0, NR);
+                        addTile(scratch, rows - fullRows, y, yOff + fullRows * out + col, out, Math.min(NR, out - col));
                     }
                 }
             }
         }
     }
 
-    /** Writes a scratch tile's first {@code r} rows and {@code c} columns into y. */
-    private static void combine(float[] s, int r, float[] y, int yOff, int yStride, int c, int mode, float[] bias, int col) {
+    /** y += the first {@code r} rows and {@code c} columns of a scratch tile. */
+    private static void addTile(float[] s, int r, float[] y, int yOff, int yStride, int c) {
         for (int i = 0; i < r; i++) {
-            for (int j = 0; j < c; j++) {
-                int o = yOff + i * yStride + j;
-                y[o] = mode == FIRST ? s[i * NR + j] + bias[col + j] : y[o] + s[i * NR + j];
-            }
+            for (int j = 0; j < c; j++) y[yOff + i * yStride + j] += s[i * NR + j];
         }
     }
 
-    /** A 4 x NR tile: c[i][j] (op)= sum_k a[aOff + i*aStride + k] * b[bOff + k*NR + j]. */
+    /** A 4 x NR tile: c[i][j] += sum_k a[aOff + i*aStride + k] * b[bOff + k*NR + j]. */
     private static void micro(float[] a, int aOff, int aStride, float[] b, int bOff, int kc,
-                              float[] c, int cOff, int cStride, int mode, float[] bias, int col) {
+                              float[] c, int cOff, int cStride) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         int a0 = aOff, a1 = aOff + aStride, a2 = a1 + aStride, a3 = a2 + aStride;
         for (int k = 0; k < kc; k++) {
@@ -120,21 +117,17 @@ final class VectorGemm {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        store(c00, c01, c, cOff, mode, bias, col);
-        store(c10, c11, c, cOff + cStride, mode, bias, col);
-        store(c20, c21, c, cOff + 2 * cStride, mode, bias, col);
-        store(c30, c31, c, cOff + 3 * cStride, mode, bias, col);
-    }
-
-    private static void store(FloatVector v0, FloatVector v1, float[] c, int off, int mode, float[] bias, int col) {
-        if (mode == FIRST) {
-            v0 = v0.add(FloatVector.fromArray(S, bias, col));
-            v1 = v1.add(FloatVector.fromArray(S, bias, col + L));
-        } else if (mode == ACCUMULATE) {
-            v0 = v0.add(FloatVector.fromArray(S, c, off));
-            v1 = v1.add(FloatVector.fromArray(S, c, off + L));
-        }
-        v0.intoArray(c, off);
-        v1.intoArray(c, off + L);
+        int o = cOff;
+        c00.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
+        c01.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        o += cStride;
+        c10.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
+        c11.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        o += cStride;
+        c20.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
+        c21.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        o += cStride;
+        c30.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
+        c31.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
     }
 }
