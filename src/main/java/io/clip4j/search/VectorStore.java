@@ -89,7 +89,12 @@ public final class VectorStore implements AutoCloseable {
     }
 
     /** Up to this many vectors every query is answered by an exact scan. */
-    public static final int EXACT_LIMIT = 10_000;
+    /**
+     * Up to this many images every query is scored against every vector (a SIMD scan: ~100k x 512 dims in a few
+     * ms per core), so rankings are exact; beyond it HNSW proposes candidates.
+     */
+    public static final int EXACT_LIMIT = 200_000;
+    static final int EXACT_MARGIN = 32;
     /** HNSW graph parameters: generous, as recall matters more than index size here. */
     static final int HNSW_M = 16, HNSW_BEAM = 100;
 
@@ -437,10 +442,17 @@ public final class VectorStore implements AutoCloseable {
     private static final Comparator<Candidate> WORST_FIRST = Comparator.comparingDouble(Candidate::score)
             .thenComparing(Comparator.comparingInt(Candidate::doc).reversed());
 
+    /**
+     * Every stored vector scored with a SIMD float dot product (Lucene's Panama-backed VectorUtil), keeping
+     * k + {@link #EXACT_MARGIN} candidates; those are re-scored in double precision and the best k returned. A true
+     * top-k vector could only be lost if float rounding (~1e-7) moved it past 32 others: the ranking is exact.
+     */
     private List<Scored> exact(IndexSearcher s, float[] q, int k, String excludeId) throws IOException {
         checkDim(q);
         int excludeDoc = excludeId == null ? -1 : docOf(s, new Term(F_ID, excludeId));
+        int keep = k + EXACT_MARGIN;
         PriorityQueue<Candidate> heap = new PriorityQueue<>(WORST_FIRST);
+        float floor = Float.NEGATIVE_INFINITY;
         for (LeafReaderContext ctx : s.getIndexReader().leaves()) {
             FloatVectorValues fv = ctx.reader().getFloatVectorValues(F_VEC);
             if (fv == null) continue;
@@ -450,10 +462,27 @@ public final class VectorStore implements AutoCloseable {
                 if (live != null && !live.get(doc)) continue;
                 int global = ctx.docBase + doc;
                 if (global == excludeDoc) continue;
-                offer(heap, new Candidate(global, dot(q, fv.vectorValue(it.index()))), k);
+                float[] v = fv.vectorValue(it.index());
+                float score = org.apache.lucene.util.VectorUtil.dotProduct(q, v);
+                if (heap.size() >= keep && score <= floor) continue;
+                heap.add(new Candidate(global, score));
+                if (heap.size() > keep) heap.poll();
+                if (heap.size() >= keep) floor = (float) heap.peek().score();
             }
         }
-        return finish(s, heap);
+        // re-score the survivors exactly
+        PriorityQueue<Candidate> exact = new PriorityQueue<>(WORST_FIRST);
+        for (Candidate c : heap) offer(exact, new Candidate(c.doc(), dot(q, vectorOfDoc(s, c.doc()))), k);
+        return finish(s, exact);
+    }
+
+    private float[] vectorOfDoc(IndexSearcher s, int global) throws IOException {
+        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        LeafReaderContext ctx = leaves.get(ReaderUtil.subIndex(global, leaves));
+        FloatVectorValues fv = ctx.reader().getFloatVectorValues(F_VEC);
+        KnnVectorValues.DocIndexIterator it = fv.iterator();
+        if (it.advance(global - ctx.docBase) != global - ctx.docBase) throw new IOException("vector of doc " + global + " missing");
+        return fv.vectorValue(it.index()).clone();
     }
 
     private List<Scored> approximate(IndexSearcher s, float[] q, int k, int candidates, String excludeId) throws IOException {

@@ -105,6 +105,37 @@ class RecallTest {
     }
 
     @Test
+    void defaultSearchRanksUniformVectorsExactly(@TempDir Path tmp) {
+        // uniform random vectors are HNSW's worst case; below EXACT_LIMIT the default search scans them all
+        float[][] data = new float[5000][];
+        Random r = new Random(11);
+        for (int i = 0; i < data.length; i++) data[i] = randomUnit(r, DIM);
+        try (VectorStore store = VectorStore.openForWriting(tmp, fakeModel(DIM), VectorStore.Quantization.none)) {
+            for (int i = 0; i < data.length; i++) {
+                String path = "/u/" + i + ".jpg";
+                store.put(new VectorStore.Entry(VectorStore.idOf(path), path, 1, 1, "h" + i), data[i]);
+            }
+            store.commit();
+        }
+        try (VectorStore store = VectorStore.openForReading(tmp)) {
+            for (float[] q : randomQueries(20, DIM, 12)) {
+                Integer[] order = new Integer[data.length];
+                double[] score = new double[data.length];
+                for (int i = 0; i < data.length; i++) {
+                    order[i] = i;
+                    for (int j = 0; j < DIM; j++) score[i] += (double) q[j] * data[i][j];
+                }
+                java.util.Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
+                List<VectorStore.Scored> got = store.search(q, 10);
+                for (int i = 0; i < 10; i++) {
+                    assertEquals("/u/" + order[i] + ".jpg", got.get(i).path(), "rank " + i);
+                    assertEquals(score[order[i]], got.get(i).score(), 1e-6);
+                }
+            }
+        }
+    }
+
+    @Test
     void clusteredRecallAtLeast099(@TempDir Path tmp) {
         float[][] data = clustered(n(), DIM, 1);
         Measurement m = measure(tmp, data, queriesNear(data, 100, 2), null);
