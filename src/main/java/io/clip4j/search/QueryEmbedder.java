@@ -14,6 +14,36 @@ public final class QueryEmbedder {
     private final Clip clip;
     private final TextnessDirection textness;
 
+    /** Recent text embeddings: a repeated query (paging, the textness slider, popular searches) skips the model. */
+    private final java.util.Map<String, float[]> recent = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, float[]> e) {
+                    return size() > 2048;
+                }
+            });
+
+    private float[][] embedTexts(List<String> texts) {
+        float[][] out = new float[texts.size()][];
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = recent.get(texts.get(i));
+            if (out[i] == null) missing.add(texts.get(i));
+        }
+        if (!missing.isEmpty()) {
+            float[][] fresh = clip.embedTexts(missing);
+            for (int i = 0, j = 0; i < out.length; i++) {
+                if (out[i] == null) {
+                    out[i] = fresh[j++];
+                    recent.put(texts.get(i), out[i]);
+                }
+            }
+        }
+        float[][] copies = new float[out.length][];
+        for (int i = 0; i < out.length; i++) copies[i] = out[i].clone();
+        return copies;
+    }
+
     /** @param textness may be null (then a non-zero textness scale is an error) */
     public QueryEmbedder(Clip clip, TextnessDirection textness) {
         this.clip = clip;
@@ -31,7 +61,7 @@ public final class QueryEmbedder {
             if (t.isImage()) images.add(t.image());
             else texts.add(t.text());
         }
-        float[][] textVecs = clip.embedTexts(texts);
+        float[][] textVecs = embedTexts(texts);
         List<Clip.ImageResult> imageVecs = clip.embedImageFiles(images);
         int dim = clip.embedDim();
         double[] sum = new double[dim];

@@ -1,0 +1,35 @@
+package io.clip4j.search;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.clip4j.api.Clip;
+import io.clip4j.checkpoint.TestCheckpoints;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class QueryEmbedderTest {
+    @Test
+    void repeatedQueriesGiveTheSameVectorsAsTheModel() {
+        try (Clip clip = Clip.load(TestCheckpoints.resource("models/vit-tiny"))) {
+            QueryEmbedder e = new QueryEmbedder(clip, null);
+            Path base = Path.of(".");
+            float[] first = e.embed(QueryParser.parse("a cat - a dog", base), 0f);
+            first[0] += 100f; // a caller scribbling on its result must not poison later queries
+            float[] again = e.embed(QueryParser.parse("a cat - a dog", base), 0f);
+            float[] fresh = new QueryEmbedder(clip, null).embed(QueryParser.parse("a cat - a dog", base), 0f);
+            assertArrayEquals(fresh, again, 0f);
+            float[] cat = clip.embedText("a cat"), dog = clip.embedText("a dog");
+            float[] diff = new float[cat.length];
+            for (int i = 0; i < diff.length; i++) diff[i] = cat[i] - dog[i];
+            assertArrayEquals(Clip.normalize(diff), again, 1e-5f);
+            assertEquals(1.0, norm(again), 1e-5);
+        }
+    }
+
+    static double norm(float[] v) {
+        double s = 0;
+        for (float x : v) s += x * x;
+        return Math.sqrt(s);
+    }
+}
