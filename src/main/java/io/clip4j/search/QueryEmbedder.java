@@ -13,6 +13,7 @@ import java.util.List;
 public final class QueryEmbedder {
     private final Clip clip;
     private final TextnessDirection textness;
+    private final TextBatcher batcher;
 
     /** Recent text embeddings: a repeated query (paging, the textness slider, popular searches) skips the model. */
     private final java.util.Map<String, float[]> recent = java.util.Collections.synchronizedMap(
@@ -31,7 +32,7 @@ public final class QueryEmbedder {
             if (out[i] == null) missing.add(texts.get(i));
         }
         if (!missing.isEmpty()) {
-            float[][] fresh = clip.embedTexts(missing);
+            float[][] fresh = batcher.embed(missing);
             for (int i = 0, j = 0; i < out.length; i++) {
                 if (out[i] == null) {
                     out[i] = fresh[j++];
@@ -48,6 +49,7 @@ public final class QueryEmbedder {
     public QueryEmbedder(Clip clip, TextnessDirection textness) {
         this.clip = clip;
         this.textness = textness;
+        this.batcher = new TextBatcher(clip);
     }
 
     public float[] embed(List<QueryTerm> terms, float textnessScale) {
