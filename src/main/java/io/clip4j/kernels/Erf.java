@@ -1,10 +1,10 @@
 package io.clip4j.kernels;
 
 /** The error function to double precision (W. J. Cody's rational approximations, as in most libms). */
-final class Erf {
+public final class Erf {
     private Erf() {}
 
-    static double erf(double x) {
+    public static double erf(double x) {
         double ax = Math.abs(x);
         double r;
         if (ax < 0.5) {

@@ -1,5 +1,6 @@
 package io.clip4j.train;
 
+import io.clip4j.kernels.Erf;
 import io.clip4j.kernels.Parallel;
 
 /** The MLP activations and their derivatives: OpenAI's QuickGELU x·σ(1.702x) and exact (erf) GELU. */

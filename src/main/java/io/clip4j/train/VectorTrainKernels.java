@@ -122,25 +122,16 @@ public final class VectorTrainKernels implements TrainKernels {
         s0.intoArray(c, c0);
     }
 
+    /** dot and axpy are the inference kernels' own. */
+    private static final io.clip4j.kernels.VectorKernels INFERENCE = new io.clip4j.kernels.VectorKernels();
+
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        int bound = S.loopBound(n);
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (; i < bound; i += L) acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
-        return s;
+        return INFERENCE.dot(a, aOff, b, bOff, n);
     }
 
     @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-        int bound = S.loopBound(n);
-        FloatVector av = FloatVector.broadcast(S, alpha);
-        int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+        INFERENCE.axpy(alpha, x, xOff, y, yOff, n);
     }
 }
