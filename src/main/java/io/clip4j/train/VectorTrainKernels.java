@@ -2,7 +2,6 @@ package io.clip4j.train;
 
 import io.clip4j.kernels.Parallel;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
