@@ -38,12 +38,13 @@ public final class ServeLoadGenerator {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int perClient = args.length > 2 ? Integer.parseInt(args[2]) : 250;
-        Clip clip = Clip.load(Path.of("src/test/resources/models/vit-tiny"));
+        Path model = Path.of(args.length > 3 ? args[3] : "src/test/resources/models/vit-tiny");
+        Clip clip = Clip.load(model);
         InMemorySearchService service = InMemorySearchService.random(clip, n, 42);
         try (SearchServer server = new SearchServer(service, ServerConfig.defaults().withPort(0)).start()) {
             URI base = server.uri();
-            System.out.printf(Locale.ROOT, "index: %d random %d-d vectors (exact search), text encoder vit-tiny, %d cores%n",
-                    n, clip.embedDim(), Runtime.getRuntime().availableProcessors());
+            System.out.printf(Locale.ROOT, "index: %d random %d-d vectors (exact search), text encoder %s, %d cores%n",
+                    n, clip.embedDim(), model, Runtime.getRuntime().availableProcessors());
             run(base, clients, Math.max(20, perClient / 5), "warm-up");
             run(base, 1, perClient, "1 client");
             run(base, clients, perClient, clients + " clients");
