@@ -74,7 +74,7 @@ class Engines:
         common = ["--what", what, "--batch", str(batch), "--seconds", str(a.seconds)]
         if engine == "pytorch":
             cmd = [PY, os.path.join(HERE, "torch_runner.py"), "bench", "--model", a.model, "--threads",
-                   str(a.threads)] + common
+                   str(a.threads), "--warmup", str(a.warmup)] + common
             return cmd + (["--tokens", str(tokens)] if what == "text" else [])
         if engine == "onnxruntime":
             return self.jvm + ["io.clip4j.bench.OrtRunner", "bench", "--onnx-dir", a.onnx_dir, "--threads",
@@ -164,11 +164,17 @@ def timings(a, engines):
     return results
 
 
-def table(results):
+def table(results, cpu_normalised=False):
+    """Items/s per engine; cpu_normalised: items per (process CPU seconds / threads), an estimate of the rate on
+    an idle machine when other processes took part of the cores (spin-waiting threads make it an underestimate)."""
     def rate(engine, what, batch, tokens):
         for r in results:
             if (r["engine"], r["what"], r["batch"], r["tokens"]) == (engine, what, batch, tokens):
-                return r.get("items_per_s"), r.get("others_cpu", 0)
+                v = r.get("items_per_s")
+                if cpu_normalised:
+                    cpu, t = r.get("cpu_seconds"), r.get("threads") or 2
+                    v = v * r["seconds"] / (cpu / t) if v and cpu and cpu == cpu else None
+                return v, r.get("others_cpu", 0)
         return None, 0
 
     def fmt(v):
@@ -237,10 +243,15 @@ def main():
     md = table(results)
     log("\nitems per second (higher is better), " + f"{a.threads} threads each, ViT-B/32 float32:\n")
     log(md)
+    md_cpu = table(results, cpu_normalised=True)
+    log("\nthe same, per CPU second of each engine (items / (CPU s / threads)): an estimate for an idle machine "
+        "when other processes were busy:\n")
+    log(md_cpu)
     out = os.path.join(a.work, "results-" + started.replace(":", "") + ".json")
     with open(out, "w") as f:
         json.dump({"started": started, "machine": info, "seconds": a.seconds, "threads": a.threads,
-                   "agreement": agree, "agreement_errors": agree_errors, "results": results, "table": md}, f, indent=1)
+                   "agreement": agree, "agreement_errors": agree_errors, "results": results, "table": md,
+                   "table_cpu_normalised": md_cpu}, f, indent=1)
     log(f"\nraw results: {out} (timing took {time.monotonic() - t0:.0f} s)")
     failed = agree_errors or any(not r["ok"] for r in agree) or any("error" in r for r in results)
     sys.exit(1 if failed else 0)

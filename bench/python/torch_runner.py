@@ -15,16 +15,20 @@ import clip_vit
 import inputs
 
 
-def timed(fn, items, seconds):
-    """Calls fn once to warm up, then repeatedly until `seconds` have passed (at least twice)."""
+def timed(fn, items, seconds, warmup=2.0):
+    """Warms up (at least one call and `warmup` seconds), then calls fn until `seconds` have passed (at least
+    twice): the same loop as the Java runners' Timing.run."""
+    w0 = time.perf_counter()
     fn()
-    calls, start = 0, time.perf_counter()
+    while time.perf_counter() - w0 < warmup:
+        fn()
+    calls, start, cpu0 = 0, time.perf_counter(), time.process_time()
     while True:
         fn()
         calls += 1
         elapsed = time.perf_counter() - start
         if elapsed >= seconds and calls >= 2:
-            return calls, elapsed
+            return calls, elapsed, time.process_time() - cpu0  # process_time: all threads of this process
 
 
 def main():
@@ -36,6 +40,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--tokens", type=int, default=77, help="text length incl. SOT/EOT; < 77 runs only that prefix")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--warmup", type=float, default=2.0)
     ap.add_argument("--pixels")
     ap.add_argument("--tokens-file")
     ap.add_argument("--out-dir")
@@ -51,17 +56,17 @@ def main():
             return
         if a.what == "image":
             x = torch.from_numpy(inputs.synthetic_pixels(a.batch))
-            calls, el = timed(lambda: model.encode_image(x), a.batch, a.seconds)
+            calls, el, cpu = timed(lambda: model.encode_image(x), a.batch, a.seconds, a.warmup)
             flops = clip_vit.flops_image()
         else:
             x = torch.from_numpy(inputs.synthetic_tokens(a.batch, a.tokens, 77)[:, :a.tokens]).long()
-            calls, el = timed(lambda: model.encode_text(x), a.batch, a.seconds)
+            calls, el, cpu = timed(lambda: model.encode_text(x), a.batch, a.seconds, a.warmup)
             flops = clip_vit.flops_text(a.tokens)
     per_s = calls * a.batch / el
     print(json.dumps({"engine": "pytorch", "what": a.what, "batch": a.batch,
                       "tokens": a.tokens if a.what == "text" else None, "items_per_s": per_s,
                       "ms_per_item": 1000 / per_s, "gflops_per_s": per_s * flops / 1e9, "calls": calls,
-                      "seconds": el, "threads": torch.get_num_threads(), "version": torch.__version__}))
+                      "seconds": el, "cpu_seconds": cpu, "threads": torch.get_num_threads(), "version": torch.__version__}))
 
 
 if __name__ == "__main__":

@@ -9,18 +9,25 @@ import java.util.Locale;
 final class Timing {
     private Timing() {}
 
-    record Result(int calls, double seconds) {}
+    /** cpuSeconds: the process's CPU time over the measured calls, all threads (see compare.py's CPU table). */
+    record Result(int calls, double seconds, double cpuSeconds) {}
+
+    private static double cpuSeconds() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : Double.NaN;
+    }
 
     static Result run(Runnable call, double warmup, double seconds) {
         long w0 = System.nanoTime();
         do call.run(); while ((System.nanoTime() - w0) / 1e9 < warmup);
         int calls = 0;
         long t0 = System.nanoTime();
+        double c0 = cpuSeconds();
         while (true) {
             call.run();
             calls++;
             double el = (System.nanoTime() - t0) / 1e9;
-            if (el >= seconds && calls >= 2) return new Result(calls, el);
+            if (el >= seconds && calls >= 2) return new Result(calls, el, cpuSeconds() - c0);
         }
     }
 
@@ -30,8 +37,9 @@ final class Timing {
         double perS = r.calls() * (double) batch / r.seconds();
         return String.format(Locale.ROOT,
                 "{\"engine\":\"%s\",\"what\":\"%s\",\"batch\":%d,\"tokens\":%s,\"items_per_s\":%.6f,\"ms_per_item\":%.4f,"
-                        + "\"gflops_per_s\":%.4f,\"calls\":%d,\"seconds\":%.4f,\"threads\":%d,\"version\":\"%s\"}",
+                        + "\"gflops_per_s\":%.4f,\"calls\":%d,\"seconds\":%.4f,\"cpu_seconds\":%.4f,\"threads\":%d,"
+                        + "\"version\":\"%s\"}",
                 engine, what, batch, tokens == null ? "null" : tokens.toString(), perS, 1000 / perS,
-                perS * flopsPerItem / 1e9, r.calls(), r.seconds(), threads, version);
+                perS * flopsPerItem / 1e9, r.calls(), r.seconds(), r.cpuSeconds(), threads, version);
     }
 }
