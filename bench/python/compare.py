@@ -172,8 +172,8 @@ def table(results, cpu_normalised=False):
             if (r["engine"], r["what"], r["batch"], r["tokens"]) == (engine, what, batch, tokens):
                 v = r.get("items_per_s")
                 if cpu_normalised:
-                    cpu, t = r.get("cpu_seconds"), r.get("threads") or 2
-                    v = v * r["seconds"] / (cpu / t) if v and cpu and cpu == cpu else None
+                    cpu, t, sec = r.get("cpu_seconds"), r.get("threads") or 2, r.get("seconds")
+                    v = v * sec / (cpu / t) if v and sec and cpu and cpu == cpu else None
                 return v, r.get("others_cpu", 0)
         return None, 0
 
