@@ -138,6 +138,25 @@ def agreement(a, engines):
     return rows, errors
 
 
+def measure(a, engines, e, what, batch, tokens):
+    if a.wait_quiet > 0:
+        machine.wait_until_quiet(a.wait_quiet, threshold=a.busy, log=log)
+    with machine.Contention() as c:
+        out, err = run(engines.bench_cmd(e, what, batch, tokens), a.timeout, f"{e} {what} batch {batch}")
+    r = {"engine": e, "what": what, "batch": batch, "tokens": tokens, "others_cpu": round(c.others, 3)}
+    if err:
+        r["error"] = err
+        log("  " + err)
+        return r
+    try:
+        r.update({k: v for k, v in last_json(out).items() if k not in ("engine", "what", "batch", "tokens")})
+        log(f"  -> {r['items_per_s']:.2f} items/s ({r.get('gflops_per_s', float('nan')):.1f} GFLOP/s), "
+            f"other processes used {c.others:.0%} of the machine")
+    except (ValueError, KeyError) as ex:
+        r["error"] = f"unreadable output: {ex}"
+    return r
+
+
 def timings(a, engines):
     results = []
     cases = [c for c in IMAGE_CASES + TEXT_CASES if c[0] in a.what]
@@ -145,22 +164,17 @@ def timings(a, engines):
         for e in a.engines:
             if what == "text" and tokens != 77 and e == "onnxruntime":
                 continue  # the exported graph runs the full context whatever the prompt; measured at 77
-            if a.wait_quiet > 0:
-                machine.wait_until_quiet(a.wait_quiet, log=log)
-            with machine.Contention() as c:
-                out, err = run(engines.bench_cmd(e, what, batch, tokens), a.timeout, f"{e} {what} batch {batch}")
-            r = {"engine": e, "what": what, "batch": batch, "tokens": tokens, "others_cpu": round(c.others, 3)}
-            if err:
-                r["error"] = err
-                log("  " + err)
-            else:
-                try:
-                    r.update({k: v for k, v in last_json(out).items() if k not in ("engine", "what", "batch", "tokens")})
-                    log(f"  -> {r['items_per_s']:.2f} items/s ({r['gflops_per_s']:.1f} GFLOP/s), "
-                        f"other processes used {c.others:.0%} of the machine")
-                except (ValueError, KeyError) as ex:
-                    r["error"] = f"unreadable output: {ex}"
-            results.append(r)
+            best = None
+            for attempt in range(1 + a.retries):
+                r = measure(a, engines, e, what, batch, tokens)
+                if best is None or ("error" in best and "error" not in r) or (
+                        "error" not in r and r["others_cpu"] < best["others_cpu"]):
+                    best = r
+                if "error" in r or r["others_cpu"] <= a.busy:
+                    break
+                if attempt < a.retries:
+                    log(f"  other processes used {r['others_cpu']:.0%} of the machine: measuring again")
+            results.append(best)
     return results
 
 
@@ -215,6 +229,10 @@ def main():
     ap.add_argument("--tolerance", type=float, default=1e-4, help="max relative L2 error between engines")
     ap.add_argument("--wait-quiet", type=float, default=0,
                     help="before each run, wait up to this many seconds for other processes to go quiet")
+    ap.add_argument("--busy", type=float, default=0.15,
+                    help="share of the machine used by other processes above which a run counts as disturbed")
+    ap.add_argument("--retries", type=int, default=0,
+                    help="measure a disturbed case again up to this many times; the least disturbed run is kept")
     ap.add_argument("--no-agreement", action="store_true")
     a = ap.parse_args()
     a.engines = [e.strip() for e in a.engines.split(",") if e.strip()]
