@@ -90,6 +90,8 @@ public final class BenchCommand implements Callable<Integer> {
                 work.run();
                 warm++;
             } while (System.nanoTime() < warmEnd || warm < 2);
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
             long start = System.nanoTime(), end = start + (long) (seconds * 1e9);
             int iters = 0;
             long now;
@@ -99,6 +101,7 @@ public final class BenchCommand implements Callable<Integer> {
                 now = System.nanoTime();
             } while (now < end);
             double elapsed = (now - start) / 1e9;
+            double cpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9;
             double items = (double) iters * batch;
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("what", what);
@@ -112,6 +115,7 @@ public final class BenchCommand implements Callable<Integer> {
             doc.put("half_weights", half);
             doc.put("iterations", iters);
             doc.put("seconds", elapsed);
+            doc.put("cpu_seconds", cpuSeconds);
             doc.put("load_seconds", loadS);
             doc.put("model", c.openaiName() != null ? c.openaiName() : c.describe());
             PrintWriter out = spec.commandLine().getOut();
