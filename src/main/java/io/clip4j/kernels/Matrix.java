@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
  * <p>The vector GEMM reads W as column panels (see {@link #panels}); they are built once, on first use, from the
  * stored bytes — widening fp16/bf16 on the way — so loading a model stays cheap. With {@link #halfPanels} the
  * panels are kept as IEEE fp16 (half the memory) and widened slice by slice inside the GEMM, which still
- * accumulates in fp32.
+ * accumulates in fp32. Weights stored as fp16 in the checkpoint always use fp16 panels (that is lossless).
  */
 public final class Matrix {
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -22,11 +22,17 @@ public final class Matrix {
     private final DType dtype;
     private final int out, in;
     private final boolean half;
+    private final String name;
     private volatile float[] panels;
     private volatile short[] halfPanels;
     private int panelWidth;
 
     public Matrix(MemorySegment data, DType dtype, int out, int in, boolean halfStorage) {
+        this(data, dtype, out, in, halfStorage, "matrix");
+    }
+
+    /** @param name for messages (the checkpoint tensor's name) */
+    public Matrix(MemorySegment data, DType dtype, int out, int in, boolean halfStorage, String name) {
         if (out < 1 || in < 1) throw new IllegalArgumentException("matrix shape [" + out + ", " + in + "]");
         if (dtype != DType.F32 && dtype != DType.F16 && dtype != DType.BF16) {
             throw new IllegalArgumentException("matrix dtype " + dtype + " (F32, F16 or BF16 expected)");
@@ -35,11 +41,13 @@ public final class Matrix {
             throw new IllegalArgumentException("matrix " + dtype + "[" + out + ", " + in + "] needs "
                     + (long) out * in * dtype.bytes + " bytes, got " + data.byteSize());
         }
+        this.name = name;
         this.data = data;
         this.dtype = dtype;
         this.out = out;
         this.in = in;
-        this.half = halfStorage;
+        // fp16 weights lose nothing in fp16 panels: keep them at half the memory and half the memory traffic
+        this.half = halfStorage || dtype == DType.F16;
     }
 
     public Matrix(MemorySegment f32RowMajor, int out, int in) {
@@ -91,6 +99,7 @@ public final class Matrix {
                     float[] row = new float[in];
                     for (int o = 0; o < out; o++) {
                         row(o, row);
+                        checkFinite(row, o);
                         int base = (o / nr) * in * nr + (o % nr);
                         for (int k = 0; k < in; k++) p[base + k * nr] = row[k];
                     }
@@ -115,6 +124,7 @@ public final class Matrix {
                     float[] row = new float[in];
                     for (int o = 0; o < out; o++) {
                         row(o, row);
+                        checkFinite(row, o);
                         int base = (o / nr) * in * nr + (o % nr);
                         for (int k = 0; k < in; k++) p[base + k * nr] = Float.floatToFloat16(row[k]);
                     }
@@ -138,6 +148,16 @@ public final class Matrix {
                 data.unload();
             } catch (RuntimeException e) {
                 // advisory only
+            }
+        }
+    }
+
+    /** NaN or infinite weights are a corrupted checkpoint: refuse them rather than answer NaN. */
+    private void checkFinite(float[] row, int o) {
+        for (int k = 0; k < row.length; k++) {
+            if (!Float.isFinite(row[k])) {
+                throw new io.clip4j.Clip4jException("tensor '" + name + "' holds " + row[k] + " at [" + o + ", " + k
+                        + "]: corrupted weights");
             }
         }
     }

@@ -1,6 +1,10 @@
 package io.clip4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -9,7 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>W is read as column panels of NR = 2 vectors (16 floats on AVX2, 32 on AVX-512; see {@link Matrix#panels}).
  * The micro-kernel keeps a 4 x NR tile of y in 8 vector registers and, per k, loads two panel vectors and
  * broadcasts four x values: 8 FMAs for 6 loads, within the 16 registers of AVX2. Blocks of KC steps of k keep a
- * panel slice (KC x NR floats = 32 KB on AVX2) in L1 while MC rows of x (MC x KC floats) stay in L2. Threads own
+ * panel slice (KC x NR floats = 32 KB on AVX2) in L1 while MC rows of x (MC x KC floats) stay in L2, and NB panels
+ * form a block of W that stays in L2 while every row block passes (memory bandwidth is scarce: a VM here
+ * streams ~3.6 GB/s per thread, so W must be read from memory once per call, not once per row block). Threads own
  * disjoint ranges of panels, i.e. disjoint columns of y.
  */
 final class VectorGemm {
@@ -19,6 +25,8 @@ final class VectorGemm {
     static final int MR = 4;
     private static final int KC = Integer.getInteger("clip4j.kc", 512);
     private static final int MC = Integer.getInteger("clip4j.mc", 64);
+    /** Panels per column block: a KC x (NB*NR) block of W (256 KB on AVX2) stays in L2 while all row blocks pass. */
+    private static final int NB = Integer.getInteger("clip4j.nb", 8);
 
     private VectorGemm() {}
 
@@ -57,35 +65,60 @@ final class VectorGemm {
                 java.util.Arrays.fill(aTail, 0f);
                 for (int r = fullRows; r < rows; r++) System.arraycopy(x, xOff + r * in + kb, aTail, (r - fullRows) * kc, kc);
             }
-            for (int mb = 0; mb < fullRows || (mb == 0 && fullRows == 0); mb += MC) {
-                int mEnd = Math.min(fullRows, mb + MC);
-                boolean lastBlock = mb + MC >= fullRows;
-                for (int p = p0; p < p1; p++) {
-                    int bOff = (p * in + kb) * NR;
-                    float[] b = wp;
-                    if (hp != null) {
-                        for (int i = 0, n = kc * NR; i < n; i++) slice[i] = Float.float16ToFloat(hp[bOff + i]);
-                        b = slice;
-                        bOff = 0;
-                    }
-                    int col = p * NR;
-                    if (col + NR <= out) {
-                        for (int m = mb; m < mEnd; m += MR) micro(x, xOff + m * in + kb, in, b, bOff, kc, y, yOff + m * out + col, out);
-                    } else {
-                        for (int m = mb; m < mEnd; m += MR) {
-                            java.util.Arrays.fill(scratch, 0f);
-                            micro(x, xOff + m * in + kb, in, b, bOff, kc, scratch, 0, NR);
-                            addTile(scratch, MR, y, yOff + m * out + col, out, out - col);
+            for (int nb = p0; nb < p1; nb += NB) {
+                int nbEnd = Math.min(p1, nb + NB);
+                for (int mb = 0; mb < fullRows || (mb == 0 && fullRows == 0); mb += MC) {
+                    int mEnd = Math.min(fullRows, mb + MC);
+                    boolean lastBlock = mb + MC >= fullRows;
+                    for (int p = nb; p < nbEnd; p++) {
+                        int bOff = (p * in + kb) * NR;
+                        float[] b = wp;
+                        if (hp != null) {
+                            widenHalf(hp, bOff, slice, kc * NR);
+                            b = slice;
+                            bOff = 0;
                         }
-                    }
-                    if (lastBlock && aTail != null) {
-                        java.util.Arrays.fill(scratch, 0f);
-                        micro(aTail, 0, kc, b, bOff, kc, scratch, 0, NR);
-                        addTile(scratch, rows - fullRows, y, yOff + fullRows * out + col, out, Math.min(NR, out - col));
+                        int col = p * NR;
+                        if (col + NR <= out) {
+                            for (int m = mb; m < mEnd; m += MR) micro(x, xOff + m * in + kb, in, b, bOff, kc, y, yOff + m * out + col, out);
+                        } else {
+                            for (int m = mb; m < mEnd; m += MR) {
+                                java.util.Arrays.fill(scratch, 0f);
+                                micro(x, xOff + m * in + kb, in, b, bOff, kc, scratch, 0, NR);
+                                addTile(scratch, MR, y, yOff + m * out + col, out, out - col);
+                            }
+                        }
+                        if (lastBlock && aTail != null) {
+                            java.util.Arrays.fill(scratch, 0f);
+                            micro(aTail, 0, kc, b, bOff, kc, scratch, 0, NR);
+                            addTile(scratch, rows - fullRows, y, yOff + fullRows * out + col, out, Math.min(NR, out - col));
+                        }
                     }
                 }
             }
         }
+    }
+
+    private static final VectorSpecies<Short> HALF = VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+    private static final VectorSpecies<Integer> INT = VectorSpecies.of(int.class, S.vectorShape());
+
+    /**
+     * dst[i] = fp16 bits src[off + i] as float, for finite values (weights): the 15 magnitude bits shifted into a
+     * float's exponent/mantissa give the value times 2^-112 (subnormals included, exactly); scaling by 2^112 and
+     * restoring the sign gives the half's value. One vector op per step, no table.
+     */
+    static void widenHalf(short[] src, int off, float[] dst, int n) {
+        int i = 0;
+        int bound = n - n % L;
+        IntVector magMask = IntVector.broadcast(INT, 0x7fff), signMask = IntVector.broadcast(INT, 0x8000);
+        FloatVector scale = FloatVector.broadcast(S, 0x1p112f);
+        for (; i < bound; i += L) {
+            IntVector h = (IntVector) ShortVector.fromArray(HALF, src, off + i).convertShape(VectorOperators.S2I, INT, 0);
+            FloatVector mag = h.and(magMask).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(scale);
+            IntVector sign = h.and(signMask).lanewise(VectorOperators.LSHL, 16);
+            mag.reinterpretAsInts().or(sign).reinterpretAsFloats().intoArray(dst, i);
+        }
+        for (; i < n; i++) dst[i] = Float.float16ToFloat(src[off + i]);
     }
 
     /** y += the first {@code r} rows and {@code c} columns of a scratch tile. */

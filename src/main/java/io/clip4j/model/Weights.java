@@ -41,8 +41,8 @@ final class Weights {
         Tensor t = tensor(name, shape);
         int out = t.dim(0), in = (int) (t.numel() / out);
         return switch (t.dtype()) {
-            case F32, F16, BF16 -> new Matrix(t.data(), t.dtype(), out, in, halfPanels);
-            default -> new Matrix(t.asF32(arena), io.clip4j.tensor.DType.F32, out, in, halfPanels);
+            case F32, F16, BF16 -> new Matrix(t.data(), t.dtype(), out, in, halfPanels, name);
+            default -> new Matrix(t.asF32(arena), io.clip4j.tensor.DType.F32, out, in, halfPanels, name);
         };
     }
 

@@ -73,6 +73,29 @@ class VectorKernelsTest {
     }
 
     @Test
+    void nonFiniteWeightsAreRefusedNamingTheTensor() {
+        float[] w = {1f, 2f, Float.NaN, 4f};
+        Matrix m = new Matrix(java.lang.foreign.MemorySegment.ofArray(w), io.clip4j.tensor.DType.F32, 2, 2, false, "visual.proj");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(io.clip4j.Clip4jException.class,
+                () -> vec.linear(new float[2], 0, 1, m, null, new float[2], 0));
+        assertTrue(e.getMessage().contains("visual.proj") && e.getMessage().contains("[1, 0]"), e.getMessage());
+    }
+
+    @Test
+    void vectorHalfWideningIsExactForEveryFiniteHalf() {
+        short[] all = new short[65536 + 3];
+        int n = 0;
+        for (int h = 0; h < 65536; h++) {
+            if ((h & 0x7c00) != 0x7c00) all[n++] = (short) h; // finite: weights are never inf/NaN (checked at pack)
+        }
+        float[] got = new float[n];
+        VectorGemm.widenHalf(all, 0, got, n);
+        for (int i = 0; i < n; i++) {
+            assertEquals(Float.floatToRawIntBits(Float.float16ToFloat(all[i])), Float.floatToRawIntBits(got[i]), "half 0x" + Integer.toHexString(all[i] & 0xffff));
+        }
+    }
+
+    @Test
     void linearOnMappedSizedProblemUsesThreadsAndStaysExact() {
         Random r = new Random(7);
         int rows = 37, in = 129, out = 515; // large enough to be split across the pool
