@@ -140,7 +140,9 @@ public final class TrainingRun {
         int[] order = null;
         long orderEpoch = -1;
         long first = trainer.stepCount();
-        double nextEstimate = s.maxSeconds() * 0.1;
+        final long hardTotal = total;
+        double nextEstimate = 0, markTime = 0;
+        long markStep = trainer.stepCount();
         long step = trainer.stepCount();
         for (; step < total; step++) {
             long epoch = step / perEpoch;
@@ -195,14 +197,18 @@ public final class TrainingRun {
             curves.add("images_per_s", step + 1, n / Math.max(stepSecs, 1e-9));
             long done = step + 1 - first;
             double trainSecs = Math.max(now - evalSeconds, 1e-9);
-            if (s.maxSeconds() > 0 && now >= nextEstimate && step + 1 < total) {
-                // as many steps as fit: stretch or shrink the schedule to the measured pace (evaluations included)
-                long fit = step + 1 + (long) Math.max(0, (s.maxSeconds() - now) / (now / done));
-                long newTotal = Math.max(step + 2, Math.min(s.maxSteps() >= 0 ? s.maxSteps() : Long.MAX_VALUE, fit));
+            if (s.maxSeconds() > 0 && done >= 3 && step + 1 < hardTotal && (now >= nextEstimate || step + 1 >= total)) {
+                // as many steps as fit: stretch or shrink the schedule to the pace since the last estimate (evaluations
+                // included; the first steps, slow while the JIT compiles, only count until there is a later pace)
+                double pace = step + 1 > markStep ? (now - markTime) / (step + 1 - markStep) : now / done;
+                long fit = step + 1 + (long) Math.max(0, (s.maxSeconds() - now) / pace);
+                long newTotal = Math.min(hardTotal, Math.max(step + 2, fit));
                 if (newTotal != total) {
                     total = newTotal;
                     trainer = new ClipTrainer(model, opt, new LrSchedule(s.schedule(), s.lr(), s.warmup(), total), s.lockImage());
                 }
+                markStep = step + 1;
+                markTime = now;
                 nextEstimate = now + s.maxSeconds() * 0.1;
             }
             listener.step(step, total, loss, trainer.lastLr(), done * (double) s.batch() / trainSecs, now / done * (total - step - 1));
