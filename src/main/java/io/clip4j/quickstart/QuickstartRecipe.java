@@ -36,7 +36,8 @@ public record QuickstartRecipe(ClipConfig model, int batch, double lr, int warmu
 
     /**
      * ViT: 32 px images, patch 8 (16 patches), width 128, 3 layers, 4 heads; text: width 128, 3 layers, context 24
-     * (the longest caption is 18 tokens); embedding 128.
+     * (the longest caption is 18 tokens); embedding 128. Measured: 48 px images learn no faster per second
+     * (half the steps fit); shapes, not colours, are what the budget limits.
      */
     public static QuickstartRecipe standard(double seconds, long seed) {
         ClipConfig c = new ClipConfig(128, 32, new int[] {3}, 128, 8, 4, 24, 49408, 128, 4, 3, false,
