@@ -15,7 +15,9 @@ public final class TrainThroughput {
 
     public static ClipConfig model(String name) {
         return switch (name) {
-            case "quickstart" -> io.clip4j.quickstart.QuickstartRecipe.standard(1, 0).model();
+            // QuickstartRecipe.standard's model (kept literal: the quickstart depends on this package, not the reverse)
+            case "quickstart" -> new ClipConfig(128, 32, new int[] {3}, 128, 8, 4, 24, 49408, 128, 4, 3, false,
+                    ClipConfig.OPENAI_MEAN.clone(), ClipConfig.OPENAI_STD.clone());
             case "vit-b-32" -> new ClipConfig(512, 224, new int[] {12}, 768, 32, 12, 77, 49408, 512, 8, 12, true,
                     ClipConfig.OPENAI_MEAN.clone(), ClipConfig.OPENAI_STD.clone());
             default -> throw new IllegalArgumentException("unknown model " + name + " (quickstart, vit-b-32)");
