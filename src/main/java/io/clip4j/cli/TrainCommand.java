@@ -3,51 +3,65 @@ package io.clip4j.cli;
 import io.clip4j.Clip4jException;
 import io.clip4j.checkpoint.Checkpoint;
 import io.clip4j.checkpoint.CheckpointLoader;
-import io.clip4j.data.CaptionSource;
+import io.clip4j.data.CsvCaptionSource;
+import io.clip4j.model.ClipConfig;
+import io.clip4j.probe.ClassFolders;
 import io.clip4j.tokenizer.ClipTokenizer;
+import io.clip4j.train.ConfigFit;
 import io.clip4j.train.LrSchedule;
 import io.clip4j.train.ModelConfigFile;
+import io.clip4j.train.TrainCheckpoint;
 import io.clip4j.train.TrainableClip;
+import io.clip4j.train.TrainingEvaluation;
 import io.clip4j.train.TrainingRun;
-import io.clip4j.train.TsvCaptionSource;
+import io.clip4j.zeroshot.PromptTemplates;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code clip4j train}: contrastive training (fine-tuning or from scratch) of a ViT CLIP in pure Java. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a ViT CLIP on image-caption pairs with open_clip's loss, AdamW and LR schedules.",
-                "Checkpoints (an open_clip folder + optimizer state) go to --out; an --out that holds a state is resumed.",
-                "JSON: {\"out\",\"steps\",\"losses\"}."})
+                "Data: open_clip's CSV/TSV (a header row; columns filepath and title; paths relative to the file).",
+                "Checkpoints (an open_clip folder + optimizer state), metrics.csv and curves.png go to --out;",
+                "an --out that holds a state is resumed.",
+                "JSON: {\"out\",\"steps\",\"losses\",\"metrics\",\"skipped_rows\",\"seconds\"}."})
 public final class TrainCommand implements Callable<Integer> {
+    /** Row problems printed one per line; beyond, a summary line. */
+    static final int MAX_PROBLEM_LINES = 10;
+
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
 
-    @Option(names = "--data", required = true, paramLabel = "TSV", description = "image<TAB>caption lines, paths relative to the file.")
+    @Option(names = "--data", required = true, paramLabel = "CSV", description = "Training pairs: open_clip CSV/TSV with a header row.")
     Path data;
 
-    static final class Start {
-        @Option(names = "--init", paramLabel = "PATH", description = "Fine-tune this checkpoint (any format clip4j loads).")
-        Path init;
+    @Option(names = "--csv-img-key", defaultValue = "filepath", paramLabel = "COLUMN", description = "Image path column (default: ${DEFAULT-VALUE}).")
+    String imgKey;
 
-        @Option(names = "--model-config", paramLabel = "FILE", description = "Train from scratch: open_clip model config JSON (or an open_clip_config.json).")
-        Path modelConfig;
-    }
+    @Option(names = "--csv-caption-key", defaultValue = "title", paramLabel = "COLUMN", description = "Caption column (default: ${DEFAULT-VALUE}).")
+    String captionKey;
 
-    @ArgGroup(exclusive = true, multiplicity = "0..1")
-    Start start = new Start();
+    @Option(names = "--csv-separator", paramLabel = "SEP", description = "Field separator: one character, or 'tab' (default: tab for .tsv files, else ',').")
+    String separator;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (checkpoints, training state).")
+    @Option(names = "--init", paramLabel = "PATH", description = "Fine-tune this checkpoint (any format clip4j loads).")
+    Path init;
+
+    @Option(names = "--model-config", paramLabel = "FILE", description = "Train from scratch: open_clip model config JSON (or an open_clip_config.json); with --init, checked against it.")
+    Path modelConfig;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (checkpoints, training state, metrics).")
     Path out;
 
     @Option(names = "--epochs", defaultValue = "1", description = "Passes over the data (default: ${DEFAULT-VALUE}).")
@@ -55,6 +69,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--max-steps", defaultValue = "-1", paramLabel = "N", description = "Total steps (overrides --epochs).")
     long maxSteps;
+
+    @Option(names = "--max-seconds", defaultValue = "0", paramLabel = "S", description = "Time budget: as many steps as fit (the schedule adapts); 0 = none.")
+    double maxSeconds;
 
     @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "Pairs per step (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -74,7 +91,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-shuffle", description = "Keep the file order.")
     boolean noShuffle;
 
-    @Option(names = "--no-augment", description = "Evaluation preprocessing instead of random resized crops.")
+    @Option(names = "--no-augment", description = "Evaluation preprocessing instead of random resized crops (scale 0.9-1).")
     boolean noAugment;
 
     @Option(names = "--lock-image", description = "LiT: freeze the image tower; train the text tower only.")
@@ -86,47 +103,123 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save-every", defaultValue = "1000", paramLabel = "STEPS", description = "Checkpoint interval; 0 = at the end only (default: ${DEFAULT-VALUE}).")
     long saveEvery;
 
+    @Option(names = "--val", paramLabel = "CSV", description = "Validation pairs (same format and --csv-* options): image<->text retrieval R@1/5/10.")
+    Path val;
+
+    @Option(names = "--zeroshot", paramLabel = "DIR", description = "Class folders (class name = folder name): zero-shot top-1.")
+    Path zeroshot;
+
+    @Option(names = "--templates", paramLabel = "NAME|FILE|'... {} ...'", defaultValue = "simple",
+            description = "Prompt templates for --zeroshot, as in classify (default: ${DEFAULT-VALUE}).")
+    String templates;
+
+    @Option(names = "--eval-every", defaultValue = "500", paramLabel = "STEPS", description = "Evaluation interval (also at the start and the end); 0 = start and end only (default: ${DEFAULT-VALUE}).")
+    long evalEvery;
+
     @Override
     public Integer call() {
         if (epochs < 1 && maxSteps < 0) throw new Clip4jException("--epochs must be >= 1, got " + epochs);
         if (!(wd >= 0)) throw new Clip4jException("--wd must be >= 0, got " + wd);
         if (saveEvery < 0) throw new Clip4jException("--save-every must be >= 0, got " + saveEvery);
+        if (!(maxSeconds >= 0)) throw new Clip4jException("--max-seconds must be >= 0, got " + maxSeconds);
         var kind = LrSchedule.parseKind(schedule);
-        boolean resume = io.clip4j.train.TrainCheckpoint.hasState(out);
-        if (!resume && start.init == null && start.modelConfig == null) {
+        boolean resume = TrainCheckpoint.hasState(out);
+        if (!resume && init == null && modelConfig == null) {
             throw new Clip4jException("--init or --model-config is required (or an --out folder holding a training state)");
         }
-        CaptionSource source = new TsvCaptionSource(data);
+        ClipConfig wanted = modelConfig == null ? null : ModelConfigFile.read(modelConfig);
+        checkFit(resume, wanted);
+        PrintWriter err = spec.commandLine().getErr();
+        var csv = new CsvCaptionSource.Options(imgKey, captionKey, parseSeparator(separator));
+        List<Integer> skippedRows = new ArrayList<>();
+        CsvCaptionSource source = load(data, csv, err, skippedRows);
+        TrainingEvaluation evaluation = null;
+        if (val != null || zeroshot != null) {
+            evaluation = new TrainingEvaluation(val == null ? null : load(val, csv, err, skippedRows),
+                    zeroshot == null ? null : ClassFolders.scan(zeroshot), PromptTemplates.resolve(templates));
+        }
         ClipTokenizer tokenizer = ClipTokenizer.openai();
         var settings = new TrainingRun.Settings(batch, epochs, maxSteps, lr, warmup, kind, wd, !noShuffle, !noAugment,
-                lockImage, seed, saveEvery);
-        PrintWriter err = spec.commandLine().getErr();
+                lockImage, seed, saveEvery, evalEvery, maxSeconds);
         var bar = new Bar(err);
-        TrainingRun.Result r = TrainingRun.run(source, out, () -> {
-            if (start.init != null) {
-                try (Checkpoint c = CheckpointLoader.load(start.init)) {
-                    return TrainableClip.fromCheckpoint(c);
+        TrainingRun.Result r;
+        try {
+            r = TrainingRun.run(source, out, () -> {
+                if (init != null) {
+                    try (Checkpoint c = CheckpointLoader.load(init)) {
+                        return TrainableClip.fromCheckpoint(c);
+                    }
                 }
-            }
-            return TrainableClip.fromScratch(ModelConfigFile.read(start.modelConfig), seed);
-        }, tokenizer, settings, bar);
-        bar.finish();
+                return TrainableClip.fromScratch(wanted, seed);
+            }, tokenizer, settings, evaluation, bar);
+        } finally {
+            bar.finish();
+        }
         PrintWriter o = spec.commandLine().getOut();
         if (output.json()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("out", out.toString());
             m.put("steps", r.steps());
             m.put("losses", new ArrayList<>(r.losses()));
+            m.put("metrics", r.metrics());
+            m.put("skipped_rows", skippedRows.stream().mapToInt(Integer::intValue).sum());
+            m.put("seconds", r.seconds());
             OutputOptions.printJson(o, m);
         } else {
             List<Float> l = r.losses();
             o.println("saved " + out + " (step " + r.steps() + (l.isEmpty() ? "" : ", last loss " + l.get(l.size() - 1)) + ")");
+            if (!r.metrics().isEmpty()) o.println("final " + Bar.metrics(r.metrics()));
         }
         o.flush();
         return 0;
     }
 
-    /** One self-overwriting progress line on stderr. */
+    /** --model-config against --init's weights, and both against a folder being resumed. */
+    private void checkFit(boolean resume, ClipConfig wanted) {
+        ClipConfig initConfig = null;
+        if (init != null && (wanted != null || resume)) {
+            try (Checkpoint c = CheckpointLoader.load(init)) {
+                initConfig = c.config();
+            }
+        }
+        if (wanted != null && initConfig != null) {
+            mismatch(ConfigFit.differences(wanted, initConfig), "--model-config " + modelConfig + " does not fit --init " + init);
+        }
+        if (resume) {
+            ClipConfig saved = ModelConfigFile.read(out.resolve(TrainCheckpoint.CONFIG_FILE));
+            if (wanted != null) mismatch(ConfigFit.differences(wanted, saved), "--model-config " + modelConfig + " does not fit the run saved in " + out);
+            if (initConfig != null) mismatch(ConfigFit.differences(initConfig, saved), "--init " + init + " does not fit the run saved in " + out);
+        }
+    }
+
+    private static void mismatch(List<String> diffs, String what) {
+        if (!diffs.isEmpty()) throw new Clip4jException(what + ": " + String.join(", ", diffs));
+    }
+
+    static Character parseSeparator(String s) {
+        if (s == null) return null;
+        if (s.equalsIgnoreCase("tab") || s.equals("\\t")) return '\t';
+        if (s.length() != 1) throw new Clip4jException("--csv-separator must be one character or 'tab', got '" + s + "'");
+        return s.charAt(0);
+    }
+
+    /** Loads a CSV/TSV, printing its skipped rows (up to {@link #MAX_PROBLEM_LINES}, then a summary). */
+    static CsvCaptionSource load(Path file, CsvCaptionSource.Options options, PrintWriter err, List<Integer> skipped) {
+        int[] count = {0};
+        CsvCaptionSource s = CsvCaptionSource.load(file, options, line -> {
+            if (++count[0] <= MAX_PROBLEM_LINES) err.println("clip4j: " + Main.oneLine(line));
+        });
+        if (count[0] > MAX_PROBLEM_LINES) {
+            err.println("clip4j: " + file + ": " + (count[0] - MAX_PROBLEM_LINES) + " more rows skipped (" + s.malformedRows()
+                    + " malformed, " + s.missingImages() + " with a missing image file in all)");
+        }
+        err.flush();
+        skipped.add(count[0]);
+        if (s.size() == 0) throw new Clip4jException(file + ": no usable image-caption rows");
+        return s;
+    }
+
+    /** One self-overwriting progress line on stderr; one line per evaluation. */
     static final class Bar implements TrainingRun.Listener {
         private final PrintWriter err;
         private boolean drawn;
@@ -137,7 +230,7 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void step(long step, long total, float loss, double lr, double ips, double left) {
-            int width = 24, filled = (int) (width * (step + 1) / total);
+            int width = 24, filled = (int) Math.min(width, width * (step + 1) / total);
             err.printf("\r[%s%s] %d/%d loss %.4f lr %.2e %.1f img/s ETA %s ", "#".repeat(filled), ".".repeat(width - filled),
                     step + 1, total, loss, lr, ips, eta(left));
             err.flush();
@@ -151,14 +244,31 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void skipped(String image, String reason) {
+            line("clip4j: skipped " + Main.oneLine(reason));
+        }
+
+        @Override
+        public void evaluated(long step, Map<String, Double> metrics) {
+            line("clip4j: eval step " + step + ": " + metrics(metrics));
+        }
+
+        private void line(String s) {
             if (drawn) err.println();
-            err.println("clip4j: skipped " + Main.oneLine(reason));
+            err.println(s);
+            err.flush();
             drawn = false;
+        }
+
+        static String metrics(Map<String, Double> m) {
+            List<String> parts = new ArrayList<>();
+            m.forEach((k, v) -> parts.add(k + " " + String.format(Locale.ROOT, "%.4f", v)));
+            return String.join(", ", parts);
         }
 
         void finish() {
             if (drawn) err.println();
             err.flush();
+            drawn = false;
         }
 
         static String eta(double s) {

@@ -12,7 +12,11 @@
  *     {@link io.clip4j.train.LrSchedule} (open_clip's warmup + cosine/const), {@link io.clip4j.train.ClipTrainer}
  *     (one step: loss, update, logit-scale clamp, NaN guard, locked image tower).</li>
  * <li>{@link io.clip4j.train.TrainCheckpoint} (open_clip folder + optimizer state) and
- *     {@link io.clip4j.train.TrainingRun} (epochs over a {@link io.clip4j.data.CaptionSource}, resume).</li>
+ *     {@link io.clip4j.train.TrainingRun} (epochs over a {@link io.clip4j.data.CaptionSource}, resume, time budget,
+ *     NaN stop, metrics.csv/curves.png via {@link io.clip4j.train.RunFiles}).</li>
+ * <li>{@link io.clip4j.train.TrainingEvaluation}: retrieval R@k ({@link io.clip4j.train.RetrievalMetrics}) and
+ *     zero-shot top-1 from the live parameters; {@link io.clip4j.train.ConfigFit}: config vs weights;
+ *     {@link io.clip4j.train.TrainThroughput}: the training-speed benchmark.</li>
  * </ul>
  */
 package io.clip4j.train;

@@ -1,0 +1,115 @@
+package io.clip4j.cli;
+
+import io.clip4j.quickstart.Quickstart;
+import io.clip4j.quickstart.QuickstartRecipe;
+import io.clip4j.train.TrainingRun;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code clip4j quickstart}: synthetic data, a small CLIP trained from scratch, zero-shot and search, a report. */
+@Command(name = "quickstart", mixinStandardHelpOptions = true,
+        description = {"Offline demo, nothing to download: writes a synthetic set of coloured shapes (holding out "
+                + QuickstartRecipe.HOLDOUT + "),",
+                "trains a small CLIP from scratch for --seconds, classifies unseen images zero-shot (including the",
+                "held-out colour-shape pairs), searches them by text, and writes OUT/report.html.",
+                "JSON: {\"report\",\"model\",\"steps\",\"train_seconds\",\"images_per_s\",\"final_loss\",\"zeroshot\",\"search\",\"seconds\"}."})
+public final class QuickstartCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin OutputOptions output;
+
+    @Option(names = "--out", defaultValue = "quickstart", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--seconds", defaultValue = "150", paramLabel = "S", description = "Training time budget (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed for data, initialisation and order (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    /** Tests: a one-layer model on a handful of tiny images, so the whole pipeline runs in seconds. */
+    @Option(names = "--tiny", hidden = true)
+    boolean tiny;
+
+    @Override
+    public Integer call() {
+        QuickstartRecipe recipe = tiny ? QuickstartRecipe.tiny(seconds, seed) : QuickstartRecipe.standard(seconds, seed);
+        PrintWriter err = spec.commandLine().getErr();
+        var bar = new TrainCommand.Bar(err);
+        Quickstart.Result r;
+        try {
+            r = Quickstart.run(out, recipe, new Quickstart.Progress() {
+                @Override
+                public void stage(String message) {
+                    bar.finish();
+                    err.println("clip4j: " + message);
+                    err.flush();
+                }
+
+                @Override
+                public TrainingRun.Listener training() {
+                    return bar;
+                }
+            });
+        } finally {
+            bar.finish();
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        var z = r.zeroShot();
+        if (output.json()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("report", r.report().toString());
+            m.put("model", r.model().toString());
+            m.put("steps", r.steps());
+            m.put("train_seconds", r.trainSeconds());
+            m.put("images_per_s", r.imagesPerSecond());
+            m.put("final_loss", r.finalLoss());
+            Map<String, Object> zs = new LinkedHashMap<>();
+            zs.put("labels", z.labels());
+            zs.put("seen_images", z.seenImages());
+            zs.put("seen_top1", z.seenTop1());
+            zs.put("heldout_images", z.heldoutImages());
+            zs.put("heldout_top1", z.heldoutTop1());
+            zs.put("chance", z.chance());
+            zs.put("heldout_colour", z.heldoutColour());
+            zs.put("heldout_shape", z.heldoutShape());
+            m.put("zeroshot", zs);
+            List<Object> searches = new ArrayList<>();
+            for (var s : r.searches()) {
+                List<Object> hits = new ArrayList<>();
+                for (var h : s.hits()) hits.add(Map.of("path", h.path().toString(), "label", h.truth(), "score", h.score()));
+                searches.add(Map.of("query", s.query(), "results", hits));
+            }
+            m.put("search", searches);
+            m.put("train_metrics", r.trainMetrics());
+            m.put("seconds", r.seconds());
+            OutputOptions.printJson(o, m);
+        } else {
+            o.printf(Locale.ROOT, "trained %s from scratch: %d steps in %.0f s (%.0f images/s), final loss %.3f%n",
+                    r.recipe().model().describe(), r.steps(), r.trainSeconds(), r.imagesPerSecond(), r.finalLoss());
+            o.printf(Locale.ROOT, "zero-shot top-1 over %d labels: seen pairs %.1f%% (%d images), held-out pairs %.1f%% (%d images); chance %.1f%%%n",
+                    z.labels(), 100 * z.seenTop1(), z.seenImages(), 100 * z.heldoutTop1(), z.heldoutImages(), 100 * z.chance());
+            o.printf(Locale.ROOT, "held-out pairs: colour right %.1f%% (chance %.1f%%), shape right %.1f%% (chance %.1f%%)%n",
+                    100 * z.heldoutColour(), 100.0 / z.colours(), 100 * z.heldoutShape(), 100.0 / z.shapes());
+            if (!r.searches().isEmpty()) {
+                var s = r.searches().get(0);
+                List<String> hits = new ArrayList<>();
+                for (var h : s.hits()) hits.add(r.out().relativize(h.path()) + String.format(Locale.ROOT, " (%.2f)", h.score()));
+                o.println("search \"" + s.query() + "\": " + String.join(", ", hits));
+            }
+            o.println("report: " + r.report());
+        }
+        o.flush();
+        return 0;
+    }
+}

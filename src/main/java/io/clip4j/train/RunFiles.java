@@ -1,0 +1,67 @@
+package io.clip4j.train;
+
+import io.clip4j.plot.LinePlot;
+import io.clip4j.plot.MetricCurves;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/** The curves a training run leaves in its folder: {@code metrics.csv} and {@code curves.png}. */
+public final class RunFiles {
+    static final List<String> PER_STEP = List.of("loss", "lr", "images_per_s");
+
+    private RunFiles() {}
+
+    /** The curves of an earlier invocation up to {@code step} (later points belong to steps that will be redone). */
+    static MetricCurves readCurves(Path out, long step) {
+        MetricCurves kept = new MetricCurves("step");
+        Path f = out.resolve(TrainingRun.METRICS_CSV);
+        if (!Files.isRegularFile(f)) return kept;
+        MetricCurves old;
+        try {
+            old = MetricCurves.readCsv(f);
+        } catch (io.clip4j.Clip4jException e) {
+            return kept;   // a damaged metrics file must not stop a resume; the new one replaces it
+        }
+        for (String n : old.names()) {
+            double[][] p = old.points(n);
+            for (int i = 0; i < p[0].length; i++) if (p[0][i] <= step) kept.add(n, p[0][i], p[1][i]);
+        }
+        return kept;
+    }
+
+    /** Writes metrics.csv and curves.png (loss vs step; below it, the evaluation metrics vs step when there are any). */
+    public static void writeCurves(Path out, MetricCurves curves) {
+        curves.writeCsv(out.resolve(TrainingRun.METRICS_CSV));
+        writePng(out.resolve(TrainingRun.CURVES_PNG), render(curves));
+    }
+
+    public static BufferedImage render(MetricCurves curves) {
+        int w = 800, h = 360;
+        BufferedImage loss = new LinePlot("training loss", "step", "loss").add(curves.series("loss")).render(w, h);
+        List<String> metrics = curves.names().stream().filter(n -> !PER_STEP.contains(n)).toList();
+        if (metrics.isEmpty()) return loss;
+        LinePlot p = new LinePlot("evaluation", "step", "value");
+        for (String n : metrics) p.add(curves.series(n));
+        BufferedImage m = p.render(w, h);
+        BufferedImage both = new BufferedImage(w, 2 * h, BufferedImage.TYPE_INT_RGB);
+        var g = both.createGraphics();
+        g.drawImage(loss, 0, 0, null);
+        g.drawImage(m, 0, h, null);
+        g.dispose();
+        return both;
+    }
+
+    static void writePng(Path file, BufferedImage img) {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try {
+            if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("no PNG writer");
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new io.clip4j.Clip4jException(file + ": cannot write (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+}

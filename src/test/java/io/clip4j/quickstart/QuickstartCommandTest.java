@@ -1,0 +1,83 @@
+package io.clip4j.quickstart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.clip4j.api.Clip;
+import io.clip4j.cli.Main;
+import io.clip4j.testing.Fixtures;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole quickstart pipeline with the hidden tiny recipe and a seconds-long budget. */
+class QuickstartCommandTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {}
+
+    static Run cli(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void tinyQuickstartEndToEnd() throws Exception {
+        Path out = tmp.resolve("qs");
+        long t0 = System.nanoTime();
+        Run r = cli("quickstart", "--tiny", "--seconds", "2", "--out", out.toString(), "--format", "json");
+        double secs = (System.nanoTime() - t0) / 1e9;
+        assertEquals(0, r.code(), r.err());
+        assertTrue(secs < 60, "took " + secs + " s");
+        JsonNode j = Fixtures.JSON.readTree(r.out());
+        for (String k : List.of("report", "model", "steps", "train_seconds", "images_per_s", "final_loss", "zeroshot", "search",
+                "train_metrics", "seconds")) {
+            assertTrue(j.has(k), k + " in " + j);
+        }
+        assertTrue(j.get("steps").asInt() >= 3, j.toString());
+        assertTrue(j.get("train_seconds").asDouble() < 2 + 10, j.toString());
+        JsonNode z = j.get("zeroshot");
+        assertEquals(64, z.get("labels").asInt());
+        assertEquals(61, z.get("seen_images").asInt(), "one image for each of the 61 seen pairs");
+        assertEquals(3, z.get("heldout_images").asInt(), "one image for each held-out pair");
+        assertEquals(1.0 / 64, z.get("chance").asDouble(), 1e-12);
+        assertEquals(4, j.get("search").size());
+        assertEquals("a blue square", j.get("search").get(0).get("query").asText());
+        assertEquals(5, j.get("search").get(0).get("results").size());
+        assertTrue(j.get("train_metrics").has("zeroshot_top1"));
+
+        Path report = out.resolve("report.html");
+        assertEquals(report.toString(), j.get("report").asText());
+        String html = Files.readString(report);
+        for (String section : List.of("<h2>Training</h2>", "<h2>Zero-shot classification</h2>", "<h2>Text search</h2>",
+                "held-out pairs (never in training)", "Most frequent confusions", "top-3 predictions", "&quot;a red circle&quot;: top 5",
+                "data:image/png;base64,")) {
+            assertTrue(html.contains(section), section);
+        }
+        assertTrue(Files.isRegularFile(out.resolve("model/metrics.csv")));
+        assertTrue(Files.isRegularFile(out.resolve("data/train.tsv")));
+        assertTrue(Files.isDirectory(out.resolve("data/heldout/red circle")));
+        try (Clip clip = Clip.load(out.resolve("model"))) {
+            assertEquals(24, clip.config().contextLength(), "the short text context survives the checkpoint");
+        }
+
+        // a rerun replaces its own output; any other non-empty folder is refused
+        Run again = cli("quickstart", "--tiny", "--seconds", "1", "--out", out.toString());
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("zero-shot top-1 over 64 labels") && again.out().contains("report: "), again.out());
+        Path other = tmp.resolve("other");
+        Files.createDirectories(other);
+        Files.writeString(other.resolve("keep.txt"), "mine");
+        Run refused = cli("quickstart", "--tiny", "--seconds", "1", "--out", other.toString());
+        assertEquals(1, refused.code());
+        assertTrue(refused.err().contains("not written by the quickstart"), refused.err());
+        assertTrue(Files.exists(other.resolve("keep.txt")));
+    }
+}
