@@ -46,17 +46,34 @@ public final class Parallel {
     }
 
     /**
+     * Runs {@code body} over [0, n) split into one contiguous chunk per thread: for work whose chunks each re-read
+     * shared data (a GEMM's rows of x for every block of columns), fewer, larger chunks read it fewer times.
+     */
+    public static void forEachThread(int n, RangeBody body) {
+        int threads = Math.min(threads(), n);
+        if (threads <= 1) {
+            if (n > 0) body.run(0, n);
+            return;
+        }
+        forRange(n, (n + threads - 1) / threads, body, threads);
+    }
+
+    /**
      * Runs {@code body} over [0, n) in chunks of at least {@code grain} indices, in parallel when worthwhile.
      * Calls from inside the pool run inline-split by the same pool (work stealing), so nesting is safe.
      */
     public static void forRange(int n, int grain, RangeBody body) {
+        forRange(n, grain, body, threads() * 4);
+    }
+
+    private static void forRange(int n, int grain, RangeBody body, int maxChunks) {
         if (n <= 0) return;
         int threads = threads();
         if (threads == 1 || n <= grain) {
             body.run(0, n);
             return;
         }
-        int chunks = Math.min(threads * 4, Math.max(1, n / Math.max(1, grain)));
+        int chunks = Math.min(maxChunks, Math.max(1, n / Math.max(1, grain)));
         if (chunks <= 1) {
             body.run(0, n);
             return;

@@ -44,7 +44,7 @@ final class VectorGemm {
             panelRange(x, xOff, rows, in, wp, hp, y, yOff, out, 0, panels);
             return;
         }
-        Parallel.forRange(panels, 1, (p0, p1) -> panelRange(x, xOff, rows, in, wp, hp, y, yOff, out, p0, p1));
+        Parallel.forEachThread(panels, (p0, p1) -> panelRange(x, xOff, rows, in, wp, hp, y, yOff, out, p0, p1));
     }
 
     /**
