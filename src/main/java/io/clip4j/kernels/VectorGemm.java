@@ -30,6 +30,29 @@ final class VectorGemm {
 
     private VectorGemm() {}
 
+    /**
+     * C[m, n] (+)= A[m, k] · B[k, n], all row-major: B's columns are W's rows, so a panel is a copy of 16-float
+     * segments of B's rows (packed per call: training changes B every step).
+     */
+    static void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
+        int panels = (n + NR - 1) / NR;
+        float[] wp = new float[panels * k * NR];
+        for (int p = 0; p < panels; p++) {
+            int cols = Math.min(NR, n - p * NR);
+            for (int kk = 0, src = bOff + p * NR, dst = p * k * NR; kk < k; kk++, src += n, dst += NR) {
+                System.arraycopy(b, src, wp, dst, cols);
+            }
+        }
+        if (!accumulate) {
+            for (int r = 0; r < m; r++) java.util.Arrays.fill(c, cOff + r * n, cOff + (r + 1) * n, 0f);
+        }
+        if ((long) m * k * n < (1 << 18)) {
+            panelRange(a, aOff, m, k, wp, null, c, cOff, n, 0, panels);
+            return;
+        }
+        Parallel.forEachThread(panels, (p0, p1) -> panelRange(a, aOff, m, k, wp, null, c, cOff, n, p0, p1));
+    }
+
     static void linear(float[] x, int xOff, int rows, int in, Matrix w, float[] bias, float[] y, int yOff, int out) {
         float[] wp = w.halfStorage() ? null : w.panels(NR);
         short[] hp = w.halfStorage() ? w.halfPanels(NR) : null;

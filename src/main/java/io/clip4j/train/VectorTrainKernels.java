@@ -15,6 +15,7 @@ public final class VectorTrainKernels implements TrainKernels {
     private static final int L = S.length();
     /** Rows of A handled against one B panel before moving on: 64 x k floats stay in L2. */
     private static final int ROW_BLOCK = 64;
+    private static final boolean USE_INFERENCE_GEMM = !Boolean.getBoolean("clip4j.train.ownGemm");
 
     public static String describe() {
         return "Vector API, " + S.vectorBitSize() + "-bit (" + L + " floats)";
@@ -22,6 +23,11 @@ public final class VectorTrainKernels implements TrainKernels {
 
     @Override
     public void matmul(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
+        if (USE_INFERENCE_GEMM && (long) m * k * n >= (1 << 20)) {
+            // large products: the inference GEMM (blocked for L1/L2, one block of columns per thread)
+            io.clip4j.kernels.Gemm.multiply(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+            return;
+        }
         long work = (long) m * k * n;
         if (work < (1 << 15) || m < 8) {
             rows(a, aOff, b, bOff, c, cOff, 0, m, k, n, accumulate);

@@ -72,6 +72,25 @@ class VectorKernelsTest {
         close(bexpect, by, 1e-4 * Math.sqrt(in));
     }
 
+    @ParameterizedTest
+    @CsvSource({"1,1,1", "3,5,7", "67,1030,33", "130,600,70", "9,17,2305"})
+    void generalProductMatchesNaiveSums(int m, int k, int n) {
+        Random r = new Random(m * 31 + k * 7 + n);
+        float[] a = random(r, m * k + 2), b = random(r, k * n + 1), c0 = random(r, m * n);
+        for (boolean acc : new boolean[] {false, true}) {
+            float[] expect = new float[m * n], c = c0.clone();
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = acc ? c0[i * n + j] : 0;
+                    for (int p = 0; p < k; p++) s += (double) a[2 + i * k + p] * b[1 + p * n + j];
+                    expect[i * n + j] = (float) s;
+                }
+            }
+            Gemm.multiply(a, 2, b, 1, c, 0, m, k, n, acc);
+            close(expect, c, 1e-4 * Math.sqrt(k));
+        }
+    }
+
     @Test
     void nonFiniteWeightsAreRefusedNamingTheTensor() {
         float[] w = {1f, 2f, Float.NaN, 4f};
