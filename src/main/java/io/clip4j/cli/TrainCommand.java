@@ -228,13 +228,26 @@ public final class TrainCommand implements Callable<Integer> {
             this.err = err;
         }
 
+        /** A terminal gets one line redrawn in place; a log file gets a plain line every 10 s (and the last step). */
+        private final boolean terminal = System.console() != null && System.console().isTerminal();
+        private long lastPlain;
+
         @Override
         public void step(long step, long total, float loss, double lr, double ips, double left) {
             int width = 24, filled = (int) Math.min(width, width * (step + 1) / total);
-            err.printf("\r[%s%s] %d/%d loss %.4f lr %.2e %.1f img/s ETA %s ", "#".repeat(filled), ".".repeat(width - filled),
-                    step + 1, total, loss, lr, ips, eta(left));
+            String text = String.format(java.util.Locale.ROOT, "[%s%s] %d/%d loss %.4f lr %.2e %.1f img/s ETA %s",
+                    "#".repeat(filled), ".".repeat(width - filled), step + 1, total, loss, lr, ips, eta(left));
+            if (terminal) {
+                err.print("\r" + text + " ");
+                drawn = true;
+            } else {
+                long now = System.nanoTime();
+                if (step == 0 || step + 1 >= total || now - lastPlain >= 10_000_000_000L) {
+                    err.println(text);
+                    lastPlain = now;
+                }
+            }
             err.flush();
-            drawn = true;
         }
 
         @Override

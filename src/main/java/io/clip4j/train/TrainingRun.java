@@ -196,6 +196,7 @@ public final class TrainingRun {
             curves.add("lr", step + 1, trainer.lastLr());
             curves.add("images_per_s", step + 1, n / Math.max(stepSecs, 1e-9));
             long done = step + 1 - first;
+            double stepLr = trainer.lastLr(); // the rate this step used (a re-estimated schedule starts a new trainer)
             double trainSecs = Math.max(now - evalSeconds, 1e-9);
             if (s.maxSeconds() > 0 && done >= 3 && step + 1 < hardTotal && (now >= nextEstimate || step + 1 >= total)) {
                 // as many steps as fit: stretch or shrink the schedule to the pace since the last estimate (evaluations
@@ -211,7 +212,7 @@ public final class TrainingRun {
                 markTime = now;
                 nextEstimate = now + s.maxSeconds() * 0.1;
             }
-            listener.step(step, total, loss, trainer.lastLr(), done * (double) s.batch() / trainSecs, now / done * (total - step - 1));
+            listener.step(step, total, loss, stepLr, done * (double) s.batch() / trainSecs, now / done * (total - step - 1));
             boolean last = step + 1 >= total || (s.maxSeconds() > 0 && now >= s.maxSeconds());
             if (evaluation != null && (last || (s.evalEvery() > 0 && (step + 1) % s.evalEvery() == 0))) {
                 long t0 = System.nanoTime();
