@@ -44,8 +44,10 @@ final class Http {
                 + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.writeBytes(content);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        // Expect: 100-continue: the body goes only after the server's go-ahead, so a refused upload (413) is read
+        // as an answer rather than racing the server's close of the connection
         return send(HttpRequest.newBuilder(base.resolve(pathAndQuery))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary).expectContinue(true)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
     }
 
