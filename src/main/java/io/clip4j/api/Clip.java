@@ -171,7 +171,7 @@ public final class Clip implements AutoCloseable {
         int[] len = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
-            len[i] = eotPosition(rows[i]);
+            len[i] = io.clip4j.model.TextTransformer.pooledPosition(rows[i]);
         }
         Arrays.sort(order, Comparator.comparingInt(i -> len[i]));
         int batch = Math.max(options.batchSize(), 32);
@@ -183,12 +183,6 @@ public final class Clip implements AutoCloseable {
             for (int j = 0; j < m; j++) out[order[s + j]] = finish(Arrays.copyOfRange(emb, j * e, (j + 1) * e));
         }
         return out;
-    }
-
-    private static int eotPosition(int[] ids) {
-        int best = 0;
-        for (int i = 1; i < ids.length; i++) if (ids[i] > ids[best]) best = i;
-        return best;
     }
 
     // ---- images ----

@@ -3,6 +3,8 @@ package io.clip4j.kernels;
 /** Chooses the kernels once per JVM: the Vector API when {@code jdk.incubator.vector} is resolvable. */
 final class KernelSelection {
     static final Kernels BEST = choose();
+    /** Whether the Vector API kernels are in use (also decides for training's kernels). */
+    static final boolean VECTOR = BEST instanceof VectorKernels;
 
     private KernelSelection() {}
 

@@ -34,4 +34,9 @@ public interface Kernels {
     static Kernels best() {
         return KernelSelection.BEST;
     }
+
+    /** Whether {@link #best()} is the Vector API implementation (module present, not disabled by -Dclip4j.scalar). */
+    static boolean vectorApiInUse() {
+        return KernelSelection.VECTOR;
+    }
 }

@@ -40,8 +40,8 @@ public final class TextTransformer {
         return ctx;
     }
 
-    /** Position the reference pools at: the first index of the largest id. */
-    static int pooledPosition(int[] ids) {
+    /** Position the reference pools at: the first index of the largest id (its argmax, i.e. the EOT token). */
+    public static int pooledPosition(int[] ids) {
         int best = 0;
         for (int i = 1; i < ids.length; i++) if (ids[i] > ids[best]) best = i;
         return best;

@@ -75,13 +75,6 @@ final class TextTower {
         for (ResidualBlock b : blocks) b.refreshTransposes();
     }
 
-    /** Position the reference pools at: the first index of the largest id. */
-    static int pooledPosition(int[] ids) {
-        int best = 0;
-        for (int i = 1; i < ids.length; i++) if (ids[i] > ids[best]) best = i;
-        return best;
-    }
-
     /** @return [batch, embed] text features (a buffer reused by the next call) */
     float[] forward(int[][] ids, boolean fullContext) {
         int b = ids.length;
@@ -92,7 +85,7 @@ final class TextTower {
             for (int id : ids[r]) {
                 if (id < 0 || id >= vocab) throw new Clip4jException("token row " + r + ": id " + id + " is outside the vocabulary of " + vocab);
             }
-            eot[r] = pooledPosition(ids[r]);
+            eot[r] = io.clip4j.model.TextTransformer.pooledPosition(ids[r]);
             s = Math.max(s, eot[r] + 1);
         }
         if (fullContext) s = ctx;

@@ -30,13 +30,8 @@ public interface TrainKernels {
         private Holder() {}
 
         private static TrainKernels choose() {
-            if (Boolean.getBoolean("clip4j.scalar")) return new ScalarTrainKernels();
-            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return new ScalarTrainKernels();
-            try {
-                return new VectorTrainKernels();
-            } catch (LinkageError e) {
-                return new ScalarTrainKernels();
-            }
+            // the same choice as inference: both kernel sets need the same module
+            return io.clip4j.kernels.Kernels.vectorApiInUse() ? new VectorTrainKernels() : new ScalarTrainKernels();
         }
     }
 }
