@@ -12,11 +12,23 @@ public interface Kernels {
     /** y[r, o] = sum_i x[r, i] * w[o, i] + bias[o] for r < rows, o < out = w.out(), in = w.in(). {@code bias} may be null. */
     void linear(float[] x, int xOff, int rows, Matrix w, float[] bias, float[] y, int yOff);
 
+    /** y[r, o] = act(linear), the activation fused into the product's store. */
+    void linearActivated(float[] x, int xOff, int rows, Matrix w, float[] bias, Activation act, float[] y, int yOff);
+
+    /** y[r, o] += sum_i x[r, i] * w[o, i] + bias[o]: a linear layer summed into a residual stream in place. */
+    void linearAdd(float[] x, int xOff, int rows, Matrix w, float[] bias, float[] y, int yOff);
+
     /** sum_i a[aOff + i] * b[bOff + i]. */
     float dot(float[] a, int aOff, float[] b, int bOff, int n);
 
     /** y[yOff + i] += alpha * x[xOff + i]. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /**
+     * out[oOff + d] = sum_{j < n} p[j] * v[vOff + j * vStride + d] for d < len: attention's probability-weighted sum
+     * of value rows (one head's slice of each), summed in j order.
+     */
+    void weightedSum(float[] p, int n, float[] v, int vOff, int vStride, float[] out, int oOff, int len);
 
     /** Layer normalisation of {@code rows} rows of {@code width}, statistics over each row, biased variance. */
     void layerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int width, float[] gamma, float[] beta, float eps);

@@ -1,15 +1,17 @@
 package io.clip4j.kernels;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
-
 /**
- * A dedicated pool sized to the cores (or {@code -Dclip4j.threads=N}) for splitting one kernel call across
- * threads. Work is split into contiguous index ranges so that every thread writes its own part of the output.
+ * Splits one kernel call across a dedicated team of threads sized to the cores (or {@code -Dclip4j.threads=N},
+ * {@link #setThreads}). Work is split into contiguous index ranges so that every thread writes its own part of
+ * the output.
+ *
+ * <p>A forward pass makes about a hundred parallel calls per image, each a millisecond or less, so the cost of
+ * starting one matters: the calling thread works as member 0 of the team, and the other members spin briefly
+ * for the next call before they park (see {@link ComputeTeam}). Calls made while the team is busy — from another
+ * thread, or nested inside a call — run on the calling thread alone, which is always correct and never waits.
  */
 public final class Parallel {
-    private static volatile ForkJoinPool pool = newPool(defaultThreads());
+    private static volatile ComputeTeam team = new ComputeTeam(defaultThreads());
 
     private Parallel() {}
 
@@ -18,25 +20,16 @@ public final class Parallel {
         return Math.max(1, n);
     }
 
-    private static ForkJoinPool newPool(int threads) {
-        return new ForkJoinPool(threads, p -> {
-            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName("clip4j-compute-" + t.getPoolIndex());
-            t.setDaemon(true);
-            return t;
-        }, null, false);
-    }
-
-    /** Replaces the pool (e.g. {@code --threads}); running work finishes on the old one. */
+    /** Replaces the team (e.g. {@code --threads}); a call running on the old team finishes there. */
     public static synchronized void setThreads(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        ForkJoinPool old = pool;
-        pool = newPool(threads);
+        ComputeTeam old = team;
+        team = new ComputeTeam(threads);
         old.shutdown();
     }
 
     public static int threads() {
-        return pool.getParallelism();
+        return team.size();
     }
 
     /** A body over the half-open range [from, to). */
@@ -50,60 +43,31 @@ public final class Parallel {
      * shared data (a GEMM's rows of x for every block of columns), fewer, larger chunks read it fewer times.
      */
     public static void forEachThread(int n, RangeBody body) {
-        int threads = Math.min(threads(), n);
-        if (threads <= 1) {
-            if (n > 0) body.run(0, n);
+        if (n <= 0) return;
+        ComputeTeam t = team;
+        int parts = Math.min(t.size(), n);
+        if (parts <= 1) {
+            body.run(0, n);
             return;
         }
-        forRange(n, (n + threads - 1) / threads, body, threads);
+        int chunk = (n + parts - 1) / parts;
+        t.run(parts, parts, false, c -> body.run(c * chunk, Math.min(n, (c + 1) * chunk)));
     }
 
     /**
-     * Runs {@code body} over [0, n) in chunks of at least {@code grain} indices, in parallel when worthwhile.
-     * Calls from inside the pool run inline-split by the same pool (work stealing), so nesting is safe.
+     * Runs {@code body} over [0, n) in chunks of at least {@code grain} indices, handed out dynamically (chunks
+     * of uneven cost balance out), in parallel when worthwhile.
      */
     public static void forRange(int n, int grain, RangeBody body) {
-        forRange(n, grain, body, threads() * 4);
-    }
-
-    private static void forRange(int n, int grain, RangeBody body, int maxChunks) {
         if (n <= 0) return;
-        int threads = threads();
-        if (threads == 1 || n <= grain) {
+        ComputeTeam t = team;
+        int chunks = Math.min(t.size() * 4, Math.max(1, n / Math.max(1, grain)));
+        if (t.size() == 1 || chunks <= 1) {
             body.run(0, n);
             return;
         }
-        int chunks = Math.min(maxChunks, Math.max(1, n / Math.max(1, grain)));
-        if (chunks <= 1) {
-            body.run(0, n);
-            return;
-        }
-        var task = new Split(body, 0, n, Math.max(grain, (n + chunks - 1) / chunks));
-        ForkJoinPool p = pool;
-        if (ForkJoinTask.getPool() == p) task.invoke();
-        else p.invoke(task);
-    }
-
-    private static final class Split extends RecursiveAction {
-        private final RangeBody body;
-        private final int from, to, chunk;
-
-        Split(RangeBody body, int from, int to, int chunk) {
-            this.body = body;
-            this.from = from;
-            this.to = to;
-            this.chunk = chunk;
-        }
-
-        @Override
-        protected void compute() {
-            if (to - from <= chunk) {
-                body.run(from, to);
-                return;
-            }
-            int mid = from + (((to - from) / chunk + 1) / 2) * chunk;
-            if (mid >= to) mid = from + chunk;
-            invokeAll(new Split(body, from, mid, chunk), new Split(body, mid, to, chunk));
-        }
+        int chunk = (n + chunks - 1) / chunks;
+        int count = (n + chunk - 1) / chunk;
+        t.run(Math.min(t.size(), count), count, true, c -> body.run(c * chunk, Math.min(n, (c + 1) * chunk)));
     }
 }

@@ -15,6 +15,24 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void linearActivated(float[] x, int xOff, int rows, Matrix w, float[] bias, Activation act, float[] y, int yOff) {
+        linear(x, xOff, rows, w, bias, y, yOff);
+        act.apply(this, y, yOff, rows * w.out());
+    }
+
+    @Override
+    public void linearAdd(float[] x, int xOff, int rows, Matrix w, float[] bias, float[] y, int yOff) {
+        int in = w.in(), out = w.out();
+        for (int r = 0; r < rows; r++) {
+            for (int o = 0; o < out; o++) {
+                float s = 0f;
+                for (int i = 0; i < in; i++) s += x[xOff + r * in + i] * w.get(o, i);
+                y[yOff + r * out + o] += bias == null ? s : s + bias[o];
+            }
+        }
+    }
+
+    @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         float s = 0f;
         for (int i = 0; i < n; i++) s += a[aOff + i] * b[bOff + i];
@@ -24,6 +42,15 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    @Override
+    public void weightedSum(float[] p, int n, float[] v, int vOff, int vStride, float[] out, int oOff, int len) {
+        for (int d = 0; d < len; d++) {
+            float s = 0f;
+            for (int j = 0; j < n; j++) s += p[j] * v[vOff + j * vStride + d];
+            out[oOff + d] = s;
+        }
     }
 
     @Override

@@ -8,30 +8,56 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * y = x · Wᵀ + b as a blocked, register-tiled GEMM on the Vector API.
+ * y = x · Wᵀ + b as a packed, blocked, register-tiled GEMM on the Vector API (Goto's scheme).
  *
  * <p>W is read as column panels of NR = 2 vectors (16 floats on AVX2, 32 on AVX-512; see {@link Matrix#panels}).
- * The micro-kernel keeps a 4 x NR tile of y in 8 vector registers and, per k, loads two panel vectors and
- * broadcasts four x values: 8 FMAs for 6 loads, within the 16 registers of AVX2. Blocks of KC steps of k keep a
- * panel slice (KC x NR floats = 32 KB on AVX2) in L1 while MC rows of x (MC x KC floats) stay in L2, and NB panels
- * form a block of W that stays in L2 while every row block passes (memory bandwidth is scarce: a VM here
- * streams ~3.6 GB/s per thread, so W must be read from memory once per call, not once per row block). Threads own
- * disjoint ranges of panels, i.e. disjoint columns of y.
+ * Per block of KC steps of k, each thread packs the rows of x it needs as tiles of MR rows laid out k-major
+ * ([k][MR]: one sequential stream of broadcasts). The micro-kernel keeps an MR x NR tile of y in 2·MR vector
+ * registers and per k loads two panel vectors and broadcasts MR values of x: MR = 6 on AVX2 (12 accumulators +
+ * 3 = 15 of the 16 registers), 12 on AVX-512 (24 + 3 of 32). A panel slice (KC x NR floats, 48 KB at KC = 384 on
+ * AVX-512) stays in L1 while the MC rows of a row block pass, and NB panels form a block of W that stays in L2
+ * while every row block passes, so W is read from memory once per call. The last rows, fewer than MR, use the
+ * smallest tile of 1, 2, 4, 6, 8 or 12 rows that holds them (at batch 1 a ViT has 50 rows: 4 x 12 + 2). Threads
+ * own disjoint ranges of panels, i.e. disjoint columns of y.
+ *
+ * <p>Every element of y is summed in the same order (k ascending, one fma per k, KC blocks added in order)
+ * whatever the number of rows and whichever tile holds it: a row's result does not depend on the others.
  */
 final class VectorGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     static final int NR = 2 * L;
-    static final int MR = 4;
-    private static final int KC = Integer.getInteger("clip4j.kc", 512);
-    private static final int MC = Integer.getInteger("clip4j.mc", 64);
-    /** Panels per column block: a KC x (NB*NR) block of W (256 KB on AVX2) stays in L2 while all row blocks pass. */
-    private static final int NB = Integer.getInteger("clip4j.nb", 8);
+    private static final int[] TILE_ROWS = {1, 2, 4, 6, 8, 12};
+    static final int MR = tileRows(Integer.getInteger("clip4j.mr", L >= 16 ? 12 : 6));
+    private static final int KC = Math.max(16, Integer.getInteger("clip4j.kc", L >= 16 ? 384 : 256));
+    /** Rows per block, a whole number of tiles (a tile never straddles two blocks). */
+    private static final int MC = Math.max(MR, Integer.getInteger("clip4j.mc", 96) / MR * MR);
+    /** Panels per column block: a KC x (NB*NR) block of W stays in L2 while all row blocks pass. */
+    private static final int NB = Math.max(1, Integer.getInteger("clip4j.nb", 8));
 
     private VectorGemm() {}
 
+    private static int tileRows(int asked) {
+        for (int t : TILE_ROWS) if (t == asked) return t;
+        throw new IllegalArgumentException("clip4j.mr must be one of 1, 2, 4, 6, 8, 12, got " + asked);
+    }
+
+    /** Per-thread buffers, kept across calls: no allocation in the hot path once warmed up. */
+    private static final class Scratch {
+        float[] packed = new float[0];
+        final float[] slice = new float[KC * NR];
+        final float[] tile = new float[MR * NR];
+
+        float[] packed(int n) {
+            if (packed.length < n) packed = new float[n];
+            return packed;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     /**
-     * C[m, n] (+)= A[m, k] · B[k, n], all row-major: B's columns are W's rows, so a panel is a copy of 16-float
+     * C[m, n] (+)= A[m, k] · B[k, n], all row-major: B's columns are W's rows, so a panel is a copy of NR-float
      * segments of B's rows (packed per call: training changes B every step).
      */
     static void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
@@ -46,81 +72,119 @@ final class VectorGemm {
         if (!accumulate) {
             for (int r = 0; r < m; r++) java.util.Arrays.fill(c, cOff + r * n, cOff + (r + 1) * n, 0f);
         }
-        if ((long) m * k * n < (1 << 18)) {
-            panelRange(a, aOff, m, k, wp, null, c, cOff, n, 0, panels);
-            return;
-        }
-        Parallel.forEachThread(panels, (p0, p1) -> panelRange(a, aOff, m, k, wp, null, c, cOff, n, p0, p1));
+        run(a, aOff, m, k, wp, null, c, cOff, n, panels, Activation.NONE);
     }
 
-    static void linear(float[] x, int xOff, int rows, int in, Matrix w, float[] bias, float[] y, int yOff, int out) {
+    /**
+     * y = act(x · Wᵀ + bias), or with {@code accumulate} y = y + x · Wᵀ + bias (a residual connection summed in
+     * place; no activation then).
+     */
+    static void linear(float[] x, int xOff, int rows, int in, Matrix w, float[] bias, float[] y, int yOff, int out,
+                       boolean accumulate, Activation act) {
         float[] wp = w.halfStorage() ? null : w.panels(NR);
         short[] hp = w.halfStorage() ? w.halfPanels(NR) : null;
         int panels = (out + NR - 1) / NR;
-        // y starts as the bias (or zero); every K block then adds its partial products
+        // y starts as the bias (or zero, or itself plus the bias); every K block then adds its partial products
         for (int r = 0; r < rows; r++) {
-            if (bias == null) java.util.Arrays.fill(y, yOff + r * out, yOff + (r + 1) * out, 0f);
-            else System.arraycopy(bias, 0, y, yOff + r * out, out);
+            int o = yOff + r * out;
+            if (accumulate) {
+                if (bias != null) for (int j = 0; j < out; j++) y[o + j] += bias[j];
+            } else if (bias == null) {
+                java.util.Arrays.fill(y, o, o + out, 0f);
+            } else {
+                System.arraycopy(bias, 0, y, o, out);
+            }
         }
-        long work = (long) rows * in * out;
-        if (work < (1 << 18)) {
-            panelRange(x, xOff, rows, in, wp, hp, y, yOff, out, 0, panels);
+        run(x, xOff, rows, in, wp, hp, y, yOff, out, panels, act);
+    }
+
+    private static void run(float[] x, int xOff, int rows, int in, float[] wp, short[] hp, float[] y, int yOff, int out,
+                            int panels, Activation act) {
+        if ((long) rows * in * out < (1 << 18)) {
+            panelRange(x, xOff, rows, in, wp, hp, y, yOff, out, 0, panels, act);
             return;
         }
-        Parallel.forEachThread(panels, (p0, p1) -> panelRange(x, xOff, rows, in, wp, hp, y, yOff, out, p0, p1));
+        Parallel.forEachThread(panels, (p0, p1) -> panelRange(x, xOff, rows, in, wp, hp, y, yOff, out, p0, p1, act));
+    }
+
+    /** Rows in the tile that starts at row {@code m}: MR, or for the last rows the smallest tile that holds them. */
+    private static int tileAt(int m, int rows) {
+        int left = rows - m;
+        if (left >= MR) return MR;
+        for (int t : TILE_ROWS) if (t >= left) return t;
+        return MR;
     }
 
     /**
      * Panels [p0, p1) of y. Exactly one of {@code wp} (float panels) and {@code hp} (fp16 panels, widened one
-     * KC x NR slice at a time into {@code slice}, then reused by every row tile of the block) is non-null.
+     * KC x NR slice at a time, then reused by every row tile of the block) is non-null.
      */
     private static void panelRange(float[] x, int xOff, int rows, int in, float[] wp, short[] hp,
-                                   float[] y, int yOff, int out, int p0, int p1) {
-        float[] scratch = new float[MR * NR];
-        float[] slice = hp == null ? null : new float[KC * NR];
-        float[] aTail = null;
-        int fullRows = rows - rows % MR;
+                                   float[] y, int yOff, int out, int p0, int p1, Activation act) {
+        Scratch s = SCRATCH.get();
+        int tiles = (rows + MR - 1) / MR;
+        float[] pa = s.packed(tiles * MR * Math.min(KC, in));
         for (int kb = 0; kb < in; kb += KC) {
             int kc = Math.min(KC, in - kb);
-            if (fullRows < rows) {
-                // the last rows % MR rows, zero-padded to a whole tile
-                if (aTail == null) aTail = new float[MR * KC];
-                java.util.Arrays.fill(aTail, 0f);
-                for (int r = fullRows; r < rows; r++) System.arraycopy(x, xOff + r * in + kb, aTail, (r - fullRows) * kc, kc);
-            }
+            boolean lastK = kb + kc >= in;
+            pack(x, xOff, rows, in, kb, kc, pa);
             for (int nb = p0; nb < p1; nb += NB) {
                 int nbEnd = Math.min(p1, nb + NB);
-                for (int mb = 0; mb < fullRows || (mb == 0 && fullRows == 0); mb += MC) {
-                    int mEnd = Math.min(fullRows, mb + MC);
-                    boolean lastBlock = mb + MC >= fullRows;
+                for (int mb = 0; mb < rows; mb += MC) {
+                    int mEnd = Math.min(rows, mb + MC);
                     for (int p = nb; p < nbEnd; p++) {
-                        int bOff = (p * in + kb) * NR;
                         float[] b = wp;
+                        int bOff = (p * in + kb) * NR;
                         if (hp != null) {
-                            widenHalf(hp, bOff, slice, kc * NR);
-                            b = slice;
+                            widenHalf(hp, bOff, s.slice, kc * NR);
+                            b = s.slice;
                             bOff = 0;
                         }
-                        int col = p * NR;
-                        if (col + NR <= out) {
-                            for (int m = mb; m < mEnd; m += MR) micro(x, xOff + m * in + kb, in, b, bOff, kc, y, yOff + m * out + col, out);
-                        } else {
-                            for (int m = mb; m < mEnd; m += MR) {
-                                java.util.Arrays.fill(scratch, 0f);
-                                micro(x, xOff + m * in + kb, in, b, bOff, kc, scratch, 0, NR);
-                                addTile(scratch, MR, y, yOff + m * out + col, out, out - col);
+                        int col = p * NR, cols = Math.min(NR, out - col);
+                        for (int m = mb; m < mEnd; ) {
+                            int mr = tileAt(m, rows), live = Math.min(mr, rows - m);
+                            int ao = m * kc, yo = yOff + m * out + col;
+                            if (live == mr && cols == NR) {
+                                micro(mr, pa, ao, b, bOff, kc, y, yo, out);
+                            } else {
+                                java.util.Arrays.fill(s.tile, 0, mr * NR, 0f);
+                                micro(mr, pa, ao, b, bOff, kc, s.tile, 0, NR);
+                                addTile(s.tile, live, y, yo, out, cols);
                             }
-                        }
-                        if (lastBlock && aTail != null) {
-                            java.util.Arrays.fill(scratch, 0f);
-                            micro(aTail, 0, kc, b, bOff, kc, scratch, 0, NR);
-                            addTile(scratch, rows - fullRows, y, yOff + fullRows * out + col, out, Math.min(NR, out - col));
+                            if (lastK && act != Activation.NONE) activate(act, y, yo, out, live, cols);
+                            m += mr;
                         }
                     }
                 }
             }
         }
     }
+
+    /**
+     * Rows [0, rows) x columns [kb, kb + kc) of x into tiles: the tile of rows [m, m + t) holds x[m + i][kb + k]
+     * at (m * kc) + k * t + i; rows past the end of x are zero.
+     */
+    private static void pack(float[] x, int xOff, int rows, int in, int kb, int kc, float[] pa) {
+        for (int m = 0; m < rows; ) {
+            int t = tileAt(m, rows), live = Math.min(t, rows - m), base = m * kc;
+            for (int i = 0; i < t; i++) {
+                if (i >= live) {
+                    for (int k = 0; k < kc; k++) pa[base + k * t + i] = 0f;
+                    continue;
+                }
+                int src = xOff + (m + i) * in + kb;
+                for (int k = 0; k < kc; k++) pa[base + k * t + i] = x[src + k];
+            }
+            m += t;
+        }
+    }
+
+    /** The activation over a finished tile of y, row by row (the tile is still in L1). */
+    private static void activate(Activation act, float[] y, int yo, int stride, int rows, int cols) {
+        for (int i = 0; i < rows; i++) act.apply(ELEMENTWISE, y, yo + i * stride, cols);
+    }
+
+    private static final Kernels ELEMENTWISE = new VectorKernels();
 
     private static final VectorSpecies<Short> HALF = VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
     private static final VectorSpecies<Integer> INT = VectorSpecies.of(int.class, S.vectorShape());
@@ -151,39 +215,231 @@ final class VectorGemm {
         }
     }
 
-    /** A 4 x NR tile: c[i][j] += sum_k a[aOff + i*aStride + k] * b[bOff + k*NR + j]. */
-    private static void micro(float[] a, int aOff, int aStride, float[] b, int bOff, int kc,
-                              float[] c, int cOff, int cStride) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        int a0 = aOff, a1 = aOff + aStride, a2 = a1 + aStride, a3 = a2 + aStride;
-        for (int k = 0; k < kc; k++) {
-            int bo = bOff + k * NR;
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + k]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + k]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + k]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
+    /**
+     * An mr x NR tile: c[i][j] += sum_k a[ao + k*mr + i] * b[bo + k*NR + j], k ascending. One method per tile
+     * height so that the JIT keeps every accumulator in a register.
+     */
+    private static void micro(int mr, float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int cs) {
+        switch (mr) {
+            case 12 -> micro12(a, ao, b, bo, kc, c, co, cs);
+            case 8 -> micro8(a, ao, b, bo, kc, c, co, cs);
+            case 6 -> micro6(a, ao, b, bo, kc, c, co, cs);
+            case 4 -> micro4(a, ao, b, bo, kc, c, co, cs);
+            case 2 -> micro2(a, ao, b, bo, kc, c, co, cs);
+            default -> micro1(a, ao, b, bo, kc, c, co, cs);
         }
-        int o = cOff;
-        c00.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
-        c01.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-        o += cStride;
-        c10.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
-        c11.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-        o += cStride;
-        c20.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
-        c21.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-        o += cStride;
-        c30.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
-        c31.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+    }
+
+    private static void micro1(float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int cs) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        for (int k = 0; k < kc; k++, ao += 1, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector x0 = FloatVector.broadcast(S, a[ao + 0]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+        }
+        c00.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+        c01.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+    }
+
+    private static void micro2(float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int cs) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z;
+        for (int k = 0; k < kc; k++, ao += 2, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector x0 = FloatVector.broadcast(S, a[ao + 0]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+        }
+        c00.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+        c01.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+        c10.add(FloatVector.fromArray(S, c, co + 1 * cs)).intoArray(c, co + 1 * cs);
+        c11.add(FloatVector.fromArray(S, c, co + 1 * cs + L)).intoArray(c, co + 1 * cs + L);
+    }
+
+    private static void micro4(float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int cs) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        for (int k = 0; k < kc; k++, ao += 4, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector x0 = FloatVector.broadcast(S, a[ao + 0]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+        }
+        c00.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+        c01.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+        c10.add(FloatVector.fromArray(S, c, co + 1 * cs)).intoArray(c, co + 1 * cs);
+        c11.add(FloatVector.fromArray(S, c, co + 1 * cs + L)).intoArray(c, co + 1 * cs + L);
+        c20.add(FloatVector.fromArray(S, c, co + 2 * cs)).intoArray(c, co + 2 * cs);
+        c21.add(FloatVector.fromArray(S, c, co + 2 * cs + L)).intoArray(c, co + 2 * cs + L);
+        c30.add(FloatVector.fromArray(S, c, co + 3 * cs)).intoArray(c, co + 3 * cs);
+        c31.add(FloatVector.fromArray(S, c, co + 3 * cs + L)).intoArray(c, co + 3 * cs + L);
+    }
+
+    private static void micro6(float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int cs) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        for (int k = 0; k < kc; k++, ao += 6, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector x0 = FloatVector.broadcast(S, a[ao + 0]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+        }
+        c00.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+        c01.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+        c10.add(FloatVector.fromArray(S, c, co + 1 * cs)).intoArray(c, co + 1 * cs);
+        c11.add(FloatVector.fromArray(S, c, co + 1 * cs + L)).intoArray(c, co + 1 * cs + L);
+        c20.add(FloatVector.fromArray(S, c, co + 2 * cs)).intoArray(c, co + 2 * cs);
+        c21.add(FloatVector.fromArray(S, c, co + 2 * cs + L)).intoArray(c, co + 2 * cs + L);
+        c30.add(FloatVector.fromArray(S, c, co + 3 * cs)).intoArray(c, co + 3 * cs);
+        c31.add(FloatVector.fromArray(S, c, co + 3 * cs + L)).intoArray(c, co + 3 * cs + L);
+        c40.add(FloatVector.fromArray(S, c, co + 4 * cs)).intoArray(c, co + 4 * cs);
+        c41.add(FloatVector.fromArray(S, c, co + 4 * cs + L)).intoArray(c, co + 4 * cs + L);
+        c50.add(FloatVector.fromArray(S, c, co + 5 * cs)).intoArray(c, co + 5 * cs);
+        c51.add(FloatVector.fromArray(S, c, co + 5 * cs + L)).intoArray(c, co + 5 * cs + L);
+    }
+
+    private static void micro8(float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int cs) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int k = 0; k < kc; k++, ao += 8, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector x0 = FloatVector.broadcast(S, a[ao + 0]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            FloatVector x6 = FloatVector.broadcast(S, a[ao + 6]);
+            c60 = x6.fma(b0, c60);
+            c61 = x6.fma(b1, c61);
+            FloatVector x7 = FloatVector.broadcast(S, a[ao + 7]);
+            c70 = x7.fma(b0, c70);
+            c71 = x7.fma(b1, c71);
+        }
+        c00.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+        c01.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+        c10.add(FloatVector.fromArray(S, c, co + 1 * cs)).intoArray(c, co + 1 * cs);
+        c11.add(FloatVector.fromArray(S, c, co + 1 * cs + L)).intoArray(c, co + 1 * cs + L);
+        c20.add(FloatVector.fromArray(S, c, co + 2 * cs)).intoArray(c, co + 2 * cs);
+        c21.add(FloatVector.fromArray(S, c, co + 2 * cs + L)).intoArray(c, co + 2 * cs + L);
+        c30.add(FloatVector.fromArray(S, c, co + 3 * cs)).intoArray(c, co + 3 * cs);
+        c31.add(FloatVector.fromArray(S, c, co + 3 * cs + L)).intoArray(c, co + 3 * cs + L);
+        c40.add(FloatVector.fromArray(S, c, co + 4 * cs)).intoArray(c, co + 4 * cs);
+        c41.add(FloatVector.fromArray(S, c, co + 4 * cs + L)).intoArray(c, co + 4 * cs + L);
+        c50.add(FloatVector.fromArray(S, c, co + 5 * cs)).intoArray(c, co + 5 * cs);
+        c51.add(FloatVector.fromArray(S, c, co + 5 * cs + L)).intoArray(c, co + 5 * cs + L);
+        c60.add(FloatVector.fromArray(S, c, co + 6 * cs)).intoArray(c, co + 6 * cs);
+        c61.add(FloatVector.fromArray(S, c, co + 6 * cs + L)).intoArray(c, co + 6 * cs + L);
+        c70.add(FloatVector.fromArray(S, c, co + 7 * cs)).intoArray(c, co + 7 * cs);
+        c71.add(FloatVector.fromArray(S, c, co + 7 * cs + L)).intoArray(c, co + 7 * cs + L);
+    }
+
+    private static void micro12(float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int cs) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z, c80 = z, c81 = z, c90 = z, c91 = z, c100 = z, c101 = z, c110 = z, c111 = z;
+        for (int k = 0; k < kc; k++, ao += 12, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector x0 = FloatVector.broadcast(S, a[ao + 0]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            FloatVector x6 = FloatVector.broadcast(S, a[ao + 6]);
+            c60 = x6.fma(b0, c60);
+            c61 = x6.fma(b1, c61);
+            FloatVector x7 = FloatVector.broadcast(S, a[ao + 7]);
+            c70 = x7.fma(b0, c70);
+            c71 = x7.fma(b1, c71);
+            FloatVector x8 = FloatVector.broadcast(S, a[ao + 8]);
+            c80 = x8.fma(b0, c80);
+            c81 = x8.fma(b1, c81);
+            FloatVector x9 = FloatVector.broadcast(S, a[ao + 9]);
+            c90 = x9.fma(b0, c90);
+            c91 = x9.fma(b1, c91);
+            FloatVector x10 = FloatVector.broadcast(S, a[ao + 10]);
+            c100 = x10.fma(b0, c100);
+            c101 = x10.fma(b1, c101);
+            FloatVector x11 = FloatVector.broadcast(S, a[ao + 11]);
+            c110 = x11.fma(b0, c110);
+            c111 = x11.fma(b1, c111);
+        }
+        c00.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+        c01.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+        c10.add(FloatVector.fromArray(S, c, co + 1 * cs)).intoArray(c, co + 1 * cs);
+        c11.add(FloatVector.fromArray(S, c, co + 1 * cs + L)).intoArray(c, co + 1 * cs + L);
+        c20.add(FloatVector.fromArray(S, c, co + 2 * cs)).intoArray(c, co + 2 * cs);
+        c21.add(FloatVector.fromArray(S, c, co + 2 * cs + L)).intoArray(c, co + 2 * cs + L);
+        c30.add(FloatVector.fromArray(S, c, co + 3 * cs)).intoArray(c, co + 3 * cs);
+        c31.add(FloatVector.fromArray(S, c, co + 3 * cs + L)).intoArray(c, co + 3 * cs + L);
+        c40.add(FloatVector.fromArray(S, c, co + 4 * cs)).intoArray(c, co + 4 * cs);
+        c41.add(FloatVector.fromArray(S, c, co + 4 * cs + L)).intoArray(c, co + 4 * cs + L);
+        c50.add(FloatVector.fromArray(S, c, co + 5 * cs)).intoArray(c, co + 5 * cs);
+        c51.add(FloatVector.fromArray(S, c, co + 5 * cs + L)).intoArray(c, co + 5 * cs + L);
+        c60.add(FloatVector.fromArray(S, c, co + 6 * cs)).intoArray(c, co + 6 * cs);
+        c61.add(FloatVector.fromArray(S, c, co + 6 * cs + L)).intoArray(c, co + 6 * cs + L);
+        c70.add(FloatVector.fromArray(S, c, co + 7 * cs)).intoArray(c, co + 7 * cs);
+        c71.add(FloatVector.fromArray(S, c, co + 7 * cs + L)).intoArray(c, co + 7 * cs + L);
+        c80.add(FloatVector.fromArray(S, c, co + 8 * cs)).intoArray(c, co + 8 * cs);
+        c81.add(FloatVector.fromArray(S, c, co + 8 * cs + L)).intoArray(c, co + 8 * cs + L);
+        c90.add(FloatVector.fromArray(S, c, co + 9 * cs)).intoArray(c, co + 9 * cs);
+        c91.add(FloatVector.fromArray(S, c, co + 9 * cs + L)).intoArray(c, co + 9 * cs + L);
+        c100.add(FloatVector.fromArray(S, c, co + 10 * cs)).intoArray(c, co + 10 * cs);
+        c101.add(FloatVector.fromArray(S, c, co + 10 * cs + L)).intoArray(c, co + 10 * cs + L);
+        c110.add(FloatVector.fromArray(S, c, co + 11 * cs)).intoArray(c, co + 11 * cs);
+        c111.add(FloatVector.fromArray(S, c, co + 11 * cs + L)).intoArray(c, co + 11 * cs + L);
     }
 }

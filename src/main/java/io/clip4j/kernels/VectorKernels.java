@@ -20,7 +20,17 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void linear(float[] x, int xOff, int rows, Matrix w, float[] bias, float[] y, int yOff) {
-        VectorGemm.linear(x, xOff, rows, w.in(), w, bias, y, yOff, w.out());
+        VectorGemm.linear(x, xOff, rows, w.in(), w, bias, y, yOff, w.out(), false, Activation.NONE);
+    }
+
+    @Override
+    public void linearActivated(float[] x, int xOff, int rows, Matrix w, float[] bias, Activation act, float[] y, int yOff) {
+        VectorGemm.linear(x, xOff, rows, w.in(), w, bias, y, yOff, w.out(), false, act);
+    }
+
+    @Override
+    public void linearAdd(float[] x, int xOff, int rows, Matrix w, float[] bias, float[] y, int yOff) {
+        VectorGemm.linear(x, xOff, rows, w.in(), w, bias, y, yOff, w.out(), true, Activation.NONE);
     }
 
     @Override
@@ -46,9 +56,46 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void weightedSum(float[] p, int n, float[] v, int vOff, int vStride, float[] out, int oOff, int len) {
+        int d = 0;
+        // four vectors of output per pass over the rows (a 64-wide head on AVX-512 in one pass), kept in registers
+        for (; d + 4 * L <= len; d += 4 * L) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int j = 0, o = vOff + d; j < n; j++, o += vStride) {
+                FloatVector w = FloatVector.broadcast(S, p[j]);
+                a0 = FloatVector.fromArray(S, v, o).fma(w, a0);
+                a1 = FloatVector.fromArray(S, v, o + L).fma(w, a1);
+                a2 = FloatVector.fromArray(S, v, o + 2 * L).fma(w, a2);
+                a3 = FloatVector.fromArray(S, v, o + 3 * L).fma(w, a3);
+            }
+            a0.intoArray(out, oOff + d);
+            a1.intoArray(out, oOff + d + L);
+            a2.intoArray(out, oOff + d + 2 * L);
+            a3.intoArray(out, oOff + d + 3 * L);
+        }
+        for (; d + L <= len; d += L) {
+            FloatVector a = FloatVector.zero(S);
+            for (int j = 0, o = vOff + d; j < n; j++, o += vStride) a = FloatVector.fromArray(S, v, o).fma(FloatVector.broadcast(S, p[j]), a);
+            a.intoArray(out, oOff + d);
+        }
+        if (d < len) scalar.weightedSum(p, n, v, vOff + d, vStride, out, oOff + d, len - d);
+    }
+
+    @Override
     public void layerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int width, float[] gamma, float[] beta, float eps) {
+        // rows are independent: split them across the pool when there is enough work to pay for it
+        if ((long) rows * width >= 1 << 16) {
+            Parallel.forRange(rows, Math.max(1, 16384 / width),
+                    (r0, r1) -> layerNormRows(x, xOff, y, yOff, r0, r1, width, gamma, beta, eps));
+        } else {
+            layerNormRows(x, xOff, y, yOff, 0, rows, width, gamma, beta, eps);
+        }
+    }
+
+    private static void layerNormRows(float[] x, int xOff, float[] y, int yOff, int r0, int r1, int width,
+                                      float[] gamma, float[] beta, float eps) {
         int bound = S.loopBound(width);
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             int base = xOff + r * width, ob = yOff + r * width;
             // two passes (mean, then centred squares) in float lanes: as accurate as PyTorch's own reduction
             FloatVector acc = FloatVector.zero(S);

@@ -77,7 +77,9 @@ public final class TextTransformer {
         }
         if (trace != null) trace.record("text.embeddings", x, x.length);
         var buffers = new TransformerBlock.Buffers(batch * seq, width);
-        for (int i = 0; i < layers; i++) {
+        // with no trace, the last block runs for the pooled (EOT) rows alone
+        int full = trace != null ? layers : layers - 1;
+        for (int i = 0; i < full; i++) {
             blocks[i].forward(k, x, batch, seq, true, buffers);
             if (trace != null) trace.record("text.block" + i, x, x.length);
         }
@@ -86,9 +88,11 @@ public final class TextTransformer {
             k.layerNorm(x, 0, all, 0, batch * seq, width, lnG, lnB, 1e-5f);
             trace.record("text.ln_final", all, all.length);
         }
+        float[] eot = full < layers ? blocks[layers - 1].forwardAt(k, x, batch, seq, true, pool, buffers) : null;
         float[] pooled = new float[batch * width];
         for (int b = 0; b < batch; b++) {
-            k.layerNorm(x, (b * seq + pool[b]) * width, pooled, b * width, 1, width, lnG, lnB, 1e-5f);
+            if (eot != null) k.layerNorm(eot, b * width, pooled, b * width, 1, width, lnG, lnB, 1e-5f);
+            else k.layerNorm(x, (b * seq + pool[b]) * width, pooled, b * width, 1, width, lnG, lnB, 1e-5f);
         }
         float[] out = new float[batch * embed];
         k.linear(pooled, 0, batch, projT, null, out, 0);

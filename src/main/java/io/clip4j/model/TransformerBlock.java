@@ -1,5 +1,6 @@
 package io.clip4j.model;
 
+import io.clip4j.kernels.Activation;
 import io.clip4j.kernels.Kernels;
 import io.clip4j.kernels.Matrix;
 import io.clip4j.kernels.Parallel;
@@ -38,42 +39,65 @@ final class TransformerBlock {
 
     /** Work buffers for one forward pass over {@code tokens} = batch x seq rows. */
     static final class Buffers {
-        final float[] norm, qkv, attn, tmp, mlp;
+        final float[] norm, qkv, attn, mlp;
 
         Buffers(int tokens, int width) {
             norm = new float[tokens * width];
             qkv = new float[tokens * 3 * width];
             attn = new float[tokens * width];
-            tmp = new float[tokens * width];
             mlp = new float[tokens * 4 * width];
         }
     }
 
-    /** x: [batch, seq, width], updated in place. {@code causal}: position i attends to positions <= i only. */
+    private Activation activation() {
+        return quickGelu ? Activation.QUICK_GELU : Activation.GELU;
+    }
+
+    /**
+     * x: [batch, seq, width], updated in place. {@code causal}: position i attends to positions <= i only. The
+     * residual additions are fused into the output projections' stores (x += attn · Wᵀ + b).
+     */
     void forward(Kernels k, float[] x, int batch, int seq, boolean causal, Buffers b) {
         int rows = batch * seq;
         k.layerNorm(x, 0, b.norm, 0, rows, width, ln1g, ln1b, LN_EPS);
         k.linear(b.norm, 0, rows, inW, inB, b.qkv, 0);
-        attention(k, b.qkv, b.attn, batch, seq, causal);
-        k.linear(b.attn, 0, rows, outW, outB, b.tmp, 0);
-        add(x, b.tmp, rows * width);
-        k.layerNorm(x, 0, b.norm, 0, rows, width, ln2g, ln2b, LN_EPS);
-        k.linear(b.norm, 0, rows, fcW, fcB, b.mlp, 0);
-        if (quickGelu) k.quickGelu(b.mlp, 0, rows * hidden);
-        else k.gelu(b.mlp, 0, rows * hidden);
-        k.linear(b.mlp, 0, rows, projW, projB, b.tmp, 0);
-        add(x, b.tmp, rows * width);
+        attention(k, b.qkv, b.attn, batch, seq, causal, null);
+        k.linearAdd(b.attn, 0, rows, outW, outB, x, 0);
+        mlp(k, x, rows, b);
     }
 
-    private static void add(float[] x, float[] d, int n) {
-        for (int i = 0; i < n; i++) x[i] += d[i];
+    /**
+     * The block's output at one position per sequence only ({@code positions[s]} of sequence s), as
+     * [batch, width]: every position's keys and values are still needed, but the queries, the output
+     * projection and the MLP run for those rows alone (exact: a row's result does not depend on the others).
+     * For the last block of an encoder that pools one position, it skips about 3/4 of that block's work.
+     */
+    float[] forwardAt(Kernels k, float[] x, int batch, int seq, boolean causal, int[] positions, Buffers b) {
+        int rows = batch * seq;
+        k.layerNorm(x, 0, b.norm, 0, rows, width, ln1g, ln1b, LN_EPS);
+        k.linear(b.norm, 0, rows, inW, inB, b.qkv, 0);
+        attention(k, b.qkv, b.attn, batch, seq, causal, positions);
+        float[] kept = new float[batch * width];
+        for (int s = 0; s < batch; s++) System.arraycopy(x, (s * seq + positions[s]) * width, kept, s * width, width);
+        k.linearAdd(b.attn, 0, batch, outW, outB, kept, 0);
+        mlp(k, kept, batch, b);
+        return kept;
+    }
+
+    /** x += c_proj(act(c_fc(ln_2(x)))) over {@code rows} rows. */
+    private void mlp(Kernels k, float[] x, int rows, Buffers b) {
+        k.layerNorm(x, 0, b.norm, 0, rows, width, ln2g, ln2b, LN_EPS);
+        k.linearActivated(b.norm, 0, rows, fcW, fcB, activation(), b.mlp, 0);
+        k.linearAdd(b.mlp, 0, rows, projW, projB, x, 0);
     }
 
     /**
      * Scaled dot-product attention, one (sequence, head) pair per task, one query row of scores at a time:
      * never more than seq floats of scores per thread. qkv rows hold [q | k | v], each head a contiguous slice.
+     * With {@code queries} non-null only the query at position queries[s] of each sequence s is answered, into
+     * row s of {@code out}; otherwise every position, into its own row.
      */
-    private void attention(Kernels k, float[] qkv, float[] out, int batch, int seq, boolean causal) {
+    private void attention(Kernels k, float[] qkv, float[] out, int batch, int seq, boolean causal, int[] queries) {
         float scale = (float) (1.0 / Math.sqrt(headDim));
         int stride = 3 * width;
         Parallel.forRange(batch * heads, 1, (t0, t1) -> {
@@ -81,18 +105,16 @@ final class TransformerBlock {
             for (int t = t0; t < t1; t++) {
                 int bIdx = t / heads, h = t % heads;
                 int base = bIdx * seq;
-                for (int i = 0; i < seq; i++) {
+                int first = queries == null ? 0 : queries[bIdx], last = queries == null ? seq : first + 1;
+                for (int i = first; i < last; i++) {
                     int qOff = (base + i) * stride + h * headDim;
                     int n = causal ? i + 1 : seq;
                     for (int j = 0; j < n; j++) {
                         scores[j] = k.dot(qkv, qOff, qkv, (base + j) * stride + width + h * headDim, headDim) * scale;
                     }
                     k.softmax(scores, 0, n);
-                    int oOff = (base + i) * width + h * headDim;
-                    java.util.Arrays.fill(out, oOff, oOff + headDim, 0f);
-                    for (int j = 0; j < n; j++) {
-                        k.axpy(scores[j], qkv, (base + j) * stride + 2 * width + h * headDim, out, oOff, headDim);
-                    }
+                    int oRow = queries == null ? base + i : bIdx;
+                    k.weightedSum(scores, n, qkv, base * stride + 2 * width + h * headDim, stride, out, oRow * width + h * headDim, headDim);
                 }
             }
         });

@@ -62,13 +62,24 @@ final class VisionTransformer implements ImageEncoder {
         if (trace != null) trace.record("vision.ln_pre", x, x.length);
 
         var buffers = new TransformerBlock.Buffers(batch * seq, width);
-        for (int i = 0; i < layers; i++) {
+        // with no trace, the last block runs for the class tokens alone (the only rows pooled)
+        int full = trace != null ? layers : layers - 1;
+        for (int i = 0; i < full; i++) {
             blocks[i].forward(k, x, batch, seq, false, buffers);
             if (trace != null) trace.record("vision.block" + i, x, x.length);
         }
+        float[] cls;
+        int clsStride;
+        if (full < layers) {
+            cls = blocks[layers - 1].forwardAt(k, x, batch, seq, false, new int[batch], buffers);
+            clsStride = width;
+        } else {
+            cls = x;
+            clsStride = seq * width;
+        }
         float[] pooled = new float[batch * width];
         for (int b = 0; b < batch; b++) {
-            k.layerNorm(x, b * seq * width, pooled, b * width, 1, width, lnPostG, lnPostB, 1e-5f);
+            k.layerNorm(cls, b * clsStride, pooled, b * width, 1, width, lnPostG, lnPostB, 1e-5f);
         }
         if (trace != null) trace.record("vision.pooled", pooled, pooled.length);
         float[] out = new float[batch * embed];

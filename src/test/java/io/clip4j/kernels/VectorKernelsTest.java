@@ -41,6 +41,58 @@ class VectorKernelsTest {
         }
     }
 
+    /** Rows 1..25 cover every tail tile height (1, 2, 4, 6, 8, 12) after whole tiles, on both AVX2 and AVX-512. */
+    @ParameterizedTest
+    @CsvSource({"1", "2", "3", "5", "7", "9", "11", "13", "14", "17", "23", "25", "50"})
+    void everyTileHeightMatchesScalar(int rows) {
+        Random r = new Random(rows);
+        int in = 397, out = 2 * 33 + 7;  // several K blocks' worth of odd k for small KC; a partial last panel
+        float[] x = random(r, rows * in), w = random(r, out * in), bias = random(r, out);
+        float[] y1 = new float[rows * out], y2 = new float[rows * out];
+        ref.linear(x, 0, rows, Matrix.of(w, out, in), bias, y1, 0);
+        vec.linear(x, 0, rows, Matrix.of(w, out, in), bias, y2, 0);
+        close(y1, y2, 1e-4 * Math.sqrt(in));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1,7,5", "13,31,65", "50,768,97", "67,1030,33"})
+    void fusedActivationsAndResidualMatchScalar(int rows, int in, int out) {
+        Random r = new Random(rows * 7 + in + out);
+        float[] x = random(r, rows * in), w = random(r, out * in), bias = random(r, out), res = random(r, rows * out);
+        Matrix m = Matrix.of(w, out, in);
+        for (Activation act : Activation.values()) {
+            float[] y1 = new float[rows * out], y2 = new float[rows * out];
+            ref.linearActivated(x, 0, rows, m, bias, act, y1, 0);
+            vec.linearActivated(x, 0, rows, m, bias, act, y2, 0);
+            close(y1, y2, 1e-4 * Math.sqrt(in));
+        }
+        // the residual form: y += x·Wᵀ + b, y holding a residual stream
+        float[] y1 = res.clone(), y2 = res.clone(), plain = new float[rows * out];
+        ref.linearAdd(x, 0, rows, m, bias, y1, 0);
+        vec.linearAdd(x, 0, rows, m, bias, y2, 0);
+        close(y1, y2, 1e-4 * Math.sqrt(in));
+        // and it is the residual plus the plain product (so linearAdd cannot be a no-op or a plain overwrite)
+        ref.linear(x, 0, rows, m, bias, plain, 0);
+        for (int i = 0; i < plain.length; i++) plain[i] += res[i];
+        close(plain, y1, 1e-5 * Math.sqrt(in));
+    }
+
+    @Test
+    void aRowsResultDoesNotDependOnTheOtherRows() {
+        // exactness of pooling only the class/EOT rows in the last block rests on this
+        Random r = new Random(5);
+        int rows = 50, in = 768, out = 300;
+        float[] x = random(r, rows * in), w = random(r, out * in), bias = random(r, out);
+        Matrix m = Matrix.of(w, out, in);
+        float[] all = new float[rows * out];
+        vec.linear(x, 0, rows, m, bias, all, 0);
+        for (int row : new int[] {0, 13, 49}) {
+            float[] one = new float[out];
+            vec.linear(x, row * in, 1, m, bias, one, 0);
+            for (int o = 0; o < out; o++) assertEquals(all[row * out + o], one[o], 0f, "row " + row + ", column " + o);
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"1,1,1", "5,17,33", "13,1030,65", "70,64,40"})
     void halfAndNarrowStoredWeightsMatchTheScalarReference(int rows, int in, int out) {
@@ -135,6 +187,21 @@ class VectorKernelsTest {
         ref.axpy(0.37f, a, 1, y1, 1, n);
         vec.axpy(0.37f, a, 1, y2, 1, n);
         close(y1, y2, 1e-6);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1,1", "50,64", "77,64", "3,7", "9,17", "13,100", "2,129"})
+    void weightedSumMatchesScalar(int n, int len) {
+        Random r = new Random(n * 31 + len);
+        int stride = 3 * len + 5;
+        float[] p = random(r, n), v = random(r, n * stride + 11);
+        float[] y1 = new float[len + 3], y2 = new float[len + 3];
+        ref.weightedSum(p, n, v, 7, stride, y1, 2, len);
+        vec.weightedSum(p, n, v, 7, stride, y2, 2, len);
+        close(y1, y2, 1e-5 * Math.sqrt(n));
+        double direct = 0;
+        for (int j = 0; j < n; j++) direct += p[j] * v[7 + j * stride + len - 1];
+        assertEquals(direct, y2[2 + len - 1], 1e-4 * Math.sqrt(n), "the last output element, summed directly");
     }
 
     @ParameterizedTest

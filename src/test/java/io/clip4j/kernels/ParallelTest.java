@@ -1,0 +1,96 @@
+package io.clip4j.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The compute team: every index exactly once, from several threads at a time, nested, and with failures. */
+class ParallelTest {
+
+    private static int[] cover(int n, boolean perThread, int grain) {
+        int[] seen = new int[n];
+        Parallel.RangeBody body = (a, b) -> {
+            for (int i = a; i < b; i++) seen[i]++;
+        };
+        if (perThread) Parallel.forEachThread(n, body);
+        else Parallel.forRange(n, grain, body);
+        return seen;
+    }
+
+    @Test
+    void everyIndexRunsExactlyOnce() {
+        int[] ones = new int[1001];
+        java.util.Arrays.fill(ones, 1);
+        for (int round = 0; round < 2000; round++) {
+            int n = 1 + round % 1001;
+            assertArrayEquals(java.util.Arrays.copyOf(ones, n), cover(n, round % 2 == 0, 1 + round % 7), "round " + round);
+        }
+    }
+
+    @Test
+    void workIsSharedAmongTheTeam() {
+        Parallel.setThreads(2);
+        try {
+            var threads = ConcurrentHashMap.<Thread>newKeySet();
+            for (int round = 0; round < 200 && threads.size() < 2; round++) {
+                Parallel.forEachThread(2, (a, b) -> {
+                    threads.add(Thread.currentThread());
+                    long end = System.nanoTime() + 200_000;
+                    while (System.nanoTime() < end) Thread.onSpinWait();
+                });
+            }
+            assertEquals(2, threads.size(), "both members of a 2-thread team ran chunks");
+        } finally {
+            Parallel.setThreads(Parallel.defaultThreads());
+        }
+    }
+
+    @Test
+    void concurrentAndNestedCallsAreCorrect() throws Exception {
+        int callers = 4, n = 5000;
+        AtomicInteger failures = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        Thread[] ts = new Thread[callers];
+        for (int c = 0; c < callers; c++) {
+            ts[c] = new Thread(() -> {
+                try {
+                    go.await();
+                    for (int round = 0; round < 100; round++) {
+                        AtomicInteger total = new AtomicInteger();
+                        // an outer parallel call whose chunks make inner parallel calls
+                        Parallel.forRange(8, 1, (a, b) -> {
+                            for (int i = a; i < b; i++) {
+                                int[] seen = cover(n, i % 2 == 0, 16);
+                                for (int v : seen) total.addAndGet(v);
+                            }
+                        });
+                        if (total.get() != 8 * n) failures.incrementAndGet();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            ts[c].start();
+        }
+        go.countDown();
+        for (Thread t : ts) t.join(60_000);
+        for (Thread t : ts) assertTrue(!t.isAlive(), "a caller is stuck");
+        assertEquals(0, failures.get());
+    }
+
+    @Test
+    void aFailingChunkFailsTheCallAndLeavesTheTeamUsable() {
+        var e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(100, 1, (a, b) -> {
+            if (a <= 50 && 50 < b) throw new IllegalStateException("chunk with 50");
+        }));
+        assertEquals("chunk with 50", e.getMessage());
+        int[] seen = cover(100, true, 1);
+        for (int v : seen) assertEquals(1, v);
+    }
+}
