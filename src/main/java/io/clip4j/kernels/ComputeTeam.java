@@ -7,10 +7,14 @@ import java.util.function.IntConsumer;
 
 /**
  * A fixed team of threads for short parallel calls: the caller is member 0, {@code size - 1} daemon workers are
- * the others. A call publishes a job (a body over chunk indices, handed out through one atomic counter) by
- * bumping a generation number; workers spin on it for {@link #SPIN_NANOS} after each job, then park until
- * unparked. Spinning keeps the start of a call at well under a microsecond when calls come back to back (a
- * transformer layer makes five), parking keeps an idle team off the CPU.
+ * the others. A call publishes a {@link Job} (a body over chunk indices, handed out through one atomic counter);
+ * workers spin on the job reference for {@link #SPIN_NANOS} after each job, then park until unparked. Spinning
+ * keeps the start of a call at well under a microsecond when calls come back to back (a transformer layer
+ * makes five), parking keeps an idle team off the CPU.
+ *
+ * <p>The caller waits for the job's chunks, not for the workers: waking a parked thread can take longer than the
+ * whole call on a VM, and then the caller simply runs every chunk itself; a worker that arrives late finds
+ * nothing left to take.
  *
  * <p>One job at a time: a call that finds the team busy, or comes from inside a job, runs every chunk itself.
  */
@@ -18,18 +22,38 @@ final class ComputeTeam {
     private static final long SPIN_NANOS = Long.getLong("clip4j.spinMicros", 2000) * 1000;
     private static final ThreadLocal<Boolean> IN_JOB = ThreadLocal.withInitial(() -> false);
 
+    /** One call's work; its counters are its own, so a late worker can never touch the next call's chunks. */
+    private static final class Job {
+        final IntConsumer body;
+        final int chunks;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile Throwable failure;
+
+        Job(IntConsumer body, int chunks) {
+            this.body = body;
+            this.chunks = chunks;
+        }
+
+        /** Takes and runs chunks until none is left. */
+        void work() {
+            for (int c; (c = next.getAndIncrement()) < chunks; ) {
+                try {
+                    if (failure == null) body.accept(c);
+                } catch (Throwable t) {
+                    if (failure == null) failure = t;
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
+        }
+    }
+
     private final int size;
     private final Thread[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
-    private final AtomicInteger next = new AtomicInteger();
-    private final AtomicInteger pending = new AtomicInteger();
     private final boolean[] parked;
-    // the job: written by the caller before the volatile generation bump that publishes it
-    private IntConsumer body;
-    private int chunks, helpers;
-    private boolean dynamic;
-    private volatile long generation;
-    private volatile Throwable failure;
+    private volatile Job job;
     private volatile boolean shutdown;
 
     ComputeTeam(int size) {
@@ -50,93 +74,65 @@ final class ComputeTeam {
     }
 
     /**
-     * Runs body(c) for every c in [0, chunks) on up to {@code members} threads (the caller included). With
-     * {@code dynamic} the chunks go to whoever is free; otherwise member m runs chunks m, m + members, ...:
-     * waking a parked thread can take longer than a chunk on a VM, and a caller that took the sleeper's chunk
-     * would leave it idle for the next call too.
+     * Runs body(c) for every c in [0, chunks), chunks going to whichever of up to {@code members} threads (the
+     * caller included) is free.
      */
-    void run(int members, int chunks, boolean dynamic, IntConsumer body) {
+    void run(int members, int chunks, IntConsumer body) {
         if (members <= 1 || chunks <= 1 || shutdown || IN_JOB.get() || !busy.compareAndSet(false, true)) {
             for (int c = 0; c < chunks; c++) body.accept(c);
             return;
         }
         try {
-            this.body = body;
-            this.chunks = chunks;
-            this.helpers = Math.min(members, size) - 1;
-            this.dynamic = dynamic;
-            failure = null;
-            next.set(0);
-            pending.set(helpers);
-            generation++;  // publishes the job
+            Job j = new Job(body, chunks);
+            job = j;  // publishes it
+            int helpers = Math.min(Math.min(members, size) - 1, chunks - 1);
             for (int i = 0; i < helpers; i++) {
                 if (isParked(i)) LockSupport.unpark(workers[i]);
             }
             IN_JOB.set(true);
             try {
-                work(0);
+                j.work();
             } finally {
                 IN_JOB.set(false);
             }
-            while (pending.get() != 0) Thread.onSpinWait();
-            Throwable f = failure;
+            while (j.done.get() < chunks) Thread.onSpinWait();
+            Throwable f = j.failure;
             if (f instanceof RuntimeException r) throw r;
             if (f instanceof Error e) throw e;
             if (f != null) throw new IllegalStateException(f);
         } finally {
-            this.body = null;
+            job = null;  // drops the body and the arrays it holds
             busy.set(false);
-        }
-    }
-
-    private void work(int member) {
-        IntConsumer b = body;
-        int n = chunks;
-        try {
-            if (dynamic) {
-                for (int c; (c = next.getAndIncrement()) < n; ) b.accept(c);
-            } else {
-                for (int c = member; c < n && next.get() < n; c += helpers + 1) b.accept(c);
-            }
-        } catch (Throwable t) {
-            failure = t;
-            next.set(n);  // the others stop taking chunks
         }
     }
 
     private void workerLoop(int index) {
         IN_JOB.set(true);
-        // not the field's current value: a job published before this thread started must still be seen
-        long seen = 0;
+        Job seen = null;
         while (true) {
-            long g = awaitJob(index, seen);
+            Job j = awaitJob(index, seen);
             if (shutdown) return;
-            seen = g;
-            if (index < helpers) {
-                try {
-                    work(index + 1);
-                } finally {
-                    pending.decrementAndGet();
-                }
-            }
+            seen = j;
+            j.work();
         }
     }
 
-    /** Spins, then parks, until the generation moves past {@code seen} (or the team shuts down). */
-    private long awaitJob(int index, long seen) {
+    /** Spins, then parks, until a job other than {@code seen} is published (or the team shuts down). */
+    private Job awaitJob(int index, Job seen) {
         long start = System.nanoTime();
-        long g;
-        while ((g = generation) == seen && !shutdown) {
+        Job j;
+        while (((j = job) == seen || j == null) && !shutdown) {
             if (System.nanoTime() - start < SPIN_NANOS) {
                 Thread.onSpinWait();
                 continue;
             }
             setParked(index, true);
-            // re-check after announcing: a caller that bumped the generation before seeing the flag is caught here
-            if (generation == seen && !shutdown) LockSupport.park(this);
+            // re-check after announcing: a caller that published before seeing the flag is caught here
+            Job now = job;
+            if ((now == seen || now == null) && !shutdown) LockSupport.park(this);
             setParked(index, false);
         }
-        return g;
+        return j;
     }
 
     private boolean isParked(int i) {
@@ -153,7 +149,6 @@ final class ComputeTeam {
 
     void shutdown() {
         shutdown = true;
-        generation++;
         for (Thread t : workers) LockSupport.unpark(t);
     }
 }

@@ -51,7 +51,7 @@ public final class Parallel {
             return;
         }
         int chunk = (n + parts - 1) / parts;
-        t.run(parts, parts, false, c -> body.run(c * chunk, Math.min(n, (c + 1) * chunk)));
+        t.run(parts, parts, c -> body.run(c * chunk, Math.min(n, (c + 1) * chunk)));
     }
 
     /**
@@ -68,6 +68,6 @@ public final class Parallel {
         }
         int chunk = (n + chunks - 1) / chunks;
         int count = (n + chunk - 1) / chunk;
-        t.run(Math.min(t.size(), count), count, true, c -> body.run(c * chunk, Math.min(n, (c + 1) * chunk)));
+        t.run(Math.min(t.size(), count), count, c -> body.run(c * chunk, Math.min(n, (c + 1) * chunk)));
     }
 }

@@ -100,11 +100,18 @@ final class VectorGemm {
 
     private static void run(float[] x, int xOff, int rows, int in, float[] wp, short[] hp, float[] y, int yOff, int out,
                             int panels, Activation act) {
+        int tiles = (rows + MR - 1) / MR;
+        // A is packed once per call (all K blocks) and shared by the threads, which then only read it
+        float[] pa = SCRATCH.get().packed(tiles * MR * in);
         if ((long) rows * in * out < (1 << 18)) {
-            panelRange(x, xOff, rows, in, wp, hp, y, yOff, out, 0, panels, act);
+            pack(x, xOff, rows, in, 0, tiles, pa);
+            panelRange(pa, rows, in, wp, hp, y, yOff, out, 0, panels, act);
             return;
         }
-        Parallel.forEachThread(panels, (p0, p1) -> panelRange(x, xOff, rows, in, wp, hp, y, yOff, out, p0, p1, act));
+        Parallel.forRange(tiles, Math.max(1, 16384 / in), (t0, t1) -> pack(x, xOff, rows, in, t0, t1, pa));
+        // a few equal chunks of panels per thread, handed out as threads free up: uneven progress balances out
+        int perChunk = Math.max(1, panels / (4 * Parallel.threads()));
+        Parallel.forRange(panels, perChunk, (p0, p1) -> panelRange(pa, rows, in, wp, hp, y, yOff, out, p0, p1, act));
     }
 
     /** Rows in the tile that starts at row {@code m}: MR, or for the last rows the smallest tile that holds them. */
@@ -116,18 +123,17 @@ final class VectorGemm {
     }
 
     /**
-     * Panels [p0, p1) of y. Exactly one of {@code wp} (float panels) and {@code hp} (fp16 panels, widened one
-     * KC x NR slice at a time, then reused by every row tile of the block) is non-null.
+     * Panels [p0, p1) of y from x packed by {@link #pack}. Exactly one of {@code wp} (float panels) and {@code hp}
+     * (fp16 panels, widened one KC x NR slice at a time, then reused by every row tile of the block) is non-null.
      */
-    private static void panelRange(float[] x, int xOff, int rows, int in, float[] wp, short[] hp,
+    private static void panelRange(float[] pa, int rows, int in, float[] wp, short[] hp,
                                    float[] y, int yOff, int out, int p0, int p1, Activation act) {
         Scratch s = SCRATCH.get();
-        int tiles = (rows + MR - 1) / MR;
-        float[] pa = s.packed(tiles * MR * Math.min(KC, in));
+        int rowsPad = (rows + MR - 1) / MR * MR;
         for (int kb = 0; kb < in; kb += KC) {
             int kc = Math.min(KC, in - kb);
             boolean lastK = kb + kc >= in;
-            pack(x, xOff, rows, in, kb, kc, pa);
+            int blockBase = kb * rowsPad;
             for (int nb = p0; nb < p1; nb += NB) {
                 int nbEnd = Math.min(p1, nb + NB);
                 for (int mb = 0; mb < rows; mb += MC) {
@@ -143,7 +149,7 @@ final class VectorGemm {
                         int col = p * NR, cols = Math.min(NR, out - col);
                         for (int m = mb; m < mEnd; ) {
                             int mr = tileAt(m, rows), live = Math.min(mr, rows - m);
-                            int ao = m * kc, yo = yOff + m * out + col;
+                            int ao = blockBase + m * kc, yo = yOff + m * out + col;
                             if (live == mr && cols == NR) {
                                 micro(mr, pa, ao, b, bOff, kc, y, yo, out);
                             } else {
@@ -161,21 +167,26 @@ final class VectorGemm {
     }
 
     /**
-     * Rows [0, rows) x columns [kb, kb + kc) of x into tiles: the tile of rows [m, m + t) holds x[m + i][kb + k]
-     * at (m * kc) + k * t + i; rows past the end of x are zero.
+     * Row tiles [t0, t1) of x (tile i starts at row i * MR) into {@code pa}, every K block: block kb of width kc
+     * starts at kb * rowsPad (rowsPad = rows rounded up to MR), and in it the tile of rows [m, m + t) holds
+     * x[m + i][kb + k] at m * kc + k * t + i. Rows past the end of x are zero.
      */
-    private static void pack(float[] x, int xOff, int rows, int in, int kb, int kc, float[] pa) {
-        for (int m = 0; m < rows; ) {
-            int t = tileAt(m, rows), live = Math.min(t, rows - m), base = m * kc;
-            for (int i = 0; i < t; i++) {
-                if (i >= live) {
-                    for (int k = 0; k < kc; k++) pa[base + k * t + i] = 0f;
-                    continue;
+    private static void pack(float[] x, int xOff, int rows, int in, int t0, int t1, float[] pa) {
+        int rowsPad = (rows + MR - 1) / MR * MR;
+        for (int kb = 0; kb < in; kb += KC) {
+            int kc = Math.min(KC, in - kb), blockBase = kb * rowsPad;
+            for (int m = t0 * MR; m < Math.min(rows, t1 * MR); ) {
+                int t = tileAt(m, rows), live = Math.min(t, rows - m), base = blockBase + m * kc;
+                for (int i = 0; i < t; i++) {
+                    if (i >= live) {
+                        for (int k = 0; k < kc; k++) pa[base + k * t + i] = 0f;
+                        continue;
+                    }
+                    int src = xOff + (m + i) * in + kb;
+                    for (int k = 0; k < kc; k++) pa[base + k * t + i] = x[src + k];
                 }
-                int src = xOff + (m + i) * in + kb;
-                for (int k = 0; k < kc; k++) pa[base + k * t + i] = x[src + k];
+                m += t;
             }
-            m += t;
         }
     }
 

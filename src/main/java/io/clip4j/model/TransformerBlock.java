@@ -96,22 +96,34 @@ final class TransformerBlock {
      * never more than seq floats of scores per thread. qkv rows hold [q | k | v], each head a contiguous slice.
      * With {@code queries} non-null only the query at position queries[s] of each sequence s is answered, into
      * row s of {@code out}; otherwise every position, into its own row.
+     *
+     * <p>The head's keys are first copied transposed, [headDim][seqPad] with seqPad a whole number of vectors, so
+     * that a query's scores are one vector-times-matrix product (broadcast q[d], fma a row of Kᵀ) with no
+     * horizontal sums; its output is the same product with the scores and V.
      */
     private void attention(Kernels k, float[] qkv, float[] out, int batch, int seq, boolean causal, int[] queries) {
         float scale = (float) (1.0 / Math.sqrt(headDim));
         int stride = 3 * width;
+        int seqPad = (seq + 15) / 16 * 16;
         Parallel.forRange(batch * heads, 1, (t0, t1) -> {
-            float[] scores = new float[seq];
+            float[] scores = new float[seqPad];
+            float[] keysT = new float[headDim * seqPad];
+            float[] q = new float[headDim];
             for (int t = t0; t < t1; t++) {
                 int bIdx = t / heads, h = t % heads;
                 int base = bIdx * seq;
                 int first = queries == null ? 0 : queries[bIdx], last = queries == null ? seq : first + 1;
+                int keys = causal ? last : seq;
+                for (int j = 0; j < keys; j++) {
+                    int kOff = (base + j) * stride + width + h * headDim;
+                    for (int d = 0; d < headDim; d++) keysT[d * seqPad + j] = qkv[kOff + d];
+                }
                 for (int i = first; i < last; i++) {
                     int qOff = (base + i) * stride + h * headDim;
+                    for (int d = 0; d < headDim; d++) q[d] = qkv[qOff + d] * scale;
                     int n = causal ? i + 1 : seq;
-                    for (int j = 0; j < n; j++) {
-                        scores[j] = k.dot(qkv, qOff, qkv, (base + j) * stride + width + h * headDim, headDim) * scale;
-                    }
+                    // scores of the first n keys (rounded up to a vector; the extra lanes are not used)
+                    k.weightedSum(q, headDim, keysT, 0, seqPad, scores, 0, Math.min(seqPad, (n + 15) / 16 * 16));
                     k.softmax(scores, 0, n);
                     int oRow = queries == null ? base + i : bIdx;
                     k.weightedSum(scores, n, qkv, base * stride + 2 * width + h * headDim, stride, out, oRow * width + h * headDim, headDim);
