@@ -17,6 +17,7 @@ public final class TextTransformer {
     private final Matrix projT;     // [embed, width]
     private final float[] posEmb, lnG, lnB;
     private final TransformerBlock[] blocks;
+    private final TransformerBlock.BufferSlot work = new TransformerBlock.BufferSlot();
 
     TextTransformer(Weights w, ClipConfig c, Kernels k) {
         this.k = k;
@@ -76,7 +77,15 @@ public final class TextTransformer {
             }
         }
         if (trace != null) trace.record("text.embeddings", x, x.length);
-        var buffers = new TransformerBlock.Buffers(batch * seq, width);
+        var buffers = work.take(batch * seq, width);
+        try {
+            return encodeEmbedded(x, batch, seq, pool, trace, buffers);
+        } finally {
+            work.giveBack(buffers);
+        }
+    }
+
+    private float[] encodeEmbedded(float[] x, int batch, int seq, int[] pool, Trace trace, TransformerBlock.Buffers buffers) {
         // with no trace, the last block runs for the pooled (EOT) rows alone
         int full = trace != null ? layers : layers - 1;
         for (int i = 0; i < full; i++) {

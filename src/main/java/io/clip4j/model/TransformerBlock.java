@@ -39,13 +39,40 @@ final class TransformerBlock {
 
     /** Work buffers for one forward pass over {@code tokens} = batch x seq rows. */
     static final class Buffers {
+        final int tokens;
         final float[] norm, qkv, attn, mlp;
+        private float[] extra = new float[0];
 
         Buffers(int tokens, int width) {
+            this.tokens = tokens;
             norm = new float[tokens * width];
             qkv = new float[tokens * 3 * width];
             attn = new float[tokens * width];
             mlp = new float[tokens * 4 * width];
+        }
+
+        /** A further work array of at least n floats (the ViT's patch matrix), kept with the others. */
+        float[] extra(int n) {
+            if (extra.length < n) extra = new float[n];
+            return extra;
+        }
+    }
+
+    /**
+     * One set of {@link Buffers} kept between forward passes (at ViT-B/32 batch 32 they are ~65 MB: allocating
+     * them per call lets the heap grow by that much garbage per batch). A call takes the set, or makes its own
+     * when a concurrent call holds it or it is too small, and gives it back after; only one set is retained.
+     */
+    static final class BufferSlot {
+        private final java.util.concurrent.atomic.AtomicReference<Buffers> slot = new java.util.concurrent.atomic.AtomicReference<>();
+
+        Buffers take(int tokens, int width) {
+            Buffers b = slot.getAndSet(null);
+            return b != null && b.tokens >= tokens ? b : new Buffers(tokens, width);
+        }
+
+        void giveBack(Buffers b) {
+            slot.accumulateAndGet(b, (cur, mine) -> cur == null || mine.tokens >= cur.tokens ? mine : cur);
         }
     }
 

@@ -14,6 +14,7 @@ final class VisionTransformer implements ImageEncoder {
     private final Matrix projT;    // [embed, width]: visual.proj transposed to nn.Linear layout
     private final float[] classEmb, posEmb, lnPreG, lnPreB, lnPostG, lnPostB;
     private final TransformerBlock[] blocks;
+    private final TransformerBlock.BufferSlot work = new TransformerBlock.BufferSlot();
 
     VisionTransformer(Weights w, ClipConfig c, Kernels k) {
         this.k = k;
@@ -40,9 +41,18 @@ final class VisionTransformer implements ImageEncoder {
 
     @Override
     public float[] encode(float[] pixels, int batch, Trace trace) {
+        var buffers = work.take(batch * seq, width);
+        try {
+            return encodeWith(pixels, batch, trace, buffers);
+        } finally {
+            work.giveBack(buffers);
+        }
+    }
+
+    private float[] encodeWith(float[] pixels, int batch, Trace trace, TransformerBlock.Buffers buffers) {
         int patches = grid * grid, kdim = 3 * patch * patch, img = 3 * res * res;
         // all images' patches as rows of one product: [batch*patches, 3*p*p] x [3*p*p, width]
-        float[] cols = new float[batch * patches * kdim];
+        float[] cols = buffers.extra(batch * patches * kdim);
         for (int b = 0; b < batch; b++) im2col(pixels, b * img, cols, b * patches * kdim);
         float[] patchOut = new float[batch * patches * width];
         k.linear(cols, 0, batch * patches, patchW, null, patchOut, 0);
@@ -61,7 +71,6 @@ final class VisionTransformer implements ImageEncoder {
         k.layerNorm(x, 0, x, 0, batch * seq, width, lnPreG, lnPreB, 1e-5f);
         if (trace != null) trace.record("vision.ln_pre", x, x.length);
 
-        var buffers = new TransformerBlock.Buffers(batch * seq, width);
         // with no trace, the last block runs for the class tokens alone (the only rows pooled)
         int full = trace != null ? layers : layers - 1;
         for (int i = 0; i < full; i++) {
