@@ -61,7 +61,7 @@ public final class Parallel {
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
         ComputeTeam t = team;
-        int chunks = Math.min(t.size() * 4, Math.max(1, n / Math.max(1, grain)));
+        int chunks = Math.min(t.size() * 8, Math.max(1, n / Math.max(1, grain)));
         if (t.size() == 1 || chunks <= 1) {
             body.run(0, n);
             return;

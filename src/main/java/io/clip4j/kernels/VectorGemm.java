@@ -35,6 +35,9 @@ final class VectorGemm {
     /** Panels per column block: a KC x (NB*NR) block of W stays in L2 while all row blocks pass. */
     private static final int NB = Math.max(1, Integer.getInteger("clip4j.nb", 8));
 
+    private static final int CHUNKS_PER_THREAD = Integer.getInteger("clip4j.chunks", 4);
+    private static final int PACK_GRAIN = Integer.getInteger("clip4j.packGrain", 1);
+
     private VectorGemm() {}
 
     private static int tileRows(int asked) {
@@ -108,9 +111,9 @@ final class VectorGemm {
             panelRange(pa, rows, in, wp, hp, y, yOff, out, 0, panels, act);
             return;
         }
-        Parallel.forRange(tiles, Math.max(1, 16384 / in), (t0, t1) -> pack(x, xOff, rows, in, t0, t1, pa));
+        Parallel.forRange(tiles, PACK_GRAIN, (t0, t1) -> pack(x, xOff, rows, in, t0, t1, pa));
         // a few equal chunks of panels per thread, handed out as threads free up: uneven progress balances out
-        int perChunk = Math.max(1, panels / (4 * Parallel.threads()));
+        int perChunk = Math.max(1, panels / (CHUNKS_PER_THREAD * Parallel.threads()));
         Parallel.forRange(panels, perChunk, (p0, p1) -> panelRange(pa, rows, in, wp, hp, y, yOff, out, p0, p1, act));
     }
 
