@@ -41,9 +41,12 @@ class VectorKernelsTest {
         }
     }
 
-    /** Rows 1..25 cover every tail tile height (1, 2, 4, 6, 8, 12) after whole tiles, on both AVX2 and AVX-512. */
+    /**
+     * Rows 1..25 cover every tail tile height (1, 2, 4, 6, 8, 12) after whole tiles, on both AVX2 and AVX-512; 98,
+     * 110 and 206 span several row blocks (MC = 96) with a tail in the last one, and pack A in parallel chunks.
+     */
     @ParameterizedTest
-    @CsvSource({"1", "2", "3", "5", "7", "9", "11", "13", "14", "17", "23", "25", "50"})
+    @CsvSource({"1", "2", "3", "5", "7", "9", "11", "13", "14", "17", "23", "25", "26", "38", "50", "98", "110", "206"})
     void everyTileHeightMatchesScalar(int rows) {
         Random r = new Random(rows);
         int in = 397, out = 2 * 33 + 7;  // several K blocks' worth of odd k for small KC; a partial last panel
