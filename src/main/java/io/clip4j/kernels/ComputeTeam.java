@@ -73,19 +73,16 @@ final class ComputeTeam {
         return size;
     }
 
-    /**
-     * Runs body(c) for every c in [0, chunks), chunks going to whichever of up to {@code members} threads (the
-     * caller included) is free.
-     */
-    void run(int members, int chunks, IntConsumer body) {
-        if (members <= 1 || chunks <= 1 || shutdown || IN_JOB.get() || !busy.compareAndSet(false, true)) {
+    /** Runs body(c) for every c in [0, chunks), each chunk on whichever thread of the team (the caller included) is free. */
+    void run(int chunks, IntConsumer body) {
+        if (size <= 1 || chunks <= 1 || shutdown || IN_JOB.get() || !busy.compareAndSet(false, true)) {
             for (int c = 0; c < chunks; c++) body.accept(c);
             return;
         }
         try {
             Job j = new Job(body, chunks);
             job = j;  // publishes it
-            int helpers = Math.min(Math.min(members, size) - 1, chunks - 1);
+            int helpers = Math.min(size - 1, chunks - 1);  // no use waking more workers than there are chunks
             for (int i = 0; i < helpers; i++) {
                 if (isParked(i)) LockSupport.unpark(workers[i]);
             }

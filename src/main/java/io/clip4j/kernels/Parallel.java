@@ -39,22 +39,6 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code body} over [0, n) split into one contiguous chunk per thread: for work whose chunks each re-read
-     * shared data (a GEMM's rows of x for every block of columns), fewer, larger chunks read it fewer times.
-     */
-    public static void forEachThread(int n, RangeBody body) {
-        if (n <= 0) return;
-        ComputeTeam t = team;
-        int parts = Math.min(t.size(), n);
-        if (parts <= 1) {
-            body.run(0, n);
-            return;
-        }
-        int chunk = (n + parts - 1) / parts;
-        t.run(parts, parts, c -> body.run(c * chunk, Math.min(n, (c + 1) * chunk)));
-    }
-
-    /**
      * Runs {@code body} over [0, n) in chunks of at least {@code grain} indices, handed out dynamically (chunks
      * of uneven cost balance out), in parallel when worthwhile.
      */
@@ -68,6 +52,6 @@ public final class Parallel {
         }
         int chunk = (n + chunks - 1) / chunks;
         int count = (n + chunk - 1) / chunk;
-        t.run(Math.min(t.size(), count), count, c -> body.run(c * chunk, Math.min(n, (c + 1) * chunk)));
+        t.run(count, c -> body.run(c * chunk, Math.min(n, (c + 1) * chunk)));
     }
 }

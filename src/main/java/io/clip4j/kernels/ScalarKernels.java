@@ -4,14 +4,7 @@ package io.clip4j.kernels;
 public final class ScalarKernels implements Kernels {
     @Override
     public void linear(float[] x, int xOff, int rows, Matrix w, float[] bias, float[] y, int yOff) {
-        int in = w.in(), out = w.out();
-        for (int r = 0; r < rows; r++) {
-            for (int o = 0; o < out; o++) {
-                float s = 0f;
-                for (int i = 0; i < in; i++) s += x[xOff + r * in + i] * w.get(o, i);
-                y[yOff + r * out + o] = bias == null ? s : s + bias[o];
-            }
-        }
+        product(x, xOff, rows, w, bias, y, yOff, false);
     }
 
     @Override
@@ -22,12 +15,19 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void linearAdd(float[] x, int xOff, int rows, Matrix w, float[] bias, float[] y, int yOff) {
+        product(x, xOff, rows, w, bias, y, yOff, true);
+    }
+
+    /** y[r, o] (+)= sum_i x[r, i] * w[o, i] + bias[o]: overwritten, or added to with {@code add}. */
+    private static void product(float[] x, int xOff, int rows, Matrix w, float[] bias, float[] y, int yOff, boolean add) {
         int in = w.in(), out = w.out();
         for (int r = 0; r < rows; r++) {
             for (int o = 0; o < out; o++) {
                 float s = 0f;
                 for (int i = 0; i < in; i++) s += x[xOff + r * in + i] * w.get(o, i);
-                y[yOff + r * out + o] += bias == null ? s : s + bias[o];
+                float v = bias == null ? s : s + bias[o];
+                int at = yOff + r * out + o;
+                y[at] = add ? y[at] + v : v;
             }
         }
     }

@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * y = x · Wᵀ + b as a packed, blocked, register-tiled GEMM on the Vector API (Goto's scheme).
  *
  * <p>W is read as column panels of NR = 2 vectors (16 floats on AVX2, 32 on AVX-512; see {@link Matrix#panels}).
- * Per block of KC steps of k, each thread packs the rows of x it needs as tiles of MR rows laid out k-major
- * ([k][MR]: one sequential stream of broadcasts). The micro-kernel keeps an MR x NR tile of y in 2·MR vector
+ * Once per call, x is packed (in parallel) into tiles of MR rows laid out k-major per block of KC steps of k
+ * ([k][MR]: one sequential stream of broadcasts), shared read-only by the threads. The micro-kernel keeps an MR x NR tile of y in 2·MR vector
  * registers and per k loads two panel vectors and broadcasts MR values of x: MR = 6 on AVX2 (12 accumulators +
  * 3 = 15 of the 16 registers), 12 on AVX-512 (24 + 3 of 32). A panel slice (KC x NR floats, 48 KB at KC = 384 on
  * AVX-512) stays in L1 while the MC rows of a row block pass, and NB panels form a block of W that stays in L2

@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 /** The compute team: every index exactly once, from several threads at a time, nested, and with failures. */
 class ParallelTest {
 
-    private static int[] cover(int n, boolean perThread, int grain) {
+    /** With {@code onePerThread}, one chunk per thread (the GEMM's split for large M), else chunks of {@code grain}. */
+    private static int[] cover(int n, boolean onePerThread, int grain) {
         int[] seen = new int[n];
         Parallel.RangeBody body = (a, b) -> {
             for (int i = a; i < b; i++) seen[i]++;
         };
-        if (perThread) Parallel.forEachThread(n, body);
-        else Parallel.forRange(n, grain, body);
+        int threads = Parallel.threads();
+        Parallel.forRange(n, onePerThread ? (n + threads - 1) / threads : grain, body);
         return seen;
     }
 
@@ -39,7 +40,7 @@ class ParallelTest {
         try {
             var threads = ConcurrentHashMap.<Thread>newKeySet();
             for (int round = 0; round < 200 && threads.size() < 2; round++) {
-                Parallel.forEachThread(2, (a, b) -> {
+                Parallel.forRange(2, 1, (a, b) -> {
                     threads.add(Thread.currentThread());
                     long end = System.nanoTime() + 200_000;
                     while (System.nanoTime() < end) Thread.onSpinWait();
