@@ -73,10 +73,7 @@ final class VectorGemm {
                 System.arraycopy(b, src, wp, dst, cols);
             }
         }
-        if (!accumulate) {
-            for (int r = 0; r < m; r++) java.util.Arrays.fill(c, cOff + r * n, cOff + (r + 1) * n, 0f);
-        }
-        run(a, aOff, m, k, wp, null, c, cOff, n, panels, Activation.NONE);
+        run(a, aOff, m, k, wp, null, null, accumulate, c, cOff, n, panels, Activation.NONE);
     }
 
     /**
@@ -88,28 +85,22 @@ final class VectorGemm {
         float[] wp = w.halfStorage() ? null : w.panels(NR);
         short[] hp = w.halfStorage() ? w.halfPanels(NR) : null;
         int panels = (out + NR - 1) / NR;
-        // y starts as the bias (or zero, or itself plus the bias); every K block then adds its partial products
-        for (int r = 0; r < rows; r++) {
-            int o = yOff + r * out;
-            if (accumulate) {
-                if (bias != null) for (int j = 0; j < out; j++) y[o + j] += bias[j];
-            } else if (bias == null) {
-                java.util.Arrays.fill(y, o, o + out, 0f);
-            } else {
-                System.arraycopy(bias, 0, y, o, out);
-            }
-        }
-        run(x, xOff, rows, in, wp, hp, y, yOff, out, panels, act);
+        run(x, xOff, rows, in, wp, hp, bias, accumulate, y, yOff, out, panels, act);
     }
 
-    private static void run(float[] x, int xOff, int rows, int in, float[] wp, short[] hp, float[] y, int yOff, int out,
-                            int panels, Activation act) {
+    private static void run(float[] x, int xOff, int rows, int in, float[] wp, short[] hp, float[] bias, boolean accumulate,
+                            float[] y, int yOff, int out, int panels, Activation act) {
+        if (in == 0) { // no K block to start y in
+            for (int r = 0; r < rows; r++) startRow(bias, accumulate, y, yOff + r * out, 0, out);
+            if (act != Activation.NONE) activate(act, y, yOff, out, rows, out);
+            return;
+        }
         int tiles = (rows + MR - 1) / MR;
         // A is packed once per call (all K blocks) and shared by the threads, which then only read it
         float[] pa = SCRATCH.get().packed(tiles * MR * in);
         if ((long) rows * in * out < (1 << 18)) {
             pack(x, xOff, rows, in, 0, tiles, pa);
-            panelRange(pa, rows, in, wp, hp, y, yOff, out, 0, panels, act);
+            panelRange(pa, rows, in, wp, hp, bias, accumulate, y, yOff, out, 0, panels, act);
             return;
         }
         Parallel.forRange(tiles, PACK_GRAIN, (t0, t1) -> pack(x, xOff, rows, in, t0, t1, pa));
@@ -118,7 +109,7 @@ final class VectorGemm {
         // panels, so more chunks re-read A more often (measured, 1600 x 3072 -> 768: 255-263 vs 223-232 GFLOP/s).
         int chunksPerThread = rows >= 2 * MC ? LARGE_M_CHUNKS : CHUNKS_PER_THREAD;
         int perChunk = Math.max(1, (panels + chunksPerThread * Parallel.threads() - 1) / (chunksPerThread * Parallel.threads()));
-        Parallel.forRange(panels, perChunk, (p0, p1) -> panelRange(pa, rows, in, wp, hp, y, yOff, out, p0, p1, act));
+        Parallel.forRange(panels, perChunk, (p0, p1) -> panelRange(pa, rows, in, wp, hp, bias, accumulate, y, yOff, out, p0, p1, act));
     }
 
     /** Rows in the tile that starts at row {@code m}: MR, or for the last rows the smallest tile that holds them. */
@@ -133,7 +124,7 @@ final class VectorGemm {
      * Panels [p0, p1) of y from x packed by {@link #pack}. Exactly one of {@code wp} (float panels) and {@code hp}
      * (fp16 panels, widened one KC x NR slice at a time, then reused by every row tile of the block) is non-null.
      */
-    private static void panelRange(float[] pa, int rows, int in, float[] wp, short[] hp,
+    private static void panelRange(float[] pa, int rows, int in, float[] wp, short[] hp, float[] bias, boolean accumulate,
                                    float[] y, int yOff, int out, int p0, int p1, Activation act) {
         Scratch s = SCRATCH.get();
         int rowsPad = (rows + MR - 1) / MR * MR;
@@ -157,6 +148,12 @@ final class VectorGemm {
                         for (int m = mb; m < mEnd; ) {
                             int mr = tileAt(m, rows), live = Math.min(mr, rows - m);
                             int ao = blockBase + m * kc, yo = yOff + m * out + col;
+                            // y's tile starts (bias, zero, or itself plus the bias) just before its first product:
+                            // the stores bring its lines into cache while the micro-kernel runs, instead of a
+                            // separate pass over all of y whose lines are long evicted when the product adds to them
+                            if (kb == 0) {
+                                for (int i = 0; i < live; i++) startRow(bias, accumulate, y, yo + i * out, col, cols);
+                            }
                             if (live == mr && cols == NR) {
                                 micro(mr, pa, ao, b, bOff, kc, y, yo, out);
                             } else {
@@ -194,6 +191,20 @@ final class VectorGemm {
                 }
                 m += t;
             }
+        }
+    }
+
+    /**
+     * y[yo, yo + n) = bias[col, col + n), or zero without a bias; with {@code accumulate} the bias is added to y
+     * instead (a residual stream, summed in place).
+     */
+    private static void startRow(float[] bias, boolean accumulate, float[] y, int yo, int col, int n) {
+        if (accumulate) {
+            if (bias != null) for (int j = 0; j < n; j++) y[yo + j] += bias[col + j];
+        } else if (bias == null) {
+            java.util.Arrays.fill(y, yo, yo + n, 0f);
+        } else {
+            System.arraycopy(bias, col, y, yo, n);
         }
     }
 
