@@ -3,11 +3,11 @@ package io.clip4j.kernels;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.IntConsumer;
 
 /**
  * A fixed team of threads for short parallel calls: the caller is member 0, {@code size - 1} daemon workers are
- * the others. A call publishes a {@link Job} (a body over chunk indices, handed out through one atomic counter);
+ * the others. A call publishes a {@link Job} (a body over an index range, handed out in shrinking pieces through
+ * one atomic counter);
  * workers spin on the job reference for {@link #SPIN_NANOS} after each job, then park until unparked. Spinning
  * keeps the start of a call at well under a microsecond when calls come back to back (a transformer layer
  * makes five), parking keeps an idle team off the CPU.
@@ -22,28 +22,36 @@ final class ComputeTeam {
     private static final long SPIN_NANOS = Long.getLong("clip4j.spinMicros", 2000) * 1000;
     private static final ThreadLocal<Boolean> IN_JOB = ThreadLocal.withInitial(() -> false);
 
-    /** One call's work; its counters are its own, so a late worker can never touch the next call's chunks. */
+    /**
+     * One call's work over [0, n): a thread takes the next max(grain, left / (2 · size)) indices (guided
+     * scheduling: big pieces first, small ones at the end so the threads finish together); the counters are the
+     * job's own, so a late worker can never touch the next call's range.
+     */
     private static final class Job {
-        final IntConsumer body;
-        final int chunks;
+        final Parallel.RangeBody body;
+        final int n, grain, divisor;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
         volatile Throwable failure;
 
-        Job(IntConsumer body, int chunks) {
+        Job(Parallel.RangeBody body, int n, int grain, int divisor) {
             this.body = body;
-            this.chunks = chunks;
+            this.n = n;
+            this.grain = grain;
+            this.divisor = divisor;
         }
 
-        /** Takes and runs chunks until none is left. */
+        /** Takes and runs pieces until none is left. */
         void work() {
-            for (int c; (c = next.getAndIncrement()) < chunks; ) {
+            for (int from; (from = next.get()) < n; ) {
+                int to = Math.min(n, from + Math.max(grain, (n - from) / divisor));
+                if (!next.compareAndSet(from, to)) continue;
                 try {
-                    if (failure == null) body.accept(c);
+                    if (failure == null) body.run(from, to);
                 } catch (Throwable t) {
                     if (failure == null) failure = t;
                 } finally {
-                    done.incrementAndGet();
+                    done.addAndGet(to - from);
                 }
             }
         }
@@ -73,16 +81,19 @@ final class ComputeTeam {
         return size;
     }
 
-    /** Runs body(c) for every c in [0, chunks), each chunk on whichever thread of the team (the caller included) is free. */
-    void run(int chunks, IntConsumer body) {
-        if (size <= 1 || chunks <= 1 || shutdown || IN_JOB.get() || !busy.compareAndSet(false, true)) {
-            for (int c = 0; c < chunks; c++) body.accept(c);
+    /**
+     * Runs body over [0, n) in pieces of at least {@code grain} indices (but the last), each piece on whichever
+     * thread of the team (the caller included) is free.
+     */
+    void run(int n, int grain, Parallel.RangeBody body) {
+        if (size <= 1 || n <= grain || shutdown || IN_JOB.get() || !busy.compareAndSet(false, true)) {
+            body.run(0, n);
             return;
         }
         try {
-            Job j = new Job(body, chunks);
+            Job j = new Job(body, n, grain, 2 * size);
             job = j;  // publishes it
-            int helpers = Math.min(size - 1, chunks - 1);  // no use waking more workers than there are chunks
+            int helpers = Math.min(size - 1, (n + grain - 1) / grain - 1);  // no use waking more workers than pieces
             for (int i = 0; i < helpers; i++) {
                 if (isParked(i)) LockSupport.unpark(workers[i]);
             }
@@ -92,7 +103,7 @@ final class ComputeTeam {
             } finally {
                 IN_JOB.set(false);
             }
-            while (j.done.get() < chunks) Thread.onSpinWait();
+            while (j.done.get() < n) Thread.onSpinWait();
             Throwable f = j.failure;
             if (f instanceof RuntimeException r) throw r;
             if (f instanceof Error e) throw e;

@@ -39,19 +39,12 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code body} over [0, n) in chunks of at least {@code grain} indices, handed out dynamically (chunks
-     * of uneven cost balance out), in parallel when worthwhile.
+     * Runs {@code body} over [0, n) in pieces of at least {@code grain} indices (the last may be shorter), handed
+     * out dynamically and shrinking as the range runs out (guided scheduling: pieces of uneven cost balance
+     * out, and the threads finish at nearly the same time), in parallel when there is more than one piece.
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
-        ComputeTeam t = team;
-        int chunks = Math.min(t.size() * 8, Math.max(1, n / Math.max(1, grain)));
-        if (t.size() == 1 || chunks <= 1) {
-            body.run(0, n);
-            return;
-        }
-        int chunk = (n + chunks - 1) / chunks;
-        int count = (n + chunk - 1) / chunk;
-        t.run(count, c -> body.run(c * chunk, Math.min(n, (c + 1) * chunk)));
+        team.run(n, Math.max(1, grain), body);
     }
 }

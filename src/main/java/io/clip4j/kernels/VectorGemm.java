@@ -35,7 +35,7 @@ final class VectorGemm {
     /** Panels per column block: a KC x (NB*NR) block of W stays in L2 while all row blocks pass. */
     private static final int NB = Math.max(1, Integer.getInteger("clip4j.nb", 8));
 
-    private static final int CHUNKS_PER_THREAD = Integer.getInteger("clip4j.chunks", 4);
+    private static final int SMALL_M_GRAIN = Math.max(1, Integer.getInteger("clip4j.grain", 1));
     private static final int PACK_GRAIN = Integer.getInteger("clip4j.packGrain", 1);
     private static final int LARGE_M_CHUNKS = Integer.getInteger("clip4j.largeMChunks", 1);
 
@@ -104,12 +104,14 @@ final class VectorGemm {
             return;
         }
         Parallel.forRange(tiles, PACK_GRAIN, (t0, t1) -> pack(x, xOff, rows, in, t0, t1, pa));
-        // Small M (A in L2): a few equal chunks of panels per thread, handed out as threads free up, so uneven
-        // progress balances out. Large M: one chunk per thread — every chunk streams all of A once per block of
-        // panels, so more chunks re-read A more often (measured, 1600 x 3072 -> 768: 255-263 vs 223-232 GFLOP/s).
-        int chunksPerThread = rows >= 2 * MC ? LARGE_M_CHUNKS : CHUNKS_PER_THREAD;
-        int perChunk = Math.max(1, (panels + chunksPerThread * Parallel.threads() - 1) / (chunksPerThread * Parallel.threads()));
-        Parallel.forRange(panels, perChunk, (p0, p1) -> panelRange(pa, rows, in, wp, hp, bias, accumulate, y, yOff, out, p0, p1, act));
+        // Small M (A in L2): pieces of panels that shrink towards the end (guided), down to SMALL_M_GRAIN panels,
+        // so the threads finish together. Large M: one piece per thread — every piece streams all of A once per
+        // block of panels, so more pieces re-read A more often (measured, 1600 x 3072 -> 768: 255-263 vs 223-232
+        // GFLOP/s with four pieces per thread).
+        int grain = rows >= 2 * MC
+                ? Math.max(1, (panels + LARGE_M_CHUNKS * Parallel.threads() - 1) / (LARGE_M_CHUNKS * Parallel.threads()))
+                : SMALL_M_GRAIN;
+        Parallel.forRange(panels, grain, (p0, p1) -> panelRange(pa, rows, in, wp, hp, bias, accumulate, y, yOff, out, p0, p1, act));
     }
 
     /** Rows in the tile that starts at row {@code m}: MR, or for the last rows the smallest tile that holds them. */

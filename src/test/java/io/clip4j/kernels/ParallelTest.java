@@ -53,6 +53,32 @@ class ParallelTest {
     }
 
     @Test
+    void piecesShrinkTowardsTheEndButNeverBelowTheGrain() {
+        Parallel.setThreads(2);
+        try {
+            for (int grain : new int[] {1, 3, 10}) {
+                var pieces = new java.util.concurrent.ConcurrentLinkedQueue<int[]>();
+                int n = 400;
+                Parallel.forRange(n, grain, (a, b) -> pieces.add(new int[] {a, b}));
+                int covered = 0, largest = 0, smallest = Integer.MAX_VALUE;
+                for (int[] p : pieces) {
+                    int len = p[1] - p[0];
+                    covered += len;
+                    if (p[1] < n) assertTrue(len >= grain, "piece " + p[0] + ".." + p[1] + " shorter than grain " + grain);
+                    largest = Math.max(largest, len);
+                    smallest = Math.min(smallest, len);
+                }
+                assertEquals(n, covered);
+                // guided: the first piece is a quarter of the range (2 threads), the last ones are the grain
+                assertEquals(n / 4, largest, "largest piece, grain " + grain);
+                assertTrue(smallest <= grain, "smallest piece " + smallest + ", grain " + grain);
+            }
+        } finally {
+            Parallel.setThreads(Parallel.defaultThreads());
+        }
+    }
+
+    @Test
     void concurrentAndNestedCallsAreCorrect() throws Exception {
         int callers = 4, n = 5000;
         AtomicInteger failures = new AtomicInteger();
