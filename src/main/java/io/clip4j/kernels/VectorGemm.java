@@ -176,9 +176,14 @@ final class VectorGemm {
                                 micro(mr, pa, ao, b, bOff, kc, s.tile, 0, NR);
                                 addTile(s.tile, live, y, yo, out, cols);
                             }
-                            if (lastK && act != Activation.NONE) activate(act, y, yo, out, live, cols);
                             m += mr;
                         }
+                    }
+                    // the activation over the finished rows of this block of panels (still in L2): one call per row
+                    // for NB panels at once, not one per tile row of NR floats (per-call overhead > the work)
+                    if (lastK && act != Activation.NONE) {
+                        int c0 = nb * NR, c1 = Math.min(out, nbEnd * NR);
+                        activate(act, y, yOff + mb * out + c0, out, mEnd - mb, c1 - c0);
                     }
                 }
             }
@@ -224,7 +229,7 @@ final class VectorGemm {
         }
     }
 
-    /** The activation over a finished tile of y, row by row (the tile is still in L1). */
+    /** The activation over a finished rows x cols region of y, row by row. */
     private static void activate(Activation act, float[] y, int yo, int stride, int rows, int cols) {
         for (int i = 0; i < rows; i++) act.apply(ELEMENTWISE, y, yo + i * stride, cols);
     }
