@@ -158,8 +158,39 @@ def measure(a, engines, e, what, batch, tokens):
 
 
 def timings(a, engines):
+    """Every case for every engine, --rounds times over: round r measures all cases before round r + 1 starts,
+    so a slow phase of the machine (its rate moves 10-25 % over minutes) falls on every engine alike."""
     results = []
     cases = [c for c in IMAGE_CASES + TEXT_CASES if c[0] in a.what]
+    for rnd in range(a.rounds):
+        if a.rounds > 1:
+            log(f"round {rnd + 1} of {a.rounds}")
+        for r in one_round(a, engines, cases):
+            r["round"] = rnd + 1
+            results.append(r)
+    return results
+
+
+def summarise(results):
+    """One result per (engine, case): the round with the median items/s (the lower middle for an even count),
+    with every round's rate kept under 'rounds_items_per_s'."""
+    groups = {}
+    for r in results:
+        groups.setdefault((r["engine"], r["what"], r["batch"], r["tokens"]), []).append(r)
+    out = []
+    for rs in groups.values():
+        ok = sorted((r for r in rs if "error" not in r), key=lambda r: r["items_per_s"])
+        if not ok:
+            out.append(rs[0])
+            continue
+        m = dict(ok[(len(ok) - 1) // 2])
+        m["rounds_items_per_s"] = [round(r["items_per_s"], 3) for r in rs if "error" not in r]
+        out.append(m)
+    return out
+
+
+def one_round(a, engines, cases):
+    results = []
     for what, batch, tokens in cases:
         for e in a.engines:
             if what == "text" and tokens != 77 and e == "onnxruntime":
@@ -221,6 +252,9 @@ def main():
     ap.add_argument("--seconds", type=float, default=10, help="measured seconds per case (after warm-up)")
     ap.add_argument("--warmup", type=float, default=2, help="Java engines' minimum warm-up seconds")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="measure every case this many times, interleaved (all cases, then again); the tables "
+                         "show each engine's median round")
     ap.add_argument("--timeout", type=float, default=900, help="seconds before one engine run is abandoned")
     ap.add_argument("--engines", default="clip4j,pytorch,onnxruntime")
     ap.add_argument("--what", default="image,text")
@@ -235,6 +269,8 @@ def main():
                     help="measure a disturbed case again up to this many times; the least disturbed run is kept")
     ap.add_argument("--no-agreement", action="store_true")
     a = ap.parse_args()
+    if a.rounds < 1:
+        sys.exit("bench-compare: --rounds must be at least 1")
     a.engines = [e.strip() for e in a.engines.split(",") if e.strip()]
     a.what = [w.strip() for w in a.what.split(",")]
     bad = [e for e in a.engines if e not in ("clip4j", "pytorch", "onnxruntime")]
@@ -257,21 +293,31 @@ def main():
         for e in agree_errors:
             log("  " + e)
     t0 = time.monotonic()
-    results = timings(a, engines)
+    rounds = timings(a, engines)
+    results = summarise(rounds)
     md = table(results)
-    log("\nitems per second (higher is better), " + f"{a.threads} threads each, ViT-B/32 float32:\n")
+    log("\nitems per second (higher is better), " + f"{a.threads} threads each, ViT-B/32 float32"
+        + (f", median of {a.rounds} interleaved rounds" if a.rounds > 1 else "") + ":\n")
     log(md)
+    if a.rounds > 1:
+        log("\nevery round's items/s (engine, case: rounds in order):")
+        for r in results:
+            if "rounds_items_per_s" in r:
+                log(f"  {r['engine']:>11} {r['what']} batch {r['batch']}"
+                    + (f" tokens {r['tokens']}" if r['what'] == 'text' else "") + ": "
+                    + ", ".join(f"{v:.2f}" for v in r["rounds_items_per_s"]))
     md_cpu = table(results, cpu_normalised=True)
     log("\nthe same, per CPU second of each engine (items / (CPU s / threads)): an estimate for an idle machine "
         "when other processes were busy:\n")
     log(md_cpu)
     out = os.path.join(a.work, "results-" + started.replace(":", "") + ".json")
     with open(out, "w") as f:
-        json.dump({"started": started, "machine": info, "seconds": a.seconds, "threads": a.threads,
-                   "agreement": agree, "agreement_errors": agree_errors, "results": results, "table": md,
+        json.dump({"started": started, "machine": info, "seconds": a.seconds, "threads": a.threads, "rounds": a.rounds,
+                   "agreement": agree, "agreement_errors": agree_errors, "results": results,
+                   "every_round": rounds, "table": md,
                    "table_cpu_normalised": md_cpu}, f, indent=1)
     log(f"\nraw results: {out} (timing took {time.monotonic() - t0:.0f} s)")
-    failed = agree_errors or any(not r["ok"] for r in agree) or any("error" in r for r in results)
+    failed = agree_errors or any(not r["ok"] for r in agree) or any("error" in r for r in rounds)
     sys.exit(1 if failed else 0)
 
 
