@@ -65,7 +65,18 @@ public final class TextTransformer {
             seq = Math.max(seq, pool[b] + 1);
         }
         if (trace != null) seq = ctx;
-        float[] x = new float[batch * seq * width];
+        var buffers = work.take(batch * seq, width);
+        try {
+            return encodeEmbedded(embedTokens(tokens, batch, seq, buffers, trace), batch, seq, pool, trace, buffers);
+        } finally {
+            work.giveBack(buffers);
+        }
+    }
+
+    /** Token + positional embeddings of the first {@code seq} positions, [batch, seq, width], in a kept buffer. */
+    private float[] embedTokens(int[][] tokens, int batch, int seq, TransformerBlock.Buffers buffers, Trace trace) {
+        int xLen = batch * seq * width;
+        float[] x = buffers.extra(xLen);
         float[] row = new float[width];
         for (int b = 0; b < batch; b++) {
             for (int p = 0; p < seq; p++) {
@@ -76,13 +87,8 @@ public final class TextTransformer {
                 for (int c = 0; c < width; c++) x[dst + c] = row[c] + posEmb[p * width + c];
             }
         }
-        if (trace != null) trace.record("text.embeddings", x, x.length);
-        var buffers = work.take(batch * seq, width);
-        try {
-            return encodeEmbedded(x, batch, seq, pool, trace, buffers);
-        } finally {
-            work.giveBack(buffers);
-        }
+        if (trace != null) trace.record("text.embeddings", x, xLen);
+        return x;
     }
 
     private float[] encodeEmbedded(float[] x, int batch, int seq, int[] pool, Trace trace, TransformerBlock.Buffers buffers) {
@@ -90,10 +96,10 @@ public final class TextTransformer {
         int full = trace != null ? layers : layers - 1;
         for (int i = 0; i < full; i++) {
             blocks[i].forward(k, x, batch, seq, true, buffers);
-            if (trace != null) trace.record("text.block" + i, x, x.length);
+            if (trace != null) trace.record("text.block" + i, x, batch * seq * width);
         }
         if (trace != null) {
-            float[] all = new float[x.length];
+            float[] all = new float[batch * seq * width];
             k.layerNorm(x, 0, all, 0, batch * seq, width, lnG, lnB, 1e-5f);
             trace.record("text.ln_final", all, all.length);
         }

@@ -51,14 +51,18 @@ final class VisionTransformer implements ImageEncoder {
 
     private float[] encodeWith(float[] pixels, int batch, Trace trace, TransformerBlock.Buffers buffers) {
         int patches = grid * grid, kdim = 3 * patch * patch, img = 3 * res * res;
-        // all images' patches as rows of one product: [batch*patches, 3*p*p] x [3*p*p, width]
-        float[] cols = buffers.extra(batch * patches * kdim);
+        // all images' patches as rows of one product: [batch*patches, 3*p*p] x [3*p*p, width]. The blocks' work
+        // buffers are free until the first block, so the patch matrix and its product live in the MLP and qkv
+        // buffers (3p² <= 4W for every CLIP ViT: 3072 <= 3072 at B/32) and only x needs one of its own
+        int colsLen = batch * patches * kdim;
+        float[] cols = colsLen <= buffers.mlp.length ? buffers.mlp : new float[colsLen];
         for (int b = 0; b < batch; b++) im2col(pixels, b * img, cols, b * patches * kdim);
-        float[] patchOut = new float[batch * patches * width];
+        float[] patchOut = buffers.qkv;
         k.linear(cols, 0, batch * patches, patchW, null, patchOut, 0);
-        if (trace != null) trace.record("vision.patch_embeds", patchOut, patchOut.length);
+        if (trace != null) trace.record("vision.patch_embeds", patchOut, batch * patches * width);
 
-        float[] x = new float[batch * seq * width];
+        int xLen = batch * seq * width;
+        float[] x = buffers.extra(xLen);
         for (int b = 0; b < batch; b++) {
             int xb = b * seq * width;
             for (int c = 0; c < width; c++) x[xb + c] = classEmb[c] + posEmb[c];
@@ -67,15 +71,15 @@ final class VisionTransformer implements ImageEncoder {
                 for (int c = 0; c < width; c++) x[dst + c] = patchOut[src + c] + posEmb[pos + c];
             }
         }
-        if (trace != null) trace.record("vision.embeddings", x, x.length);
+        if (trace != null) trace.record("vision.embeddings", x, xLen);
         k.layerNorm(x, 0, x, 0, batch * seq, width, lnPreG, lnPreB, 1e-5f);
-        if (trace != null) trace.record("vision.ln_pre", x, x.length);
+        if (trace != null) trace.record("vision.ln_pre", x, xLen);
 
         // with no trace, the last block runs for the class tokens alone (the only rows pooled)
         int full = trace != null ? layers : layers - 1;
         for (int i = 0; i < full; i++) {
             blocks[i].forward(k, x, batch, seq, false, buffers);
-            if (trace != null) trace.record("vision.block" + i, x, x.length);
+            if (trace != null) trace.record("vision.block" + i, x, xLen);
         }
         float[] cls;
         int clsStride;
