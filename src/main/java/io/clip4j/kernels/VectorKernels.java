@@ -39,7 +39,7 @@ public final class VectorKernels implements Kernels {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (; i < bound; i += L) acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sum(acc);
         for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
         return s;
     }
@@ -101,7 +101,7 @@ public final class VectorKernels implements Kernels {
             FloatVector acc = FloatVector.zero(S);
             int i = 0;
             for (; i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, x, base + i));
-            double sum = acc.reduceLanes(VectorOperators.ADD);
+            double sum = VectorMath.sum(acc);
             for (; i < width; i++) sum += x[base + i];
             float mean = (float) (sum / width);
             FloatVector mv = FloatVector.broadcast(S, mean);
@@ -110,7 +110,7 @@ public final class VectorKernels implements Kernels {
                 FloatVector d = FloatVector.fromArray(S, x, base + i).sub(mv);
                 acc = d.fma(d, acc);
             }
-            double sq = acc.reduceLanes(VectorOperators.ADD);
+            double sq = VectorMath.sum(acc);
             for (; i < width; i++) {
                 double d = x[base + i] - mean;
                 sq += d * d;
@@ -132,7 +132,7 @@ public final class VectorKernels implements Kernels {
         int i = 0;
         for (; i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, off + i);
-            v.div(v.mul(k).lanewise(VectorOperators.EXP).add(one)).intoArray(x, off + i);
+            v.div(VectorMath.exp(v.mul(k)).add(one)).intoArray(x, off + i);
         }
         if (i < n) scalar.quickGelu(x, off + i, n - i);
     }
@@ -152,11 +152,11 @@ public final class VectorKernels implements Kernels {
         for (; i < n; i++) max = Math.max(max, x[off + i]);
         FloatVector mv = FloatVector.broadcast(S, max), sv = FloatVector.zero(S);
         for (i = 0; i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, off + i).sub(mv).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, off + i).sub(mv));
             e.intoArray(x, off + i);
             sv = sv.add(e);
         }
-        float sum = sv.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(sv);
         for (; i < n; i++) {
             float e = (float) Math.exp(x[off + i] - max);
             x[off + i] = e;

@@ -1,0 +1,76 @@
+package io.clip4j.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+
+/** The tier-independent exp and lane sum: bit for bit equal to their scalar twins, and close to Math.exp. */
+class VectorMathTest {
+    private static final int L = VectorMath.lanes();
+
+    private static float[] lanes(FloatVector v) {
+        return v.toArray();
+    }
+
+    @Test
+    void expMatchesItsScalarTwinBitForBitAndMathExpWithinTwoUlps() {
+        Random r = new Random(7);
+        float[] x = new float[L];
+        int checked = 0;
+        for (int round = 0; round < 20000; round++) {
+            for (int i = 0; i < L; i++) {
+                // mostly the ranges the model feeds (softmax: <= 0, QuickGELU: -1.702 v), some far out
+                x[i] = switch (round % 4) {
+                    case 0 -> (float) (-30 * r.nextDouble());
+                    case 1 -> (float) (20 * r.nextGaussian());
+                    case 2 -> (float) (-87 + 175 * r.nextDouble());
+                    default -> (float) (1e-3 * r.nextGaussian());
+                };
+            }
+            float[] y = lanes(VectorMath.exp(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, 0)));
+            for (int i = 0; i < L; i++) {
+                assertEquals(Float.floatToIntBits(VectorMath.exp(x[i])), Float.floatToIntBits(y[i]), "lane of exp(" + x[i] + ")");
+                float exact = (float) Math.exp(x[i]);
+                if (x[i] > -87.3f && x[i] < 88.3f) {
+                    assertTrue(Math.abs(y[i] - exact) <= 2 * Math.ulp(exact), "exp(" + x[i] + ") = " + y[i] + ", Math.exp " + exact);
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 100000);
+    }
+
+    @Test
+    void expSaturatesOutsideTheFloatRangeAndKeepsNaN() {
+        assertEquals(1f, VectorMath.exp(0f), 0f);
+        assertTrue(VectorMath.exp(-1000f) > 0 && VectorMath.exp(-1000f) < 1.2e-38f, "tiny, not zero or negative");
+        assertTrue(Float.isFinite(VectorMath.exp(1000f)) && VectorMath.exp(1000f) > 2e38f);
+        assertTrue(Float.isNaN(VectorMath.exp(Float.NaN)));
+        float[] x = new float[L];
+        java.util.Arrays.fill(x, Float.NaN);
+        x[0] = Float.NEGATIVE_INFINITY;
+        float[] y = lanes(VectorMath.exp(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, 0)));
+        assertEquals(Float.floatToIntBits(VectorMath.exp(Float.NEGATIVE_INFINITY)), Float.floatToIntBits(y[0]));
+        for (int i = 1; i < L; i++) assertTrue(Float.isNaN(y[i]), "lane " + i);
+    }
+
+    @Test
+    void laneSumIsPairwiseInAFixedOrder() {
+        Random r = new Random(11);
+        float[] x = new float[L];
+        for (int round = 0; round < 10000; round++) {
+            for (int i = 0; i < L; i++) x[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(8) - 4));
+            float v = VectorMath.sum(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, 0));
+            assertEquals(Float.floatToIntBits(VectorMath.sum(x)), Float.floatToIntBits(v));
+            double exact = 0, mag = 0;
+            for (float f : x) {
+                exact += f;
+                mag += Math.abs(f);
+            }
+            assertTrue(Math.abs(v - exact) <= 1e-6 * mag + 1e-30, "sum " + v + " vs " + exact);
+        }
+    }
+}
