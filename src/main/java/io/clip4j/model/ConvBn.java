@@ -39,14 +39,14 @@ final class ConvBn {
     }
 
     /** x: [h, w, in] -> [oh, ow, out], then BN and optionally ReLU. */
-    float[] forward(Kernels k, float[] x, int h, int wd, boolean relu) {
+    float[] forward(Kernels k, float[] x, int h, int wd, boolean relu, FeatureBuffers fb) {
         int oh = outSize(h), ow = outSize(wd);
-        float[] y = new float[oh * ow * out];
+        float[] y = fb.take(oh * ow * out);
         if (kernel == 1 && stride == 1) {
             k.linear(x, 0, h * wd, w, null, y, 0);
         } else {
             int kdim = in * kernel * kernel;
-            float[] cols = new float[oh * ow * kdim];
+            float[] cols = fb.cols(oh * ow * kdim);
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
                     int row = (oy * ow + ox) * kdim;
@@ -75,9 +75,9 @@ final class ConvBn {
     }
 
     /** AvgPool2d(s) with stride s on [h, w, c]. */
-    static float[] avgPool(float[] x, int h, int w, int c, int s) {
+    static float[] avgPool(float[] x, int h, int w, int c, int s, FeatureBuffers fb) {
         int oh = h / s, ow = w / s;
-        float[] y = new float[oh * ow * c];
+        float[] y = fb.zeroed(oh * ow * c);
         float inv = 1f / (s * s);
         for (int oy = 0; oy < oh; oy++) {
             for (int ox = 0; ox < ow; ox++) {

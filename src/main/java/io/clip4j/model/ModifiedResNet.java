@@ -16,6 +16,7 @@ final class ModifiedResNet implements ImageEncoder {
     private final float[] pos;                       // [(spatial^2 + 1), outChannels]
     private final Matrix qW, kW, vW, cW;
     private final float[] qB, kB, vB, cB;
+    private final FeatureBuffers.Slot buffers = new FeatureBuffers.Slot();
 
     ModifiedResNet(Weights w, ClipConfig c, Kernels k) {
         this.k = k;
@@ -66,20 +67,20 @@ final class ModifiedResNet implements ImageEncoder {
         }
 
         /** [h, w, in] -> [h/stride, w/stride, 4*planes]. */
-        float[] forward(float[] x, int h, int wd) {
-            float[] y = c1.forward(k, x, h, wd, true);
-            y = c2.forward(k, y, h, wd, true);
+        float[] forward(float[] x, int h, int wd, FeatureBuffers fb) {
+            float[] y = c1.forward(k, x, h, wd, true, fb);
+            y = c2.forward(k, y, h, wd, true, fb);
             int oh = h, ow = wd;
             if (stride > 1) {
-                y = ConvBn.avgPool(y, h, wd, c2.out, stride);
+                y = ConvBn.avgPool(y, h, wd, c2.out, stride, fb);
                 oh = h / stride;
                 ow = wd / stride;
             }
-            y = c3.forward(k, y, oh, ow, false);
+            y = c3.forward(k, y, oh, ow, false, fb);
             float[] id = x;
             if (down != null) {
-                float[] pooled = stride > 1 ? ConvBn.avgPool(x, h, wd, c1.in, stride) : x;
-                id = down.forward(k, pooled, oh, ow, false);
+                float[] pooled = stride > 1 ? ConvBn.avgPool(x, h, wd, c1.in, stride, fb) : x;
+                id = down.forward(k, pooled, oh, ow, false, fb);
             }
             for (int i = 0; i < y.length; i++) y[i] = Math.max(0f, y[i] + id[i]);
             return y;
@@ -88,48 +89,58 @@ final class ModifiedResNet implements ImageEncoder {
 
     @Override
     public float[] encode(float[] pixels, int batch, Trace trace) {
+        FeatureBuffers fb = buffers.take();
+        try {
+            return encodeWith(pixels, batch, fb);
+        } finally {
+            buffers.giveBack(fb);
+        }
+    }
+
+    private float[] encodeWith(float[] pixels, int batch, FeatureBuffers fb) {
         float[] out = new float[batch * embed];
         int img = 3 * res * res;
         for (int b = 0; b < batch; b++) {
-            float[] x = new float[img];
+            fb.restart();
+            float[] x = fb.take(img);
             // CHW -> HWC
             for (int c = 0; c < 3; c++) {
                 for (int p = 0; p < res * res; p++) x[p * 3 + c] = pixels[b * img + c * res * res + p];
             }
             int h = res;
-            x = stem1.forward(k, x, h, h, true);
+            x = stem1.forward(k, x, h, h, true, fb);
             h = stem1.outSize(h);
-            x = stem2.forward(k, x, h, h, true);
-            x = stem3.forward(k, x, h, h, true);
-            x = ConvBn.avgPool(x, h, h, width, 2);
+            x = stem2.forward(k, x, h, h, true, fb);
+            x = stem3.forward(k, x, h, h, true, fb);
+            x = ConvBn.avgPool(x, h, h, width, 2, fb);
             h /= 2;
             for (Bottleneck[] stage : stages) {
                 for (Bottleneck blk : stage) {
-                    x = blk.forward(x, h, h);
+                    x = blk.forward(x, h, h, fb);
                     h /= blk.stride;
                 }
             }
-            attentionPool(x, h * h, out, b * embed);
+            attentionPool(x, h * h, out, b * embed, fb);
         }
         return out;
     }
 
     /** AttentionPool2d: the mean token (plus positions) queries all tokens; only its output is kept. */
-    private void attentionPool(float[] feat, int hw, float[] out, int outOff) {
+    private void attentionPool(float[] feat, int hw, float[] out, int outOff, FeatureBuffers fb) {
         int C = outChannels, T = hw + 1, hd = C / heads;
-        float[] t = new float[T * C];
+        float[] t = fb.zeroed(T * C);
         for (int p = 0; p < hw; p++) {
             for (int c = 0; c < C; c++) t[c] += feat[p * C + c];
         }
         for (int c = 0; c < C; c++) t[c] /= hw;
         System.arraycopy(feat, 0, t, C, hw * C);
         for (int i = 0; i < T * C; i++) t[i] += pos[i];
-        float[] q = new float[C], kk = new float[T * C], v = new float[T * C];
+        float[] q = fb.take(C), kk = fb.take(T * C), v = fb.take(T * C);
         k.linear(t, 0, 1, qW, qB, q, 0);
         k.linear(t, 0, T, kW, kB, kk, 0);
         k.linear(t, 0, T, vW, vB, v, 0);
         float scale = (float) (1.0 / Math.sqrt(hd));
-        float[] attn = new float[C], scores = new float[T];
+        float[] attn = fb.zeroed(C), scores = fb.take(T);
         for (int h = 0; h < heads; h++) {
             for (int j = 0; j < T; j++) scores[j] = k.dot(q, h * hd, kk, j * C + h * hd, hd) * scale;
             k.softmax(scores, 0, T);
