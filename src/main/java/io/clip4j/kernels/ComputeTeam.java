@@ -7,16 +7,15 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A fixed team of threads for short parallel calls: the caller is member 0, {@code size - 1} daemon workers are
  * the others. A call publishes a {@link Job} (a body over an index range, handed out in shrinking pieces through
- * one atomic counter);
- * workers spin on the job reference for {@link #SPIN_NANOS} after each job, then park until unparked. Spinning
+ * one atomic counter); workers spin on the job reference for {@link #SPIN_NANOS} after each job, then park until unparked. Spinning
  * keeps the start of a call at well under a microsecond when calls come back to back (a transformer layer
  * makes five), parking keeps an idle team off the CPU.
  *
- * <p>The caller waits for the job's chunks, not for the workers: waking a parked thread can take longer than the
- * whole call on a VM, and then the caller simply runs every chunk itself; a worker that arrives late finds
+ * <p>The caller waits for the job's pieces, not for the workers: waking a parked thread can take longer than the
+ * whole call on a VM, and then the caller simply runs every piece itself; a worker that arrives late finds
  * nothing left to take.
  *
- * <p>One job at a time: a call that finds the team busy, or comes from inside a job, runs every chunk itself.
+ * <p>One job at a time: a call that finds the team busy, or comes from inside a job, runs the whole range itself.
  */
 final class ComputeTeam {
     private static final long SPIN_NANOS = Long.getLong("clip4j.spinMicros", 2000) * 1000;

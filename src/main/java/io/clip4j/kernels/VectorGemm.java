@@ -51,12 +51,18 @@ final class VectorGemm {
     /** Per-thread buffers, kept across calls: no allocation in the hot path once warmed up. */
     private static final class Scratch {
         float[] packed = new float[0];
-        final float[] slice = new float[KC * NR];
+        float[] widened = new float[0];
         final float[] tile = new float[MR * NR];
 
         float[] packed(int n) {
             if (packed.length < n) packed = new float[n];
             return packed;
+        }
+
+        /** Room for a block of fp16 panels widened to float (only --half weights need it). */
+        float[] widened(int n) {
+            if (widened.length < n) widened = new float[n];
+            return widened;
         }
     }
 
@@ -136,7 +142,7 @@ final class VectorGemm {
 
     /**
      * Panels [p0, p1) of y from x packed by {@link #pack}. Exactly one of {@code wp} (float panels) and {@code hp}
-     * (fp16 panels, widened one KC x NR slice at a time, then reused by every row tile of the block) is non-null.
+     * (fp16 panels, widened a kc x NB·NR block at a time, then read by every row block) is non-null.
      */
     private static void panelRange(float[] pa, int rows, int in, float[] wp, short[] hp, float[] bias, boolean accumulate,
                                    float[] y, int yOff, int out, int p0, int p1, Activation act) {
@@ -149,16 +155,14 @@ final class VectorGemm {
             int blockBase = kb * rowsPad;
             for (int nb = p0; nb < p1; nb += NB) {
                 int nbEnd = Math.min(p1, nb + NB);
+                // fp16 panels: this block's kc x NR slices widened once, not once per row block
+                float[] wide = hp == null ? null : s.widened((nbEnd - nb) * kc * NR);
+                for (int p = nb; hp != null && p < nbEnd; p++) widenHalf(hp, (p * in + kb) * NR, wide, (p - nb) * kc * NR, kc * NR);
                 for (int mb = 0; mb < rows; mb += MC) {
                     int mEnd = Math.min(rows, mb + MC);
                     for (int p = nb; p < nbEnd; p++) {
-                        float[] b = wp;
-                        int bOff = (p * in + kb) * NR;
-                        if (hp != null) {
-                            widenHalf(hp, bOff, s.slice, kc * NR);
-                            b = s.slice;
-                            bOff = 0;
-                        }
+                        float[] b = hp == null ? wp : wide;
+                        int bOff = hp == null ? (p * in + kb) * NR : (p - nb) * kc * NR;
                         int col = p * NR, cols = Math.min(NR, out - col);
                         for (int m = mb; m < mEnd; ) {
                             int mr = tileAt(m, rows), live = Math.min(mr, rows - m);
@@ -240,11 +244,11 @@ final class VectorGemm {
     private static final VectorSpecies<Integer> INT = VectorSpecies.of(int.class, S.vectorShape());
 
     /**
-     * dst[i] = fp16 bits src[off + i] as float, for finite values (weights): the 15 magnitude bits shifted into a
+     * dst[dOff + i] = fp16 bits src[off + i] as float, for finite values (weights): the 15 magnitude bits shifted into a
      * float's exponent/mantissa give the value times 2^-112 (subnormals included, exactly); scaling by 2^112 and
      * restoring the sign gives the half's value. One vector op per step, no table.
      */
-    static void widenHalf(short[] src, int off, float[] dst, int n) {
+    static void widenHalf(short[] src, int off, float[] dst, int dOff, int n) {
         int i = 0;
         int bound = n - n % L;
         IntVector magMask = IntVector.broadcast(INT, 0x7fff), signMask = IntVector.broadcast(INT, 0x8000);
@@ -253,9 +257,9 @@ final class VectorGemm {
             IntVector h = (IntVector) ShortVector.fromArray(HALF, src, off + i).convertShape(VectorOperators.S2I, INT, 0);
             FloatVector mag = h.and(magMask).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(scale);
             IntVector sign = h.and(signMask).lanewise(VectorOperators.LSHL, 16);
-            mag.reinterpretAsInts().or(sign).reinterpretAsFloats().intoArray(dst, i);
+            mag.reinterpretAsInts().or(sign).reinterpretAsFloats().intoArray(dst, dOff + i);
         }
-        for (; i < n; i++) dst[i] = Float.float16ToFloat(src[off + i]);
+        for (; i < n; i++) dst[dOff + i] = Float.float16ToFloat(src[off + i]);
     }
 
     /** y += the first {@code r} rows and {@code c} columns of a scratch tile. */
