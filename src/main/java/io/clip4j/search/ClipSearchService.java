@@ -91,8 +91,8 @@ public final class ClipSearchService implements SearchService {
     }
 
     @Override
-    public List<Hit> search(String query, int k, float textness) {
-        return search(queryVector(query, textness), k);
+    public List<Hit> search(List<QueryTerm> terms, int k, float textness) {
+        return search(queryVector(terms, textness), k);
     }
 
     @Override

@@ -22,18 +22,51 @@ import java.util.regex.Pattern;
  *   <li>A term naming an existing file (relative to {@code base}) is an image; one that looks like an image path
  *       (no spaces and a slash prefix or an image extension) but does not exist is an error.</li>
  * </ul>
+ *
+ * <p>Whether a term is a file is decided here once, on the term as it stands after quote removal and weight
+ * stripping. Queries from untrusted callers (HTTP) are parsed with {@link #parseUntrusted}: there every term that
+ * looks like a path is refused with one fixed message, and the file system is never consulted — so the answer
+ * says nothing about which files exist on the server.
  */
 public final class QueryParser {
     private static final Pattern WEIGHT_FULL = Pattern.compile("^((?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?):(.*)$", Pattern.DOTALL);
 
     private QueryParser() {}
 
+    /** The one error text for every file term refused over HTTP (it must not depend on the file system). */
+    public static final String UNTRUSTED_FILE_TERM =
+            "q: terms naming files are not accepted over HTTP; upload the image instead";
+
     /** Parses CLI arguments: they are joined with spaces, so {@code + - "a b"} may come as separate words. */
     public static List<QueryTerm> parse(List<String> args, Path base) {
         return parse(String.join(" ", args), base);
     }
 
+    /** A query from the command line: terms naming existing files (relative to {@code base}) are images. */
     public static List<QueryTerm> parse(String query, Path base) {
+        return parse(query, body -> fileTerm(body, base));
+    }
+
+    /**
+     * A query from an untrusted caller: text terms only. A term that looks like a path is refused with
+     * {@link #UNTRUSTED_FILE_TERM}; nothing is looked up on disk.
+     */
+    public static List<QueryTerm> parseUntrusted(String query) {
+        return parse(query, body -> {
+            if (looksLikePath(body) || body.startsWith("~") || body.startsWith("\\")
+                    || body.regionMatches(true, 0, "file:", 0, 5)) {
+                throw new Clip4jException(UNTRUSTED_FILE_TERM);
+            }
+            return null;
+        });
+    }
+
+    /** Decides whether a term's body is an image file: its path, null for text, or an exception. */
+    private interface FileTerms {
+        Path imageOf(String body);
+    }
+
+    private static List<QueryTerm> parse(String query, FileTerms files) {
         List<Token> tokens = tokenize(query);
         List<QueryTerm> terms = new ArrayList<>();
         int sign = 1;
@@ -44,7 +77,7 @@ public final class QueryParser {
             Token t = i < tokens.size() ? tokens.get(i) : null;
             if (t == null || t.operator()) {
                 if (termStarted) {
-                    terms.add(term(term.toString(), sign, base));
+                    terms.add(term(term.toString(), sign, files));
                     term.setLength(0);
                     termStarted = false;
                     sawOperator = false;
@@ -102,7 +135,7 @@ public final class QueryParser {
         return out;
     }
 
-    private static QueryTerm term(String raw, int sign, Path base) {
+    private static QueryTerm term(String raw, int sign, FileTerms files) {
         double weight = 1;
         String body = raw;
         Matcher m = WEIGHT_FULL.matcher(raw);
@@ -113,10 +146,14 @@ public final class QueryParser {
             if (!Double.isFinite(weight)) throw new Clip4jException("query: '" + raw + "': weight is not a finite number");
         }
         if (body.isBlank()) throw new Clip4jException("query: empty term");
+        Path file = files.imageOf(body);
+        return file != null ? new QueryTerm(sign, weight, null, file) : new QueryTerm(sign, weight, body, null);
+    }
+
+    private static Path fileTerm(String body, Path base) {
         Path file = existingFile(body, base);
-        if (file != null) return new QueryTerm(sign, weight, null, file);
-        if (looksLikePath(body)) throw new Clip4jException(body + ": no such image file");
-        return new QueryTerm(sign, weight, body, null);
+        if (file == null && looksLikePath(body)) throw new Clip4jException(body + ": no such image file");
+        return file;
     }
 
     private static Path existingFile(String s, Path base) {

@@ -15,12 +15,11 @@ public interface SearchService extends AutoCloseable {
     record Hit(String id, Path path, float score) {}
 
     /**
-     * A query in the CLI syntax: terms joined by + and -, each optionally weighted "w:term"; a term that names an
-     * existing image file is embedded as an image, anything else as text. Example:
-     * {@code "2:golden retriever" + ./pool.jpg - fruit}. {@code textness} is added (scaled) to text terms'
-     * vectors before normalising; 0 = off.
+     * A parsed query ({@link QueryParser#parse} for the command line, {@link QueryParser#parseUntrusted} for
+     * HTTP): text terms and image-file terms, each signed and weighted. {@code textness} is added (scaled) to text
+     * terms' vectors before normalising; 0 = off.
      */
-    List<Hit> search(String query, int k, float textness);
+    List<Hit> search(List<QueryTerm> terms, int k, float textness);
 
     /** Query by an uploaded image (encoded bytes; name only for error messages). */
     List<Hit> searchByImage(byte[] encoded, String name, int k);

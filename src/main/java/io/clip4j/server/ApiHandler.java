@@ -1,6 +1,8 @@
 package io.clip4j.server;
 
 import io.clip4j.Clip4jException;
+import io.clip4j.search.QueryParser;
+import io.clip4j.search.QueryTerm;
 import io.clip4j.search.SearchService;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -144,9 +146,14 @@ final class ApiHandler extends Handler.Abstract {
         if (textness != 0 && !service.hasTextness()) {
             throw HttpError.badRequest("textness: this index has no textness direction; use 0");
         }
-        FileTermGuard.check(query);
+        List<QueryTerm> terms;
+        try {
+            terms = QueryParser.parseUntrusted(query);   // text only: never looks at the server's disk
+        } catch (Clip4jException e) {
+            throw HttpError.badRequest(oneLine(e.getMessage()));
+        }
         long t0 = System.nanoTime();
-        List<SearchService.Hit> hits = timed("text", () -> service.search(query, k, textness));
+        List<SearchService.Hit> hits = timed("text", () -> service.search(terms, k, textness));
         sendJson(response, callback, 200, Json.results(hits, (System.nanoTime() - t0) / 1e6));
     }
 

@@ -73,7 +73,7 @@ class IndexerTest {
             assertTrue(service.searchById("0123456789abcdef", 3).isEmpty());
             assertTrue(service.pathOf("0123456789abcdef").isEmpty());
 
-            List<SearchService.Hit> text = service.search("a blue square", 2, 0);
+            List<SearchService.Hit> text = service.search(QueryParser.parse("a blue square", tmp), 2, 0);
             assertEquals(2, text.size());
         }
     }
@@ -94,7 +94,7 @@ class IndexerTest {
                     new Indexer(clip, store, 16).run(List.of(images), IndexProgress.NONE);
                 }
                 assertEquals(3, service.size());
-                assertEquals(3, service.search("late", 10, 0).size());
+                assertEquals(3, service.search(QueryParser.parse("late", tmp), 10, 0).size());
             }
         }
     }

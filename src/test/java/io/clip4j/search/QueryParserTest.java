@@ -43,6 +43,19 @@ class QueryParserTest {
     }
 
     @Test
+    void untrustedQueriesAreTextOnlyAndNeverLookAtTheDisk() throws Exception {
+        Path file = Files.write(tmp.resolve("pool.jpg"), new byte[] {1});
+        String abs = file.toAbsolutePath().toString();
+        assertEquals("+2.0:golden retriever -1.0:fruit +1.0:AC/DC",
+                show(QueryParser.parseUntrusted("\"2:golden retriever\" - fruit + AC/DC")));
+        for (String q : List.of(abs, "\"" + abs + "\"", "2:\"" + abs + "\"", "\"" + abs.substring(0, 2) + "\"" + abs.substring(2),
+                "cat + ~/../" + abs, "pool.jpg", "./pool.jpg", "/etc/passwd", "/no/such/file", "file:" + abs, "~root")) {
+            Clip4jException e = assertThrows(Clip4jException.class, () -> QueryParser.parseUntrusted(q), q);
+            assertEquals(QueryParser.UNTRUSTED_FILE_TERM, e.getMessage(), q);
+        }
+    }
+
+    @Test
     void errors() {
         assertMessage("3:", "weight but no term");
         assertMessage("cat + 3:", "weight but no term");

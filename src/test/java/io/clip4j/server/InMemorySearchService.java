@@ -2,6 +2,7 @@ package io.clip4j.server;
 
 import io.clip4j.Clip4jException;
 import io.clip4j.api.Clip;
+import io.clip4j.search.QueryTerm;
 import io.clip4j.search.SearchService;
 
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for the real index in tests: unit vectors in memory, exact cosine search, queries embedded with a
- * real {@link Clip} model (the whole query string as one text: the term syntax is the real service's business).
+ * real {@link Clip} model (the text terms joined into one text: weights and signs are the real service's business).
  * Records what the server asked of it.
  */
 final class InMemorySearchService implements SearchService {
@@ -30,6 +31,7 @@ final class InMemorySearchService implements SearchService {
     volatile Hook beforeSearch = q -> { };
     final ConcurrentLinkedQueue<String> pathOfCalls = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<Float> textnessSeen = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<List<QueryTerm>> termsSeen = new ConcurrentLinkedQueue<>();
     final AtomicInteger closed = new AtomicInteger();
 
     interface Hook {
@@ -74,7 +76,10 @@ final class InMemorySearchService implements SearchService {
     }
 
     @Override
-    public List<Hit> search(String query, int k, float textness) {
+    public List<Hit> search(List<QueryTerm> terms, int k, float textness) {
+        if (terms.stream().anyMatch(QueryTerm::isImage)) throw new IllegalStateException("image term reached the service: " + terms);
+        termsSeen.add(terms);
+        String query = String.join(" ", terms.stream().map(QueryTerm::text).toList());
         try {
             beforeSearch.run(query);
         } catch (InterruptedException e) {

@@ -47,6 +47,13 @@ class RealIndexServeTest {
                 assertEquals(cli.get("results").get(i).get("path").asText(), results.get(i).get("path").asText());
                 assertEquals(cli.get("results").get(i).get("score").asDouble(), results.get(i).get("score").asDouble(), 1e-5);
             }
+            // the real query parser behind the server: a quoted absolute path to an indexed file is still refused
+            String attack = URLEncoder.encode("2:\"" + images.resolve("chelsea.png").toAbsolutePath() + "\"", StandardCharsets.UTF_8);
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(base.resolve("/api/search?q=" + attack)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("upload the image instead"), refused.body());
+
             String id = results.get(0).get("id").asText();
             HttpResponse<byte[]> img = http.send(HttpRequest.newBuilder(base.resolve("/api/image/" + id)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());

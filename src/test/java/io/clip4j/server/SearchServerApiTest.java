@@ -286,10 +286,26 @@ class SearchServerApiTest {
     @Test
     void termsNamingServerFilesAreRefused() {
         String file = FILES.get(0).toAbsolutePath().toString();
-        assertJsonError(http.get("api/search?q=" + enc(file)), 400, "upload");
-        assertJsonError(http.get("api/search?q=" + enc("2:cat + " + file)), 400, "upload");
-        assertJsonError(http.get("api/search?q=" + enc("cat - 0.5:" + FILES.get(0))), 400, "upload");
-        hits(http.get("api/search?q=" + enc("a t-shirt + 2:cat - dog")));   // plain text is unaffected
+        String dir = FILES.get(0).toAbsolutePath().getParent().toString(), name = FILES.get(0).getFileName().toString();
+        String home = Path.of(System.getProperty("user.home")).toAbsolutePath().toString();
+        String up = "../".repeat(home.split("/").length);
+        List<String> attacks = List.of(file, "2:cat + " + file, "cat - 0.5:" + file, "\"" + file + "\"",
+                "2:\"" + file + "\"", dir + "/\"\"" + name, "\"" + file.substring(0, 3) + "\"" + file.substring(3),
+                "~/" + up + file.substring(1), "cat + \"" + file + "\"", "/etc/passwd", "/etc/no-such-file-here",
+                "\"/etc/passwd\"", "file:" + file, name, "~root/x");
+        String expected = null;
+        service.termsSeen.clear();
+        for (String q : attacks) {
+            HttpResponse<byte[]> r = http.get("api/search?q=" + enc(q));
+            assertEquals(400, r.statusCode(), q + " -> " + Http.text(r));
+            String error = Http.json(r).get("error").asText();
+            if (expected == null) expected = error;
+            assertEquals(expected, error, "one error text for every refused term (no existence oracle): " + q);
+        }
+        assertTrue(expected.contains("upload"), expected);
+        assertTrue(service.termsSeen.isEmpty(), "no refused query reaches the service");
+        hits(http.get("api/search?q=" + enc("a t-shirt + 2:cat - dog + AC/DC")));   // plain text is unaffected
+        assertEquals(1, service.termsSeen.size());
     }
 
     @Test
