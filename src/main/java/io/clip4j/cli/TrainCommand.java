@@ -37,6 +37,9 @@ import picocli.CommandLine.Spec;
                 "an --out that holds a state is resumed.",
                 "JSON: {\"out\",\"steps\",\"losses\",\"metrics\",\"skipped_rows\",\"seconds\"}."})
 public final class TrainCommand implements Callable<Integer> {
+    /** open_clip's default warmup. */
+    static final int DEFAULT_WARMUP = 10_000;
+
     /** Row problems printed one per line; beyond, a summary line. */
     static final int MAX_PROBLEM_LINES = 10;
 
@@ -79,8 +82,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "5e-4", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--warmup", defaultValue = "10000", paramLabel = "STEPS", description = "Linear warmup steps (default: ${DEFAULT-VALUE}, as open_clip).")
-    int warmup;
+    @Option(names = "--warmup", paramLabel = "STEPS", description = "Linear warmup steps (default: open_clip's 10000, or a tenth of the run when that is shorter).")
+    Integer warmup;
 
     @Option(names = "--schedule", defaultValue = "cosine", paramLabel = "cosine|const", description = "After warmup (default: ${DEFAULT-VALUE}).")
     String schedule;
@@ -139,7 +142,14 @@ public final class TrainCommand implements Callable<Integer> {
                     zeroshot == null ? null : ClassFolders.scan(zeroshot), PromptTemplates.resolve(templates));
         }
         ClipTokenizer tokenizer = ClipTokenizer.openai();
-        var settings = new TrainingRun.Settings(batch, epochs, maxSteps, lr, warmup, kind, wd, !noShuffle, !noAugment,
+        long runSteps = maxSteps >= 0 ? maxSteps : (long) (source.size() / Math.max(1, batch)) * epochs;
+        int warmupSteps = warmup != null ? warmup : (int) Math.min(DEFAULT_WARMUP, Math.max(1, runSteps / 10));
+        if (warmup != null && warmup > runSteps && runSteps > 0) {
+            err.println("clip4j: warning: --warmup " + warmup + " is longer than the run (" + runSteps
+                    + " steps): the learning rate stays below --lr " + lr + " throughout");
+            err.flush();
+        }
+        var settings = new TrainingRun.Settings(batch, epochs, maxSteps, lr, warmupSteps, kind, wd, !noShuffle, !noAugment,
                 lockImage, seed, saveEvery, evalEvery, maxSeconds);
         var bar = new Bar(err);
         TrainingRun.Result r;
@@ -235,7 +245,7 @@ public final class TrainCommand implements Callable<Integer> {
         @Override
         public void step(long step, long total, float loss, double lr, double ips, double left) {
             int width = 24, filled = (int) Math.min(width, width * (step + 1) / total);
-            String text = String.format(java.util.Locale.ROOT, "[%s%s] %d/%d loss %.4f lr %.2e %.1f img/s ETA %s",
+            String text = String.format(Locale.ROOT, "[%s%s] %d/%d loss %.4f lr %.2e %.1f img/s ETA %s",
                     "#".repeat(filled), ".".repeat(width - filled), step + 1, total, loss, lr, ips, eta(left));
             if (terminal) {
                 err.print("\r" + text + " ");
@@ -286,7 +296,8 @@ public final class TrainCommand implements Callable<Integer> {
 
         static String eta(double s) {
             long t = Math.round(s);
-            return t >= 3600 ? String.format("%dh%02dm", t / 3600, t % 3600 / 60) : String.format("%dm%02ds", t / 60, t % 60);
+            return t >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", t / 3600, t % 3600 / 60)
+                    : String.format(Locale.ROOT, "%dm%02ds", t / 60, t % 60);
         }
     }
 }

@@ -3,8 +3,7 @@ package io.clip4j.data;
 import io.clip4j.Clip4jException;
 import io.clip4j.tokenizer.ClipTokenizer;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -75,6 +74,10 @@ public final class BatchLoader implements AutoCloseable {
     private final ExecutorService pool;
     private final Set<Integer> broken = ConcurrentHashMap.newKeySet();
     private final List<String> brokenMessages = new CopyOnWriteArrayList<>();
+    private final List<Skipped> skipped = new CopyOnWriteArrayList<>();
+
+    /** An image left out: its name and why. */
+    public record Skipped(String image, String reason) {}
 
     public BatchLoader(CaptionSource source, ClipTokenizer tokenizer, int resolution, float[] mean, float[] std,
                        int batch, boolean shuffle, boolean augment, long seed) {
@@ -116,12 +119,19 @@ public final class BatchLoader implements AutoCloseable {
         return options.dropLast() ? n / batch : (n + batch - 1) / batch;
     }
 
-    /** The order in which epoch e visits the source's pairs. */
+    /** The order in which epoch e visits the source's pairs: identity, or a Fisher-Yates shuffle seeded by (seed, e). */
     public int[] order(int epoch) {
-        List<Integer> idx = new ArrayList<>(source.size());
-        for (int i = 0; i < source.size(); i++) idx.add(i);
-        if (shuffle) Collections.shuffle(idx, Seeds.random(seed, 0x5EED, epoch));
-        return idx.stream().mapToInt(Integer::intValue).toArray();
+        int[] o = new int[source.size()];
+        for (int i = 0; i < o.length; i++) o[i] = i;
+        if (!shuffle) return o;
+        Random r = Seeds.random(seed, 0x5EED, epoch);
+        for (int i = o.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = o[i];
+            o[i] = o[j];
+            o[j] = t;
+        }
+        return o;
     }
 
     /** Distinct images left out so far because they could not be read. */
@@ -132,6 +142,11 @@ public final class BatchLoader implements AutoCloseable {
     /** The messages of the images left out, one per image, in the order they were found. */
     public List<String> skippedMessages() {
         return List.copyOf(brokenMessages);
+    }
+
+    /** The images left out so far, in the order they were found. */
+    public List<Skipped> skipped() {
+        return List.copyOf(skipped);
     }
 
     /** The batches of an epoch from its first step. */
@@ -168,6 +183,7 @@ public final class BatchLoader implements AutoCloseable {
                         msg = e.getMessage() + " (skipped)";
                     }
                     brokenMessages.add(msg);
+                    skipped.add(new Skipped(source.imageName(i), e.getMessage()));
                     options.report().accept(msg);
                 }
                 continue;
@@ -182,7 +198,7 @@ public final class BatchLoader implements AutoCloseable {
         }
         float[] pixels = new float[n * plane];
         for (int k = 0; k < n; k++) System.arraycopy(pix[k], 0, pixels, k * plane, plane);
-        return new Batch(pixels, java.util.Arrays.copyOf(toks, n), n, java.util.Arrays.copyOf(idx, n));
+        return new Batch(pixels, Arrays.copyOf(toks, n), n, Arrays.copyOf(idx, n));
     }
 
     @Override

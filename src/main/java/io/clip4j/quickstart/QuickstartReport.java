@@ -31,7 +31,7 @@ public final class QuickstartReport {
 
         page.section("Training");
         Path curves = r.model().resolve(TrainingRun.CURVES_PNG);
-        if (Files.isRegularFile(curves)) page.image(curves, "loss per step; evaluation during training (validation retrieval R@k, zero-shot top-1 on the seen pairs)");
+        if (Files.isRegularFile(curves)) page.image(curves, "loss and learning rate per step (one warmup, one cosine over the time budget); evaluation during training (validation retrieval R@k, zero-shot top-1 on the seen pairs)");
         List<List<?>> train = new ArrayList<>();
         train.add(List.of("steps", r.steps()));
         train.add(List.of("batch", r.recipe().batch()));

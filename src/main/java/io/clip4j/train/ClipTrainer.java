@@ -72,10 +72,15 @@ public final class ClipTrainer {
      * @throws NonFiniteLossException when the loss is NaN or infinite (nothing is updated)
      */
     public float step(float[] pixels, int[][] tokens, int batch) {
+        return step(pixels, tokens, batch, schedule.lr(optimizer.stepCount()));
+    }
+
+    /** One training step at learning rate {@code lr} (a run with a time budget decides it: {@link RunSchedule}). */
+    public float step(float[] pixels, int[][] tokens, int batch, double lr) {
         long index = optimizer.stepCount();
         float loss = model.lossAndGradients(pixels, tokens, batch, lockImage);
         if (!Float.isFinite(loss)) throw new NonFiniteLossException(index, loss);
-        lastLr = schedule.lr(index);
+        lastLr = lr;
         optimizer.step(model.parameters(), model.gradients(), lastLr);
         float[] scale = model.parameters().get("logit_scale");
         scale[0] = Math.min(Math.max(scale[0], 0f), LOGIT_SCALE_MAX);

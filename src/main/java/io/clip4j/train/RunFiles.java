@@ -6,6 +6,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 
@@ -33,26 +34,37 @@ public final class RunFiles {
         return kept;
     }
 
-    /** Writes metrics.csv and curves.png (loss vs step; below it, the evaluation metrics vs step when there are any). */
+    /**
+     * Writes metrics.csv and curves.png: loss vs step, the learning rate vs step below it, then the evaluation metrics
+     * vs step when there are any.
+     */
     public static void writeCurves(Path out, MetricCurves curves) {
         curves.writeCsv(out.resolve(TrainingRun.METRICS_CSV));
         writePng(out.resolve(TrainingRun.CURVES_PNG), render(curves));
     }
 
     public static BufferedImage render(MetricCurves curves) {
-        int w = 800, h = 360;
-        BufferedImage loss = new LinePlot("training loss", "step", "loss").add(curves.series("loss")).render(w, h);
+        int w = 800, h = 360, lrHeight = 220;
+        List<BufferedImage> panels = new ArrayList<>();
+        panels.add(new LinePlot("training loss", "step", "loss").add(curves.series("loss")).render(w, h));
+        if (curves.names().contains("lr")) {
+            panels.add(new LinePlot("learning rate", "step", "lr").add(curves.series("lr")).render(w, lrHeight));
+        }
         List<String> metrics = curves.names().stream().filter(n -> !PER_STEP.contains(n)).toList();
-        if (metrics.isEmpty()) return loss;
-        LinePlot p = new LinePlot("evaluation", "step", "value");
-        for (String n : metrics) p.add(curves.series(n));
-        BufferedImage m = p.render(w, h);
-        BufferedImage both = new BufferedImage(w, 2 * h, BufferedImage.TYPE_INT_RGB);
-        var g = both.createGraphics();
-        g.drawImage(loss, 0, 0, null);
-        g.drawImage(m, 0, h, null);
+        if (!metrics.isEmpty()) {
+            LinePlot p = new LinePlot("evaluation", "step", "value");
+            for (String n : metrics) p.add(curves.series(n));
+            panels.add(p.render(w, h));
+        }
+        BufferedImage all = new BufferedImage(w, panels.stream().mapToInt(BufferedImage::getHeight).sum(), BufferedImage.TYPE_INT_RGB);
+        var g = all.createGraphics();
+        int y = 0;
+        for (BufferedImage panel : panels) {
+            g.drawImage(panel, 0, y, null);
+            y += panel.getHeight();
+        }
         g.dispose();
-        return both;
+        return all;
     }
 
     static void writePng(Path file, BufferedImage img) {

@@ -2,6 +2,7 @@ package io.clip4j.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -115,6 +116,25 @@ class TrainCommandTest {
             var visProj = clip.checkpoint().weights().get("visual.proj").toFloatArray();
             assertTrue(Fixtures.relativeError(visProj, m.parameters().get("visual.proj")) < 1e-5);
         }
+    }
+
+    @Test
+    void defaultWarmupFitsShortRunsAndALongerWarmupIsWarnedAbout() throws Exception {
+        List<String> a = new ArrayList<>(List.of(args(tmp.resolve("short"), 10, "--schedule", "cosine")));
+        int w = a.indexOf("--warmup");
+        a.remove(w + 1);
+        a.remove(w);
+        Run r = cli(a.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        List<String> csv = Files.readAllLines(tmp.resolve("short/metrics.csv"));
+        int lrColumn = List.of(csv.get(0).split(",")).indexOf("lr");
+        double firstLr = Double.parseDouble(csv.get(1).split(",")[lrColumn]);
+        assertEquals(1e-3, firstLr, 1e-12, "a tenth of a 10-step run: one warmup step, then the peak rate");
+        assertFalse(r.err().contains("warning"), r.err());
+
+        Run warned = cli(args(tmp.resolve("long"), 3, "--warmup", "10000"));
+        assertEquals(0, warned.code(), warned.err());
+        assertTrue(warned.err().contains("warning: --warmup 10000 is longer than the run (3 steps)"), warned.err());
     }
 
     @Test
