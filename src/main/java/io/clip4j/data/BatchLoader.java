@@ -33,31 +33,47 @@ import java.util.function.Consumer;
  * out of its batch and not read again in later epochs. Safe for one consumer at a time per epoch iterator.
  */
 public final class BatchLoader implements AutoCloseable {
-    /** Tuning: context length, worker threads, batches prepared ahead, dropping the last partial batch, reports. */
-    public record Options(int contextLength, int threads, int prefetch, boolean dropLast, Consumer<String> report) {
+    /** The generator of pair {@code index}'s random crop in {@code epoch}. */
+    public interface Augmentation {
+        Random generator(long seed, int epoch, int index);
+
+        /** The default: SplitMix64 of (seed, epoch, index). */
+        Augmentation PER_EPOCH = Seeds::random;
+    }
+
+    /**
+     * Tuning: context length, worker threads, batches prepared ahead, dropping the last partial batch, reports, and
+     * the seeding of the crops (a distillation run with a teacher cache repeats K crops per image).
+     */
+    public record Options(int contextLength, int threads, int prefetch, boolean dropLast, Consumer<String> report,
+                          Augmentation augmentation) {
         public static Options defaults() {
             int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-            return new Options(77, threads, threads + 1, false, msg -> { });
+            return new Options(77, threads, threads + 1, false, msg -> { }, Augmentation.PER_EPOCH);
         }
 
         public Options withContextLength(int n) {
-            return new Options(n, threads, prefetch, dropLast, report);
+            return new Options(n, threads, prefetch, dropLast, report, augmentation);
         }
 
         public Options withThreads(int n) {
-            return new Options(contextLength, n, prefetch, dropLast, report);
+            return new Options(contextLength, n, prefetch, dropLast, report, augmentation);
         }
 
         public Options withPrefetch(int n) {
-            return new Options(contextLength, threads, n, dropLast, report);
+            return new Options(contextLength, threads, n, dropLast, report, augmentation);
         }
 
         public Options withDropLast(boolean d) {
-            return new Options(contextLength, threads, prefetch, d, report);
+            return new Options(contextLength, threads, prefetch, d, report, augmentation);
         }
 
         public Options withReport(Consumer<String> r) {
-            return new Options(contextLength, threads, prefetch, dropLast, r);
+            return new Options(contextLength, threads, prefetch, dropLast, r, augmentation);
+        }
+
+        public Options withAugmentation(Augmentation a) {
+            return new Options(contextLength, threads, prefetch, dropLast, report, a);
         }
     }
 
@@ -174,7 +190,7 @@ public final class BatchLoader implements AutoCloseable {
             if (broken.contains(i)) continue;
             float[] x;
             try {
-                Random rng = augment ? Seeds.random(seed, epoch, i) : null;
+                Random rng = augment ? options.augmentation().generator(seed, epoch, i) : null;
                 x = source.pixels(i, resolution, mean, std, rng);
             } catch (Clip4jException e) {
                 if (broken.add(i)) {
@@ -198,7 +214,7 @@ public final class BatchLoader implements AutoCloseable {
         }
         float[] pixels = new float[n * plane];
         for (int k = 0; k < n; k++) System.arraycopy(pix[k], 0, pixels, k * plane, plane);
-        return new Batch(pixels, Arrays.copyOf(toks, n), n, Arrays.copyOf(idx, n));
+        return new Batch(pixels, Arrays.copyOf(toks, n), n, Arrays.copyOf(idx, n), epoch);
     }
 
     @Override

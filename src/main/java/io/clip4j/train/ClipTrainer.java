@@ -1,9 +1,11 @@
 package io.clip4j.train;
 
+import io.clip4j.data.Batch;
+
 /**
- * One optimisation step at a time: forward + backward of the contrastive loss, learning rate from the schedule,
- * AdamW update, then logit_scale clamped to [0, ln 100] as open_clip does after every step.
- * With {@code lockImage} (LiT) the image tower gets no gradient and no update.
+ * One optimisation step at a time: forward + backward of the objective (CLIP's contrastive loss unless told
+ * otherwise), learning rate from the schedule, AdamW update, then logit_scale clamped to [0, ln 100] as open_clip
+ * does after every step. With {@code lockImage} (LiT) the image tower gets no gradient and no update.
  */
 public final class ClipTrainer {
     public static final float LOGIT_SCALE_MAX = (float) Math.log(100);
@@ -12,6 +14,7 @@ public final class ClipTrainer {
     private final AdamW optimizer;
     private final LrSchedule schedule;
     private final boolean lockImage;
+    private final Objective objective;
     private double lastLr;
 
     public ClipTrainer(TrainableClip model, AdamW optimizer, LrSchedule schedule) {
@@ -23,13 +26,23 @@ public final class ClipTrainer {
      *                  e.g. {@link #trainable(boolean)})
      */
     public ClipTrainer(TrainableClip model, AdamW optimizer, LrSchedule schedule, boolean lockImage) {
-        if (lockImage && optimizer.trainableNames().stream().anyMatch(n -> n.startsWith("visual."))) {
-            throw new IllegalArgumentException("lockImage: the optimizer must not update visual.* parameters");
+        this(model, optimizer, schedule, new ContrastiveObjective(lockImage));
+    }
+
+    /** @param optimizer must update only what {@code objective} trains (build it with its filter) */
+    public ClipTrainer(TrainableClip model, AdamW optimizer, LrSchedule schedule, Objective objective) {
+        if (optimizer.trainableNames().stream().anyMatch(n -> !objective.trainable().test(n))) {
+            throw new IllegalArgumentException(objective.name() + ": the optimizer updates parameters the objective does not train");
         }
         this.model = model;
         this.optimizer = optimizer;
         this.schedule = schedule;
-        this.lockImage = lockImage;
+        this.objective = objective;
+        this.lockImage = objective instanceof ContrastiveObjective c && c.lockImage();
+    }
+
+    public Objective objective() {
+        return objective;
     }
 
     /** The parameter filter for an optimizer: all, or all but the image tower. */
@@ -75,10 +88,15 @@ public final class ClipTrainer {
         return step(pixels, tokens, batch, schedule.lr(optimizer.stepCount()));
     }
 
-    /** One training step at learning rate {@code lr} (a run with a time budget decides it: {@link RunSchedule}). */
+    /** One contrastive step at learning rate {@code lr}. */
     public float step(float[] pixels, int[][] tokens, int batch, double lr) {
+        return step(new Batch(pixels, tokens, batch, new int[0], 0), lr);
+    }
+
+    /** One step of the objective at learning rate {@code lr} (a run with a time budget decides it: {@link RunSchedule}). */
+    public float step(Batch batch, double lr) {
         long index = optimizer.stepCount();
-        float loss = model.lossAndGradients(pixels, tokens, batch, lockImage);
+        float loss = objective.lossAndGradients(model, batch);
         if (!Float.isFinite(loss)) throw new NonFiniteLossException(index, loss);
         lastLr = lr;
         optimizer.step(model.parameters(), model.gradients(), lastLr);

@@ -107,6 +107,10 @@ final class TextTower {
         return out;
     }
 
+    int maxBatch() {
+        return maxBatch;
+    }
+
     /** Gradients of the text parameters given d(loss)/d(text features), for the batch of the last forward. */
     void backward(float[] dOut) {
         int b = batch, s = seq;

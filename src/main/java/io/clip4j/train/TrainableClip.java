@@ -121,26 +121,60 @@ public final class TrainableClip {
         fullTextContext = full;
     }
 
-    private void ensureCapacity(int batch) {
+    // the towers' activation buffers are made on first use, for the largest batch seen (a distillation run never
+    // builds the tower it does not train)
+    private void ensureVision(int batch) {
         if (vision != null && vision.maxBatch() >= batch) return;
         vision = null;
-        text = null;
         vision = new VisionTower(kernels, config, params, grads, batch);
+        if (dImg.length < batch * config.embedDim()) dImg = new float[batch * config.embedDim()];
+    }
+
+    private void ensureText(int batch) {
+        if (text != null && text.maxBatch() >= batch) return;
+        text = null;
         text = new TextTower(kernels, config, params, grads, batch);
-        dImg = new float[batch * config.embedDim()];
-        dTxt = new float[batch * config.embedDim()];
+        if (dTxt.length < batch * config.embedDim()) dTxt = new float[batch * config.embedDim()];
+    }
+
+    private void ensureCapacity(int batch) {
+        ensureVision(batch);
+        ensureText(batch);
     }
 
     /** Image features [batch, embed] before normalisation (as encode_image), from this model's own forward pass. */
     public float[] imageFeatures(float[] pixels, int batch) {
-        ensureCapacity(batch);
-        return java.util.Arrays.copyOf(vision.forward(pixels, batch), batch * config.embedDim());
+        return Arrays.copyOf(imageForward(pixels, batch), batch * config.embedDim());
     }
 
     /** Text features [rows, embed] before normalisation (as encode_text). */
     public float[] textFeatures(int[][] tokens) {
-        ensureCapacity(tokens.length);
-        return java.util.Arrays.copyOf(text.forward(tokens, fullTextContext), tokens.length * config.embedDim());
+        return Arrays.copyOf(textForward(tokens), tokens.length * config.embedDim());
+    }
+
+    /**
+     * The image tower's forward pass for a later {@link #imageBackward}: features [batch, embed] before
+     * normalisation, in a buffer the next forward pass reuses.
+     */
+    public float[] imageForward(float[] pixels, int batch) {
+        ensureVision(batch);
+        return vision.forward(pixels, batch);
+    }
+
+    /** Fills the visual.* gradients from d(loss)/d(features) [batch, embed] of the last {@link #imageForward}. */
+    public void imageBackward(float[] dFeatures, int batch) {
+        vision.backward(dFeatures, batch);
+    }
+
+    /** The text tower's forward pass for a later {@link #textBackward} (buffer reused by the next pass). */
+    public float[] textForward(int[][] tokens) {
+        ensureText(tokens.length);
+        return text.forward(tokens, fullTextContext);
+    }
+
+    /** Fills the text tower's gradients from d(loss)/d(features) [rows, embed] of the last {@link #textForward}. */
+    public void textBackward(float[] dFeatures) {
+        text.backward(dFeatures);
     }
 
     /** The contrastive loss of a batch without gradients. */

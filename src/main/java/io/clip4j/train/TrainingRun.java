@@ -36,6 +36,7 @@ public final class TrainingRun {
     public static final String CURVES_PNG = "curves.png";
     /** train_state.json's field with the schedule's progress (0..1), which a resumed run continues from. */
     static final String PROGRESS = "schedule_progress";
+    static final String OBJECTIVE = "objective";
 
     /**
      * @param maxSteps   total steps, or -1 for {@code epochs} full passes
@@ -95,17 +96,33 @@ public final class TrainingRun {
     /** As above, timed by {@code nanoClock} (tests drive the time budget with their own clock). */
     public static Result run(CaptionSource data, Path out, Supplier<TrainableClip> initial, ClipTokenizer tokenizer,
                              Settings s, TrainingEvaluation evaluation, Listener listener, LongSupplier nanoClock) {
+        return run(data, out, Task.contrastive(initial, s.lockImage()), tokenizer, s, evaluation, listener, nanoClock);
+    }
+
+    /**
+     * What a run trains: the model to start from when {@code out} holds no training state, the objective (which
+     * also says which parameters move), and how the crops are seeded.
+     */
+    public record Task(Supplier<TrainableClip> initial, Objective objective, BatchLoader.Augmentation augmentation) {
+        public static Task contrastive(Supplier<TrainableClip> initial, boolean lockImage) {
+            return new Task(initial, new ContrastiveObjective(lockImage), BatchLoader.Augmentation.PER_EPOCH);
+        }
+    }
+
+    /** The general run: any objective over batches of {@code data}. */
+    public static Result run(CaptionSource data, Path out, Task task, ClipTokenizer tokenizer, Settings s,
+                             TrainingEvaluation evaluation, Listener listener, LongSupplier nanoClock) {
         long perEpoch = validate(data, s);
         long total = s.maxSteps() >= 0 ? s.maxSteps() : perEpoch * s.epochs();
         if (total <= 0) throw new Clip4jException("nothing to do: --epochs and --max-steps give 0 steps");
         long t0 = nanoClock.getAsLong();
         RunSchedule.Clock clock = () -> (nanoClock.getAsLong() - t0) / 1e9;
-        Invocation run = Invocation.start(out, initial, s, total, clock, listener);
+        Invocation run = Invocation.start(out, task, s, total, clock, listener);
         run.evaluation = evaluation == null || evaluation.isEmpty() ? null : evaluation;
         run.tokenizer = tokenizer;
         int res = run.model.config().imageResolution();
         var options = BatchLoader.Options.defaults().withThreads(1).withPrefetch(2).withDropLast(true)
-                .withContextLength(run.model.config().contextLength());
+                .withContextLength(run.model.config().contextLength()).withAugmentation(task.augmentation());
         try (BatchLoader loader = new BatchLoader(data, tokenizer, res, run.model.config().mean(), run.model.config().std(),
                 s.batch(), s.shuffle(), s.augment(), run.seed, options)) {
             run.train(loader, perEpoch);
@@ -162,8 +179,7 @@ public final class TrainingRun {
         }
 
         /** A new run (saved at step 0), or the one saved in {@code out}, resumed. */
-        static Invocation start(Path out, Supplier<TrainableClip> initial, Settings s, long total, RunSchedule.Clock clock,
-                                Listener listener) {
+        static Invocation start(Path out, Task task, Settings s, long total, RunSchedule.Clock clock, Listener listener) {
             boolean resume = TrainCheckpoint.hasState(out);
             long seed = s.seed();
             double progress = 0;
@@ -175,12 +191,16 @@ public final class TrainingRun {
                 if (st.path("lock_image").asBoolean(false) != s.lockImage()) {
                     throw new Clip4jException(out + ": the saved run was " + (s.lockImage() ? "not " : "") + "started with --lock-image");
                 }
+                String objective = st.path(OBJECTIVE).asText(new ContrastiveObjective(s.lockImage()).name());
+                if (!objective.equals(task.objective().name())) {
+                    throw new Clip4jException(out + ": the saved run trains '" + objective + "', not '" + task.objective().name() + "'");
+                }
                 model = TrainCheckpoint.loadModel(out);
             } else {
-                model = initial.get();
+                model = task.initial().get();
             }
             AdamW opt = new AdamW(model.parameters(), AdamW.DEFAULT_BETA1, AdamW.DEFAULT_BETA2, AdamW.DEFAULT_EPS,
-                    s.weightDecay(), ClipTrainer.trainable(s.lockImage()));
+                    s.weightDecay(), task.objective().trainable());
             MetricCurves curves = new MetricCurves("step");
             if (resume) {
                 TrainCheckpoint.restoreOptimizer(out, opt);
@@ -192,7 +212,7 @@ public final class TrainingRun {
                 listener.resumed(out, opt.stepCount());
             }
             LrSchedule steps = new LrSchedule(s.schedule(), s.lr(), s.warmup(), total);
-            var trainer = new ClipTrainer(model, opt, steps, s.lockImage());
+            var trainer = new ClipTrainer(model, opt, steps, task.objective());
             var schedule = new RunSchedule(steps, s.maxSeconds(), progress, opt.stepCount(), clock);
             Invocation run = new Invocation(out, s, model, trainer, schedule, clock, listener, seed, curves);
             if (!resume) run.save(0);
@@ -230,7 +250,7 @@ public final class TrainingRun {
             double before = clock.seconds();
             float loss;
             try {
-                loss = trainer.step(b.pixels(), b.tokens(), b.size(), lr);
+                loss = trainer.step(b, lr);
             } catch (NonFiniteLossException e) {
                 RunFiles.writeCurves(out, curves);
                 throw new Clip4jException("loss is " + e.loss() + " at step " + (step + 1) + ": training stopped; " + out
@@ -263,6 +283,7 @@ public final class TrainingRun {
             extra.put("epoch", Math.max(0, completed - 1) / perEpoch);
             extra.put("completed_steps", completed);
             extra.put(PROGRESS, schedule.progress());
+            extra.put(OBJECTIVE, trainer.objective().name());
             TrainCheckpoint.save(out, trainer, seed, extra);
             savedStep = completed;
             RunFiles.writeCurves(out, curves);
