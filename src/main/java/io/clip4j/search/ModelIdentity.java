@@ -123,7 +123,7 @@ public record ModelIdentity(String path, String configHash, String weights, int 
         return Path.of(path);
     }
 
-    static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

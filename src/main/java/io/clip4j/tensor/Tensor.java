@@ -87,6 +87,15 @@ public final class Tensor {
         float[] out = new float[(int) n];
         if (dtype == DType.F32) {
             MemorySegment.copy(data, F32_LE, 0, out, 0, out.length);
+        } else if (dtype == DType.F16 || dtype == DType.BF16) {
+            // in bulk: getFloat per element is slow for 10^8 values
+            short[] raw = new short[out.length];
+            MemorySegment.copy(data, ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, raw, 0, raw.length);
+            if (dtype == DType.F16) {
+                for (int i = 0; i < out.length; i++) out[i] = Float.float16ToFloat(raw[i]);
+            } else {
+                for (int i = 0; i < out.length; i++) out[i] = Float.intBitsToFloat((raw[i] & 0xffff) << 16);
+            }
         } else {
             for (int i = 0; i < out.length; i++) out[i] = getFloat(i);
         }

@@ -18,14 +18,14 @@ import java.util.Random;
  * </ul>
  * The distributions match; the random streams (java.util.Random from {@code seed}) of course differ from torch's.
  */
-final class ParameterInit {
+public final class ParameterInit {
     private ParameterInit() {}
 
-    static String describe(long seed) {
+    public static String describe(long seed) {
         return "scratch (OpenAI CLIP.initialize_parameters + PyTorch module defaults), seed " + seed;
     }
 
-    static ParameterSet openai(ClipConfig c, long seed) {
+    public static ParameterSet openai(ClipConfig c, long seed) {
         Random r = new Random(seed);
         ParameterSet p = ParameterSet.zeros(ExpectedTensors.of(c));
         int vw = c.visionWidth(), tw = c.textWidth(), tl = c.textLayers();

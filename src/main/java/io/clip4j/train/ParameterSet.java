@@ -29,7 +29,7 @@ public final class ParameterSet {
         return (int) n;
     }
 
-    void put(String name, int[] shape, float[] value) {
+    public void put(String name, int[] shape, float[] value) {
         if (value.length != numel(shape)) throw new IllegalArgumentException(name + ": " + value.length + " values for " + Arrays.toString(shape));
         values.put(name, value);
         shapes.put(name, shape.clone());

@@ -51,25 +51,9 @@ public final class TrainableClip {
                 throw new Clip4jException(checkpoint.source() + ": tensor '" + e.getKey() + "' has shape "
                         + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(e.getValue()));
             }
-            p.put(e.getKey(), e.getValue(), widen(t));
+            p.put(e.getKey(), e.getValue(), t.toFloatArray());
         }
         return new TrainableClip(c, p, "checkpoint " + checkpoint.source(), kernels);
-    }
-
-    /** fp16/bf16 widened in bulk (Tensor.getFloat per element is slow for 10^8 values); anything else as stored. */
-    private static float[] widen(Tensor t) {
-        if (t.dtype() != io.clip4j.tensor.DType.F16 && t.dtype() != io.clip4j.tensor.DType.BF16) return t.toFloatArray();
-        int n = (int) t.numel();
-        short[] raw = new short[n];
-        java.lang.foreign.MemorySegment.copy(t.data(), java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED
-                .withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0, raw, 0, n);
-        float[] out = new float[n];
-        if (t.dtype() == io.clip4j.tensor.DType.F16) {
-            for (int i = 0; i < n; i++) out[i] = Float.float16ToFloat(raw[i]);
-        } else {
-            for (int i = 0; i < n; i++) out[i] = Float.intBitsToFloat((raw[i] & 0xffff) << 16);
-        }
-        return out;
     }
 
     /** Training from scratch with OpenAI's / open_clip's initialisation (see {@link ParameterInit}). */
