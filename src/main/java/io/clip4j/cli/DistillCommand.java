@@ -149,8 +149,16 @@ public final class DistillCommand implements Callable<Integer> {
                 throw usage("give either --student-config or --student-width/--student-layers/--student-heads");
             }
             if (studentConfig != null && t == Tower.TEXT) throw usage("--student-config describes an image tower; use --student-width etc. for --tower text");
-            StudentShape shape = studentConfig != null ? StudentShape.fromOpenClipConfig(studentConfig, teacherModel.config())
-                    : StudentShape.of(t, teacherModel.config(), width, layers, heads);
+            StudentShape shape;
+            try {
+                shape = studentConfig != null ? StudentShape.fromOpenClipConfig(studentConfig, teacherModel.config())
+                        : StudentShape.of(t, teacherModel.config(), width, layers, heads);
+            } catch (Clip4jException e) {
+                if (e.getMessage().startsWith("--student")) throw usage(e.getMessage());   // an option's value
+                throw e;
+            }
+            StudentModel.Init start = StudentModel.Init.parse(init, seed);
+            StudentModel.check(teacherModel.config(), shape, start);
             List<Integer> skippedRows = new ArrayList<>();
             CaptionSource source = DistillRun.data(data, CsvCaptionSource.Options.defaults(), line -> {
                 skippedRows.add(1);
@@ -160,7 +168,7 @@ public final class DistillCommand implements Callable<Integer> {
             int warmupSteps = warmup != null ? warmup : (int) Math.min(1000, Math.max(1, runSteps / 10));
             var training = new TrainingRun.Settings(batch, epochs, maxSteps, lr, warmupSteps, LrSchedule.Kind.COSINE, wd,
                     !noShuffle, !noAugment, false, seed, saveEvery, evalEvery, maxSeconds);
-            var settings = new DistillRun.Settings(t, shape, StudentModel.Init.parse(init, seed),
+            var settings = new DistillRun.Settings(t, shape, start,
                     new DistillObjective.LossSettings(temperature, finalTemperature, switchEpoch, l1Weight), teacherCache, bank, training);
             TrainingEvaluation evaluation = val == null && zeroshot == null ? null
                     : new TrainingEvaluation(val == null ? null : CsvCaptionSource.load(val), zeroshot == null ? null : ClassFolders.scan(zeroshot),

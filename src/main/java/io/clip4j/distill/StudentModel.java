@@ -9,6 +9,7 @@ import io.clip4j.tensor.Tensor;
 import io.clip4j.train.ParameterInit;
 import io.clip4j.train.ParameterSet;
 import io.clip4j.train.TrainableClip;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -38,15 +39,31 @@ public final class StudentModel {
 
     private StudentModel() {}
 
-    public static TrainableClip build(Checkpoint teacher, StudentShape shape, Init init) {
-        ClipConfig t = teacher.config(), s = shape.config(t);
-        if (init instanceof Init.Inherit && shape.tower() == Tower.IMAGE && !t.isVit()) {
+    /** Refuses, before any work, a student that {@code init} cannot start: the checks {@link #build} would fail. */
+    public static void check(ClipConfig t, StudentShape shape, Init init) {
+        ClipConfig s = shape.config(t);
+        if (init instanceof Init.FromModel f && !Files.exists(f.path())) {
+            throw new Clip4jException(f.path() + ": no such student model (--init takes inherit, random or a model path)");
+        }
+        if (!(init instanceof Init.Inherit)) return;
+        boolean image = shape.tower() == Tower.IMAGE;
+        if (image && !t.isVit()) {
             throw new Clip4jException("--init inherit needs a ViT teacher; the teacher's image tower is a ModifiedResNet (use --init random)");
         }
-        if (init instanceof Init.Inherit && shape.tower() == Tower.IMAGE && s.visionPatchSize() != t.visionPatchSize()) {
+        if (image && s.visionPatchSize() != t.visionPatchSize()) {
             throw new Clip4jException("--init inherit needs the teacher's patch size " + t.visionPatchSize() + ", the student has "
                     + s.visionPatchSize() + " (use --init random)");
         }
+        int tw = image ? t.visionWidth() : t.textWidth(), tl = image ? t.visionLayers()[0] : t.textLayers();
+        if (shape.width() > tw || shape.layers() > tl) {
+            throw new Clip4jException("--init inherit needs a student no wider and no deeper than the teacher's " + shape.tower().word()
+                    + " tower (" + tw + " x " + tl + "), the student is " + shape.width() + " x " + shape.layers() + " (use --init random)");
+        }
+    }
+
+    public static TrainableClip build(Checkpoint teacher, StudentShape shape, Init init) {
+        ClipConfig t = teacher.config(), s = shape.config(t);
+        check(t, shape, init);
         ParameterSet random = init instanceof Init.Random r ? ParameterInit.openai(s, r.seed()) : null;
         Checkpoint other = init instanceof Init.FromModel f ? CheckpointLoader.load(f.path()) : null;
         try {
