@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
                 SynthCommand.class,
                 ServeCommand.class,
                 IndexCommand.class, SearchCommand.class, TextnessCommand.class,
-                TrainCommand.class, DistillCommand.class, EvalCommand.class, QuickstartCommand.class,
+                TrainCommand.class, DistillCommand.class, EvalCommand.class, ConvertCommand.class, QuickstartCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

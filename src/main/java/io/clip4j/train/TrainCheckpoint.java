@@ -125,7 +125,7 @@ public final class TrainCheckpoint {
         System.arraycopy(v, 0, into, 0, into.length);
     }
 
-    /** open_clip's model config for this shape (ViT): what open_clip.create_model and clip4j both read. */
+    /** open_clip's model config for this shape: what open_clip.create_model and clip4j both read. */
     public static ObjectNode openClipConfig(ClipConfig c) {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode m = root.putObject("model_cfg");
@@ -133,10 +133,18 @@ public final class TrainCheckpoint {
         m.put("quick_gelu", c.quickGelu());
         ObjectNode v = m.putObject("vision_cfg");
         v.put("image_size", c.imageResolution());
-        v.put("layers", c.visionLayers()[0]);
-        v.put("width", c.visionWidth());
-        v.put("head_width", c.visionWidth() / c.visionHeads());
-        v.put("patch_size", c.visionPatchSize());
+        if (c.isVit()) {
+            v.put("layers", c.visionLayers()[0]);
+            v.put("width", c.visionWidth());
+            v.put("head_width", c.visionWidth() / c.visionHeads());
+            v.put("patch_size", c.visionPatchSize());
+        } else {
+            // ModifiedResNet: stage depths; the attention pool has width * 32 channels in heads of head_width
+            var layers = v.putArray("layers");
+            for (int d : c.visionLayers()) layers.add(d);
+            v.put("width", c.visionWidth());
+            v.put("head_width", c.visionWidth() * 32 / c.visionHeads());
+        }
         ObjectNode t = m.putObject("text_cfg");
         t.put("context_length", c.contextLength());
         t.put("vocab_size", c.vocabSize());
@@ -164,7 +172,8 @@ public final class TrainCheckpoint {
         }
     }
 
-    private static void writeJson(Path path, JsonNode node) {
+    /** Writes {@code node} as indented JSON, atomically (temporary file, then rename). */
+    public static void writeJson(Path path, JsonNode node) {
         Path tmp = path.resolveSibling("." + path.getFileName() + ".tmp");
         try {
             Files.write(tmp, JSON.writeValueAsBytes(node));

@@ -1,0 +1,53 @@
+package io.clip4j.cli;
+
+import io.clip4j.convert.ModelConverter;
+import io.clip4j.convert.WeightDType;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code clip4j convert}: any model clip4j loads, written as an open_clip folder in a smaller float format. */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = {"Write a model (any format clip4j loads) as an open_clip model folder whose weights are float32, "
+                + "float16 or bfloat16; every clip4j command loads the result.",
+                "JSON: {\"out\",\"dtype\",\"bytes\",\"parameters\"}."})
+public final class ConvertCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin OutputOptions output;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "PATH", description = "The model to convert.")
+    Path model;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The folder to write.")
+    Path out;
+
+    @Option(names = "--dtype", defaultValue = "f16", paramLabel = "f32|f16|bf16", description = "Weight format (default: ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Override
+    public Integer call() {
+        ModelConverter.Result r = ModelConverter.convert(model, out, WeightDType.parse(dtype));
+        PrintWriter o = spec.commandLine().getOut();
+        if (output.json()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("out", r.folder().toString());
+            m.put("dtype", r.dtype().word());
+            m.put("bytes", r.bytes());
+            m.put("parameters", r.parameters());
+            OutputOptions.printJson(o, m);
+        } else {
+            o.println(String.format(Locale.ROOT, "wrote %s (%s, %.1f MB, %,d parameters)", r.folder(), r.dtype().word(),
+                    r.bytes() / 1e6, r.parameters()));
+        }
+        o.flush();
+        return 0;
+    }
+}
