@@ -1,6 +1,8 @@
 package io.clip4j.cli;
 
+import io.clip4j.model.ClipConfig;
 import io.clip4j.quickstart.Quickstart;
+import io.clip4j.quickstart.QuickstartDistill;
 import io.clip4j.quickstart.QuickstartRecipe;
 import io.clip4j.train.TrainingRun;
 import java.io.PrintWriter;
@@ -15,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code clip4j quickstart}: synthetic data, a small CLIP trained from scratch, zero-shot and search, a report. */
@@ -37,6 +40,10 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed for data, initialisation and order (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--distill-seconds", defaultValue = "60", paramLabel = "S",
+            description = "Time budget for distilling the trained model into a half-size student stored in fp16; 0 skips it (default: ${DEFAULT-VALUE}).")
+    double distillSeconds;
+
     /** Tests: a one-layer model on a handful of tiny images, so the whole pipeline runs in seconds. */
     @Option(names = "--tiny", hidden = true)
     boolean tiny;
@@ -48,7 +55,8 @@ public final class QuickstartCommand implements Callable<Integer> {
         var bar = new TrainCommand.Bar(err);
         Quickstart.Result r;
         try {
-            r = Quickstart.run(out, recipe, new Quickstart.Progress() {
+            if (!(distillSeconds >= 0)) throw new ParameterException(spec.commandLine(), "--distill-seconds must be >= 0, got " + distillSeconds);
+            r = Quickstart.run(out, recipe, distillSeconds, new Quickstart.Progress() {
                 @Override
                 public void stage(String message) {
                     bar.finish();
@@ -92,6 +100,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             }
             m.put("search", searches);
             m.put("train_metrics", r.trainMetrics());
+            if (r.student() != null) m.put("student", studentJson(r.student()));
             m.put("seconds", r.seconds());
             OutputOptions.printJson(o, m);
         } else {
@@ -107,9 +116,44 @@ public final class QuickstartCommand implements Callable<Integer> {
                 for (var h : s.hits()) hits.add(r.out().relativize(h.path()) + String.format(Locale.ROOT, " (%.2f)", h.score()));
                 o.println("search \"" + s.query() + "\": " + String.join(", ", hits));
             }
+            if (r.student() != null) {
+                var st = r.student();
+                o.printf(Locale.ROOT, "distilled student (%s, fp16): %.1f MB vs %.1f MB, %.0f vs %.0f images/s; zero-shot seen %.1f%% vs %.1f%%, "
+                                + "held-out %.1f%% vs %.1f%%; agreement with the teacher %.1f%%, overlap@10 %.1f%%%n",
+                        describeVision(st.student().config()), st.student().fileBytes() / 1e6, st.teacher().fileBytes() / 1e6,
+                        st.student().imagesPerSecond(), st.teacher().imagesPerSecond(),
+                        100 * st.student().evaluation().zeroShot().seenTop1(), 100 * st.teacher().evaluation().zeroShot().seenTop1(),
+                        100 * st.student().evaluation().zeroShot().heldoutTop1(), 100 * st.teacher().evaluation().zeroShot().heldoutTop1(),
+                        100 * st.agreement().zeroShotAgreement(), 100 * st.agreement().overlap());
+            }
             o.println("report: " + r.report());
         }
         o.flush();
         return 0;
+    }
+
+    static String describeVision(ClipConfig c) {
+        return "width " + c.visionWidth() + ", " + c.visionLayers()[0] + " layers";
+    }
+
+    static Map<String, Object> studentJson(QuickstartDistill.Result st) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("steps", st.steps());
+        m.put("seconds", st.seconds());
+        for (QuickstartDistill.Side side : List.of(st.teacher(), st.student())) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("model", side.folder().toString());
+            s.put("image_parameters", side.imageParameters());
+            s.put("file_bytes", side.fileBytes());
+            s.put("images_per_s", side.imagesPerSecond());
+            s.put("seen_top1", side.evaluation().zeroShot().seenTop1());
+            s.put("heldout_top1", side.evaluation().zeroShot().heldoutTop1());
+            m.put(side == st.teacher() ? "teacher" : "student", s);
+        }
+        m.put("zeroshot_agreement", st.agreement().zeroShotAgreement());
+        m.put("mean_cosine", st.agreement().meanCosine());
+        m.put("overlap_at_10", st.agreement().overlap());
+        m.put("map_at_10", st.agreement().map());
+        return m;
     }
 }

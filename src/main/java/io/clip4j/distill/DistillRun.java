@@ -53,7 +53,7 @@ public final class DistillRun {
                              TrainingRun.Listener listener) {
         ClipConfig studentConfig = s.shape().config(teacher.config());
         if (s.teacherCache() < 0 || s.teacherCache() > 1000) throw new Clip4jException("--teacher-cache must be 0..1000, got " + s.teacherCache());
-        boolean captions = data instanceof CsvCaptionSource;
+        boolean captions = !(data instanceof ImageFolderSource);
         if (s.tower() == Tower.TEXT && !captions) throw new Clip4jException("text-tower distillation needs captions: --data FILE.tsv with image-caption pairs");
         if (TrainCheckpoint.hasState(out)) {
             List<String> d = ConfigFit.differences(studentConfig, ModelConfigFile.read(out.resolve(TrainCheckpoint.CONFIG_FILE)));

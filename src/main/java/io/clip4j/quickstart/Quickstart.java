@@ -76,11 +76,16 @@ public final class Quickstart {
     public record Result(Path out, Path report, Path model, QuickstartRecipe recipe, long steps, double trainSeconds,
                          double imagesPerSecond, float finalLoss, Map<String, Double> trainMetrics, ZeroShotScores zeroShot,
                          List<Confusion> confusions, List<Example> examples, List<SearchResult> searches, long parameters,
-                         double seconds) {}
+                         QuickstartDistill.Result student, double seconds) {}
 
     private Quickstart() {}
 
     public static Result run(Path out, QuickstartRecipe r, Progress progress) {
+        return run(out, r, 0, progress);
+    }
+
+    /** @param distillSeconds time budget of the student's distillation; 0 = no student */
+    public static Result run(Path out, QuickstartRecipe r, double distillSeconds, Progress progress) {
         long started = System.nanoTime();
         prepare(out);
         Path dataDir = out.resolve("data"), modelDir = out.resolve("model");
@@ -108,11 +113,17 @@ public final class Quickstart {
         try (Clip clip = Clip.load(modelDir, Clip.Options.defaults().withTruncate(true))) {
             ev = evaluate(clip, dataDir, r);
         }
+        QuickstartDistill.Result student = null;
+        if (distillSeconds > 0) {
+            progress.stage("distilling the model into a half-width, half-depth image tower for " + fmt(distillSeconds)
+                    + " s, stored in fp16 (" + out.resolve("student") + ")");
+            student = QuickstartDistill.run(out, dataDir, modelDir, r, distillSeconds, progress.training());
+        }
         float finalLoss = run.losses().isEmpty() ? Float.NaN : run.losses().get(run.losses().size() - 1);
         long params = 0;
         for (int[] shape : ExpectedTensors.of(r.model()).values()) params += ParameterSet.numel(shape);
         Result result = new Result(out, out.resolve("report.html"), modelDir, r, run.steps(), run.seconds(), ips,
-                finalLoss, run.metrics(), ev.zeroShot(), ev.confusions(), ev.examples(), ev.searches(), params,
+                finalLoss, run.metrics(), ev.zeroShot(), ev.confusions(), ev.examples(), ev.searches(), params, student,
                 (System.nanoTime() - started) / 1e9);
         QuickstartReport.write(result);
         return result;
@@ -208,7 +219,7 @@ public final class Quickstart {
                 if (!empty && !Files.exists(out.resolve(MARKER))) {
                     throw new Clip4jException(out + ": the folder exists and was not written by the quickstart; choose another --out");
                 }
-                for (String part : List.of("data", "model", "report.html")) deleteTree(out.resolve(part));
+                for (String part : List.of("data", "model", "student-run", "student", "report.html")) deleteTree(out.resolve(part));
             } else if (Files.exists(out)) {
                 throw new Clip4jException(out + ": not a folder");
             }

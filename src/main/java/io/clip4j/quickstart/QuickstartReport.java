@@ -83,14 +83,65 @@ public final class QuickstartReport {
             page.table(List.of("rank", "file", "label", "cosine"), rows);
         }
 
+        if (r.student() != null) student(page, r);
+
         page.section("Files");
         page.preformatted("data/      synthetic set: train.tsv, val.tsv (filepath, title), classes/<pair>/, heldout/<pair>/\n"
                 + "model/     the trained model (open_clip folder: ./clip4j classify/embed/index --model " + r.model() + ")\n"
                 + "           metrics.csv, curves.png, train_state.* (resumable)\n"
+                + (r.student() == null ? "" : "student/   the distilled student in fp16 (same commands, --model " + r.out().resolve("student") + ")\n"
+                        + "student-run/  its distillation run (float32 checkpoint, metrics.csv, curves.png)\n")
                 + "Train on the written pairs yourself:\n  ./clip4j train --data " + r.out().resolve("data/train.tsv")
                 + " --model-config " + r.model().resolve("open_clip_config.json") + " --out my-run --batch " + r.recipe().batch()
                 + " --lr " + r.recipe().lr() + " --warmup " + r.recipe().warmup() + " --epochs 10");
         page.write(r.report());
+    }
+
+    private static void student(HtmlReport page, Quickstart.Result r) {
+        QuickstartDistill.Result d = r.student();
+        var t = d.teacher().config();
+        var s = d.student().config();
+        page.section("Pocket CLIP: the distilled student");
+        page.paragraph(String.format(Locale.ROOT,
+                "The trained image tower (width %d, %d layers) was distilled into a student of half its width and depth (width %d, "
+                        + "%d layers, %d heads), initialised from the teacher's weights (every other layer, leading channels), for %d "
+                        + "steps (%.0f s) on fresh scenes: KL divergence at temperature 4 between the teacher's and the student's "
+                        + "similarities to the captions' text embeddings, plus L1 on the unit embeddings. It was then stored in fp16. "
+                        + "The text tower is the teacher's, so both answer the same text queries.",
+                t.visionWidth(), t.visionLayers()[0], s.visionWidth(), s.visionLayers()[0], s.visionHeads(), d.steps(), d.seconds()));
+        if (Files.isRegularFile(d.curves())) page.image(d.curves(), "distillation loss and learning rate per step");
+        List<List<?>> rows = new ArrayList<>();
+        var te = d.teacher().evaluation().zeroShot();
+        var se = d.student().evaluation().zeroShot();
+        rows.add(List.of("image tower", "width " + t.visionWidth() + ", " + t.visionLayers()[0] + " layers",
+                "width " + s.visionWidth() + ", " + s.visionLayers()[0] + " layers"));
+        rows.add(List.of("image tower parameters", d.teacher().imageParameters(), d.student().imageParameters()));
+        rows.add(List.of("weights file (both towers)", mb(d.teacher().fileBytes()) + " (fp32)", mb(d.student().fileBytes()) + " (fp16)"));
+        rows.add(List.of("images/s (embedding the evaluation images)", Math.round(d.teacher().imagesPerSecond()), Math.round(d.student().imagesPerSecond())));
+        rows.add(List.of("zero-shot top-1, seen pairs", pct(te.seenTop1()), pct(se.seenTop1())));
+        rows.add(List.of("zero-shot top-1, held-out pairs", pct(te.heldoutTop1()), pct(se.heldoutTop1())));
+        page.table(List.of("", "teacher", "student"), rows);
+        var a = d.agreement();
+        page.paragraph(String.format(Locale.ROOT, "Agreement on the %d evaluation images: mean cosine between the two image embeddings %.3f; "
+                        + "same zero-shot label %s; the two top-10 lists of the text queries below overlap %s (MAP@10 %.3f).",
+                a.images(), a.meanCosine(), pct(a.zeroShotAgreement()), pct(a.overlap()), a.map()));
+        var ts = d.teacher().evaluation().searches();
+        var ss = d.student().evaluation().searches();
+        for (int q = 0; q < ts.size(); q++) {
+            for (var side : List.of(ts.get(q), ss.get(q))) {
+                ContactSheet sheet = new ContactSheet(96, Quickstart.SEARCH_TOP);
+                int rank = 1;
+                for (var h : side.hits()) {
+                    sheet.add(h.path(), List.of(String.format(Locale.ROOT, "%d. %.3f", rank++, h.score()), h.truth()),
+                            ("a " + h.truth()).equals(side.query()) ? RIGHT : null);
+                }
+                page.image(sheet.render(), "\"" + side.query() + "\": " + (side == ts.get(q) ? "teacher" : "student") + ", top " + side.hits().size());
+            }
+        }
+    }
+
+    static String mb(long bytes) {
+        return String.format(Locale.ROOT, "%.2f MB", bytes / 1e6);
     }
 
     static String pct(double v) {

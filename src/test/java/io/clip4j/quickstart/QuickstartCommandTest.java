@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clip4j.api.Clip;
 import io.clip4j.cli.Main;
+import io.clip4j.tensor.DType;
 import io.clip4j.testing.Fixtures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -32,7 +33,7 @@ class QuickstartCommandTest {
     void tinyQuickstartEndToEnd() throws Exception {
         Path out = tmp.resolve("qs");
         long t0 = System.nanoTime();
-        Run r = cli("quickstart", "--tiny", "--seconds", "2", "--out", out.toString(), "--format", "json");
+        Run r = cli("quickstart", "--tiny", "--seconds", "2", "--distill-seconds", "2", "--out", out.toString(), "--format", "json");
         double secs = (System.nanoTime() - t0) / 1e9;
         assertEquals(0, r.code(), r.err());
         assertTrue(secs < 60, "took " + secs + " s");
@@ -52,13 +53,25 @@ class QuickstartCommandTest {
         assertEquals("a blue square", j.get("search").get(0).get("query").asText());
         assertEquals(5, j.get("search").get(0).get("results").size());
         assertTrue(j.get("train_metrics").has("zeroshot_top1"));
+        JsonNode st = j.get("student");
+        assertTrue(st.get("steps").asInt() >= 1, st.toString());
+        assertTrue(st.get("student").get("image_parameters").asLong() < st.get("teacher").get("image_parameters").asLong() / 2, st.toString());
+        assertTrue(st.get("student").get("file_bytes").asLong() < st.get("teacher").get("file_bytes").asLong() * 0.55, "fp16: " + st);
+        for (String k : List.of("zeroshot_agreement", "mean_cosine", "overlap_at_10", "map_at_10")) {
+            double v = st.get(k).asDouble();
+            assertTrue(v >= -1 && v <= 1, k + " " + v);
+        }
+        try (Clip student = Clip.load(out.resolve("student"))) {
+            assertEquals(16, student.config().visionWidth(), "half the tiny teacher's width 32");
+            assertEquals(DType.F16, student.checkpoint().weights().get("visual.proj").dtype());
+        }
 
         Path report = out.resolve("report.html");
         assertEquals(report.toString(), j.get("report").asText());
         String html = Files.readString(report);
         for (String section : List.of("<h2>Training</h2>", "<h2>Zero-shot classification</h2>", "<h2>Text search</h2>",
                 "held-out pairs (never in training)", "Most frequent confusions", "top-3 predictions", "&quot;a red circle&quot;: top 5",
-                "data:image/png;base64,")) {
+                "data:image/png;base64,", "<h2>Pocket CLIP: the distilled student</h2>", "&quot;a red circle&quot;: student, top 5")) {
             assertTrue(html.contains(section), section);
         }
         assertTrue(Files.isRegularFile(out.resolve("model/metrics.csv")));
@@ -69,13 +82,13 @@ class QuickstartCommandTest {
         }
 
         // a rerun replaces its own output; any other non-empty folder is refused
-        Run again = cli("quickstart", "--tiny", "--seconds", "1", "--out", out.toString());
+        Run again = cli("quickstart", "--tiny", "--seconds", "1", "--distill-seconds", "0", "--out", out.toString());
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("zero-shot top-1 over 64 labels") && again.out().contains("report: "), again.out());
         Path other = tmp.resolve("other");
         Files.createDirectories(other);
         Files.writeString(other.resolve("keep.txt"), "mine");
-        Run refused = cli("quickstart", "--tiny", "--seconds", "1", "--out", other.toString());
+        Run refused = cli("quickstart", "--tiny", "--seconds", "1", "--distill-seconds", "0", "--out", other.toString());
         assertEquals(1, refused.code());
         assertTrue(refused.err().contains("not written by the quickstart"), refused.err());
         assertTrue(Files.exists(other.resolve("keep.txt")));
