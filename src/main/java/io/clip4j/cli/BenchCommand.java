@@ -15,9 +15,9 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code clip4j bench}: throughput of the encoders on synthetic inputs. */
 @Command(name = "bench", mixinStandardHelpOptions = true,

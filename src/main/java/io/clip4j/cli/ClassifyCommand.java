@@ -18,15 +18,16 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code clip4j classify}: zero-shot classification. */
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = {"Zero-shot classification as in the CLIP paper. Every label is put into every template, the prompt "
-                        + "embeddings of a label are averaged, and the probabilities are softmax(exp(logit_scale) * cos).",
+        description = {"Classify images zero-shot, as in the CLIP paper.",
+                "Every label is put into every template, the prompt embeddings of a label are averaged, and the "
+                        + "probabilities are softmax(exp(logit_scale) * cos).",
                 "Images are given as arguments (a folder stands for its images, recursively, hidden files skipped) or listed in --files-from.",
                 "JSON: [{\"path\",\"top\":[{\"label\",\"prob\"}]}]. An unreadable image gets {\"path\",\"error\"} and makes the exit status 1."})
 public final class ClassifyCommand implements Callable<Integer> {

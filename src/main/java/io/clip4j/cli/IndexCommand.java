@@ -7,6 +7,7 @@ import io.clip4j.search.IndexStats;
 import io.clip4j.search.Indexer;
 import io.clip4j.search.ModelIdentity;
 import io.clip4j.search.VectorStore;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +21,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code clip4j index}: embed the images of folders into a search index, incrementally. */
 @Command(name = "index", mixinStandardHelpOptions = true,
@@ -129,7 +130,7 @@ public final class IndexCommand implements Callable<Integer> {
     private static boolean hasIndexFiles(Path dir) {
         try (var files = Files.list(dir)) {
             return files.anyMatch(p -> p.getFileName().toString().startsWith("segments_"));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }

@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code clip4j probe}: linear-probe accuracy of the image encoder on class folders. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
-        description = {"Linear probe as in the CLIP paper: a logistic regression on the frozen unit image embeddings. "
-                        + "The L2 penalty is chosen on a stratified validation split of --train; the probe is then refit on all "
+        description = {"Score a linear probe on the image embeddings of class folders, as in the CLIP paper.",
+                "The probe is a logistic regression on the frozen unit image embeddings. The L2 penalty is chosen on a stratified validation split of --train; the probe is then refit on all "
                         + "of --train and scored on --test.",
                 "--train and --test hold one sub-folder per class (the folder name is the class). Progress is shown on "
                         + "stderr when it is a terminal; --save FILE keeps the fitted probe as JSON "

@@ -1,5 +1,6 @@
 package io.clip4j.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.clip4j.Clip4jException;
 import io.clip4j.api.Clip;
 import io.clip4j.search.ClipSearchService;
@@ -18,10 +19,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code clip4j search}: rank indexed images by a query of weighted text and image terms. */
 @Command(name = "search", mixinStandardHelpOptions = true,
@@ -107,7 +108,7 @@ public final class SearchCommand implements Callable<Integer> {
         }
         try {
             return OutputOptions.JSON.writeValueAsString(Map.of("results", rows)) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code clip4j serve}: the search web page and JSON API over an index folder. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve an image index over HTTP: a search page at /, and the JSON API "
+        description = {"Serve an image index over HTTP: a search page and a JSON API.",
+                "The page is at /; the API is "
                 + "GET /api/search?q=TEXT|like=ID[&k=N][&textness=T], POST /api/search (an image), "
                 + "GET /api/image/ID (thumbnail), GET /healthz and GET /metrics (Prometheus).",
                 "It stops gracefully on Ctrl-C or SIGTERM.",

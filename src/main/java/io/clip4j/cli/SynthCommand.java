@@ -4,6 +4,7 @@ import io.clip4j.data.SyntheticDataset;
 import io.clip4j.data.SyntheticScene;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -15,10 +16,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code clip4j synth}: writes a synthetic captioned-image data set for offline training and evaluation. */
 @Command(name = "synth", mixinStandardHelpOptions = true,
-        description = {"Writes synthetic captioned images (coloured shapes: \"a large red circle on the left\"):",
-                "DIR/train.tsv + DIR/train/*.png and DIR/val.tsv + DIR/val/*.png (columns filepath, title, as open_clip),",
-                "DIR/classes/<colour shape>/*.png (zero-shot folders) and DIR/heldout/<colour shape>/*.png for the",
-                "--holdout pairs, which never appear in train or val. The same options write the same files.",
+        description = {"Write a synthetic data set of captioned images of coloured shapes (\"a large red circle on the left\").",
+                "It writes DIR/train.tsv + DIR/train/*.png and DIR/val.tsv + DIR/val/*.png (columns filepath and title, as open_clip), "
+                        + "DIR/classes/<colour shape>/*.png (zero-shot folders) and DIR/heldout/<colour shape>/*.png for the "
+                        + "--holdout pairs, which never appear in train or val. The same options write the same files.",
                 "JSON: {\"dir\",\"train\",\"val\",\"classes\",\"class_images\",\"heldout_classes\",\"heldout_images\"}."})
 public final class SynthCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -71,9 +72,9 @@ public final class SynthCommand implements Callable<Integer> {
             pw.println("wrote " + s.train() + " training and " + s.val() + " validation pairs, " + s.classes() + " classes ("
                     + s.classImages() + " images), " + s.heldoutClasses() + " held-out classes (" + s.heldoutImages()
                     + " images) to " + s.dir());
-            pw.println("shapes: " + String.join(", ", java.util.Arrays.stream(SyntheticScene.Shape.values())
+            pw.println("shapes: " + String.join(", ", Arrays.stream(SyntheticScene.Shape.values())
                     .map(SyntheticScene.Shape::word).toList()) + "; colours: " + String.join(", ",
-                    java.util.Arrays.stream(SyntheticScene.Colour.values()).map(SyntheticScene.Colour::word).toList()));
+                    Arrays.stream(SyntheticScene.Colour.values()).map(SyntheticScene.Colour::word).toList()));
         }
         pw.flush();
         return 0;
