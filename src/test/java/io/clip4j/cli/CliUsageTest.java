@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +114,7 @@ class CliUsageTest {
         Map<String, Tensor> weights = new LinkedHashMap<>(Fixtures.safetensors("models/vit-tiny/open_clip_model.safetensors"));
         Tensor pos = weights.get("positional_embedding");
         int width = pos.dim(1);
-        float[] cut = java.util.Arrays.copyOf(pos.toFloatArray(), context * width);
+        float[] cut = Arrays.copyOf(pos.toFloatArray(), context * width);
         weights.put("positional_embedding", Tensor.ofFloats("positional_embedding", new int[] {context, width}, cut));
         SafeTensorsWriter.write(dir.resolve("open_clip_model.safetensors"), weights, Map.of());
         String config = Files.readString(TestCheckpoints.resource("models/vit-tiny/open_clip_config.json"))
