@@ -52,9 +52,8 @@ final class ModelRefs {
             throw new Clip4jException(repo + ": no such local path, and not in the model cache " + cache.root()
                     + " (offline: HF_HUB_OFFLINE is set); run 'clip4j download " + repo + "' while online");
         }
+        // the progress lines name every file fetched ("open_clip_model.safetensors: downloading 605 MB")
         PrintWriter err = command.commandLine().getErr();
-        err.println("clip4j: " + repo + " is not a local path: downloading it from the Hugging Face hub into " + cache.root());
-        err.flush();
         try (HubDownloader hub = HubDownloader.fromEnvironment(env).build()) {
             return hub.download(repo.id(), HubDownloader.DEFAULT_REVISION, null,
                     new ConsoleProgress(err, ConsoleProgress.stderrIsTerminal())).dir();
