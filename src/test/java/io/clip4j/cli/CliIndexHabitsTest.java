@@ -145,4 +145,28 @@ class CliIndexHabitsTest {
         }
         assertTrue(text.substring(pq.length - 8 - footer).contains("image_path"), "schema names the column");
     }
+
+    @Test
+    void textnessGridTakesFormatJson() throws IOException {
+        Path pics = pictures();
+        String idx = tmp.resolve("idx").toString();
+        assertEquals(0, CliRunner.run("index", "--model", VIT, "--index", idx, pics.toString()).code());
+        Path withText = Files.createDirectories(tmp.resolve("text"));
+        Files.copy(TestCheckpoints.resource("image/page.png"), withText.resolve("page.png"));
+        Files.copy(TestCheckpoints.resource("image/logo.png"), withText.resolve("logo.png"));
+        CliRunner fit = CliRunner.run("textness", "fit", "--model", VIT, "--index", idx, "--with-text", withText.toString(),
+                "--without-text", pics.toString(), "--format", "json");
+        assertEquals(0, fit.code(), fit.err());
+        String prefix = tmp.resolve("grid").toString();
+        CliRunner grid = CliRunner.run("textness", "grid", "--index", idx, "--scales", "-1,1", "--top", "2", "--out", prefix,
+                "--format", "json", "a cat");
+        assertEquals(0, grid.code(), grid.err());
+        JsonNode doc = grid.json();
+        assertEquals(prefix + ".html", doc.get("html").asText());
+        assertEquals(prefix + ".png", doc.get("png").asText());
+        assertEquals(2, doc.get("rows").size());
+        assertEquals(-1.0, doc.get("rows").get(0).get("textness").asDouble());
+        assertEquals(2, doc.get("rows").get(1).get("results").size());
+        assertTrue(Files.size(Path.of(prefix + ".png")) > 0);
+    }
 }
