@@ -1,12 +1,15 @@
 package io.clip4j.cli;
 
+import io.clip4j.Clip4jException;
 import io.clip4j.data.SyntheticDataset;
+import io.clip4j.data.SyntheticScene.Combo;
 import io.clip4j.data.SyntheticScene;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,8 +47,8 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "64", paramLabel = "PX", description = "Image side in pixels (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--holdout", paramLabel = "\"red circle,blue star\"",
-            description = "Colour-shape pairs kept out of train/val, written to heldout/ for zero-shot tests of unseen pairs.")
+    @Option(names = "--holdout", paramLabel = "PAIRS",
+            description = "Colour-shape pairs kept out of train and val (comma-separated, e.g. \"red circle,blue star\"); they are written to heldout/ for zero-shot tests of unseen pairs.")
     String holdout;
 
     @Option(names = "--words", defaultValue = "0", paramLabel = "P",
@@ -54,7 +57,18 @@ public final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var settings = new SyntheticDataset.Settings(count, seed, size, SyntheticDataset.parseHoldout(holdout),
+        Usage.require(count >= 1, spec, "--count must be at least 1, got " + count);
+        Usage.require(valCount == null || valCount >= 0, spec, "--val-count must be >= 0, got " + valCount);
+        Usage.require(perClass >= 0, spec, "--per-class must be >= 0, got " + perClass);
+        Usage.require(size >= 8 && size <= 4096, spec, "--size must be in 8..4096, got " + size);
+        Usage.require(words >= 0 && words <= 1, spec, "--words must be a probability (0..1), got " + words);
+        Set<Combo> held;
+        try {
+            held = SyntheticDataset.parseHoldout(holdout);
+        } catch (Clip4jException e) {
+            throw Usage.error(spec, e.getMessage());
+        }
+        var settings = new SyntheticDataset.Settings(count, seed, size, held,
                 valCount != null ? valCount : Math.max(1, count / 10), perClass, words);
         SyntheticDataset.Summary s = SyntheticDataset.write(out, settings);
         PrintWriter pw = spec.commandLine().getOut();
