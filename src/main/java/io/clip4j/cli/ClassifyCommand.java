@@ -107,7 +107,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         List<String> out = new ArrayList<>();
         if (labels.inline != null) {
             for (String s : labels.inline.split(",")) if (!s.isBlank()) out.add(s.strip());
-            if (out.isEmpty()) throw new Clip4jException("--labels: no class names in '" + labels.inline + "'");
+            if (out.isEmpty()) throw Usage.error(spec, "--labels: no class names in '" + labels.inline + "'");
         } else {
             try {
                 for (String s : Files.readAllLines(labels.file, StandardCharsets.UTF_8)) if (!s.isBlank()) out.add(s.strip());

@@ -34,6 +34,7 @@ class CliUsageTest {
         CliRunner.run("search", "--index", idx, "--min-score", "2", "cat").assertUsageError("--min-score");
         CliRunner.run("classify", "--model", VIT, "--labels", "a,b", "--top", "0", CAT).assertUsageError("--top");
         CliRunner.run("classify", "--model", VIT, "--labels", "a,b").assertUsageError("no images");
+        CliRunner.run("classify", "--model", VIT, "--labels", " , ", CAT).assertUsageError("--labels");
         CliRunner.run("tokenize", "--context", "1", "x").assertUsageError("--context");
         CliRunner.run("embed", "--model", VIT, "--max-pixels", "0", "--text", "x").assertUsageError("--max-pixels");
         CliRunner.run("embed", "--model", VIT, "--batch", "0", "--text", "x").assertUsageError("--batch");
