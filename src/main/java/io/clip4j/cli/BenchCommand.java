@@ -1,11 +1,12 @@
 package io.clip4j.cli;
 
-import io.clip4j.Clip4jException;
+import com.sun.management.OperatingSystemMXBean;
 import io.clip4j.api.Clip;
 import io.clip4j.kernels.Parallel;
 import io.clip4j.model.ClipConfig;
 import io.clip4j.model.ModelFlops;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -14,9 +15,9 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code clip4j bench}: throughput of the encoders on synthetic inputs. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -26,11 +27,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "PATH", description = "Model folder or file.")
-    Path model;
+    enum What { image, text }
 
-    @Option(names = "--what", required = true, paramLabel = "image|text", description = "Which encoder.")
-    String what;
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "PATH|REPO_ID", description = ModelOption.MODEL_HELP)
+    String model;
+
+    @Option(names = "--what", required = true, paramLabel = "image|text", description = "Which encoder to measure.")
+    What what;
 
     @Option(names = "--batch", defaultValue = "1", paramLabel = "N", description = "Items per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -50,24 +53,22 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (batch < 1) throw new Clip4jException("--batch must be at least 1, got " + batch);
-        if (seconds <= 0) throw new Clip4jException("--seconds must be positive, got " + seconds);
-        if (!what.equals("image") && !what.equals("text")) throw new Clip4jException("--what must be image or text, got '" + what + "'");
-        if (threads != null) {
-            if (threads < 1) throw new Clip4jException("--threads must be at least 1, got " + threads);
-            Parallel.setThreads(threads);
-        }
+        Usage.require(batch >= 1, spec, "--batch must be at least 1, got " + batch);
+        Usage.require(seconds > 0, spec, "--seconds must be positive, got " + seconds);
+        Usage.require(threads == null || threads >= 1, spec, "--threads must be at least 1, got " + threads);
+        Usage.require(tokens >= 2, spec, "--tokens must be at least 2 (SOT and EOT), got " + tokens);
+        if (threads != null) Parallel.setThreads(threads);
+        Path modelPath = ModelRefs.resolve(spec, model);
         long t0 = System.nanoTime();
-        try (Clip clip = Clip.load(model, Clip.Options.defaults().withBatchSize(batch).withHalfWeights(half))) {
+        try (Clip clip = Clip.load(modelPath, Clip.Options.defaults().withBatchSize(batch).withHalfWeights(half))) {
             double loadS = (System.nanoTime() - t0) / 1e9;
             ClipConfig c = clip.config();
-            if (what.equals("text") && (tokens < 2 || tokens > c.contextLength())) {
-                throw new Clip4jException("--tokens must be between 2 and " + c.contextLength() + ", got " + tokens);
-            }
+            Usage.require(what == What.image || tokens <= c.contextLength(), spec,
+                    "--tokens must be at most the model's context length " + c.contextLength() + ", got " + tokens);
             Random rnd = new Random(42);
             Runnable work;
             double flopsPerItem;
-            if (what.equals("image")) {
+            if (what == What.image) {
                 int r = c.imageResolution();
                 float[] pixels = new float[batch * 3 * r * r];
                 for (int i = 0; i < pixels.length; i++) pixels[i] = (float) rnd.nextGaussian();
@@ -90,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
                 work.run();
                 warm++;
             } while (System.nanoTime() < warmEnd || warm < 2);
-            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long cpu0 = os.getProcessCpuTime();
             long start = System.nanoTime(), end = start + (long) (seconds * 1e9);
             int iters = 0;
@@ -104,13 +105,13 @@ public final class BenchCommand implements Callable<Integer> {
             double cpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9;
             double items = (double) iters * batch;
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("what", what);
+            doc.put("what", what.name());
             doc.put("batch", batch);
             doc.put("items_per_s", items / elapsed);
             doc.put("ms_per_item", 1000 * elapsed / items);
             doc.put("gflops_per_s", items * flopsPerItem / elapsed / 1e9);
             doc.put("gflop_per_item", flopsPerItem / 1e9);
-            if (what.equals("text")) doc.put("tokens", tokens);
+            if (what == What.text) doc.put("tokens", tokens);
             doc.put("threads", Parallel.threads());
             doc.put("half_weights", half);
             doc.put("iterations", iters);
@@ -121,7 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             if (output.json()) OutputOptions.printJson(out, doc);
             else out.printf(Locale.ROOT, "%s batch %d: %.2f %s/s, %.1f ms per item, %.1f GFLOP/s (%d threads, load %.2f s)%n",
-                    what, batch, items / elapsed, what.equals("image") ? "images" : "texts", 1000 * elapsed / items,
+                    what, batch, items / elapsed, what == What.image ? "images" : "texts", 1000 * elapsed / items,
                     items * flopsPerItem / elapsed / 1e9, Parallel.threads(), loadS);
             out.flush();
             return 0;

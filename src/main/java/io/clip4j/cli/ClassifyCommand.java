@@ -18,23 +18,25 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code clip4j classify}: zero-shot classification. */
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = {"Zero-shot classification: each label in every template, prompt embeddings averaged per class;",
-                "probabilities = softmax(exp(logit_scale) * cos).",
-                "JSON: [{\"path\",\"top\":[{\"label\",\"prob\"}]}]; an unreadable image gets {\"path\",\"error\"} and exit status 1."})
+        description = {"Classify images zero-shot, as in the CLIP paper.",
+                "Every label is put into every template, the prompt embeddings of a label are averaged, and the "
+                        + "probabilities are softmax(exp(logit_scale) * cos).",
+                "Images are given as arguments (a folder stands for its images, recursively, hidden files skipped) or listed in --files-from.",
+                "JSON: [{\"path\",\"top\":[{\"label\",\"prob\"}]}]. An unreadable image gets {\"path\",\"error\"} and makes the exit status 1."})
 public final class ClassifyCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ModelOption model;
     @Mixin OutputOptions output;
 
     static final class Labels {
-        @Option(names = "--labels", paramLabel = "\"a,b,c\"", description = "Comma-separated class names.")
+        @Option(names = "--labels", paramLabel = "A,B,C", description = "Comma-separated class names.")
         String inline;
         @Option(names = "--labels-file", paramLabel = "FILE", description = "One class name per line.")
         Path file;
@@ -43,7 +45,7 @@ public final class ClassifyCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Labels labels;
 
-    @Option(names = "--templates", paramLabel = "NAME|FILE|'... {} ...'", defaultValue = "simple",
+    @Option(names = "--templates", paramLabel = "NAME|FILE|TEMPLATE", defaultValue = "simple",
             description = "Prompt templates: imagenet (80, the paper's), cifar (18), simple ('a photo of a {}.'), a file "
                     + "with one per line, or one template with {} (default: ${DEFAULT-VALUE}).")
     String templates;
@@ -51,12 +53,19 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--top", paramLabel = "K", defaultValue = "5", description = "Labels to show per image (default: ${DEFAULT-VALUE}).")
     int top;
 
-    @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Images to classify.")
-    List<Path> images = new ArrayList<>();
+    @Parameters(paramLabel = "IMAGE|DIR", arity = "0..*", description = "Images to classify, or folders of images.")
+    List<Path> imageArgs = new ArrayList<>();
+
+    @Option(names = "--files-from", paramLabel = "FILE", description = "Read image paths from FILE, one per line (- for standard input).")
+    Path filesFrom;
 
     @Override
     public Integer call() {
-        if (top < 1) throw new Clip4jException("--top must be at least 1, got " + top);
+        Usage.require(top >= 1, spec, "--top must be at least 1, got " + top);
+        Usage.require(!imageArgs.isEmpty() || filesFrom != null, spec, "no images: give image files or folders, or --files-from FILE");
+        model.validate();
+        List<Path> images = InputLists.images(imageArgs, filesFrom);
+        if (images.isEmpty()) throw new Clip4jException(filesFrom + ": no image paths in it");
         List<String> names = readLabels();
         List<String> tmpl = PromptTemplates.resolve(templates);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
@@ -98,7 +107,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         List<String> out = new ArrayList<>();
         if (labels.inline != null) {
             for (String s : labels.inline.split(",")) if (!s.isBlank()) out.add(s.strip());
-            if (out.isEmpty()) throw new Clip4jException("--labels: no class names in '" + labels.inline + "'");
+            if (out.isEmpty()) throw Usage.error(spec, "--labels: no class names in '" + labels.inline + "'");
         } else {
             try {
                 for (String s : Files.readAllLines(labels.file, StandardCharsets.UTF_8)) if (!s.isBlank()) out.add(s.strip());

@@ -5,30 +5,35 @@ import io.clip4j.checkpoint.CheckpointLoader;
 import io.clip4j.model.ClipConfig;
 import io.clip4j.tensor.Tensor;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code clip4j info}: what a checkpoint holds. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Architecture, parameter count, dtypes and file size of a checkpoint (nothing is computed).")
+        description = "Show the architecture, parameter count, dtypes and file size of a checkpoint (nothing is computed).")
 public final class InfoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "PATH", description = "Model folder or file.")
-    java.nio.file.Path model;
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "PATH|REPO_ID", description = ModelOption.MODEL_HELP)
+    String model;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Checkpoint cp = CheckpointLoader.load(model)) {
+        Path path = ModelRefs.resolve(spec, model);
+        try (Checkpoint cp = CheckpointLoader.load(path)) {
             ClipConfig c = cp.config();
             long params = 0, visual = 0, text = 0;
             Map<String, Long> dtypes = new TreeMap<>();
@@ -39,7 +44,7 @@ public final class InfoCommand implements Callable<Integer> {
                 dtypes.merge(t.dtype().name(), t.numel(), Long::sum);
             }
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("path", model.toString());
+            doc.put("path", path.toString());
             doc.put("format", cp.format());
             doc.put("architecture", c.describe());
             doc.put("name", c.openaiName());
@@ -57,12 +62,23 @@ public final class InfoCommand implements Callable<Integer> {
             if (output.json()) {
                 OutputOptions.printJson(out, doc);
             } else {
-                out.printf("%s%n", model);
-                out.printf("  format        %s%n", cp.format());
-                out.printf("  architecture  %s%s%n", c.describe(), c.openaiName() == null ? "" : " [" + c.openaiName() + "]");
-                out.printf("  parameters    %,d (image %,d, text %,d)%n", params, visual, text);
-                out.printf("  dtypes        %s%n", dtypes);
-                out.printf("  file size     %,d bytes (%.1f MB)%n", cp.fileBytes(), cp.fileBytes() / 1e6);
+                List<String[]> rows = new ArrayList<>();
+                rows.add(new String[] {"model", path.toString()});
+                rows.add(new String[] {"format", cp.format()});
+                rows.add(new String[] {"architecture", c.describe() + (c.openaiName() == null ? "" : " [" + c.openaiName() + "]")});
+                rows.add(new String[] {"image tower", String.format(Locale.ROOT, "%s, %d px", c.isVit() ? "ViT" : "ModifiedResNet", c.imageResolution())});
+                rows.add(new String[] {"text tower", String.format(Locale.ROOT, "context %d, vocabulary %,d", c.contextLength(), c.vocabSize())});
+                rows.add(new String[] {"embedding", c.embedDim() + " dims"});
+                rows.add(new String[] {"parameters", String.format(Locale.ROOT, "%,d (image %,d, text %,d)", params, visual, text)});
+                long all = params;
+                List<String> dt = new ArrayList<>();
+                dtypes.forEach((k, v) -> dt.add(String.format(Locale.ROOT, "%s %,d (%.1f %%)", k, v, all > 0 ? 100.0 * v / all : 0.0)));
+                rows.add(new String[] {"dtypes", String.join(", ", dt)});
+                rows.add(new String[] {"tensors", String.format(Locale.ROOT, "%,d", cp.weights().size())});
+                rows.add(new String[] {"file size", String.format(Locale.ROOT, "%.1f MB (%,d bytes)", cp.fileBytes() / 1e6, cp.fileBytes())});
+                int w = 0;
+                for (String[] r : rows) w = Math.max(w, r[0].length());
+                for (String[] r : rows) out.println(String.format(Locale.ROOT, "%-" + w + "s  %s", r[0], r[1]));
             }
             out.flush();
             return 0;

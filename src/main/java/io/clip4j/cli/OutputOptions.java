@@ -1,5 +1,6 @@
 package io.clip4j.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
@@ -23,7 +24,7 @@ public final class OutputOptions {
         try {
             out.println(JSON.writeValueAsString(value));
             out.flush();
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,11 +1,17 @@
 package io.clip4j.cli;
 
+import io.clip4j.Clip4jException;
 import io.clip4j.api.Clip;
 import io.clip4j.probe.FolderProbe;
 import io.clip4j.probe.LinearProbe;
+import io.clip4j.probe.LogisticRegression;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,9 +25,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code clip4j probe}: linear-probe accuracy of the image encoder on class folders. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
-        description = {"Linear probe (as in the CLIP paper): logistic regression on frozen unit image embeddings,",
-                "L2 penalty chosen on a stratified validation split of --train, refit on all of --train, scored on --test.",
-                "--train and --test hold one sub-folder per class (the folder name is the class).",
+        description = {"Score a linear probe on the image embeddings of class folders, as in the CLIP paper.",
+                "The probe is a logistic regression on the frozen unit image embeddings. The L2 penalty is chosen on a stratified validation split of --train; the probe is then refit on all "
+                        + "of --train and scored on --test.",
+                "--train and --test hold one sub-folder per class (the folder name is the class). Progress is shown on "
+                        + "stderr when it is a terminal; --save FILE keeps the fitted probe as JSON "
+                        + "({\"classes\",\"dim\",\"lambda\",\"weights\":[[...] per class],\"bias\"}).",
                 "JSON: {\"classes\",\"train_images\",\"test_images\",\"skipped_images\",\"best_lambda\",\"val_accuracy\","
                         + "\"test_accuracy\",\"per_class\":{name:{\"images\",\"accuracy\"}},\"sweep\":[{\"lambda\",\"val_accuracy\",\"val_loss\"}]}.",
                 "Unreadable images are reported and left out (exit status 1)."})
@@ -43,18 +52,27 @@ public final class ProbeCommand implements Callable<Integer> {
             description = "Share of each training class used to choose the penalty (default: ${DEFAULT-VALUE}).")
     double valFraction;
 
+    @Option(names = "--save", paramLabel = "FILE", description = "Save the fitted probe (classes, weights, bias, lambda) as JSON.")
+    Path save;
+
+    @Option(names = "--progress", negatable = true, description = "Show the progress bar (default: when stderr is a terminal).")
+    Boolean progress;
+
     @Override
     public Integer call() {
-        if (!(valFraction > 0 && valFraction < 1)) {
-            throw new io.clip4j.Clip4jException("--val-fraction must be between 0 and 1, got " + valFraction);
-        }
+        Usage.require(valFraction > 0 && valFraction < 1, spec, "--val-fraction must be between 0 and 1, got " + valFraction);
+        model.validate();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        boolean tty = ProgressBar.stderrIsTerminal();
+        ProgressBar bar = new ProgressBar(err, progress != null ? progress : tty, tty);
         FolderProbe.Report r;
         try (Clip clip = model.load(true, true)) {
             r = FolderProbe.run(clip, train, test, LinearProbe.Settings.defaults().withSeed(seed).withValFraction(valFraction),
-                    msg -> err.println("clip4j: " + Main.oneLine(msg)));
+                    bar::failed, bar::update);
         }
+        bar.finish();
+        if (save != null) saveProbe(r);
         if (output.json()) {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("classes", r.classes());
@@ -86,6 +104,25 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         out.flush();
         return r.skippedImages() > 0 ? 1 : 0;
+    }
+
+    private void saveProbe(FolderProbe.Report r) {
+        LogisticRegression.Model m = r.model();
+        List<double[]> rows = new ArrayList<>();
+        for (int k = 0; k < m.classes(); k++) rows.add(Arrays.copyOfRange(m.weights(), k * m.dim(), (k + 1) * m.dim()));
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("classes", r.classes());
+        j.put("dim", m.dim());
+        j.put("lambda", r.bestLambda());
+        j.put("weights", rows);
+        j.put("bias", m.bias());
+        j.put("model", model.model);
+        try {
+            if (save.getParent() != null) Files.createDirectories(save.getParent());
+            Files.writeString(save, OutputOptions.JSON.writeValueAsString(j) + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new Clip4jException(save + ": cannot write (" + e.getMessage() + ")");
+        }
     }
 
     private static Double finite(double v) {

@@ -1,6 +1,8 @@
 package io.clip4j.cli;
 
+import io.clip4j.Durations;
 import io.clip4j.search.IndexProgress;
+import java.io.Console;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -22,7 +24,7 @@ final class ProgressBar implements IndexProgress {
     }
 
     static boolean stderrIsTerminal() {
-        java.io.Console c = System.console();
+        Console c = System.console();
         return c != null && c.isTerminal();
     }
 
@@ -32,7 +34,7 @@ final class ProgressBar implements IndexProgress {
         if (!show || total == 0) return;
         double secs = (System.nanoTime() - start) / 1e9;
         double rate = secs > 0 ? done / secs : 0;
-        String eta = rate > 0 ? clock((total - done) / rate) : "-:--";
+        String eta = rate > 0 ? Durations.format((total - done) / rate) : "-:--";
         int width = 24, filled = (int) ((long) width * done / total);
         String line = String.format(Locale.ROOT, "[%s%s] %d/%d  %.1f images/s  ETA %s", "#".repeat(filled),
                 ".".repeat(width - filled), done, total, rate, eta);
@@ -60,11 +62,5 @@ final class ProgressBar implements IndexProgress {
             drawn = false;
         }
         err.flush();
-    }
-
-    static String clock(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 }

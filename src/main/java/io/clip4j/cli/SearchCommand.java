@@ -1,5 +1,6 @@
 package io.clip4j.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.clip4j.Clip4jException;
 import io.clip4j.api.Clip;
 import io.clip4j.search.ClipSearchService;
@@ -18,16 +19,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code clip4j search}: rank indexed images by a query of weighted text and image terms. */
 @Command(name = "search", mixinStandardHelpOptions = true,
-        description = {"Search an index made by 'clip4j index'. The query joins terms with + and -, each optionally",
-                "weighted w:term; a term naming an existing file is an image: \"2:golden retriever\" + ./pool.jpg - fruit",
-                "Put -- before a query that starts with -. JSON: {\"results\":[{\"path\",\"score\"}]} (score = cosine)."})
+        description = {"Search an index made by 'clip4j index' and print the best matches, best first (score = cosine).",
+                "The query joins terms with + and -, and w:term gives a term the weight w. A term naming an existing file "
+                        + "is an image: \"2:golden retriever\" + ./pool.jpg - fruit",
+                "Put -- before a query that starts with -. JSON: {\"results\":[{\"path\",\"score\"}]}."})
 public final class SearchCommand implements Callable<Integer> {
     public enum Format { table, json, html }
 
@@ -36,11 +38,17 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--index", paramLabel = "DIR", description = "Index folder (default: the per-user index).")
     Path index;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "PATH", description = "Model to use (default: the one recorded in the index; must be the same model).")
-    Path model;
+    @Option(names = {"-m", "--model"}, paramLabel = "PATH|REPO_ID", description = "Model to use (default: the one recorded in the index; must be the same model).")
+    String model;
 
-    @Option(names = "--top", paramLabel = "K", defaultValue = "10", description = "Number of results (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-t", "--top"}, paramLabel = "K", defaultValue = "10", description = "Number of results (default: ${DEFAULT-VALUE}).")
     int top;
+
+    @Option(names = "--min-score", paramLabel = "S", description = "Leave out results whose score (cosine) is below S.")
+    Float minScore;
+
+    @Option(names = {"-f", "--paths-only"}, description = "Print only the paths of the results, one per line (for xargs and scripts).")
+    boolean pathsOnly;
 
     @Option(names = "--textness", paramLabel = "S", defaultValue = "0", description = "Add S x the textness direction to text terms (S < 0: favour images showing the meaning over images of the words).")
     float textness;
@@ -59,11 +67,15 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (top < 1) throw new Clip4jException("--top must be at least 1, got " + top);
-        Path dir = index != null ? index : VectorStore.defaultLocation();
-        try (ClipSearchService service = ClipSearchService.open(dir, model, textnessFile, Clip.Options.defaults())) {
-            List<SearchService.Hit> hits = service.search(service.queryVector(String.join(" ", query), textness), top);
-            String text = switch (format) {
+        Usage.require(top >= 1, spec, "--top must be at least 1, got " + top);
+        Usage.require(minScore == null || minScore >= -1 && minScore <= 1, spec, "--min-score must be a cosine between -1 and 1, got " + minScore);
+        Usage.require(!pathsOnly || !spec.commandLine().getParseResult().hasMatchedOption("--format"), spec,
+                "--paths-only and --format exclude each other");
+        Path dir = index != null ? index : Main.defaultIndex(spec);
+        try (ClipSearchService service = ClipSearchService.open(dir, ModelRefs.resolve(spec, model), textnessFile, Clip.Options.defaults())) {
+            List<SearchService.Hit> hits = new ArrayList<>(service.search(service.queryVector(String.join(" ", query), textness), top));
+            if (minScore != null) hits.removeIf(h -> h.score() < minScore);
+            String text = pathsOnly ? paths(hits) : switch (format) {
                 case json -> json(hits);
                 case table -> table(hits);
                 case html -> ResultPages.resultsHtml("clip4j: " + String.join(" ", query), hits);
@@ -96,9 +108,15 @@ public final class SearchCommand implements Callable<Integer> {
         }
         try {
             return OutputOptions.JSON.writeValueAsString(Map.of("results", rows)) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    static String paths(List<SearchService.Hit> hits) {
+        StringBuilder sb = new StringBuilder();
+        for (SearchService.Hit h : hits) sb.append(h.path()).append('\n');
+        return sb.toString();
     }
 
     static String table(List<SearchService.Hit> hits) {

@@ -1,25 +1,34 @@
 package io.clip4j.cli;
 
 import io.clip4j.Clip4jException;
+import io.clip4j.api.Clip;
+import io.clip4j.search.ClipSearchService;
 import io.clip4j.search.SearchService;
+import io.clip4j.search.VectorStore;
 import io.clip4j.server.SearchServer;
 import io.clip4j.server.ServerConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code clip4j serve}: the search web page and JSON API over an index folder. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serves an image index over HTTP: a search page at /, and the JSON API",
-                "GET /api/search?q=TEXT|like=ID[&k=N][&textness=T], POST /api/search (an image),",
-                "GET /api/image/ID (thumbnail), GET /healthz, GET /metrics (Prometheus).",
-                "Stops gracefully on Ctrl-C / SIGTERM."})
+        description = {"Serve an image index over HTTP: a search page and a JSON API.",
+                "The page is at /; the API is "
+                + "GET /api/search?q=TEXT|like=ID[&k=N][&textness=T], POST /api/search (an image), "
+                + "GET /api/image/ID (thumbnail), GET /healthz and GET /metrics (Prometheus).",
+                "It stops gracefully on Ctrl-C or SIGTERM.",
+                "JSON: one line {\"url\",\"images\",\"index\"} once it listens (and nothing more on stdout)."})
 public final class ServeCommand implements Callable<Integer> {
     /**
      * Opens an index folder as a SearchService. A hook rather than a direct call so that the server can be built
@@ -28,8 +37,9 @@ public final class ServeCommand implements Callable<Integer> {
     public static volatile Function<Path, SearchService> opener = ServeCommand::openIndex;
 
     @Spec CommandSpec spec;
+    @Mixin OutputOptions output;
 
-    @Option(names = "--index", required = true, paramLabel = "DIR", description = "Index folder.")
+    @Option(names = "--index", paramLabel = "DIR", description = "Index folder (default: the per-user index, as for index and search).")
     Path index;
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
@@ -42,12 +52,14 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** The index folder's own model and textness direction (textness.json in the folder, if any). */
     static SearchService openIndex(Path dir) {
-        return io.clip4j.search.ClipSearchService.open(dir, null, null, io.clip4j.api.Clip.Options.defaults());
+        return ClipSearchService.open(dir, null, null, Clip.Options.defaults());
     }
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        Usage.require(port >= 0 && port <= 65535, spec, "--port: " + port + " is not a TCP port (0..65535)");
+        Path index = this.index != null ? this.index : Main.defaultIndex(spec);
         ServerConfig config = ServerConfig.defaults().withHost(host).withPort(port);
         if (!Files.isDirectory(index)) throw new Clip4jException(index + ": no such index folder (--index)");
         SearchService service = opener.apply(index);
@@ -61,11 +73,20 @@ public final class ServeCommand implements Callable<Integer> {
         Thread hook = new Thread(() -> {
             server.close();        // stops accepting, lets searches in flight finish
             service.close();
-            out.println("clip4j: stopped");
-            out.flush();
+            PrintWriter status = output.json() ? err : out;
+            status.println("clip4j: stopped");
+            status.flush();
         }, "clip4j-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.printf("clip4j: serving %d images from %s at %s (Ctrl-C to stop)%n", service.size(), index, server.uri());
+        if (output.json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("url", server.uri().toString());
+            doc.put("images", service.size());
+            doc.put("index", index.toString());
+            OutputOptions.printJson(out, doc);
+        } else {
+            out.printf(Locale.ROOT, "clip4j: serving %d images from %s at %s (Ctrl-C to stop)%n", service.size(), index, server.uri());
+        }
         out.flush();
         server.join();
         return 0;

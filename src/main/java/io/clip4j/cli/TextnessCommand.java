@@ -22,27 +22,28 @@ import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code clip4j textness fit|grid}: the "has written text" direction of the image embedding space. */
 @Command(name = "textness", mixinStandardHelpOptions = true,
         description = "Fit and inspect the textness direction used by 'clip4j search --textness S'.",
         subcommands = {TextnessCommand.Fit.class, TextnessCommand.Grid.class})
-public final class TextnessCommand implements Runnable {
+public final class TextnessCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
+    /** Without a subcommand: the usage on stderr, exit status 2. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return Main.usageError(spec);
     }
 
     @Command(name = "fit", mixinStandardHelpOptions = true,
-            description = {"Logistic regression (L2, no hidden layer) on unit image embeddings of images with written text",
-                    "vs images without; saves the unit weight vector of the 'has text' class (JSON).",
-                    "Written to --out FILE, else to textness.json in the --index folder (default: the per-user index)."})
+            description = {"Fit the textness direction: a logistic regression (L2, no hidden layer) on the unit image embeddings "
+                    + "of images with written text against images without. The unit weight vector of the 'has text' class is saved as JSON.",
+                    "It is written to --out FILE, else to textness.json in the --index folder (default: the per-user index)."})
     public static final class Fit implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin ModelOption model;
@@ -65,14 +66,14 @@ public final class TextnessCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (!(l2 >= 0)) throw new Clip4jException("--l2 must be >= 0, got " + l2);
+            Usage.require(l2 >= 0, spec, "--l2 must be >= 0, got " + l2);
             PrintWriter stdout = spec.commandLine().getOut(), err = spec.commandLine().getErr();
             List<Path> pos = files(withText), neg = files(withoutText);
             try (Clip clip = model.load(true, true)) {
                 ModelIdentity id = ModelIdentity.of(clip);
                 Path target = out;
                 if (target == null) {
-                    Path dir = index != null ? index : VectorStore.defaultLocation();
+                    Path dir = index != null ? index : Main.defaultIndex(spec);
                     try (VectorStore store = VectorStore.openForReading(dir)) {
                         if (!store.meta().model().sameModel(id)) {
                             throw new Clip4jException(dir + ": index was built with another model (" + store.meta().model().path() + ")");
@@ -108,16 +109,18 @@ public final class TextnessCommand implements Runnable {
     }
 
     @Command(name = "grid", mixinStandardHelpOptions = true,
-            description = {"The textness figure: the top results of a query at several textness scales, one row each,",
-                    "as PREFIX.html and PREFIX.png."})
+            description = {"Draw the textness figure: the top results of a query at several textness scales, one row each, "
+                    + "as PREFIX.html and PREFIX.png.",
+                    "JSON: {\"html\",\"png\",\"rows\":[{\"textness\",\"results\":[{\"path\",\"score\"}]}]}."})
     public static final class Grid implements Callable<Integer> {
         @Spec CommandSpec spec;
+        @Mixin OutputOptions output;
 
         @Option(names = "--index", paramLabel = "DIR", description = "Index folder (default: the per-user index).")
         Path index;
 
-        @Option(names = {"-m", "--model"}, paramLabel = "PATH", description = "Model (default: the one recorded in the index).")
-        Path model;
+        @Option(names = {"-m", "--model"}, paramLabel = "PATH|REPO_ID", description = "Model (default: the one recorded in the index).")
+        String model;
 
         @Option(names = "--textness-file", paramLabel = "F", description = "Textness direction (default: textness.json in the index folder).")
         Path textnessFile;
@@ -136,10 +139,11 @@ public final class TextnessCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (top < 1) throw new Clip4jException("--top must be at least 1, got " + top);
-            Path dir = index != null ? index : VectorStore.defaultLocation();
+            Usage.require(top >= 1, spec, "--top must be at least 1, got " + top);
+            Usage.require(!scales.isEmpty(), spec, "--scales: give at least one scale");
+            Path dir = index != null ? index : Main.defaultIndex(spec);
             String q = String.join(" ", query);
-            try (ClipSearchService service = ClipSearchService.open(dir, model, textnessFile, Clip.Options.defaults())) {
+            try (ClipSearchService service = ClipSearchService.open(dir, ModelRefs.resolve(spec, model), textnessFile, Clip.Options.defaults())) {
                 if (!service.hasTextness()) {
                     throw new Clip4jException(dir + ": no textness direction; run 'clip4j textness fit --index DIR' or pass --textness-file");
                 }
@@ -157,8 +161,22 @@ public final class TextnessCommand implements Runnable {
                     throw new Clip4jException(png + ": cannot write (" + e.getMessage() + ")");
                 }
                 PrintWriter out = spec.commandLine().getOut();
-                out.println(html);
-                out.println(png);
+                if (output.json()) {
+                    List<Map<String, Object>> jsonRows = new ArrayList<>();
+                    for (int i = 0; i < rows.size(); i++) {
+                        List<Map<String, Object>> results = new ArrayList<>();
+                        for (SearchService.Hit h : rows.get(i).hits()) results.add(EmbedCommand.entry("path", h.path().toString(), "score", h.score()));
+                        jsonRows.add(EmbedCommand.entry("textness", scales.get(i), "results", results));
+                    }
+                    Map<String, Object> doc = new LinkedHashMap<>();
+                    doc.put("html", html.toString());
+                    doc.put("png", png.toString());
+                    doc.put("rows", jsonRows);
+                    OutputOptions.printJson(out, doc);
+                } else {
+                    out.println(html);
+                    out.println(png);
+                }
                 out.flush();
                 return 0;
             }

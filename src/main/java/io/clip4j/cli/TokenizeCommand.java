@@ -1,6 +1,8 @@
 package io.clip4j.cli;
 
 import io.clip4j.Clip4jException;
+import io.clip4j.checkpoint.Checkpoint;
+import io.clip4j.checkpoint.CheckpointLoader;
 import io.clip4j.tokenizer.ClipTokenizer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -11,39 +13,51 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code clip4j tokenize}: the ids clip.tokenize gives. */
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
-        description = {"Tokenize texts as OpenAI's clip.tokenize: [SOT] + BPE + [EOT], zero-padded to the context.",
+        description = {"Tokenize texts as OpenAI's clip.tokenize(texts, truncate=True) does: [SOT] + BPE + [EOT], "
+                        + "zero-padded to the context length.",
+                "A text longer than the context is cut to fit with the end token kept last, as 'clip4j embed' does "
+                        + "(a note on stderr says so); with --no-truncate it is an error.",
                 "JSON: [{\"text\",\"ids\"}]. Put -- before texts that start with '-'."})
 public final class TokenizeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
 
-    @Option(names = "--context", paramLabel = "N", defaultValue = "77", description = "Context length (default: ${DEFAULT-VALUE}).")
-    int context;
+    @Option(names = "--context", paramLabel = "N",
+            description = "Context length (default: the model's with --model, else 77).")
+    Integer context;
 
-    @Option(names = "--truncate", description = "Cut long texts to the context, EOT kept last (default: fail naming the token count).")
+    @Option(names = "--truncate", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Cut texts longer than the context, keeping the end token (the default). "
+                    + "With --no-truncate such a text is an error naming its token count.")
     boolean truncate;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "PATH",
-            description = "Use the vocabulary of a model folder (vocab.json + merges.txt) instead of OpenAI's.")
-    Path model;
+    @Option(names = {"-m", "--model"}, paramLabel = "PATH|REPO_ID",
+            description = "Use this model's vocabulary (vocab.json + merges.txt in its folder, else OpenAI's) and context length.")
+    String model;
 
     @Parameters(paramLabel = "TEXT", arity = "1..*", description = "Texts to tokenize.")
     List<String> texts = new ArrayList<>();
 
     @Override
     public Integer call() {
-        if (context < 2) throw new Clip4jException("--context must be at least 2 (SOT and EOT), got " + context);
-        ClipTokenizer tok = tokenizer();
-        PrintWriter out = spec.commandLine().getOut();
+        Usage.require(context == null || context >= 2, spec, "--context must be at least 2 (SOT and EOT), got " + context);
+        Path modelPath = ModelRefs.resolve(spec, model);
+        if (modelPath != null && !Files.exists(modelPath)) throw new Clip4jException(modelPath + ": no such file or directory");
+        int ctx = context != null ? context : modelPath != null ? modelContext(modelPath) : 77;
+        ClipTokenizer tok = tokenizer(modelPath);
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (String t : texts) rows.add(EmbedCommand.entry("text", t, "ids", tok.tokenize(t, context, truncate)));
+        for (String t : texts) {
+            InputLists.checkLength(tok, t, ctx, truncate, err);
+            rows.add(EmbedCommand.entry("text", t, "ids", tok.tokenize(t, ctx, true)));
+        }
         if (output.json()) {
             OutputOptions.printJson(out, rows);
         } else {
@@ -54,19 +68,24 @@ public final class TokenizeCommand implements Callable<Integer> {
                 StringBuilder sb = new StringBuilder();
                 for (int i = 0; i < used; i++) sb.append(i == 0 ? "" : " ").append(ids[i]);
                 out.println(r.get("text"));
-                out.println("  " + sb + "  (" + used + " of " + context + ")");
+                out.println("  " + sb + "  (" + used + " of " + ctx + ")");
             }
         }
         out.flush();
         return 0;
     }
 
-    private ClipTokenizer tokenizer() {
+    private static int modelContext(Path model) {
+        try (Checkpoint cp = CheckpointLoader.load(model)) {
+            return cp.config().contextLength();
+        }
+    }
+
+    private static ClipTokenizer tokenizer(Path model) {
         if (model == null) return ClipTokenizer.openai();
         Path dir = Files.isDirectory(model) ? model : model.getParent();
         Path vocab = dir == null ? null : dir.resolve("vocab.json"), merges = dir == null ? null : dir.resolve("merges.txt");
         if (vocab == null || !Files.isRegularFile(vocab) || !Files.isRegularFile(merges)) {
-            if (!Files.exists(model)) throw new Clip4jException(model + ": no such file or directory");
             return ClipTokenizer.openai();  // open_clip and OpenAI checkpoints use OpenAI's vocabulary
         }
         return ClipTokenizer.fromFiles(vocab, merges);

@@ -1,5 +1,7 @@
 package io.clip4j.download;
 
+import io.clip4j.Durations;
+
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -113,8 +115,7 @@ public final class ConsoleProgress implements DownloadProgress {
         }
         s.append(String.format(Locale.ROOT, " %.1f MB/s", rate / 1e6));
         if (total > 0 && done < total && rate > 0) {
-            long eta = (long) Math.ceil((total - done) / rate);
-            s.append(String.format(Locale.ROOT, " ETA %d:%02d", eta / 60, eta % 60));
+            s.append(" ETA ").append(Durations.format(Math.ceil((total - done) / rate)));
         }
         return s.toString();
     }

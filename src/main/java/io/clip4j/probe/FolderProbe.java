@@ -26,14 +26,29 @@ public final class FolderProbe {
     /** Everything the probe found. */
     public record Report(List<String> classes, int trainImages, int testImages, int skippedImages, double bestLambda,
                          double valAccuracy, double testAccuracy, Map<String, ClassScore> perClass,
-                         List<LinearProbe.SweepPoint> sweep) {
+                         List<LinearProbe.SweepPoint> sweep, LogisticRegression.Model model) {
     }
+
+    /** Embedding progress: {@code done} of {@code total} images (training then test), called after every chunk. */
+    public interface Progress {
+        Progress NONE = (done, total) -> {};
+
+        void update(int done, int total);
+    }
+
+    /** Images embedded between two progress updates. */
+    static final int CHUNK = 64;
 
     private FolderProbe() {
     }
 
     public static Report run(Clip clip, Path trainDir, Path testDir, LinearProbe.Settings settings,
                              Consumer<String> report) {
+        return run(clip, trainDir, testDir, settings, report, Progress.NONE);
+    }
+
+    public static Report run(Clip clip, Path trainDir, Path testDir, LinearProbe.Settings settings,
+                             Consumer<String> report, Progress progress) {
         ClassFolders train = ClassFolders.scan(trainDir);
         ClassFolders test = ClassFolders.scan(testDir);
         if (train.classes().size() < 2) {
@@ -54,8 +69,10 @@ public final class FolderProbe {
             }
         }
         int[] skipped = {0};
-        Embedded tr = embed(clip, train.files(), train.labels(), null, report, skipped);
-        Embedded te = embed(clip, test.files(), test.labels(), testToTrain, report, skipped);
+        int total = train.files().size() + test.files().size();
+        progress.update(0, total);
+        Embedded tr = embed(clip, train.files(), train.labels(), null, report, skipped, progress, 0, total);
+        Embedded te = embed(clip, test.files(), test.labels(), testToTrain, report, skipped, progress, train.files().size(), total);
         int classes = train.classes().size();
         for (int c = 0; c < classes; c++) {
             boolean any = false;
@@ -80,15 +97,19 @@ public final class FolderProbe {
         for (int c : testToTrain) perClass.put(train.classes().get(c), new ClassScore(n[c], ok[c]));
         double testAcc = te.x.length == 0 ? Double.NaN : (double) correct / te.x.length;
         return new Report(train.classes(), tr.x.length, te.x.length, skipped[0], fit.bestLambda(), fit.valAccuracy(),
-                testAcc, perClass, fit.sweep());
+                testAcc, perClass, fit.sweep(), fit.model());
     }
 
     private record Embedded(float[][] x, int[] labels) {
     }
 
     private static Embedded embed(Clip clip, List<Path> files, int[] labels, int[] remap, Consumer<String> report,
-                                  int[] skipped) {
-        List<Clip.ImageResult> results = clip.embedImageFiles(files);
+                                  int[] skipped, Progress progress, int doneBefore, int total) {
+        List<Clip.ImageResult> results = new ArrayList<>();
+        for (int s = 0; s < files.size(); s += CHUNK) {
+            results.addAll(clip.embedImageFiles(files.subList(s, Math.min(files.size(), s + CHUNK))));
+            progress.update(doneBefore + results.size(), total);
+        }
         List<float[]> x = new ArrayList<>();
         List<Integer> y = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {

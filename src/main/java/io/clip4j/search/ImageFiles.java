@@ -36,6 +36,12 @@ public final class ImageFiles {
      * are skipped, files and folders alike. A root may also be a single image file.
      */
     public static List<Found> walk(List<Path> roots) {
+        return walk(roots, List.of());
+    }
+
+    /** As {@link #walk(List)}, leaving out everything under the {@code excludes} folders. */
+    public static List<Found> walk(List<Path> roots, List<Path> excludes) {
+        List<Path> skip = excludes.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         TreeMap<String, Found> found = new TreeMap<>();
         for (Path root : roots) {
             Path abs = root.toAbsolutePath().normalize();
@@ -44,12 +50,14 @@ public final class ImageFiles {
                 Files.walkFileTree(abs, new SimpleFileVisitor<>() {
                     @Override
                     public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                        return !dir.equals(abs) && hidden(dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                        boolean leftOut = !dir.equals(abs) && hidden(dir) || skip.stream().anyMatch(dir::startsWith);
+                        return leftOut ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
                     }
 
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        if (attrs.isRegularFile() && !hidden(file) && hasImageExtension(file.getFileName().toString())) {
+                        if (attrs.isRegularFile() && !hidden(file) && hasImageExtension(file.getFileName().toString())
+                                && skip.stream().noneMatch(file::startsWith)) {
                             found.put(file.toString(), new Found(file, attrs.size(), attrs.lastModifiedTime().toMillis()));
                         }
                         return FileVisitResult.CONTINUE;

@@ -45,9 +45,17 @@ public final class Indexer {
     private record Work(ImageFiles.Found file, String hash, Kind kind) {}
 
     public IndexStats run(List<Path> roots, IndexProgress progress) {
+        return run(roots, List.of(), progress);
+    }
+
+    /**
+     * Indexes the images under {@code roots} except those under {@code excludes}; entries under a root that are
+     * no longer found (deleted, or now excluded) are dropped.
+     */
+    public IndexStats run(List<Path> roots, List<Path> excludes, IndexProgress progress) {
         long t0 = System.nanoTime();
         List<Path> absRoots = roots.stream().map(r -> r.toAbsolutePath().normalize()).toList();
-        List<ImageFiles.Found> files = ImageFiles.walk(roots);
+        List<ImageFiles.Found> files = ImageFiles.walk(roots, excludes);
         Map<String, VectorStore.Entry> existing = store.entries();
         Set<String> foundPaths = new HashSet<>();
         for (ImageFiles.Found f : files) foundPaths.add(f.path().toString());

@@ -1,5 +1,6 @@
 package io.clip4j.search;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.Clip4jException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene103.Lucene103Codec;
@@ -76,6 +78,9 @@ public final class VectorStore implements AutoCloseable {
 
     static final String F_PATH = "path", F_ID = "id", F_HASH = "hash", F_SIZE = "size", F_MTIME = "mtime", F_VEC = "vec";
     static final String K_FORMAT = "clip4j.format", K_MODEL = "clip4j.model", K_DIM = "clip4j.dim", K_QUANT = "clip4j.quantization";
+    /** The folders indexed into the store and those left out (JSON arrays of absolute paths), for a bare re-index. */
+    static final String K_ROOTS = "clip4j.roots", K_EXCLUDES = "clip4j.excludes";
+    private static final ObjectMapper JSON = new ObjectMapper();
     static final String FORMAT = "clip4j-index-1";
 
     /** Lucene logs its SIMD choice at INFO on first use; the CLI keeps stderr for progress and errors. Held
@@ -103,9 +108,13 @@ public final class VectorStore implements AutoCloseable {
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final Meta meta;
+    /** The user data of the commit opened (reading) or of the next commit (writing). */
+    private final Map<String, String> commitData;
     private volatile int exactLimit = EXACT_LIMIT;
 
-    private VectorStore(Path dir, Directory directory, IndexWriter writer, SearcherManager searchers, Meta meta) {
+    private VectorStore(Path dir, Directory directory, IndexWriter writer, SearcherManager searchers, Meta meta,
+                        Map<String, String> commitData) {
+        this.commitData = new LinkedHashMap<>(commitData);
         this.dir = dir;
         this.directory = directory;
         this.writer = writer;
@@ -115,7 +124,12 @@ public final class VectorStore implements AutoCloseable {
 
     /** The per-user default index folder: $XDG_DATA_HOME/clip4j/index or ~/.local/share/clip4j/index. */
     public static Path defaultLocation() {
-        String xdg = System.getenv("XDG_DATA_HOME");
+        return defaultLocation(System.getenv());
+    }
+
+    /** As {@link #defaultLocation()} with these environment variables. */
+    public static Path defaultLocation(Map<String, String> env) {
+        String xdg = env.get("XDG_DATA_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
         return base.resolve("clip4j").resolve("index");
     }
@@ -135,6 +149,7 @@ public final class VectorStore implements AutoCloseable {
             try {
                 boolean exists = DirectoryReader.indexExists(d);
                 if (!exists) requireOnlyLuceneFiles(dir);
+                Map<String, String> data = new LinkedHashMap<>(exists ? userData(d) : Map.of());
                 Meta meta;
                 if (exists) {
                     meta = readMeta(d, where);
@@ -150,14 +165,13 @@ public final class VectorStore implements AutoCloseable {
                         .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND).setRAMBufferSizeMB(64)
                         .setCommitOnClose(false);
                 IndexWriter w = new IndexWriter(d, cfg);
-                Map<String, String> data = new LinkedHashMap<>();
                 data.put(K_FORMAT, FORMAT);
                 data.put(K_MODEL, meta.model().toJson());
                 data.put(K_DIM, Integer.toString(meta.dim()));
                 data.put(K_QUANT, meta.quantization().name());
                 w.setLiveCommitData(data.entrySet());
                 if (!exists) w.commit();
-                return new VectorStore(dir, d, w, new SearcherManager(w, null), meta);
+                return new VectorStore(dir, d, w, new SearcherManager(w, null), meta, data);
             } catch (RuntimeException | IOException e) {
                 d.close();
                 throw e;
@@ -176,7 +190,7 @@ public final class VectorStore implements AutoCloseable {
             try {
                 if (!DirectoryReader.indexExists(d)) throw new Clip4jException(where + ": not a clip4j index (no index files)");
                 Meta meta = readMeta(d, where);
-                return new VectorStore(dir, d, null, new SearcherManager(d, null), meta);
+                return new VectorStore(dir, d, null, new SearcherManager(d, null), meta, userData(d));
             } catch (RuntimeException | IOException e) {
                 d.close();
                 throw e;
@@ -200,11 +214,14 @@ public final class VectorStore implements AutoCloseable {
         }
     }
 
-    private static Meta readMeta(Directory d, String where) throws IOException {
-        Map<String, String> data;
+    private static Map<String, String> userData(Directory d) throws IOException {
         try (DirectoryReader r = DirectoryReader.open(d)) {
-            data = r.getIndexCommit().getUserData();
+            return r.getIndexCommit().getUserData();
         }
+    }
+
+    private static Meta readMeta(Directory d, String where) throws IOException {
+        Map<String, String> data = userData(d);
         if (!FORMAT.equals(data.get(K_FORMAT))) throw new Clip4jException(where + ": not a clip4j index (Lucene index of another program)");
         ModelIdentity model = ModelIdentity.fromJson(data.get(K_MODEL), where);
         try {
@@ -252,6 +269,43 @@ public final class VectorStore implements AutoCloseable {
 
     public Meta meta() {
         return meta;
+    }
+
+    /** The folders (or files) indexed into this store so far, absolute; empty for a store that never recorded them. */
+    public List<Path> roots() {
+        return paths(K_ROOTS);
+    }
+
+    /** The folders left out of indexing ({@code clip4j index --exclude}), absolute. */
+    public List<Path> excludes() {
+        return paths(K_EXCLUDES);
+    }
+
+    /** Records the indexed folders and exclusions with the next {@link #commit}. */
+    public void recordSources(List<Path> roots, List<Path> excludes) {
+        commitData.put(K_ROOTS, pathsJson(roots));
+        commitData.put(K_EXCLUDES, pathsJson(excludes));
+        writer().setLiveCommitData(commitData.entrySet());
+    }
+
+    private List<Path> paths(String key) {
+        String json = commitData.get(key);
+        if (json == null) return List.of();
+        try {
+            List<Path> out = new ArrayList<>();
+            for (var n : JSON.readTree(json)) out.add(Path.of(n.asText()));
+            return out;
+        } catch (IOException | RuntimeException e) {
+            throw new Clip4jException(dir + ": corrupt index metadata (" + key + ")");
+        }
+    }
+
+    private static String pathsJson(List<Path> paths) {
+        try {
+            return JSON.writeValueAsString(paths.stream().map(p -> p.toAbsolutePath().normalize().toString()).distinct().sorted().toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public Path dir() {
@@ -362,6 +416,28 @@ public final class VectorStore implements AutoCloseable {
             }
             return out;
         });
+    }
+
+    /** Every indexed file with (a copy of) its vector, sorted by path: for exports. */
+    public void forEachVector(BiConsumer<Entry, float[]> action) {
+        List<Map.Entry<Entry, float[]>> all = withSearcher(s -> {
+            List<Map.Entry<Entry, float[]>> out = new ArrayList<>();
+            for (LeafReaderContext ctx : s.getIndexReader().leaves()) {
+                LeafReader leaf = ctx.reader();
+                Bits live = leaf.getLiveDocs();
+                StoredFields sf = leaf.storedFields();
+                FloatVectorValues fv = leaf.getFloatVectorValues(F_VEC);
+                if (fv == null) continue;
+                KnnVectorValues.DocIndexIterator it = fv.iterator();
+                for (int doc = it.nextDoc(); doc != KnnVectorValues.DocIndexIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+                    if (live != null && !live.get(doc)) continue;
+                    out.add(Map.entry(entry(sf.document(doc)), fv.vectorValue(it.index()).clone()));
+                }
+            }
+            return out;
+        });
+        all.sort(Comparator.comparing(e -> e.getKey().path()));
+        for (Map.Entry<Entry, float[]> e : all) action.accept(e.getKey(), e.getValue());
     }
 
     private static Entry entry(Document d) {

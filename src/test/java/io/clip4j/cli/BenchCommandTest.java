@@ -43,9 +43,11 @@ class BenchCommandTest {
     }
 
     @Test
-    void badArgumentsAreOneLineErrors() {
-        CliRunner.run("bench", "--model", VIT, "--what", "video").assertOneLineError("--what");
-        CliRunner.run("bench", "--model", VIT, "--what", "text", "--tokens", "100").assertOneLineError("--tokens");
-        CliRunner.run("bench", "--model", VIT, "--what", "image", "--batch", "0").assertOneLineError("--batch");
+    void badArgumentsAreUsageErrors() {
+        CliRunner.run("bench", "--model", VIT, "--what", "video").assertUsageError("--what");
+        CliRunner.run("bench", "--model", VIT, "--what", "text", "--tokens", "100").assertUsageError("--tokens");
+        CliRunner.run("bench", "--model", VIT, "--what", "image", "--batch", "0").assertUsageError("--batch");
+        CliRunner.run("bench", "--model", VIT, "--what", "image", "--seconds", "0").assertUsageError("--seconds");
+        CliRunner.run("bench", "--model", VIT, "--what", "image", "--threads", "0").assertUsageError("--threads");
     }
 }

@@ -1,5 +1,6 @@
 package io.clip4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.clip4j.testing.Fixtures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Map;
 
 /** Runs the CLI in-process and captures what it prints. */
 public record CliRunner(int code, String out, String err) {
@@ -15,6 +17,21 @@ public record CliRunner(int code, String out, String err) {
         StringWriter out = new StringWriter(), err = new StringWriter();
         int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new CliRunner(code, out.toString(), err.toString());
+    }
+
+    /** As {@link #run} with these environment variables instead of the process's (HF_ENDPOINT, CLIP4J_CACHE, ...). */
+    public static CliRunner runWithEnv(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), env);
+        return new CliRunner(code, out.toString(), err.toString());
+    }
+
+    /** A usage error: exit status 2, the message on stderr, no stack trace. */
+    public void assertUsageError(String culprit) {
+        assertEquals(2, code, "bad usage exits with 2; stderr: " + err);
+        assertTrue(err.startsWith("clip4j: "), err);
+        assertTrue(err.contains(culprit), "error should name " + culprit + ": " + err);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), "no stack trace: " + err);
     }
 
     public JsonNode json() {

@@ -48,15 +48,37 @@ class CliTest {
     }
 
     @Test
-    void tokenizeRefusesLongTextsUnlessTruncating() {
+    void tokenizeTruncatesLongTextsLikeEmbedAndRefusesThemWithNoTruncate() {
         String longText = "word ".repeat(100);
-        CliRunner.run("tokenize", longText).assertOneLineError("102 tokens");
-        CliRunner ok = CliRunner.run("tokenize", "--truncate", "--context", "8", "--format", "json", longText);
-        assertEquals(0, ok.code());
-        JsonNode ids = ok.json().get(0).get("ids");
-        assertEquals(8, ids.size());
-        assertEquals(49406, ids.get(0).asInt());
-        assertEquals(49407, ids.get(7).asInt());
+        CliRunner refused = CliRunner.run("tokenize", "--no-truncate", longText);
+        refused.assertOneLineError("102 tokens");
+        assertTrue(refused.err().contains("--truncate") && !refused.err().contains("use truncation"), refused.err());
+        for (String[] args : new String[][] {{"tokenize", "--context", "8", "--format", "json", longText},
+                {"tokenize", "--truncate", "--context", "8", "--format", "json", longText}}) {
+            CliRunner ok = CliRunner.run(args);
+            assertEquals(0, ok.code(), ok.err());
+            assertTrue(ok.err().contains("102 tokens; cut to the context of 8"), ok.err());
+            JsonNode ids = ok.json().get(0).get("ids");
+            assertEquals(8, ids.size());
+            assertEquals(49406, ids.get(0).asInt());
+            assertEquals(49407, ids.get(7).asInt());
+        }
+        // embed agrees: a long text is cut by default (with the same note) and refused with --no-truncate
+        CliRunner embedded = CliRunner.run("embed", "--model", VIT, "--format", "json", "--text", longText);
+        assertEquals(0, embedded.code(), embedded.err());
+        assertTrue(embedded.err().contains("102 tokens; cut to the context of"), embedded.err());
+        assertEquals(1, embedded.json().get("texts").size());
+    }
+
+    @Test
+    void tokenizeUsesTheModelsContextLength() throws IOException {
+        int context = Fixtures.json("models/vit-tiny/open_clip_config.json").get("model_cfg").get("text_cfg").get("context_length").asInt();
+        CliRunner r = CliRunner.run("tokenize", "--model", VIT, "a photo of a cat");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("(7 of " + context + ")"), r.out());
+        CliRunner j = CliRunner.run("tokenize", "--model", VIT, "--format", "json", "a photo of a cat");
+        assertEquals(context, j.json().get(0).get("ids").size());
+        assertTrue(CliRunner.run("tokenize", "a photo of a cat").out().contains("(7 of 77)"));
     }
 
     @Test
@@ -99,7 +121,9 @@ class CliTest {
 
     @Test
     void embedNoTruncateRefusesLongText() {
-        CliRunner.run("embed", "--model", VIT, "--no-truncate", "--text", "x ".repeat(90)).assertOneLineError("92 tokens");
+        CliRunner r = CliRunner.run("embed", "--model", VIT, "--no-truncate", "--text", "x ".repeat(90));
+        r.assertOneLineError("92 tokens");
+        assertTrue(r.err().contains("--truncate"), r.err());
     }
 
     @Test

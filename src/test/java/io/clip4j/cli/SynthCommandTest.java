@@ -37,9 +37,10 @@ class SynthCommandTest {
     }
 
     @Test
-    void badOptionsAreOneLineErrors() {
-        CliRunner.run("synth", "--out", tmp.toString(), "--holdout", "red blob").assertOneLineError("blob");
-        CliRunner.run("synth", "--out", tmp.toString(), "--count", "0").assertOneLineError("--count");
-        CliRunner.run("synth", "--out", tmp.toString(), "--words", "2").assertOneLineError("word probability");
+    void badOptionsAreUsageErrors() {
+        CliRunner.run("synth", "--out", tmp.toString(), "--holdout", "red blob").assertUsageError("blob");
+        CliRunner.run("synth", "--out", tmp.toString(), "--count", "0").assertUsageError("--count");
+        CliRunner.run("synth", "--out", tmp.toString(), "--words", "2").assertUsageError("--words");
+        CliRunner.run("synth", "--out", tmp.toString(), "--size", "4").assertUsageError("--size");
     }
 }

@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConsoleProgressTest {
     @Test
@@ -26,6 +27,17 @@ class ConsoleProgressTest {
         String[] frames = s.split("\r", -1);
         assertEquals("model.safetensors [######------------------] 25.0/100.0 MB 12.5 MB/s ETA 0:06", frames[2]);
         assertEquals("model.safetensors [########################] 100.0/100.0 MB 25.0 MB/s" + System.lineSeparator(), frames[4]);
+    }
+
+    @Test
+    void etasOfAnHourOrMoreReadAsHoursMinutesSeconds() {
+        StringWriter text = new StringWriter();
+        AtomicLong clock = new AtomicLong();
+        ConsoleProgress progress = new ConsoleProgress(new PrintWriter(text), true, clock::get);
+        progress.start("model.safetensors", 3_701_000_000L, 0);
+        clock.set(1_000_000_000L);
+        progress.update(1_000_000); // 1 MB/s, 3700 MB left -> 3700 s, the same clock format as the index progress bar
+        assertTrue(text.toString().endsWith("ETA 1:01:40"), text.toString());
     }
 
     @Test

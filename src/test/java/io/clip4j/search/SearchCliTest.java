@@ -236,6 +236,6 @@ class SearchCliTest {
         CliRunner.run("search", "--index", index.toString(), "--", "cat", "+", "./missing/dog.jpg").assertOneLineError("./missing/dog.jpg");
         CliRunner.run("search", "--index", index.toString(), "--", "cat", "-", "cat").assertOneLineError("cancel");
         CliRunner.run("search", "--index", index.toString(), "--textness", "1", "cat").assertOneLineError("textness");
-        CliRunner.run("search", "--index", index.toString(), "--top", "0", "cat").assertOneLineError("--top");
+        CliRunner.run("search", "--index", index.toString(), "--top", "0", "cat").assertUsageError("--top");  // bad usage: 2
     }
 }

@@ -1,5 +1,7 @@
 package io.clip4j.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.cli.CliRunner;
 import io.clip4j.cli.ServeCommand;
 import org.junit.jupiter.api.Test;
@@ -44,12 +46,12 @@ class ServeCommandTest {
     }
 
     @Test
-    void badPortIsAOneLineError(@TempDir Path tmp) {
+    void badPortIsAUsageError(@TempDir Path tmp) {
         CliRunner r = CliRunner.run("serve", "--index", tmp.toString(), "--port", "70000");
-        assertEquals(1, r.code());
-        r.assertOneLineError("--port");
+        assertEquals(2, r.code(), "a port out of range is bad usage");
+        assertTrue(r.err().startsWith("clip4j: --port: 70000 is not a TCP port"), r.err());
         assertEquals(2, CliRunner.run("serve", "--index", tmp.toString(), "--port", "http").code());
-        assertEquals(2, CliRunner.run("serve").code());   // --index is required
+        assertEquals(2, CliRunner.run("serve", "--index").code());   // --index needs its folder
     }
 
     @Test
@@ -85,6 +87,33 @@ class ServeCommandTest {
             for (String line; (line = lines.poll(5, TimeUnit.SECONDS)) != null; ) all.add(line);
             assertEquals("clip4j: stopped", all.get(all.size() - 1),
                     () -> all + "\nstderr:\n" + readQuietly(tmp.resolve("stderr.txt")));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void formatJsonPrintsTheAddressAsOneJsonLine(@TempDir Path tmp) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), FakeIndexServeMain.class.getName(),
+                "serve", "--index", tmp.toString(), "--port", "0", "--format", "json")
+                .redirectError(tmp.resolve("stderr.txt").toFile()).start();
+        try {
+            LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            CompletableFuture.runAsync(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = in.readLine()) != null; ) lines.add(line);
+                } catch (Exception ignored) {
+                    // the child ended
+                }
+            });
+            String first = lines.poll(90, TimeUnit.SECONDS);
+            assertNotNull(first, () -> "no start-up line within 90 s; stderr:\n" + readQuietly(tmp.resolve("stderr.txt")));
+            JsonNode doc = new ObjectMapper().readTree(first);
+            assertEquals(8, doc.get("images").asInt());
+            assertEquals(tmp.toString(), doc.get("index").asText());
+            assertEquals(200, new Http(URI.create(doc.get("url").asText())).get("healthz").statusCode());
         } finally {
             p.destroyForcibly();
         }
