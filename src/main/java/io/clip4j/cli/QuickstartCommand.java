@@ -22,10 +22,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code clip4j quickstart}: synthetic data, a small CLIP trained from scratch, zero-shot and search, a report. */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = {"Offline demo, nothing to download: writes a synthetic set of coloured shapes (holding out "
-                + QuickstartRecipe.HOLDOUT + "),",
-                "trains a small CLIP from scratch for --seconds, classifies unseen images zero-shot (including the",
-                "held-out colour-shape pairs), searches them by text, and writes OUT/report.html.",
+        description = {"Run the offline demo, with nothing to download. It writes a synthetic set of coloured shapes (holding out "
+                + QuickstartRecipe.HOLDOUT + "), trains a small CLIP from scratch for --seconds, classifies unseen images "
+                + "zero-shot (including the held-out colour-shape pairs), searches them by text, distils the model into a "
+                + "half-size student stored in fp16, and writes OUT/report.html.",
                 "JSON: {\"report\",\"model\",\"steps\",\"train_seconds\",\"images_per_s\",\"final_loss\",\"zeroshot\",\"search\",\"seconds\"}."})
 public final class QuickstartCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

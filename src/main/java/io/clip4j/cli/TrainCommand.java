@@ -1,6 +1,7 @@
 package io.clip4j.cli;
 
 import io.clip4j.Clip4jException;
+import io.clip4j.Durations;
 import io.clip4j.checkpoint.Checkpoint;
 import io.clip4j.checkpoint.CheckpointLoader;
 import io.clip4j.data.CsvCaptionSource;
@@ -31,10 +32,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code clip4j train}: contrastive training (fine-tuning or from scratch) of a ViT CLIP in pure Java. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a ViT CLIP on image-caption pairs with open_clip's loss, AdamW and LR schedules.",
-                "Data: open_clip's CSV/TSV (a header row; columns filepath and title; paths relative to the file).",
-                "Checkpoints (an open_clip folder + optimizer state), metrics.csv and curves.png go to --out;",
-                "an --out that holds a state is resumed.",
+        description = {"Train a ViT CLIP on image-caption pairs with open_clip's loss, AdamW and learning-rate schedules. "
+                + "The data is open_clip's CSV/TSV: a header row, columns filepath and title, paths relative to the file. "
+                + "Checkpoints (an open_clip folder with the optimizer state), metrics.csv and curves.png go to --out; "
+                + "an --out that holds a state is resumed.",
                 "JSON: {\"out\",\"steps\",\"losses\",\"metrics\",\"skipped_rows\",\"seconds\"}."})
 public final class TrainCommand implements Callable<Integer> {
     /** open_clip's default warmup. */
@@ -67,7 +68,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (checkpoints, training state, metrics).")
     Path out;
 
-    @Option(names = "--epochs", defaultValue = "1", description = "Passes over the data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "1", paramLabel = "E", description = "Passes over the data (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--max-steps", defaultValue = "-1", paramLabel = "N", description = "Total steps (overrides --epochs).")
@@ -79,7 +80,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "Pairs per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "5e-4", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "5e-4", paramLabel = "RATE", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--warmup", paramLabel = "STEPS", description = "Linear warmup steps (default: open_clip's 10000, or a tenth of the run when that is shorter).")
@@ -88,7 +89,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--schedule", defaultValue = "cosine", paramLabel = "cosine|const", description = "After warmup (default: ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--wd", defaultValue = "0.2", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--wd", defaultValue = "0.2", paramLabel = "DECAY", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
     double wd;
 
     @Option(names = "--no-shuffle", description = "Keep the file order.")
@@ -100,7 +101,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lock-image", description = "LiT: freeze the image tower; train the text tower only.")
     boolean lockImage;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed for shuffling, augmentation and from-scratch init (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed for shuffling, augmentation and from-scratch init (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--save-every", defaultValue = "1000", paramLabel = "STEPS", description = "Checkpoint interval; 0 = at the end only (default: ${DEFAULT-VALUE}).")
@@ -295,9 +296,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         static String eta(double s) {
-            long t = Math.round(s);
-            return t >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", t / 3600, t % 3600 / 60)
-                    : String.format(Locale.ROOT, "%dm%02ds", t / 60, t % 60);
+            return Durations.format(s);
         }
     }
 }

@@ -86,7 +86,8 @@ class CliUsageTest {
     void helpTextsHaveParamLabelsAndSentences() {
         Pattern fieldLabel = Pattern.compile("--[a-z-]+=<[a-zA-Z]+>");
         for (String c : List.of("embed", "classify", "tokenize", "info", "download", "bench", "probe", "synth", "serve", "index",
-                "search", "textness fit", "textness grid", "index export")) {
+                "search", "textness fit", "textness grid", "index export", "train", "quickstart", "distill", "eval zeroshot",
+                "eval retrieval", "eval agreement", "convert")) {
             List<String> args = new ArrayList<>(List.of(c.split(" ")));
             args.add("--help");
             String help = CliRunner.run(args.toArray(String[]::new)).out();
