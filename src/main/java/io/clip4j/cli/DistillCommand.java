@@ -158,7 +158,6 @@ public final class DistillCommand implements Callable<Integer> {
                 throw e;
             }
             StudentModel.Init start = StudentModel.Init.parse(init, seed);
-            StudentModel.check(teacherModel.config(), shape, start);
             List<Integer> skippedRows = new ArrayList<>();
             CaptionSource source = DistillRun.data(data, CsvCaptionSource.Options.defaults(), line -> {
                 skippedRows.add(1);
@@ -173,6 +172,7 @@ public final class DistillCommand implements Callable<Integer> {
             TrainingEvaluation evaluation = val == null && zeroshot == null ? null
                     : new TrainingEvaluation(val == null ? null : CsvCaptionSource.load(val), zeroshot == null ? null : ClassFolders.scan(zeroshot),
                             PromptTemplates.resolve(templates));
+            DistillRun.check(teacherModel, source, out, settings);
             err.println("clip4j: distilling " + teacher + " (" + teacherModel.config().describe() + ") into a student " + shape.describe()
                     + " on " + source.size() + (source instanceof CsvCaptionSource ? " image-caption pairs" : " images"));
             err.flush();

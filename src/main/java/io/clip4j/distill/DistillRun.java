@@ -49,16 +49,25 @@ public final class DistillRun {
         return s;
     }
 
-    public static Result run(Clip teacher, CaptionSource data, Path out, Settings s, TrainingEvaluation evaluation,
-                             TrainingRun.Listener listener) {
+    /** Refuses, before any work, settings that cannot run on this teacher, data and run folder. */
+    public static void check(Clip teacher, CaptionSource data, Path out, Settings s) {
         ClipConfig studentConfig = s.shape().config(teacher.config());
+        StudentModel.check(teacher.config(), s.shape(), s.init());
         if (s.teacherCache() < 0 || s.teacherCache() > 1000) throw new Clip4jException("--teacher-cache must be 0..1000, got " + s.teacherCache());
-        boolean captions = !(data instanceof ImageFolderSource);
-        if (s.tower() == Tower.TEXT && !captions) throw new Clip4jException("text-tower distillation needs captions: --data FILE.tsv with image-caption pairs");
+        if (s.tower() == Tower.TEXT && data instanceof ImageFolderSource) {
+            throw new Clip4jException("text-tower distillation needs captions: --data FILE.tsv with image-caption pairs");
+        }
         if (TrainCheckpoint.hasState(out)) {
             List<String> d = ConfigFit.differences(studentConfig, ModelConfigFile.read(out.resolve(TrainCheckpoint.CONFIG_FILE)));
             if (!d.isEmpty()) throw new Clip4jException(out + ": the run saved there has another student (" + String.join(", ", d) + ")");
         }
+    }
+
+    public static Result run(Clip teacher, CaptionSource data, Path out, Settings s, TrainingEvaluation evaluation,
+                             TrainingRun.Listener listener) {
+        check(teacher, data, out, s);
+        ClipConfig studentConfig = s.shape().config(teacher.config());
+        boolean captions = !(data instanceof ImageFolderSource);
         createDir(out);
         ImageKeys keys = new ImageKeys(data);
         TeacherCache cache = s.teacherCache() > 0 ? TeacherCache.open(out.resolve(TeacherCache.FILE), identity(teacher, s), teacher.embedDim()) : null;

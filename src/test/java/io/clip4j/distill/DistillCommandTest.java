@@ -67,6 +67,26 @@ class DistillCommandTest {
     }
 
     @Test
+    void theTextTowerDistilsTooAndKeepsTheTeachersImageTower() throws Exception {
+        Path out = tmp.resolve("text");
+        CliRunner r = distill(out, "--tower", "text", "--epochs", "2", "--teacher-cache", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.json().get("student").asText().contains("Text(width 32, layers 1"), r.json().toString());
+        try (Clip student = Clip.load(out); Clip teacher = Clip.load(Path.of(TEACHER))) {
+            assertEquals(32, student.config().textWidth());
+            assertEquals(1, student.config().textLayers());
+            for (String t : List.of("visual.proj", "visual.conv1.weight", "visual.transformer.resblocks.1.attn.in_proj_weight")) {
+                assertArrayEquals(teacher.checkpoint().weights().get(t).toFloatArray(), student.checkpoint().weights().get(t).toFloatArray(), t);
+            }
+            float[] losses = new float[r.json().get("losses").size()];
+            for (int i = 0; i < losses.length; i++) losses[i] = (float) r.json().get("losses").get(i).asDouble();
+            assertTrue(losses[losses.length - 1] < losses[0], "the text student learns: " + java.util.Arrays.toString(losses));
+        }
+        CliRunner noCaptions = distill(tmp.resolve("t2"), "--tower", "text", "--data", data.resolve("classes").toString());
+        noCaptions.assertOneLineError("needs captions");
+    }
+
+    @Test
     void aFolderOfImagesWithoutCaptionsIsDistilledAgainstTheBatchsOwnEmbeddings() {
         CliRunner r = distill(tmp.resolve("folder"), "--data", data.resolve("classes").toString(), "--max-steps", "3");
         assertEquals(0, r.code(), r.err());
@@ -96,6 +116,21 @@ class DistillCommandTest {
         CliRunner text = distill(out, "--epochs", "3", "--teacher-cache", "1", "--format", "text");
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().contains("0 computed, 40 from the cache"), text.out());
+    }
+
+    @Test
+    void aModifiedResNetTeacherTeachesAViTStudent() {
+        String rn = Fixtures.resource("models/rn-tiny").toString();
+        CliRunner r = CliRunner.run("distill", "--teacher", rn, "--data", data.resolve("train.tsv").toString(), "--out",
+                tmp.resolve("rn").toString(), "--student-width", "32", "--student-layers", "1", "--student-heads", "2", "--init", "random",
+                "--batch", "8", "--max-steps", "2", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.json().get("student").asText().startsWith("ViT(width 32, layers 1, heads 2, patch 32"), r.json().toString());
+        CliRunner noShape = CliRunner.run("distill", "--teacher", rn, "--data", data.toString(), "--out", tmp.resolve("rn2").toString());
+        noShape.assertOneLineError("ModifiedResNet");
+        CliRunner inherit = CliRunner.run("distill", "--teacher", rn, "--data", data.toString(), "--out", tmp.resolve("rn3").toString(),
+                "--student-width", "32", "--student-layers", "1");
+        inherit.assertOneLineError("--init random");
     }
 
     @Test
