@@ -63,6 +63,7 @@ final class RestrictedUnpickler {
      */
     private static final long CELLS_PER_BYTE = 8;
     private static final long CELLS_FLOOR = 1 << 16;
+    private static final long MAX_INT_BYTES = 1024;
 
     private final Path file;
     private final MemorySegment in;
@@ -196,7 +197,11 @@ final class RestrictedUnpickler {
                 case 'K' -> push((long) u8());
                 case 'M' -> push(le(2));
                 case 0x8a -> push(longFrom(bytes(u8()))); // LONG1
-                case 0x8b -> push(longFrom(bytes(le(4)))); // LONG4
+                case 0x8b -> { // LONG4: torch writes ints of a few bytes; a huge one costs quadratic time to print
+                    long n = le(4);
+                    if (n > MAX_INT_BYTES) throw bad("integer of " + n + " bytes (more than " + MAX_INT_BYTES + ")");
+                    push(longFrom(bytes(n)));
+                }
                 case 'I' -> { // INT (protocol 0): also encodes True/False as 01/00
                     String s = line().trim();
                     if (s.equals("01")) push(Boolean.TRUE);

@@ -96,6 +96,15 @@ class HostileConfigTest {
     }
 
     @Test
+    void oversizedConfigFilesAreNotReadIntoMemory() throws IOException {
+        Path dir = openClip(c -> {});
+        Path cfg = dir.resolve("open_clip_config.json");
+        Files.writeString(cfg, Files.readString(cfg) + " ".repeat(17 << 20));
+        String m = refusal(dir);
+        assertTrue(m.contains("is too large for a JSON config file"), m);
+    }
+
+    @Test
     void inferredHeadsOfANarrowTextTowerAreRefused() throws IOException {
         // OpenAI's rule is heads = width / 64: a 32-wide text tower gets 0 heads, which PyTorch cannot build either
         ClipConfig c = new ClipConfig(32, 32, new int[] {1}, 128, 16, 2, 7, 50, 32, 1, 1, true,

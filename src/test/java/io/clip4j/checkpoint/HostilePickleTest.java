@@ -153,6 +153,17 @@ class HostilePickleTest {
     }
 
     @Test
+    void hugeIntegersAreRefused() throws IOException {
+        // a 100 kB int is no tensor metadata, and printing it (a dict key) costs quadratic time
+        PickleBytes p = new PickleBytes().proto().emptyDict().op(0x8b);
+        int n = 100_000;
+        p.op(n & 0xff).op((n >> 8) & 0xff).op((n >> 16) & 0xff).op(0);
+        for (int i = 0; i < n; i++) p.op(0x5a);
+        String m = refusal(p.none().setItem().stop().bytes(), Map.of());
+        assertTrue(m.contains("integer of 100000 bytes"), m);
+    }
+
+    @Test
     void controlBytesFromTheFileAreEscapedInMessages() throws IOException {
         byte[] pickle = new PickleBytes().proto().global("os\u0007\u001b[2J", "system").stop().bytes();
         String m = refusal(pickle, Map.of());
