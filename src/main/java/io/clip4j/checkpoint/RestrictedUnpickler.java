@@ -103,6 +103,7 @@ final class RestrictedUnpickler {
 
     private byte[] bytes(long n) {
         if (n < 0 || n > in.byteSize() - pos) throw bad("length " + n + " runs past the end of the data");
+        if (n > Integer.MAX_VALUE - 8) throw bad("a string or bytes object of " + n + " bytes");
         byte[] b = in.asSlice(pos, n).toArray(ValueLayout.JAVA_BYTE);
         pos += n;
         return b;

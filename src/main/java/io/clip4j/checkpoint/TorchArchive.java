@@ -95,7 +95,9 @@ public final class TorchArchive {
         if (root == null) throw new Clip4jException(path + ": zip archive has no <folder>/data.pkl: not a torch.save file");
         String byteOrderEntry = root + "/byteorder";
         if (zip.entries().containsKey(byteOrderEntry)) {
-            String order = new String(zip.entry(byteOrderEntry).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII).trim();
+            MemorySegment orderBytes = zip.entry(byteOrderEntry);
+            if (orderBytes.byteSize() > 16) throw new Clip4jException(path + ": the byteorder entry holds " + orderBytes.byteSize() + " bytes, not 'little'");
+            String order = new String(orderBytes.toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII).trim();
             if (!order.equals("little")) throw new Clip4jException(path + ": storages are in '" + Printable.of(order) + "' byte order; only little-endian is supported");
         }
         String codeFolder = root + "/code/";

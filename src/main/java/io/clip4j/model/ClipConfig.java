@@ -43,8 +43,11 @@ public record ClipConfig(
     public static final int MAX_WIDTH = 16384;
     public static final int MAX_RESNET_WIDTH = 512;
     public static final int MAX_LAYERS = 512;
-    public static final int MAX_RESOLUTION = 4096;
-    public static final int MAX_CONTEXT = 16384;
+    /** Preprocessing holds 3 * R^2 floats per image in flight (12 MB at 1024). */
+    public static final int MAX_RESOLUTION = 1024;
+    /** Patches per side: the ViT attends over grid^2 + 1 tokens (CLIP: 7 to 24, the largest open models ~37). */
+    public static final int MAX_GRID = 64;
+    public static final int MAX_CONTEXT = 4096;
     public static final int MAX_VOCAB = 1 << 24;
     /** Pixels are in [0, 1] when normalised, so is their mean; a std below a thousandth is not a std of images. */
     public static final float MIN_STD = 1e-3f, MAX_STD = 10f;
@@ -71,6 +74,10 @@ public record ClipConfig(
             if (visionPatchSize > imageResolution || imageResolution % visionPatchSize != 0) {
                 return "image resolution " + imageResolution + " is not a multiple of patch size " + visionPatchSize;
             }
+            if (imageResolution / visionPatchSize > MAX_GRID) {
+                return "image resolution " + imageResolution + " / patch size " + visionPatchSize + " is more than "
+                        + MAX_GRID + " patches per side";
+            }
             String w = width("vision", visionWidth, MAX_WIDTH);
             if (w != null) return w;
             String h = heads("vision", visionHeads, visionWidth);
@@ -81,6 +88,7 @@ public record ClipConfig(
             if (imageResolution < 32) return "image resolution " + imageResolution + " is below a ResNet's 32";
             String w = width("vision", visionWidth, MAX_RESNET_WIDTH);
             if (w != null) return w;
+            if (visionWidth % 2 != 0) return "ResNet width " + visionWidth + " is odd (its stem has width / 2 channels)";
             String h = heads("vision attention-pool", visionHeads, visionWidth * 32);
             if (h != null) return h;
         }

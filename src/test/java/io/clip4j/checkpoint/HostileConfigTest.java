@@ -54,6 +54,9 @@ class HostileConfigTest {
         assertRefused(c -> text(c).put("vocab_size", 2_000_000_000), "vocab size 2000000000");
         assertRefused(c -> text(c).put("width", 1_000_000_000), "text width 1000000000");
         assertRefused(c -> vision(c).put("image_size", 1 << 20).put("patch_size", 1 << 10), "image resolution 1048576");
+        // a 30 kB file would otherwise make every image 3 x 4096^2 floats, and attention over 16385 tokens
+        assertRefused(c -> vision(c).put("image_size", 4096).put("patch_size", 64), "image resolution 4096 is not in [1, 1024]");
+        assertRefused(c -> vision(c).put("image_size", 1024).put("patch_size", 8), "image resolution 1024 / patch size 8 is more than 64 patches per side");
         assertRefused(c -> ((ObjectNode) c.get("model_cfg")).put("embed_dim", 100_000), "embed dim 100000");
     }
 
