@@ -180,7 +180,11 @@ public final class Clip implements AutoCloseable {
             int[][] chunk = new int[m][];
             for (int j = 0; j < m; j++) chunk[j] = rows[order[s + j]];
             float[] emb = model.encodeTexts(chunk, null);
-            for (int j = 0; j < m; j++) out[order[s + j]] = finish(Arrays.copyOfRange(emb, j * e, (j + 1) * e));
+            for (int j = 0; j < m; j++) {
+                float[] v = finish(Arrays.copyOfRange(emb, j * e, (j + 1) * e));
+                if (!allFinite(v)) throw new Clip4jException("text " + (order[s + j] + 1) + " of " + n + ": " + NON_FINITE);
+                out[order[s + j]] = v;
+            }
         }
         return out;
     }
@@ -215,13 +219,32 @@ public final class Clip implements AutoCloseable {
         return new ImagePipeline(this, options.batchSize()).run(files);
     }
 
-    /** n preprocessed images (n x 3 x R x R) to n embeddings. */
+    /** n preprocessed images (n x 3 x R x R) to n embeddings; an embedding that is not finite is an error. */
     public float[][] embedPixels(float[] pixels, int n) {
+        float[][] out = embedPixelsOrNull(pixels, n);
+        for (int i = 0; i < n; i++) {
+            if (out[i] == null) throw new Clip4jException((n == 1 ? "image" : "image " + (i + 1) + " of " + n) + ": " + NON_FINITE);
+        }
+        return out;
+    }
+
+    static final String NON_FINITE = "the model's embedding is not finite (NaN or infinity: weights too large for float32?)";
+
+    /** As {@link #embedPixels}, with null for an embedding that holds a NaN or an infinity. */
+    float[][] embedPixelsOrNull(float[] pixels, int n) {
         float[] emb = model.encodeImages(pixels, n, null);
         int e = embedDim();
         float[][] out = new float[n][];
-        for (int i = 0; i < n; i++) out[i] = finish(Arrays.copyOfRange(emb, i * e, (i + 1) * e));
+        for (int i = 0; i < n; i++) {
+            float[] v = finish(Arrays.copyOfRange(emb, i * e, (i + 1) * e));
+            out[i] = allFinite(v) ? v : null;
+        }
         return out;
+    }
+
+    private static boolean allFinite(float[] v) {
+        for (float x : v) if (!Float.isFinite(x)) return false;
+        return true;
     }
 
     private float[] finish(float[] v) {

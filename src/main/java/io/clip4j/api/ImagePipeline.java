@@ -61,13 +61,15 @@ final class ImagePipeline {
                 int per = pix[good.get(0)].length;
                 float[] packed = new float[good.size() * per];
                 for (int j = 0; j < good.size(); j++) System.arraycopy(pix[good.get(j)], 0, packed, j * per, per);
-                emb = clip.embedPixels(packed, good.size());
+                emb = clip.embedPixelsOrNull(packed, good.size());
             }
             int g = 0;
             for (int i = start; i < end; i++) {
                 String err = errors[i - start];
+                float[] v = err == null ? emb[g++] : null;
+                if (err == null && v == null) err = files.get(i) + ": " + Clip.NON_FINITE;
                 results.add(err != null ? new Clip.ImageResult(files.get(i), null, err)
-                        : new Clip.ImageResult(files.get(i), emb[g++], null));
+                        : new Clip.ImageResult(files.get(i), v, null));
             }
         }
         return results;

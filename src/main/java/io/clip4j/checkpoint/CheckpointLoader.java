@@ -107,7 +107,7 @@ public final class CheckpointLoader {
             String f = it.next().asText();
             Path p = dir.resolve(f).normalize();
             if (!p.startsWith(dir.normalize()) || f.contains("/") || f.contains("\\")) {
-                throw new Clip4jException(index + ": shard '" + f + "' is outside the model folder");
+                throw new Clip4jException(index + ": shard '" + Printable.of(f) + "' is outside the model folder");
             }
             files.add(f);
         }
@@ -117,7 +117,7 @@ public final class CheckpointLoader {
             Loaded part = weights(dir.resolve(f), res);
             for (Map.Entry<String, Tensor> e : part.tensors.entrySet()) {
                 if (all.put(e.getKey(), e.getValue()) != null) {
-                    throw new Clip4jException(dir.resolve(f) + ": tensor '" + e.getKey() + "' also appears in another shard");
+                    throw new Clip4jException(dir.resolve(f) + ": tensor '" + Printable.of(e.getKey()) + "' also appears in another shard");
                 }
             }
             bytes += part.fileBytes;
@@ -145,7 +145,7 @@ public final class CheckpointLoader {
                 throw new Clip4jException(file + ": holds a " + RestrictedUnpickler.describe(contents.root())
                         + ", not a state dict");
             }
-            raw.putAll(TorchArchive.stateDict(contents.root()));
+            raw.putAll(TorchArchive.stateDict(contents));
             bytes = contents.fileBytes();
         }
         Map<String, Tensor> tensors = StateDicts.canonical(file.toString(), raw);
@@ -154,6 +154,7 @@ public final class CheckpointLoader {
 
     private static Checkpoint finish(Path source, String format, Loaded w, ClipConfig config, Path vocab, Path merges,
             Resources res) {
+        config.check(source.toString());
         Map<String, Tensor> tensors = openAiNames(source, w, res).tensors;
         CheckpointValidator.validate(source.toString(), tensors, config);
         return new Checkpoint(java.util.Collections.unmodifiableMap(tensors), config, format, source, w.fileBytes,

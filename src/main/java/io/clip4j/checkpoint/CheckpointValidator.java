@@ -30,19 +30,25 @@ public final class CheckpointValidator {
         for (Map.Entry<String, int[]> e : expected.entrySet()) {
             Tensor t = weights.get(e.getKey());
             if (!Arrays.equals(t.shape(), e.getValue())) {
-                throw new Clip4jException(source + ": tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
+                throw new Clip4jException(source + ": tensor '" + Printable.of(e.getKey()) + "' has shape " + Arrays.toString(t.shape())
                         + " but " + config.describe() + " needs " + Arrays.toString(e.getValue()));
             }
             DType d = t.dtype();
             if (d != DType.F32 && d != DType.F16 && d != DType.BF16) {
-                throw new Clip4jException(source + ": tensor '" + e.getKey() + "' has dtype " + d
+                throw new Clip4jException(source + ": tensor '" + Printable.of(e.getKey()) + "' has dtype " + d
                         + "; weights must be F32, F16 or BF16");
+            }
+            // NaN or infinite weights make every output NaN: embed would print "NaN"s and exit 0.
+            long bad = t.firstNonFinite();
+            if (bad >= 0) {
+                throw new Clip4jException(source + ": tensor '" + Printable.of(e.getKey()) + "' holds a non-finite value ("
+                        + t.getFloat(bad) + " at element " + bad + "); the checkpoint is corrupt");
             }
         }
     }
 
     private static String list(List<String> names) {
-        String shown = String.join(", ", names.subList(0, Math.min(SHOWN, names.size())));
+        String shown = String.join(", ", names.subList(0, Math.min(SHOWN, names.size())).stream().map(Printable::of).toList());
         return names.size() + " tensor" + (names.size() == 1 ? "" : "s") + " (" + shown
                 + (names.size() > SHOWN ? ", ..." : "") + ")";
     }

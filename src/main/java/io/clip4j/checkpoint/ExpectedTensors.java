@@ -9,6 +9,7 @@ public final class ExpectedTensors {
     private ExpectedTensors() {}
 
     public static Map<String, int[]> of(ClipConfig c) {
+        c.check("model config");
         Map<String, int[]> m = new LinkedHashMap<>();
         if (c.isVit()) vit(m, c);
         else modifiedResNet(m, c);

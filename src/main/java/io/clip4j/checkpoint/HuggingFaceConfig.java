@@ -15,7 +15,7 @@ final class HuggingFaceConfig {
         JsonNode root = JsonFiles.readObject(file);
         JsonNode mt = root.get("model_type");
         if (mt != null && !mt.asText().equals("clip")) {
-            throw new Clip4jException(file + ": model_type '" + mt.asText() + "' is not supported (only 'clip')");
+            throw new Clip4jException(file + ": model_type '" + Printable.of(mt.asText()) + "' is not supported (only 'clip')");
         }
         // Older transformers files carry text_config_dict / vision_config_dict, which take precedence over
         // text_config / vision_config when both are present (CLIPConfig.__init__).
@@ -30,13 +30,13 @@ final class HuggingFaceConfig {
         String textAct = text != null && text.hasNonNull("hidden_act") ? text.get("hidden_act").asText() : "quick_gelu";
         String visionAct = vision != null && vision.hasNonNull("hidden_act") ? vision.get("hidden_act").asText() : "quick_gelu";
         if (!textAct.equals(visionAct)) {
-            throw new Clip4jException(file + ": text_config.hidden_act '" + textAct + "' differs from vision_config.hidden_act '"
-                    + visionAct + "'; clip4j uses one activation for both towers");
+            throw new Clip4jException(file + ": text_config.hidden_act '" + Printable.of(textAct) + "' differs from vision_config.hidden_act '"
+                    + Printable.of(visionAct) + "'; clip4j uses one activation for both towers");
         }
         boolean quickGelu = switch (textAct) {
             case "quick_gelu" -> true;
             case "gelu" -> false;
-            default -> throw new Clip4jException(file + ": hidden_act '" + textAct + "' is not supported (quick_gelu or gelu)");
+            default -> throw new Clip4jException(file + ": hidden_act '" + Printable.of(textAct) + "' is not supported (quick_gelu or gelu)");
         };
         int imageSize = JsonFiles.intOr(file, vision, "image_size", 224, v);
         int patch = JsonFiles.intOr(file, vision, "patch_size", 32, v);

@@ -60,7 +60,7 @@ final class HuggingFaceNames {
             }
             if (k.equals("visual_projection.weight") || k.equals("text_projection.weight")) {
                 String name = k.startsWith("visual") ? "visual.proj" : "text_projection";
-                if (t.rank() != 2) throw new Clip4jException(source + ": tensor '" + k + "' should be 2-D but is " + t);
+                if (t.rank() != 2) throw new Clip4jException(source + ": tensor '" + Printable.of(k) + "' should be 2-D but is " + t);
                 out.put(name, TensorOps.transpose2d(name, arena, t));
                 continue;
             }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +24,15 @@ import java.util.Map;
  */
 final class RestrictedUnpickler {
 
-    /** A Python tuple. */
+    /** A Python tuple (items may be null: None). */
     record Tuple(List<Object> items) {
+        static Tuple of(Object... items) {
+            return new Tuple(Collections.unmodifiableList(Arrays.asList(items)));
+        }
         Object get(int i) { return items.get(i); }
         int size() { return items.size(); }
+        /** Not the items: a tuple can be nested arbitrarily deep, and its text is never needed. */
+        @Override public String toString() { return "tuple(" + items.size() + ")"; }
     }
 
     /** A reference to a module-level name that the host allowed. */
@@ -48,11 +54,22 @@ final class RestrictedUnpickler {
         @Override public String toString() { return "MARK"; }
     };
     private static final int MAX_DEPTH = 1 << 20;
+    /** Nesting of tuples used as dict keys: hashing them is recursive. Real keys are strings or flat tuples. */
+    static final int MAX_KEY_DEPTH = 32;
+    /**
+     * Elements the opcodes may create or copy, per byte of pickle (plus a floor). Every element of an honest
+     * pickle costs at least one byte and is copied at most a few times (into a tuple, a dict, a module's state);
+     * a bomb makes a few bytes copy a big container again and again (e.g. one state dict BUILT into many objects).
+     */
+    private static final long CELLS_PER_BYTE = 8;
+    private static final long CELLS_FLOOR = 1 << 16;
+    private static final long MAX_INT_BYTES = 1024;
 
     private final Path file;
     private final MemorySegment in;
     private final Host host;
     private long pos;
+    private long cellsLeft;
     private final ArrayList<Object> stack = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
 
@@ -60,10 +77,19 @@ final class RestrictedUnpickler {
         this.file = file;
         this.in = in;
         this.host = host;
+        this.cellsLeft = CELLS_FLOOR + CELLS_PER_BYTE * in.byteSize();
     }
 
     static Object load(Path file, MemorySegment pickle, Host host) {
         return new RestrictedUnpickler(file, pickle, host).run();
+    }
+
+    /** Accounts for {@code n} elements created or copied; refuses the pickle once it exceeds its budget. */
+    private void charge(long n) {
+        cellsLeft -= n;
+        if (cellsLeft < 0) {
+            throw bad("builds more objects than a pickle of " + in.byteSize() + " bytes can hold (a pickle bomb?)");
+        }
     }
 
     private Clip4jException bad(String what) {
@@ -77,6 +103,7 @@ final class RestrictedUnpickler {
 
     private byte[] bytes(long n) {
         if (n < 0 || n > in.byteSize() - pos) throw bad("length " + n + " runs past the end of the data");
+        if (n > Integer.MAX_VALUE - 8) throw bad("a string or bytes object of " + n + " bytes");
         byte[] b = in.asSlice(pos, n).toArray(ValueLayout.JAVA_BYTE);
         pos += n;
         return b;
@@ -116,6 +143,7 @@ final class RestrictedUnpickler {
     private List<Object> popMark() {
         int m = stack.lastIndexOf(MARK);
         if (m < 0) throw bad("no MARK");
+        charge(stack.size() - m);
         List<Object> items = new ArrayList<>(stack.subList(m + 1, stack.size()));
         stack.subList(m, stack.size()).clear();
         return items;
@@ -129,7 +157,7 @@ final class RestrictedUnpickler {
     private Global global(String module, String name) {
         Global g = new Global(module, name);
         if (!host.allows(g)) {
-            throw new Clip4jException(file + ": refusing to load: the pickle asks for global '" + g.qualified()
+            throw new Clip4jException(file + ": refusing to load: the pickle asks for global '" + Printable.of(g.qualified())
                     + "' (only tensor state dicts are allowed)");
         }
         return g;
@@ -153,14 +181,14 @@ final class RestrictedUnpickler {
                 case ']' -> push(new ArrayList<Object>());
                 case ')' -> push(new Tuple(List.of()));
                 case 't' -> push(new Tuple(popMark()));
-                case 0x85 -> push(new Tuple(List.of(pop())));
-                case 0x86 -> { Object b = pop(); Object a = pop(); push(new Tuple(List.of(a, b))); }
-                case 0x87 -> { Object c = pop(); Object b = pop(); Object a = pop(); push(new Tuple(List.of(a, b, c))); }
+                case 0x85 -> push(Tuple.of(pop()));
+                case 0x86 -> { Object b = pop(); Object a = pop(); push(Tuple.of(a, b)); }
+                case 0x87 -> { Object c = pop(); Object b = pop(); Object a = pop(); push(Tuple.of(a, b, c)); }
                 case 'l' -> push(new ArrayList<>(popMark()));
                 case 'd' -> {
                     List<Object> kv = popMark();
                     Map<Object, Object> d = new LinkedHashMap<>();
-                    for (int i = 0; i + 1 < kv.size(); i += 2) d.put(kv.get(i), kv.get(i + 1));
+                    for (int i = 0; i + 1 < kv.size(); i += 2) d.put(key(kv.get(i)), kv.get(i + 1));
                     push(d);
                 }
                 case 'N' -> push(null);
@@ -170,7 +198,11 @@ final class RestrictedUnpickler {
                 case 'K' -> push((long) u8());
                 case 'M' -> push(le(2));
                 case 0x8a -> push(longFrom(bytes(u8()))); // LONG1
-                case 0x8b -> push(longFrom(bytes(le(4)))); // LONG4
+                case 0x8b -> { // LONG4: torch writes ints of a few bytes; a huge one costs quadratic time to print
+                    long n = le(4);
+                    if (n > MAX_INT_BYTES) throw bad("integer of " + n + " bytes (more than " + MAX_INT_BYTES + ")");
+                    push(longFrom(bytes(n)));
+                }
                 case 'I' -> { // INT (protocol 0): also encodes True/False as 01/00
                     String s = line().trim();
                     if (s.equals("01")) push(Boolean.TRUE);
@@ -208,13 +240,13 @@ final class RestrictedUnpickler {
                 case 's' -> {
                     Object v = pop();
                     Object k = pop();
-                    asDict(top()).put(k, v);
+                    asDict(top()).put(key(k), v);
                 }
                 case 'u' -> {
                     List<Object> kv = popMark();
                     Map<Object, Object> d = asDict(top());
                     if (kv.size() % 2 != 0) throw bad("odd SETITEMS");
-                    for (int i = 0; i < kv.size(); i += 2) d.put(kv.get(i), kv.get(i + 1));
+                    for (int i = 0; i < kv.size(); i += 2) d.put(key(kv.get(i)), kv.get(i + 1));
                 }
                 case 'a' -> {
                     Object v = pop();
@@ -245,6 +277,7 @@ final class RestrictedUnpickler {
                 case 'b' -> { // BUILD
                     Object state = pop();
                     Object obj = pop();
+                    if (state instanceof Map<?, ?> m) charge(m.size()); // the host copies the state into obj
                     push(host.build(obj, state));
                 }
                 case 'Q' -> push(host.persistentLoad(pop())); // BINPERSID
@@ -262,8 +295,34 @@ final class RestrictedUnpickler {
         try {
             return Long.parseLong(s);
         } catch (NumberFormatException e) {
-            throw bad("bad integer '" + s + "'");
+            throw bad("bad integer '" + Printable.of(s) + "'");
         }
+    }
+
+    /**
+     * {@code k} if Python could hash it as a dict key: lists, dicts and sets cannot be keys (and hashing a list
+     * that contains itself would never end); tuples are hashed item by item, recursively, so their nesting is
+     * bounded. Checked without recursion.
+     */
+    private Object key(Object k) {
+        ArrayList<Object> todo = new ArrayList<>();
+        ArrayList<Integer> depths = new ArrayList<>();
+        todo.add(k);
+        depths.add(0);
+        while (!todo.isEmpty()) {
+            Object o = todo.removeLast();
+            int depth = depths.removeLast();
+            if (o instanceof List<?> || o instanceof Map<?, ?>) throw bad("a dict key is an unhashable " + describe(o));
+            if (o instanceof Tuple t) {
+                if (depth >= MAX_KEY_DEPTH) throw bad("a dict key is a tuple nested too deeply (over " + MAX_KEY_DEPTH + " levels)");
+                charge(t.size());
+                for (Object item : t.items()) {
+                    todo.add(item);
+                    depths.add(depth + 1);
+                }
+            }
+        }
+        return k;
     }
 
     private static Object longFrom(byte[] le) {

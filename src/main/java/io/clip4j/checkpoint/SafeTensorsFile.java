@@ -83,13 +83,23 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
         if (headerLen > MAX_HEADER_BYTES) throw bad(path, "header length " + headerLen + " exceeds 100 MB");
         byte[] headerBytes = file.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE);
+        // The format: one JSON object, starting at the first byte, padded at the end with spaces (0x20) only.
+        if (headerBytes.length == 0 || headerBytes[0] != '{') throw bad(path, "header is not a JSON object");
         JsonNode header;
-        try {
-            header = JSON.readTree(new String(headerBytes, StandardCharsets.UTF_8));
+        long jsonEnd;
+        try (JsonParser p = JSON.createParser(headerBytes)) {
+            header = JSON.readTree(p);
+            jsonEnd = p.currentLocation().getByteOffset();
         } catch (IOException e) {
-            throw bad(path, "header is not valid JSON: " + firstLine(e.getMessage()));
+            throw bad(path, "header is not valid JSON: " + Printable.of(firstLine(e.getMessage())));
         }
         if (header == null || !header.isObject()) throw bad(path, "header is not a JSON object");
+        for (long i = jsonEnd; i < headerBytes.length; i++) {
+            if (headerBytes[(int) i] != ' ') {
+                throw bad(path, "header has bytes after its JSON object (at header byte " + i
+                        + "; only space padding is allowed)");
+            }
+        }
         long dataStart = 8 + headerLen;
         long dataSize = size - dataStart;
         Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -104,18 +114,18 @@ public final class SafeTensorsFile implements AutoCloseable {
                 if (!v.isObject()) throw bad(path, "__metadata__ is not an object");
                 for (Iterator<Map.Entry<String, JsonNode>> m = v.fields(); m.hasNext();) {
                     Map.Entry<String, JsonNode> kv = m.next();
-                    if (!kv.getValue().isTextual()) throw bad(path, "__metadata__ value '" + kv.getKey() + "' is not a string");
+                    if (!kv.getValue().isTextual()) throw bad(path, "__metadata__ value '" + Printable.of(kv.getKey()) + "' is not a string");
                     metadata.put(kv.getKey(), kv.getValue().asText());
                 }
                 continue;
             }
-            String where = "tensor '" + name + "'";
+            String where = "tensor '" + Printable.of(name) + "'";
             if (!v.isObject()) throw bad(path, where + " is not described by an object");
             JsonNode dt = v.get("dtype");
             if (dt == null || !dt.isTextual()) throw bad(path, where + " has no dtype");
             DType dtype = DType.fromSafetensors(dt.asText());
             if (dtype == null || !dt.asText().equals(dtype.name())) {
-                throw bad(path, where + " has unknown dtype '" + dt.asText() + "'");
+                throw bad(path, where + " has unknown dtype '" + Printable.of(dt.asText()) + "'");
             }
             JsonNode sh = v.get("shape");
             if (sh == null || !sh.isArray()) throw bad(path, where + " has no shape");
@@ -124,19 +134,19 @@ public final class SafeTensorsFile implements AutoCloseable {
             for (int i = 0; i < shape.length; i++) {
                 JsonNode d = sh.get(i);
                 if (!d.canConvertToLong() || !d.isIntegralNumber() || d.asLong() < 0 || d.asLong() > Integer.MAX_VALUE) {
-                    throw bad(path, where + " has an invalid shape " + sh);
+                    throw bad(path, where + " has an invalid shape " + Printable.of(sh.toString()));
                 }
                 shape[i] = (int) d.asLong();
                 try {
                     numel = Math.multiplyExact(numel, shape[i]);
                 } catch (ArithmeticException ex) {
-                    throw bad(path, where + " has a shape whose size overflows: " + sh);
+                    throw bad(path, where + " has a shape whose size overflows: " + Printable.of(sh.toString()));
                 }
             }
             JsonNode off = v.get("data_offsets");
             if (off == null || !off.isArray() || off.size() != 2 || !off.get(0).isIntegralNumber()
                     || !off.get(1).isIntegralNumber() || !off.get(0).canConvertToLong() || !off.get(1).canConvertToLong()) {
-                throw bad(path, where + " has invalid data_offsets " + off);
+                throw bad(path, where + " has invalid data_offsets " + Printable.of(String.valueOf(off)));
             }
             long begin = off.get(0).asLong();
             long end = off.get(1).asLong();
@@ -148,7 +158,7 @@ public final class SafeTensorsFile implements AutoCloseable {
             try {
                 expected = Math.multiplyExact(numel, dtype.bytes);
             } catch (ArithmeticException ex) {
-                throw bad(path, where + " has a shape whose size overflows: " + sh);
+                throw bad(path, where + " has a shape whose size overflows: " + Printable.of(sh.toString()));
             }
             if (end - begin != expected) {
                 throw bad(path, where + " holds " + (end - begin) + " bytes but " + dtype + sh + " needs " + expected);
@@ -162,7 +172,7 @@ public final class SafeTensorsFile implements AutoCloseable {
             long[] prev = ranges.get(i - 1);
             long[] cur = ranges.get(i);
             if (cur[0] < prev[1]) {
-                throw bad(path, "tensors '" + rangeNames.get((int) prev[2]) + "' and '" + rangeNames.get((int) cur[2])
+                throw bad(path, "tensors '" + Printable.of(rangeNames.get((int) prev[2])) + "' and '" + Printable.of(rangeNames.get((int) cur[2]))
                         + "' overlap");
             }
         }

@@ -38,7 +38,7 @@ final class StateDicts {
             String key = ddp ? e.getKey().substring("module.".length()) : e.getKey();
             if (OPENAI_EXTRAS.contains(key) || key.endsWith("num_batches_tracked") || key.endsWith("position_ids")) continue;
             if (!(e.getValue() instanceof Tensor t)) {
-                throw new Clip4jException(source + ": entry '" + e.getKey() + "' is a "
+                throw new Clip4jException(source + ": entry '" + Printable.of(e.getKey()) + "' is a "
                         + RestrictedUnpickler.describe(e.getValue()) + ", not a tensor (expected a CLIP state dict)");
             }
             if (key.equals("logit_scale") && t.numel() == 1 && t.rank() != 0) t = t.reshaped();

@@ -26,8 +26,26 @@ import java.util.Set;
  */
 public final class TorchArchive {
 
-    /** A TorchScript module object: the class name and its attributes, nothing executable. */
-    record ScriptObject(String className, Map<String, Object> attributes) {}
+    /**
+     * A TorchScript module object: the class name and its attributes, nothing executable. Equality is identity
+     * (as for a Python object): its attributes may refer back to it.
+     */
+    static final class ScriptObject {
+        private final String className;
+        private final Map<String, Object> attributes;
+
+        ScriptObject(String className, Map<String, Object> attributes) {
+            this.className = className;
+            this.attributes = attributes;
+        }
+
+        String className() { return className; }
+        Map<String, Object> attributes() { return attributes; }
+        @Override public String toString() { return "ScriptObject(" + className + ")"; }
+    }
+
+    /** Module nesting of a TorchScript tree (CLIP's is 6: visual.transformer.resblocks.0.attn.out_proj). */
+    static final int MAX_MODULE_DEPTH = 64;
 
     private record Storage(DType dtype, String key, long numel, MemorySegment bytes) {}
 
@@ -46,7 +64,7 @@ public final class TorchArchive {
     private TorchArchive() {}
 
     /** The archive's contents: the unpickled root object and whether it was a TorchScript archive. */
-    record Contents(Object root, boolean torchScript, long fileBytes) {}
+    record Contents(Path path, Object root, boolean torchScript, long fileBytes, long pickleBytes) {}
 
     /** Maps {@code path} into {@code arena} and unpickles its data.pkl; copies needed for views go to {@code arena}. */
     static Contents read(Path path, Arena arena) {
@@ -77,25 +95,36 @@ public final class TorchArchive {
         if (root == null) throw new Clip4jException(path + ": zip archive has no <folder>/data.pkl: not a torch.save file");
         String byteOrderEntry = root + "/byteorder";
         if (zip.entries().containsKey(byteOrderEntry)) {
-            String order = new String(zip.entry(byteOrderEntry).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII).trim();
-            if (!order.equals("little")) throw new Clip4jException(path + ": storages are in '" + order + "' byte order; only little-endian is supported");
+            MemorySegment orderBytes = zip.entry(byteOrderEntry);
+            if (orderBytes.byteSize() > 16) throw new Clip4jException(path + ": the byteorder entry holds " + orderBytes.byteSize() + " bytes, not 'little'");
+            String order = new String(orderBytes.toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII).trim();
+            if (!order.equals("little")) throw new Clip4jException(path + ": storages are in '" + Printable.of(order) + "' byte order; only little-endian is supported");
         }
         String codeFolder = root + "/code/";
         boolean script = zip.entries().containsKey(root + "/constants.pkl")
                 || zip.entries().keySet().stream().anyMatch(n -> n.startsWith(codeFolder));
         Host host = new Host(path, zip, root, arena);
-        Object obj = RestrictedUnpickler.load(path, zip.entry(root + "/data.pkl"), host);
-        return new Contents(obj, script || obj instanceof ScriptObject, file.byteSize());
+        MemorySegment pickle = zip.entry(root + "/data.pkl");
+        Object obj = RestrictedUnpickler.load(path, pickle, host);
+        return new Contents(path, obj, script || obj instanceof ScriptObject, file.byteSize(), pickle.byteSize());
     }
 
     /**
      * The flat {@code name -> tensor} state dict of an unpickled root: a dict of tensors, or a TorchScript module
      * tree walked by attribute path as {@code torch.jit.load(f).state_dict()} names it.
      */
+    static Map<String, Object> stateDict(Contents contents) {
+        return stateDict(contents.path(), contents.root(), contents.pickleBytes());
+    }
+
     static Map<String, Object> stateDict(Object root) {
+        return stateDict(null, root, Long.MAX_VALUE);
+    }
+
+    private static Map<String, Object> stateDict(Path path, Object root, long pickleBytes) {
         Map<String, Object> out = new LinkedHashMap<>();
         if (root instanceof ScriptObject so) {
-            flattenScript("", so, out);
+            flattenScript(path, so, out, pickleBytes >= Long.MAX_VALUE / 64 ? Long.MAX_VALUE : (1 << 20) + 16 * pickleBytes);
         } else if (root instanceof Map<?, ?> m) {
             for (Map.Entry<?, ?> e : m.entrySet()) out.put(String.valueOf(e.getKey()), e.getValue());
         } else {
@@ -104,16 +133,43 @@ public final class TorchArchive {
         return out;
     }
 
-    private static void flattenScript(String prefix, ScriptObject obj, Map<String, Object> out) {
-        for (Map.Entry<String, Object> e : obj.attributes().entrySet()) {
-            String name = prefix + e.getKey();
+    /**
+     * Walks the module tree without recursion, depth first in attribute order (as state_dict() does). A module
+     * reachable along several paths is listed along each; the walk refuses trees nested deeper than
+     * {@link #MAX_MODULE_DEPTH} (a module containing itself is infinitely deep) or whose names add up to more
+     * characters than {@code budget} (a small multiple of the pickle's bytes: each module and tensor of an honest
+     * tree is written out with dozens of bytes, but shared modules nested k deep would be visited 2^k times).
+     */
+    private static void flattenScript(Path path, ScriptObject root, Map<String, Object> out, long budget) {
+        record Frame(String prefix, java.util.Iterator<Map.Entry<String, Object>> attrs) {}
+        java.util.ArrayDeque<Frame> stack = new java.util.ArrayDeque<>();
+        stack.push(new Frame("", root.attributes().entrySet().iterator()));
+        long left = budget;
+        while (!stack.isEmpty()) {
+            Frame f = stack.peek();
+            if (!f.attrs().hasNext()) {
+                stack.pop();
+                continue;
+            }
+            Map.Entry<String, Object> e = f.attrs().next();
             Object v = e.getValue();
+            if (!(v instanceof Tensor) && !(v instanceof ScriptObject)) continue;
+            left -= 1 + f.prefix().length() + e.getKey().length();
+            if (left < 0) {
+                throw new Clip4jException(path + ": invalid torch checkpoint: the TorchScript module tree names more "
+                        + "tensors and modules than its pickle can describe (shared modules nested in a loop?)");
+            }
+            String name = f.prefix() + e.getKey();
             if (v instanceof Tensor t) {
                 // attn_mask is a plain tensor attribute of OpenAI's ResidualAttentionBlock, not a parameter or
                 // buffer, so state_dict() does not list it.
                 if (!e.getKey().equals("attn_mask")) out.put(name, t.renamed(name));
             } else if (v instanceof ScriptObject child) {
-                flattenScript(name + ".", child, out);
+                if (stack.size() >= MAX_MODULE_DEPTH) {
+                    throw new Clip4jException(path + ": invalid torch checkpoint: TorchScript modules nested too deeply "
+                            + "(over " + MAX_MODULE_DEPTH + " levels, or a module containing itself)");
+                }
+                stack.push(new Frame(name + ".", child.attributes().entrySet().iterator()));
             }
         }
     }
@@ -124,12 +180,15 @@ public final class TorchArchive {
         private final String root;
         private final Arena arena;
         private final Map<String, Storage> storages = new HashMap<>();
+        private final long fileBytes;
+        private long copiedBytes;
 
         Host(Path path, ZipArchive zip, String root, Arena arena) {
             this.path = path;
             this.zip = zip;
             this.root = root;
             this.arena = arena;
+            this.fileBytes = zip.fileBytes();
         }
 
         @Override
@@ -172,7 +231,7 @@ public final class TorchArchive {
                     for (Map.Entry<?, ?> e : attrs.entrySet()) so.attributes().put(String.valueOf(e.getKey()), e.getValue());
                     return so;
                 }
-                throw bad("module " + so.className() + " has a custom __setstate__ state; cannot read it without running code");
+                throw bad("module " + Printable.of(so.className()) + " has a custom __setstate__ state; cannot read it without running code");
             }
             // OrderedDict state dicts carry their `_metadata` (module versions) as instance state: not needed.
             if (obj instanceof Map<?, ?>) return obj;
@@ -185,17 +244,22 @@ public final class TorchArchive {
                 throw bad("unsupported persistent id " + RestrictedUnpickler.describe(pid));
             }
             if (!(t.get(1) instanceof Global type) || !STORAGE_TYPES.containsKey(type.name())) throw bad("unknown storage type");
-            String key = String.valueOf(t.get(2));
-            if (!(t.get(4) instanceof Long numel) || numel < 0) throw bad("storage '" + key + "' has no element count");
+            if (!(t.get(2) instanceof String key)) throw bad("a storage key is a " + RestrictedUnpickler.describe(t.get(2)) + ", not a string");
+            if (!(t.get(4) instanceof Long numel) || numel < 0) throw bad("storage '" + Printable.of(key) + "' has no element count");
             DType dtype = STORAGE_TYPES.get(type.name());
-            return storages.computeIfAbsent(key, k -> {
-                MemorySegment bytes = zip.entry(root + "/data/" + k);
-                if (bytes.byteSize() < numel * dtype.bytes) {
-                    throw new Clip4jException(path + ": storage '" + k + "' holds " + bytes.byteSize() + " bytes, "
-                            + "fewer than its " + numel + " " + dtype + " elements need");
+            Storage st = storages.get(key);
+            if (st == null) {
+                MemorySegment bytes = zip.entry(root + "/data/" + key);
+                if (numel > bytes.byteSize() / dtype.bytes) {
+                    throw new Clip4jException(path + ": storage '" + Printable.of(key) + "' holds " + bytes.byteSize()
+                            + " bytes, fewer than its " + numel + " " + dtype + " elements need");
                 }
-                return new Storage(dtype, k, numel, bytes);
-            });
+                st = new Storage(dtype, key, numel, bytes);
+                storages.put(key, st);
+            } else if (st.dtype() != dtype || st.numel() != numel) {
+                throw bad("storage '" + Printable.of(key) + "' is described twice, differently");
+            }
+            return st;
         }
 
         private Tensor rebuildTensor(Tuple args) {
@@ -203,30 +267,48 @@ public final class TorchArchive {
                     || !(args.get(2) instanceof Tuple size) || !(args.get(3) instanceof Tuple stride)) {
                 throw bad("malformed _rebuild_tensor arguments");
             }
+            String where = "a tensor of storage '" + Printable.of(st.key()) + "'";
             int rank = size.size();
             if (stride.size() != rank) throw bad("tensor size and stride ranks differ");
+            if (rank > 64) throw bad(where + " has " + rank + " dimensions");
+            if (offset < 0) throw bad(where + " has a negative storage offset");
             int[] shape = new int[rank];
             long[] strides = new long[rank];
             long numel = 1;
             long maxIndex = offset;
-            for (int i = 0; i < rank; i++) {
-                if (!(size.get(i) instanceof Long s) || s < 0 || s > Integer.MAX_VALUE) throw bad("bad tensor size");
-                if (!(stride.get(i) instanceof Long str) || str < 0) throw bad("bad tensor stride");
-                shape[i] = (int) (long) s;
-                strides[i] = str;
-                numel = Math.multiplyExact(numel, s);
-                if (s > 0) maxIndex += (s - 1) * str;
+            try {
+                for (int i = 0; i < rank; i++) {
+                    if (!(size.get(i) instanceof Long s) || s < 0 || s > Integer.MAX_VALUE) throw bad(where + " has a bad size");
+                    if (!(stride.get(i) instanceof Long str) || str < 0) throw bad(where + " has a bad stride");
+                    shape[i] = (int) (long) s;
+                    strides[i] = str;
+                    numel = Math.multiplyExact(numel, s);
+                    if (s > 0) maxIndex = Math.addExact(maxIndex, Math.multiplyExact(s - 1, str));
+                }
+            } catch (ArithmeticException e) {
+                throw bad(where + " has sizes or strides whose product overflows");
             }
             String name = "storage " + st.key();
             if (numel == 0) return new Tensor(name, st.dtype(), shape, MemorySegment.ofArray(new byte[0]));
-            if (offset < 0 || maxIndex >= st.numel()) {
-                throw new Clip4jException(path + ": a tensor reaches past the end of storage '" + st.key() + "'");
+            if (maxIndex >= st.numel()) {
+                throw new Clip4jException(path + ": a tensor reaches past the end of storage '" + Printable.of(st.key()) + "'");
             }
             int es = st.dtype().bytes;
             if (isContiguous(shape, strides)) {
                 return new Tensor(name, st.dtype(), shape, st.bytes().asSlice(offset * es, numel * es));
             }
-            // A strided view (e.g. a transposed tensor saved as such): gather it into a contiguous copy.
+            // A strided view (e.g. a transposed tensor saved as such): gather it into a contiguous copy. A view
+            // has at most as many elements as its storage unless strides of 0 repeat elements (an expanded
+            // tensor): refused, since a 1-element storage could be expanded to any size. All copies together
+            // stay within the file's size (views of one storage that partition it, as a transpose does).
+            if (numel > st.numel()) {
+                throw bad(where + " is a view of " + numel + " elements over a storage of " + st.numel()
+                        + " (stride 0 repeats elements; re-save it with .contiguous())");
+            }
+            copiedBytes += numel * es;
+            if (copiedBytes > Math.max(fileBytes, 1L << 26)) {
+                throw bad("its strided views copy more bytes than the " + fileBytes + "-byte file holds");
+            }
             MemorySegment out = arena.allocate(numel * es, 64);
             long[] idx = new long[rank];
             for (long n = 0; n < numel; n++) {

@@ -25,8 +25,17 @@ final class ZipArchive {
 
     record Entry(String name, int method, int flags, long compressedSize, long size, long localHeaderOffset) {}
 
+    /**
+     * Deflate can shrink data at most ~1032:1, but weights hardly compress at all; an entry may inflate to at most
+     * this many times its compressed bytes (plus {@link #INFLATE_FLOOR}), and all inflated entries together to at
+     * most this many times the file. A 3 MB entry of zeros claiming 3 GB is a bomb, not a checkpoint.
+     */
+    static final long MAX_RATIO = 64;
+    static final long INFLATE_FLOOR = 1 << 20;
+
     private final Path path;
     private final MemorySegment file;
+    private long inflatedBytes;
     private final Arena scratch;
     private final Map<String, Entry> entries;
 
@@ -43,6 +52,10 @@ final class ZipArchive {
 
     Map<String, Entry> entries() {
         return entries;
+    }
+
+    long fileBytes() {
+        return file.byteSize();
     }
 
     private Clip4jException bad(String what) {
@@ -108,6 +121,7 @@ final class ZipArchive {
             long local = u32(at + 42);
             check(at + 46, nameLen + extraLen);
             String name = new String(file.asSlice(at + 46, nameLen).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+            if (out.containsKey(name)) throw bad("entry '" + Printable.of(name) + "' appears twice");
             long x = at + 46 + nameLen;
             long xEnd = x + extraLen;
             while (x + 4 <= xEnd) {
@@ -130,26 +144,36 @@ final class ZipArchive {
     /** The bytes of entry {@code name}: a slice of the mapping when STORED, an inflated copy when DEFLATED. */
     MemorySegment entry(String name) {
         Entry e = entries.get(name);
-        if (e == null) throw new Clip4jException(path + ": archive has no entry '" + name + "'");
-        if ((e.flags() & 1) != 0) throw bad("entry '" + name + "' is encrypted");
+        if (e == null) throw new Clip4jException(path + ": archive has no entry '" + Printable.of(name) + "'");
+        String shown = Printable.of(name);
+        if ((e.flags() & 1) != 0) throw bad("entry '" + shown + "' is encrypted");
         long local = e.localHeaderOffset();
-        if (u32(local) != 0x04034b50) throw bad("local header of '" + name + "' is corrupt");
+        if (u32(local) != 0x04034b50) throw bad("local header of '" + shown + "' is corrupt");
         // The local header's own name/extra lengths decide where the data starts (torch pads the extra field
         // so that data is 64-byte aligned; the central directory's extra field may differ).
         long data = local + 30 + u16(local + 26) + u16(local + 28);
-        if (data + e.compressedSize() > file.byteSize()) throw bad("entry '" + name + "' extends past the end of the file (truncated?)");
+        if (e.compressedSize() > file.byteSize() - data) throw bad("entry '" + shown + "' extends past the end of the file (truncated?)");
         MemorySegment stored = file.asSlice(data, e.compressedSize());
         return switch (e.method()) {
             case 0 -> {
-                if (e.compressedSize() != e.size()) throw bad("stored entry '" + name + "' has inconsistent sizes");
+                if (e.compressedSize() != e.size()) throw bad("stored entry '" + shown + "' has inconsistent sizes");
                 yield stored;
             }
-            case 8 -> inflate(name, stored, e.size());
-            default -> throw bad("entry '" + name + "' uses unsupported compression method " + e.method());
+            case 8 -> inflate(shown, stored, e.size());
+            default -> throw bad("entry '" + shown + "' uses unsupported compression method " + e.method());
         };
     }
 
     private MemorySegment inflate(String name, MemorySegment in, long size) {
+        // Checked before anything is allocated: the declared size is what the buffer would be.
+        if (size > INFLATE_FLOOR + MAX_RATIO * in.byteSize()) {
+            throw bad("entry '" + name + "' claims " + size + " bytes from " + in.byteSize() + " compressed (more than "
+                    + MAX_RATIO + ":1; a zip bomb?)");
+        }
+        if (inflatedBytes + size > INFLATE_FLOOR + MAX_RATIO * file.byteSize()) {
+            throw bad("entries inflate to more than " + MAX_RATIO + " times the file's size (a zip bomb?)");
+        }
+        inflatedBytes += size;
         MemorySegment out = scratch.allocate(Math.max(1, size), 64).asSlice(0, size);
         Inflater inf = new Inflater(true);
         try {
@@ -169,7 +193,9 @@ final class ZipArchive {
                     continue;
                 }
                 long n = Math.min(1 << 20, size - outPos);
-                outPos += inf.inflate(out.asSlice(outPos, n).asByteBuffer());
+                int got = inf.inflate(out.asSlice(outPos, n).asByteBuffer());
+                if (got == 0 && inf.needsDictionary()) throw bad("entry '" + name + "' needs a preset dictionary");
+                outPos += got;
             }
             if (outPos != size) throw bad("entry '" + name + "' inflates to " + outPos + " bytes, not " + size);
         } catch (DataFormatException ex) {

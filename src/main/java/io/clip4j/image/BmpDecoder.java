@@ -40,6 +40,16 @@ final class BmpDecoder {
         ImageDecoder.checkPixels(name, width, height, maxPixels);
         int w = (int) width;
         int h = (int) height;
+        // Pillow reads uncompressed rows (and bit-field ones) raw from the pixel-data offset, and refuses a file
+        // that ends before the last row ("image file is truncated"); ImageIO would pad the missing rows with zeros.
+        if (compression == 0 || compression == 3 || compression == 6) {
+            long offset = s32(b, 10) & 0xFFFFFFFFL;
+            long stride = ((width * bits + 31) / 32) * 4;
+            if (bits <= 0 || offset > b.length || stride * height > b.length - offset) {
+                throw new Clip4jException(name + ": truncated BMP data (" + (b.length - Math.min(offset, b.length))
+                        + " bytes of pixel data, " + width + "x" + height + " at " + bits + " bits needs " + stride * height + ")");
+            }
+        }
         boolean alphaMask = false;
         if ((compression == 3 || compression == 6) && bits == 32 && headerSize >= 56 && b.length >= 14 + 56) {
             alphaMask = s32(b, 14 + 52) != 0;

@@ -65,8 +65,10 @@ final class GifDecoder {
         int width = Math.max(sw, x0 + fw);
         int height = Math.max(sh, y0 + fh);
         ImageDecoder.checkPixels(name, width, height, maxPixels);
-        p++; // LZW minimum code size
+        if (p >= b.length) throw new Clip4jException(name + ": truncated GIF data");
+        int minCodeSize = b[p++] & 0xFF; // LZW minimum code size
         skipSubBlocks(b, p, name);
+        checkLzw(b, p, minCodeSize, name);
 
         ImageDecoder.IioResult res = ImageDecoder.readWithImageIO(b, name, "gif", false);
         Raster r = res.raster();
@@ -100,6 +102,58 @@ final class GifDecoder {
             if ((p[i] & 0xFF) != v || (p[i + 1] & 0xFF) != v || (p[i + 2] & 0xFF) != v) return true;
         }
         return false;
+    }
+
+    /**
+     * Walks the frame's LZW codes (without building strings: only the table size matters) and refuses what
+     * Pillow's decoder calls a "broken data stream": a code beyond the next free table entry, or the
+     * not-yet-defined next entry right after a clear code. ImageIO instead decodes such data to arbitrary pixels.
+     * The sub-blocks are known to be complete ({@link #skipSubBlocks}).
+     */
+    static void checkLzw(byte[] b, int p, int minCodeSize, String name) {
+        if (minCodeSize < 1 || minCodeSize > 11) {
+            throw new Clip4jException(name + ": corrupt GIF data (LZW code size " + minCodeSize + ")");
+        }
+        int clear = 1 << minCodeSize;
+        int end = clear + 1;
+        int next = clear + 2;
+        int size = minCodeSize + 1;
+        boolean havePrev = false;
+        long bitBuf = 0;
+        int bits = 0;
+        int block = b[p++] & 0xFF;
+        if (block == 0) return;
+        while (true) {
+            while (bits < size) {
+                if (block == 0) {
+                    if (p >= b.length) return;
+                    block = b[p++] & 0xFF;
+                    if (block == 0) return; // data ended without an end code: decided by the decoder as before
+                    continue;
+                }
+                bitBuf |= (long) (b[p++] & 0xFF) << bits;
+                bits += 8;
+                block--;
+            }
+            int code = (int) (bitBuf & ((1 << size) - 1));
+            bitBuf >>>= size;
+            bits -= size;
+            if (code == clear) {
+                next = clear + 2;
+                size = minCodeSize + 1;
+                havePrev = false;
+                continue;
+            }
+            if (code == end) return;
+            if (code > next || (code == next && !havePrev)) {
+                throw new Clip4jException(name + ": corrupt GIF data (broken LZW data stream)");
+            }
+            if (havePrev && next < 4096) {
+                next++;
+                if (next == 1 << size && size < 12) size++;
+            }
+            havePrev = true;
+        }
     }
 
     private static int skipSubBlocks(byte[] b, int p, String name) {

@@ -28,6 +28,16 @@ import java.util.Iterator;
  * allocated, and so the mode follows Pillow's plugin rules rather than Java's colour models. Java's ImageIO then
  * supplies raw samples only (rasters, never its colour-converted RGB): it applies no gamma, ICC or palette
  * expansion to rasters.
+ *
+ * <p>Broken files: where Pillow refuses a file as broken or truncated, so does this decoder, with one line naming
+ * the file, even where ImageIO would decode something (it is lenient and pads or guesses). Concretely: PNG chunk
+ * CRCs are checked for every chunk before the first IDAT (Pillow checks those while opening and skips the rest);
+ * a PNG, GIF or JPEG that ends early is truncated; GIF LZW codes that refer past the code table are a broken data
+ * stream; a BMP whose uncompressed rows do not all fit in the file is truncated. Where Pillow decodes a
+ * damaged file anyway (data after IEND, a bad IDAT CRC, garbage between JPEG markers) so does this one. Work is
+ * bounded before decoding: the pixel limit from the header, and for progressive JPEGs the number of scans and of
+ * passes over each component ({@link JpegDecoder#checkScans}: a few hundred kB of tiny scans would otherwise
+ * each walk the whole image again).
  */
 public final class ImageDecoder {
     /** Pillow's {@code Image.MAX_IMAGE_PIXELS}: 1024 * 1024 * 1024 // 4 // 3. */

@@ -23,6 +23,13 @@ public final class ImagePreprocessor {
         if (mean == null || std == null || mean.length != 3 || std.length != 3) {
             throw new IllegalArgumentException("mean and std need 3 values");
         }
+        for (int i = 0; i < 3; i++) {
+            // a zero, negative or non-finite std (or a non-finite mean) would make every pixel NaN or infinite
+            if (!(std[i] > 0) || !Float.isFinite(std[i]) || !Float.isFinite(mean[i])) {
+                throw new IllegalArgumentException("degenerate normalisation: mean " + java.util.Arrays.toString(mean)
+                        + ", std " + java.util.Arrays.toString(std));
+            }
+        }
         if (maxPixels <= 0) throw new IllegalArgumentException("maxPixels must be positive");
         this.resolution = resolution;
         this.mean = mean.clone();

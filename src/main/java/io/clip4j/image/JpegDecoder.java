@@ -79,6 +79,54 @@ final class JpegDecoder {
         }
     }
 
+    /** Scans a JPEG may have: a sequential one has one per component, libjpeg's progressive scripts about 10. */
+    static final int MAX_SCANS = 100;
+    /** Components summed over all scans, per component of the frame: each is one pass over that component. */
+    static final int MAX_PASSES_PER_COMPONENT = 32;
+
+    /**
+     * Counts the scans (SOS markers) of the first image, skipping their entropy-coded data, and refuses a "scan
+     * bomb": a progressive file whose many tiny scans each make the decoder walk the whole image again (minutes
+     * of work from a few hundred kB). The decoding work is bounded by {@link #MAX_SCANS} scans and
+     * {@link #MAX_PASSES_PER_COMPONENT} component passes per component.
+     */
+    static void checkScans(byte[] b, String name, int components) {
+        int p = 2;
+        int scans = 0;
+        long passes = 0;
+        while (p < b.length) {
+            if ((b[p] & 0xFF) != 0xFF) { p++; continue; }
+            while (p < b.length && (b[p] & 0xFF) == 0xFF) p++;
+            if (p >= b.length) return;
+            int marker = b[p++] & 0xFF;
+            if (marker == 0xD9) return; // EOI
+            if (marker == 0x00 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) continue;
+            if (p + 2 > b.length) return;
+            int len = ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF);
+            if (marker == 0xDA) {
+                int ns = p + 2 < b.length ? b[p + 2] & 0xFF : 0;
+                scans++;
+                passes += ns;
+                if (scans > MAX_SCANS || passes > (long) MAX_PASSES_PER_COMPONENT * Math.max(1, components)) {
+                    throw new Clip4jException(name + ": corrupt JPEG data (more than " + (scans > MAX_SCANS
+                            ? MAX_SCANS + " scans" : MAX_PASSES_PER_COMPONENT + " passes over each component")
+                            + ": a scan bomb?)");
+                }
+                p += len;
+                // entropy-coded data: up to the next marker that is not a stuffed 0xFF00 or a restart marker
+                while (p + 1 < b.length) {
+                    if ((b[p] & 0xFF) == 0xFF) {
+                        int m = b[p + 1] & 0xFF;
+                        if (m != 0x00 && !(m >= 0xD0 && m <= 0xD7) && m != 0xFF) break;
+                    }
+                    p++;
+                }
+                continue;
+            }
+            p += len;
+        }
+    }
+
     static boolean isYCbCr(Header h) {
         // libjpeg jdapimin.c default_decompress_parms, 3 components
         if (h.jfif()) return true;
@@ -93,6 +141,7 @@ final class JpegDecoder {
         if (h.components() != 1 && h.components() != 3 && h.components() != 4) {
             throw new Clip4jException(name + ": unsupported JPEG with " + h.components() + " components");
         }
+        checkScans(b, name, h.components());
         ImageDecoder.IioResult res = ImageDecoder.readWithImageIO(b, name, "jpeg", true);
         if (res.truncated()) throw new Clip4jException(name + ": truncated JPEG data");
         Raster r = res.raster();

@@ -19,7 +19,7 @@ final class PngDecoder {
     static DecodedImage decode(byte[] b, String name, long maxPixels) {
         ByteBuffer buf = ByteBuffer.wrap(b);
         buf.position(8);
-        if (buf.remaining() < 8 + 13) throw new Clip4jException(name + ": truncated PNG data");
+        if (buf.remaining() < 8 + 13 + 4) throw new Clip4jException(name + ": truncated PNG data");
         int len = buf.getInt();
         int type = buf.getInt();
         if (type != fourcc("IHDR") || len != 13) {
@@ -34,6 +34,7 @@ final class PngDecoder {
         if (mode == null) {
             throw new Clip4jException(name + ": unsupported PNG bit depth " + bitDepth + " / colour type " + colorType);
         }
+        checkCrc(b, 8, 13, name);
         buf.position(8 + 8 + 13 + 4);
 
         // Walk every chunk up to IEND: a file that ends inside a chunk or before IEND is truncated.
@@ -54,6 +55,7 @@ final class PngDecoder {
                 buf.position(buf.position() + (int) clen + 4);
                 continue;
             }
+            if (!sawIdat) checkCrc(b, buf.position() - 8, clen, name);
             byte[] data = new byte[(int) clen];
             buf.get(data);
             buf.getInt(); // CRC
@@ -109,6 +111,22 @@ final class PngDecoder {
             if (colour != null) img = img.withTransparentColor(colour);
         }
         return img;
+    }
+
+    /**
+     * Pillow checks the CRC of every chunk it reads while opening, i.e. all chunks before the first IDAT (the
+     * IDAT and later CRCs are skipped), and refuses the file when one is wrong: "broken PNG file".
+     */
+    private static void checkCrc(byte[] b, int chunkStart, long dataLength, String name) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b, chunkStart + 4, 4 + (int) dataLength);
+        int at = chunkStart + 8 + (int) dataLength;
+        long stored = ByteBuffer.wrap(b, at, 4).getInt() & 0xFFFFFFFFL;
+        if (crc.getValue() != stored) {
+            String type = new String(b, chunkStart + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            throw new Clip4jException(name + ": corrupt PNG data (bad CRC in the " + io.clip4j.checkpoint.Printable.of(type)
+                    + " chunk)");
+        }
     }
 
     static String modeOf(int bitDepth, int colorType) {

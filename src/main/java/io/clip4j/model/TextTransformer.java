@@ -81,7 +81,10 @@ public final class TextTransformer {
         for (int b = 0; b < batch; b++) {
             for (int p = 0; p < seq; p++) {
                 int id = p < tokens[b].length ? tokens[b][p] : 0;
-                if (id < 0 || id >= vocab) throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + vocab);
+                if (id < 0 || id >= vocab) {
+                    throw new io.clip4j.Clip4jException("token id " + id + " is outside the model's vocabulary of " + vocab
+                            + " (the tokenizer does not match the checkpoint)");
+                }
                 int dst = (b * seq + p) * width;
                 tokenEmb.row(id, row);
                 for (int c = 0; c < width; c++) x[dst + c] = row[c] + posEmb[p * width + c];

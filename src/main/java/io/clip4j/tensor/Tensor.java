@@ -41,9 +41,10 @@ public final class Tensor {
         return new Tensor(name, DType.F32, shape, seg);
     }
 
+    /** The element count; throws ArithmeticException when it overflows a long (callers check shapes first). */
     public static long numel(int[] shape) {
         long n = 1;
-        for (int d : shape) n *= d;
+        for (int d : shape) n = Math.multiplyExact(n, d);
         return n;
     }
 
@@ -112,6 +113,43 @@ public final class Tensor {
         MemorySegment out = arena.allocate(n * 4, 64);
         for (long i = 0; i < n; i++) out.setAtIndex(F32_LE, i, getFloat(i));
         return out;
+    }
+
+    /**
+     * The flat index of the first NaN or infinity, or -1 when every element is finite (always -1 for integer
+     * dtypes). One pass over the bytes, 8 at a time: a float is non-finite exactly when its exponent bits are all
+     * ones, and adding the exponent's lowest bit to the masked exponent then carries into the lane's sign bit,
+     * for every lane of a 64-bit word at once (no carry crosses lanes).
+     */
+    public long firstNonFinite() {
+        long mask, add, top;
+        switch (dtype) {
+            case F16 -> { mask = 0x7c00_7c00_7c00_7c00L; add = 0x0400_0400_0400_0400L; top = 0x8000_8000_8000_8000L; }
+            case BF16 -> { mask = 0x7f80_7f80_7f80_7f80L; add = 0x0080_0080_0080_0080L; top = 0x8000_8000_8000_8000L; }
+            case F32 -> { mask = 0x7f80_0000_7f80_0000L; add = 0x0080_0000_0080_0000L; top = 0x8000_0000_8000_0000L; }
+            case F64 -> { mask = 0x7ff0_0000_0000_0000L; add = 0x0010_0000_0000_0000L; top = 0x8000_0000_0000_0000L; }
+            default -> { return -1; }
+        }
+        long n = data.byteSize();
+        final long block = 1 << 14;
+        long at = 0;
+        for (; at + block <= n; at += block) {
+            long acc = 0;
+            for (long j = at; j < at + block; j += 8) acc |= (data.get(I64_LE, j) & mask) + add;
+            if ((acc & top) != 0) return scan(at / dtype.bytes, (at + block) / dtype.bytes);
+        }
+        return scan(at / dtype.bytes, n / dtype.bytes);
+    }
+
+    private long scan(long from, long to) {
+        for (long i = from; i < to; i++) {
+            boolean finite = switch (dtype) {
+                case F64 -> Double.isFinite(data.getAtIndex(F64_LE, i));
+                default -> Float.isFinite(getFloat(i));
+            };
+            if (!finite) return i;
+        }
+        return -1;
     }
 
     @Override

@@ -20,6 +20,46 @@ final class PickleBytes {
     PickleBytes persId() { return op('Q'); }
     PickleBytes stop() { return op('.'); }
     PickleBytes bool(boolean v) { return op(v ? 0x88 : 0x89); }
+    PickleBytes none() { return op('N'); }
+    PickleBytes emptyList() { return op(']'); }
+    PickleBytes append() { return op('a'); }
+    PickleBytes setItem() { return op('s'); }
+    PickleBytes memoize() { return op(0x94); }
+    PickleBytes pop() { return op('0'); }
+    PickleBytes tuple1() { return op(0x85); }
+
+    /** LONG_BINGET: pushes memo entry {@code i}. */
+    PickleBytes get(int i) {
+        op('j');
+        le(i, 4);
+        return this;
+    }
+
+    /** LONG1 with 8 bytes: any long. */
+    PickleBytes long8(long v) {
+        op(0x8a).op(8);
+        le(v, 8);
+        return this;
+    }
+
+    PickleBytes longs(long... v) {
+        mark();
+        for (long x : v) long8(x);
+        return tuple();
+    }
+
+    /** As {@link #tensor}, with any longs for the element count, sizes and strides. */
+    PickleBytes tensorL(String storageType, String key, long numel, long offset, long[] size, long[] stride) {
+        global("torch._utils", "_rebuild_tensor_v2");
+        mark();
+        mark().str("storage").global("torch", storageType).str(key).str("cpu").long8(numel).tuple().persId();
+        long8(offset).longs(size).longs(stride).bool(false);
+        global("collections", "OrderedDict").emptyTuple().reduce();
+        tuple();
+        return reduce();
+    }
+
+    int size() { return out.size(); }
 
     PickleBytes global(String module, String name) {
         op('c');

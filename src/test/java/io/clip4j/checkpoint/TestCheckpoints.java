@@ -28,7 +28,7 @@ public final class TestCheckpoints {
     }
 
     /** Random weights with every tensor the config needs: rank >= 2 in F16, the rest F32 (like the fixtures). */
-    static Map<String, Tensor> randomWeights(ClipConfig c, long seed) {
+    public static Map<String, Tensor> randomWeights(ClipConfig c, long seed) {
         Random r = new Random(seed);
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, int[]> e : ExpectedTensors.of(c).entrySet()) {
@@ -46,7 +46,7 @@ public final class TestCheckpoints {
         return out;
     }
 
-    static ClipConfig smallVit() {
+    public static ClipConfig smallVit() {
         return new ClipConfig(32, 32, new int[] {2}, 128, 16, 2, 7, 50, 64, 1, 2, true,
                 ClipConfig.OPENAI_MEAN.clone(), ClipConfig.OPENAI_STD.clone());
     }
