@@ -4,6 +4,7 @@ import io.clip4j.Clip4jException;
 import io.clip4j.search.VectorStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -94,8 +95,17 @@ public final class Main implements Callable<Integer> {
         return code;
     }
 
+    /** A message as one printable line: line breaks become spaces, other control characters \\uXXXX escapes. */
     static String oneLine(String s) {
-        return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ');
+        if (s == null) return "";
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\t') b.append(' ');
+            else if (c < 0x20 || c == 0x7F) b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            else b.append(c);
+        }
+        return b.toString();
     }
 
     static final class Version implements CommandLine.IVersionProvider {
