@@ -4,6 +4,11 @@ import io.clip4j.api.Clip;
 import io.clip4j.data.Batch;
 import io.clip4j.train.Objective;
 import io.clip4j.train.TrainableClip;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -55,10 +60,10 @@ public final class DistillObjective implements Objective {
         float[] target, anchors, student;
         if (tower == Tower.IMAGE) {
             target = images;
-            anchors = captions ? flat(teacher.embedTokens(b.tokens())) : images;
+            anchors = captions ? texts(b.tokens()) : images;
             student = model.imageForward(b.pixels(), n);
         } else {
-            target = flat(teacher.embedTokens(b.tokens()));
+            target = texts(b.tokens());
             anchors = images;
             student = model.textForward(b.tokens());
         }
@@ -70,6 +75,50 @@ public final class DistillObjective implements Objective {
             else model.textBackward(r.gradient());
         }
         return (float) r.loss();
+    }
+
+    /** A token row as a map key. */
+    private record Row(int[] ids) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Row r && Arrays.equals(ids, r.ids);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(ids);
+        }
+    }
+
+    /** Recent captions' teacher text embeddings: captions repeat across epochs (and within a batch), texts need no crop. */
+    private final Map<Row, float[]> recentTexts = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Row, float[]> e) {
+            return size() > TEXT_MEMO;
+        }
+    };
+    private static final int TEXT_MEMO = 8192;
+
+    /** The teacher's unit text embeddings of the rows, [rows, embed] flat. */
+    private float[] texts(int[][] tokens) {
+        float[] out = new float[tokens.length * embed];
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < tokens.length; i++) {
+            float[] v = recentTexts.get(new Row(tokens[i]));
+            if (v != null) System.arraycopy(v, 0, out, i * embed, embed);
+            else missing.add(i);
+        }
+        if (!missing.isEmpty()) {
+            int[][] rows = new int[missing.size()][];
+            for (int m = 0; m < rows.length; m++) rows[m] = tokens[missing.get(m)];
+            float[][] v = teacher.embedTokens(rows);
+            for (int m = 0; m < rows.length; m++) {
+                float[] unit = Clip.normalize(v[m]);
+                System.arraycopy(unit, 0, out, missing.get(m) * embed, embed);
+                recentTexts.put(new Row(rows[m]), unit);
+            }
+        }
+        return out;
     }
 
     private float[] withBank(float[] anchors) {

@@ -116,7 +116,7 @@ class TrainEvaluationCommandTest {
         assertEquals(metrics.get("zeroshot_top1").asDouble(), c.points("zeroshot_top1")[1][2], 1e-12);
         BufferedImage png = ImageIO.read(out.resolve("curves.png").toFile());
         assertEquals(800, png.getWidth());
-        assertEquals(720, png.getHeight(), "loss panel + evaluation panel");
+        assertEquals(360 + 220 + 360, png.getHeight(), "loss panel + learning-rate panel + evaluation panel");
     }
 
     @Test
