@@ -15,8 +15,6 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 
@@ -50,17 +48,9 @@ public final class ImageDecoder {
         return decode(file, DEFAULT_MAX_PIXELS);
     }
 
+    /** Reads the file through {@link ImageFileReader} (regular files only, size-capped), then decodes it. */
     public static DecodedImage decode(Path file, long maxPixels) {
-        String name = file.toString();
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new Clip4jException(name + ": no such file");
-        } catch (IOException | OutOfMemoryError e) {
-            throw new Clip4jException(name + ": cannot read file (" + oneLine(e) + ")");
-        }
-        return decode(bytes, name, maxPixels);
+        return decode(ImageFileReader.read(file), file.toString(), maxPixels);
     }
 
     public static DecodedImage decode(byte[] encoded, String nameForErrors, long maxPixels) {

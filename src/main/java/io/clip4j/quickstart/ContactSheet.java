@@ -1,17 +1,15 @@
 package io.clip4j.quickstart;
 
-import io.clip4j.Clip4jException;
+import io.clip4j.search.Thumbnails;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * A grid of images, each enlarged (nearest neighbour: the pixels the model saw stay visible) with a few lines of
@@ -31,13 +29,8 @@ final class ContactSheet {
 
     /** @param first colour of the first text line (e.g. green for a right prediction) */
     ContactSheet add(Path image, List<String> lines, Color first) {
-        try {
-            BufferedImage img = ImageIO.read(image.toFile());
-            if (img == null) throw new IOException("not an image");
-            cells.add(new Cell(img, List.copyOf(lines), first));
-        } catch (IOException e) {
-            throw new Clip4jException(image + ": cannot read (" + e.getMessage() + ")");
-        }
+        // through clip4j's own reader and decoders, as every other image read from disk
+        cells.add(new Cell(Thumbnails.thumbnail(image, thumb), List.copyOf(lines), first));
         return this;
     }
 
