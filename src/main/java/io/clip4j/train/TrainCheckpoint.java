@@ -12,11 +12,16 @@ import io.clip4j.checkpoint.SafeTensorsWriter;
 import io.clip4j.model.ClipConfig;
 import io.clip4j.tensor.DType;
 import io.clip4j.tensor.Tensor;
+import io.clip4j.checkpoint.FileModes;
+import io.clip4j.checkpoint.Printable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,8 +30,8 @@ import java.util.Map;
  * OpenAI names + {@code open_clip_config.json}), loadable by {@link io.clip4j.api.Clip#load} and by open_clip;
  * and, for resuming, the optimizer state ({@code train_state.safetensors}: {@code exp_avg.NAME},
  * {@code exp_avg_sq.NAME}) with {@code train_state.json} (step, seed, hyper-parameters, caller's extra fields).
- * Every file is written to a temporary name and renamed over the old one; train_state.json goes last, so a
- * folder whose train_state.json names step N holds the weights of step N or later.
+ * A checkpoint is saved as a whole ({@link CheckpointCommit}): after a kill at any moment, the next reader of the
+ * folder finds every file of one step, so a resumed run equals the uninterrupted one.
  */
 public final class TrainCheckpoint {
     public static final String MODEL_FILE = "open_clip_model.safetensors";
@@ -47,16 +52,28 @@ public final class TrainCheckpoint {
         writeJson(dir.resolve(CONFIG_FILE), openClipConfig(model.config()));
     }
 
-    /** Writes the model files, then the optimizer state and {@code train_state.json} with {@code extra} merged in. */
+    /**
+     * Writes the model files, the optimizer state and {@code train_state.json} with {@code extra} merged in, all
+     * replacing the folder's previous checkpoint at once.
+     */
     public static void save(Path dir, ClipTrainer trainer, long seed, Map<String, Object> extra) {
-        saveModel(dir, trainer.model());
+        createDir(dir);
+        Path staging = CheckpointCommit.begin(dir);
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        ParameterSet p = trainer.model().parameters();
+        for (String n : p.names()) weights.put(n, f32(n, p.shape(n), p.get(n)));
+        SafeTensorsWriter.write(staging.resolve(MODEL_FILE), weights, Map.of("format", "pt", "producer", "clip4j train"));
+        CheckpointCommit.staged(MODEL_FILE);
+        writeJson(staging.resolve(CONFIG_FILE), openClipConfig(trainer.model().config()));
+        CheckpointCommit.staged(CONFIG_FILE);
         AdamW opt = trainer.optimizer();
         Map<String, Tensor> state = new LinkedHashMap<>();
         for (String n : opt.trainableNames()) {
             state.put("exp_avg." + n, f32("exp_avg." + n, opt.firstMoments().shape(n), opt.firstMoments().get(n)));
             state.put("exp_avg_sq." + n, f32("exp_avg_sq." + n, opt.secondMoments().shape(n), opt.secondMoments().get(n)));
         }
-        SafeTensorsWriter.write(dir.resolve(STATE_FILE), state, Map.of("step", Long.toString(opt.stepCount())));
+        SafeTensorsWriter.write(staging.resolve(STATE_FILE), state, Map.of("step", Long.toString(opt.stepCount())));
+        CheckpointCommit.staged(STATE_FILE);
         ObjectNode json = JSON.createObjectNode();
         json.put("step", opt.stepCount());
         json.put("seed", seed);
@@ -75,25 +92,32 @@ public final class TrainCheckpoint {
         sj.put("warmup", s.warmup());
         sj.put("total_steps", s.totalSteps());
         if (extra != null) extra.forEach((k, v) -> json.set(k, JSON.valueToTree(v)));
-        writeJson(dir.resolve(STATE_JSON), json);
+        writeJson(staging.resolve(STATE_JSON), json);
+        CheckpointCommit.staged(STATE_JSON);
+        CheckpointCommit.commit(dir, STATE_JSON);
     }
 
-    /** Whether {@code dir} holds a resumable training state. */
+    /**
+     * Whether {@code dir} holds a resumable training state; first completes (or discards) a checkpoint that a
+     * kill interrupted, so that what is found is one whole checkpoint.
+     */
     public static boolean hasState(Path dir) {
+        if (Files.isDirectory(dir)) CheckpointCommit.recover(dir);
         return Files.isRegularFile(dir.resolve(STATE_JSON)) && Files.isRegularFile(dir.resolve(STATE_FILE))
                 && Files.isRegularFile(dir.resolve(MODEL_FILE));
     }
 
-    /** The saved {@code train_state.json}. */
+    /** The saved {@code train_state.json}, its fields checked ({@link TrainStateCheck}). */
     public static JsonNode readState(Path dir) {
         Path f = dir.resolve(STATE_JSON);
+        JsonNode n;
         try {
-            JsonNode n = JSON.readTree(f.toFile());
-            if (n == null || !n.isObject() || !n.has("step")) throw new Clip4jException(f + ": not a clip4j training state");
-            return n;
+            n = JSON.readTree(f.toFile());
         } catch (IOException e) {
-            throw new Clip4jException(f + ": cannot read: " + e.getMessage());
+            throw new Clip4jException(f + ": cannot read: " + oneLine(e.getMessage()));
         }
+        TrainStateCheck.check(f, n);
+        return n;
     }
 
     /** The model of a training folder as float32 parameters. */
@@ -108,6 +132,11 @@ public final class TrainCheckpoint {
         Path f = dir.resolve(STATE_FILE);
         long step = readState(dir).get("step").asLong();
         try (SafeTensorsFile st = SafeTensorsFile.open(f)) {
+            String saved = st.metadata().get("step");
+            if (saved != null && !saved.equals(Long.toString(step))) {
+                throw new Clip4jException(f + ": holds the optimizer state of step " + Printable.of(saved) + " but "
+                        + STATE_JSON + " says step " + step + " (files of different checkpoints)");
+            }
             Map<String, Tensor> t = st.tensors();
             for (String n : opt.trainableNames()) {
                 copy(f, t, "exp_avg." + n, opt.firstMoments().get(n));
@@ -172,11 +201,18 @@ public final class TrainCheckpoint {
         }
     }
 
-    /** Writes {@code node} as indented JSON, atomically (temporary file, then rename). */
+    /** Writes {@code node} as indented JSON, atomically (temporary file, flushed to disk, then rename), mode 0644. */
     public static void writeJson(Path path, JsonNode node) {
         Path tmp = path.resolveSibling("." + path.getFileName() + ".tmp");
         try {
-            Files.write(tmp, JSON.writeValueAsBytes(node));
+            byte[] bytes = JSON.writeValueAsBytes(node);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) ch.write(b);
+                ch.force(true);
+            }
+            FileModes.shareable(tmp);
             try {
                 Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -185,5 +221,9 @@ public final class TrainCheckpoint {
         } catch (IOException e) {
             throw new Clip4jException(path + ": cannot write: " + e.getMessage());
         }
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s+", " ");
     }
 }

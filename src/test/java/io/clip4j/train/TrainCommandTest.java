@@ -158,6 +158,48 @@ class TrainCommandTest {
         for (String n : pa.keySet()) assertTrue(Fixtures.relativeError(pb.get(n).toFloatArray(), pa.get(n).toFloatArray()) < 1e-5, n);
     }
 
+    /** A damaged train_state.json (issue 14): one line naming the field, exit 1, never an internal error. */
+    @Test
+    void aDamagedTrainStateNamesTheField() throws Exception {
+        Path out = tmp.resolve("damaged");
+        assertEquals(0, cli(args(out, 2)).code());
+        Path state = out.resolve(TrainCheckpoint.STATE_JSON);
+        String good = Files.readString(state);
+        String[][] cases = {
+                {"\"step\" : 2", "\"step\" : -3", "'step' must be a whole number >= 0, got -3"},
+                {"\"step\" : 2,", "", "'step' is missing"},
+                {"\"step\" : 2", "\"step\" : \"two\"", "'step' must be a whole number, got \"two\""},
+                {"\"step\" : 2", "\"step\" : 1e30", "'step' must be a whole number"},
+                {"\"step\" : 2", "\"step\" : 99", "'completed_steps' (2) differs from 'step' (99)"},
+                {"\"completed_steps\" : 2", "\"completed_steps\" : 1", "'completed_steps' (1) differs from 'step' (2)"},
+                {"\"seed\" : 0", "\"seed\" : [0]", "'seed' must be a whole number, got [0]"},
+                {"\"lock_image\" : false", "\"lock_image\" : 0", "'lock_image' must be true or false"},
+                {"\"schedule_progress\" : 0.5", "\"schedule_progress\" : 7", "'schedule_progress' must be a number from 0 to 1"},
+                {"{", "[", "cannot read"}};
+        for (String[] c : cases) {
+            assertTrue(good.contains(c[0]), c[0] + " in " + good);
+            Files.writeString(state, good.replace(c[0], c[1]));
+            Run r = cli(args(out, 4));
+            assertEquals(1, r.code(), c[1] + ": " + r.err());
+            assertTrue(r.err().startsWith("clip4j: ") && r.err().strip().split("\n").length == 1, r.err());
+            assertTrue(r.err().contains(c[2]), c[1] + " -> " + r.err());
+        }
+        Files.writeString(state, "[2]");
+        assertTrue(cli(args(out, 4)).err().contains("train_state.json: not a clip4j training state"));
+        // a step beyond the run, consistently in train_state.json: the optimizer state still says 2
+        Files.writeString(state, good.replace("\"step\" : 2", "\"step\" : 99").replace("\"completed_steps\" : 2", "\"completed_steps\" : 99"));
+        Run beyond = cli(args(out, 4));
+        assertEquals(1, beyond.code(), beyond.err());
+        assertTrue(beyond.err().contains("holds the optimizer state of step 2 but train_state.json says step 99"), beyond.err());
+        // the optimizer state of another step than train_state.json names: files of different checkpoints
+        Files.writeString(state, good.replace("\"step\" : 2", "\"step\" : 1").replace("\"completed_steps\" : 2", "\"completed_steps\" : 1"));
+        Run mixed = cli(args(out, 4));
+        assertEquals(1, mixed.code(), mixed.err());
+        assertTrue(mixed.err().contains("train_state.safetensors: holds the optimizer state of step 2 but train_state.json says step 1"), mixed.err());
+        Files.writeString(state, good);
+        assertEquals(0, cli(args(out, 4)).code());
+    }
+
     @Test
     void userErrorsAreOneLine() {
         Run noStart = cli("train", "--data", tsv.toString(), "--out", tmp.resolve("x").toString());
