@@ -103,6 +103,13 @@ public final class VectorStore implements AutoCloseable {
     /** HNSW graph parameters: generous, as recall matters more than index size here. */
     static final int HNSW_M = 16, HNSW_BEAM = 100;
 
+    /** How a folder becomes a Lucene Directory; the disk-full test wraps it in one that runs out of space. */
+    static volatile DirectoryOpener opener = FSDirectory::open;
+
+    interface DirectoryOpener {
+        Directory open(Path dir) throws IOException;
+    }
+
     private final Path dir;
     private final Directory directory;
     private final IndexWriter writer;
@@ -145,7 +152,7 @@ public final class VectorStore implements AutoCloseable {
         String where = dir.toString();
         try {
             Files.createDirectories(dir);
-            Directory d = FSDirectory.open(dir);
+            Directory d = opener.open(dir);
             try {
                 boolean exists = DirectoryReader.indexExists(d);
                 if (!exists) requireOnlyLuceneFiles(dir);
@@ -163,7 +170,7 @@ public final class VectorStore implements AutoCloseable {
                 }
                 IndexWriterConfig cfg = new IndexWriterConfig().setCodec(codec(meta.quantization()))
                         .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND).setRAMBufferSizeMB(64)
-                        .setCommitOnClose(false);
+                        .setCommitOnClose(false).setMergeScheduler(new QuietMergeScheduler());
                 IndexWriter w = new IndexWriter(d, cfg);
                 data.put(K_FORMAT, FORMAT);
                 data.put(K_MODEL, meta.model().toJson());
@@ -240,6 +247,7 @@ public final class VectorStore implements AutoCloseable {
     }
 
     static Clip4jException translate(IOException e, String where) {
+        if (DiskFull.causedBy(e)) return DiskFull.error(where);
         if (e instanceof LockObtainFailedException) return new Clip4jException(where + ": index is being written by another process");
         if (e instanceof CorruptIndexException || e instanceof java.io.EOFException || e instanceof NoSuchFileException
                 || e instanceof java.nio.file.FileSystemException && !(e instanceof java.nio.file.AccessDeniedException)) {
@@ -346,6 +354,8 @@ public final class VectorStore implements AutoCloseable {
             writer().updateDocument(new Term(F_PATH, e.path()), doc);
         } catch (IOException ex) {
             throw translate(ex, dir.toString());
+        } catch (RuntimeException ex) {
+            throw DiskFull.orRethrow(ex, dir.toString());
         }
     }
 
@@ -354,6 +364,8 @@ public final class VectorStore implements AutoCloseable {
             writer().deleteDocuments(new Term(F_PATH, path));
         } catch (IOException ex) {
             throw translate(ex, dir.toString());
+        } catch (RuntimeException ex) {
+            throw DiskFull.orRethrow(ex, dir.toString());
         }
     }
 
@@ -364,6 +376,9 @@ public final class VectorStore implements AutoCloseable {
             searchers.maybeRefreshBlocking();
         } catch (IOException ex) {
             throw translate(ex, dir.toString());
+        } catch (RuntimeException ex) {
+            // a writer that hit a full disk (in a merge, say) is closed: later calls throw AlreadyClosedException
+            throw DiskFull.orRethrow(ex, dir.toString());
         }
     }
 
@@ -635,7 +650,9 @@ public final class VectorStore implements AutoCloseable {
             if (writer != null) writer.rollback(); // uncommitted work is dropped, as after a crash
             directory.close();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw translate(e, dir.toString());
+        } catch (RuntimeException e) {
+            throw DiskFull.orRethrow(e, dir.toString());
         }
     }
 }
