@@ -1,6 +1,7 @@
 package io.clip4j.server;
 
 import io.clip4j.Clip4jException;
+import io.clip4j.checkpoint.Printable;
 import io.clip4j.search.QueryParser;
 import io.clip4j.search.QueryTerm;
 import io.clip4j.search.SearchService;
@@ -33,6 +34,9 @@ final class ApiHandler extends Handler.Abstract {
     private static final String IMAGE_PREFIX = "/api/image/";
     private static final int MAX_ID_CHARS = 512;
     private static final int UPLOAD_WAIT_SECONDS = 10;
+    private static final int UPLOAD_SLOTS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /** The request attributes that {@link #send} counts a request under. */
+    private static final String ROUTE = "clip4j.route", METHOD = "clip4j.method";
 
     private final SearchService service;
     private final ServerConfig config;
@@ -40,10 +44,12 @@ final class ApiHandler extends Handler.Abstract {
     private final Thumbnails thumbnails;
     private final StaticAssets assets = new StaticAssets();
     /**
-     * Uploads are held in memory (up to maxUploadBytes each) and then decoded: bounding how many are read at once
-     * bounds that memory, whatever the number of request threads.
+     * Decoding an upload can take the memory of a full-size image (the pixel limit): bounding how many are decoded
+     * at once bounds that memory, whatever the number of request threads. Reading the bodies is bounded apart, in
+     * bytes and time ({@link UploadReader}), so that slow clients never hold these places.
      */
-    private final Semaphore uploads = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    private final Semaphore decodes = new Semaphore(UPLOAD_SLOTS);
+    private final UploadReader uploads;
 
     ApiHandler(SearchService service, ServerConfig config, Metrics metrics, Thumbnails thumbnails) {
         super(InvocationType.BLOCKING);
@@ -51,6 +57,9 @@ final class ApiHandler extends Handler.Abstract {
         this.config = config;
         this.metrics = metrics;
         this.thumbnails = thumbnails;
+        // as many uploads in memory as decodes at once, as before reading and decoding were bounded apart
+        this.uploads = new UploadReader(config.maxUploadBytes(), UPLOAD_SLOTS * config.maxUploadBytes(),
+                config.uploadTimeoutMillis());
     }
 
     @Override
@@ -58,6 +67,8 @@ final class ApiHandler extends Handler.Abstract {
         String method = request.getMethod();
         String rawPath = request.getHttpURI().getPath();   // still percent-encoded: ids are decoded here, once
         String route = routeName(rawPath);
+        request.setAttribute(ROUTE, route);
+        request.setAttribute(METHOD, Metrics.methodLabel(method));
         try {
             String query = request.getHttpURI().getQuery();
             if (query != null && query.length() > config.maxQueryChars()) {
@@ -65,12 +76,13 @@ final class ApiHandler extends Handler.Abstract {
             }
             dispatch(route, rawPath, method, request, response, callback);
         } catch (HttpError e) {
+            // the client's mistake (or a refusal): one line, never a stack trace
+            LOG.info("{} {} {}: {}", Metrics.methodLabel(method), route, e.status, Printable.of(e.getMessage()));
             sendJson(response, callback, e.status, Json.error(e.getMessage()));
         } catch (RuntimeException e) {
-            LOG.warn("{} {} failed", method, route, e);
+            LOG.warn("{} {} failed", Metrics.methodLabel(method), route, e);   // a bug: the stack trace is what is needed to fix it
             sendJson(response, callback, 500, Json.error("internal error: " + e.getClass().getSimpleName()));
         }
-        metrics.countRequest(route, methodLabel(method), response.getStatus());
         return true;
     }
 
@@ -118,13 +130,6 @@ final class ApiHandler extends Handler.Abstract {
         return "other";
     }
 
-    private static String methodLabel(String method) {
-        return switch (method) {
-            case "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH" -> method;
-            default -> "other";
-        };
-    }
-
     private void searchByQuery(Request request, Response response, Callback callback) {
         Fields params = queryParameters(request);
         String q = SearchParameters.single(params, "q");
@@ -160,25 +165,23 @@ final class ApiHandler extends Handler.Abstract {
     private void searchByUpload(Request request, Response response, Callback callback) {
         Fields params = queryParameters(request);
         int k = SearchParameters.k(params, config);
-        if (request.getLength() > config.maxUploadBytes()) {
-            throw new HttpError(413, "upload too large: at most " + config.maxUploadBytes() + " bytes");
-        }
-        try {
-            if (!uploads.tryAcquire(UPLOAD_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                response.getHeaders().put(HttpHeader.RETRY_AFTER, 1);
-                throw new HttpError(503, "too many uploads at once; try again");
+        try (UploadReader.Upload upload = uploads.read(request)) {
+            try {
+                if (!decodes.tryAcquire(UPLOAD_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    response.getHeaders().put(HttpHeader.RETRY_AFTER, 1);
+                    throw new HttpError(503, "too many uploads at once; try again");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HttpError(503, "server is stopping");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HttpError(503, "server is stopping");
-        }
-        try {
-            UploadReader.Upload upload = UploadReader.read(request, config.maxUploadBytes());
-            long t0 = System.nanoTime();
-            List<SearchService.Hit> hits = timed("image", () -> service.searchByImage(upload.bytes(), upload.name(), k));
-            sendJson(response, callback, 200, Json.results(hits, (System.nanoTime() - t0) / 1e6));
-        } finally {
-            uploads.release();
+            try {
+                long t0 = System.nanoTime();
+                List<SearchService.Hit> hits = timed("image", () -> service.searchByImage(upload.bytes, upload.name, k));
+                sendJson(response, callback, 200, Json.results(hits, (System.nanoTime() - t0) / 1e6));
+            } finally {
+                decodes.release();
+            }
         }
     }
 
@@ -249,12 +252,18 @@ final class ApiHandler extends Handler.Abstract {
         return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ');
     }
 
-    private static void sendJson(Response response, Callback callback, int status, String json) {
+    private void sendJson(Response response, Callback callback, int status, String json) {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         send(response, callback, status, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void send(Response response, Callback callback, int status, String contentType, byte[] body) {
+    /**
+     * Every answer of this handler goes out here, so each request is counted once, and before the client can see
+     * the answer (a scrape that follows a response always counts it).
+     */
+    private void send(Response response, Callback callback, int status, String contentType, byte[] body) {
+        Request request = response.getRequest();
+        metrics.countRequest((String) request.getAttribute(ROUTE), (String) request.getAttribute(METHOD), status);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);

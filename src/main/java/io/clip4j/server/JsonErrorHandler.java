@@ -13,12 +13,20 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Errors raised by Jetty itself, before a request reaches {@link ApiHandler} (request line or headers too long,
- * malformed HTTP, a URI Jetty refuses): answered as {@code {"error": "..."}} like the API's own errors.
+ * malformed HTTP, a URI Jetty refuses): answered as {@code {"error": "..."}} like the API's own errors, and
+ * counted in the metrics (route "other"), as they never reach the handler that counts the others.
  */
 final class JsonErrorHandler extends ErrorHandler {
+    private final Metrics metrics;
+
+    JsonErrorHandler(Metrics metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         int status = response.getStatus() >= 400 ? response.getStatus() : 500;
+        metrics.countRequest("other", Metrics.methodLabel(request.getMethod()), status);
         Object message = request.getAttribute(ERROR_MESSAGE);
         String text = message instanceof String s && !s.isBlank() ? s : HttpStatus.getMessage(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");

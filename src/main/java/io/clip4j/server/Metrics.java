@@ -28,6 +28,14 @@ final class Metrics {
         this.thumbnailsCached = thumbnailsCached;
     }
 
+    /** A fixed label per method, so metrics never carry request text. */
+    static String methodLabel(String method) {
+        return switch (method == null ? "" : method) {
+            case "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH" -> method;
+            default -> "other";
+        };
+    }
+
     void countRequest(String route, String method, int status) {
         requests.computeIfAbsent(new RequestKey(route, method, status), k -> new LongAdder()).increment();
     }

@@ -55,7 +55,7 @@ public final class SearchServer implements AutoCloseable {
         Metrics metrics = new Metrics(service::size, thumbnails::cachedCount);
         // GracefulHandler lets stop() wait for requests in flight (up to the stop timeout) after closing the port
         jetty.setHandler(new GracefulHandler(new ApiHandler(service, config, metrics, thumbnails)));
-        jetty.setErrorHandler(new JsonErrorHandler());
+        jetty.setErrorHandler(new JsonErrorHandler(metrics));
         jetty.setStopTimeout(config.stopTimeoutMillis());
         jetty.setStopAtShutdown(false);   // the owner decides (ServeCommand stops it from its shutdown hook)
     }
