@@ -112,7 +112,7 @@ public final class ClipSearchService implements SearchService {
     @Override
     public Optional<Path> pathOf(String id) {
         store.refresh();
-        return store.byId(id).map(e -> Path.of(e.path()));
+        return store.byId(id).map(e -> StoredPaths.toPath(e.path()));
     }
 
     @Override
@@ -132,7 +132,7 @@ public final class ClipSearchService implements SearchService {
     }
 
     private static List<Hit> hits(List<VectorStore.Scored> scored) {
-        return scored.stream().map(s -> new Hit(s.id(), Path.of(s.path()), s.score())).toList();
+        return scored.stream().map(s -> new Hit(s.id(), StoredPaths.toPath(s.path()), s.score())).toList();
     }
 
     @Override

@@ -58,7 +58,7 @@ public final class ImageFiles {
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                         if (attrs.isRegularFile() && !hidden(file) && hasImageExtension(file.getFileName().toString())
                                 && skip.stream().noneMatch(file::startsWith)) {
-                            found.put(file.toString(), new Found(file, attrs.size(), attrs.lastModifiedTime().toMillis()));
+                            found.put(StoredPaths.of(file), new Found(file, attrs.size(), attrs.lastModifiedTime().toMillis()));
                         }
                         return FileVisitResult.CONTINUE;
                     }

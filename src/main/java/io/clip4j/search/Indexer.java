@@ -58,7 +58,7 @@ public final class Indexer {
         List<ImageFiles.Found> files = ImageFiles.walk(roots, excludes);
         Map<String, VectorStore.Entry> existing = store.entries();
         Set<String> foundPaths = new HashSet<>();
-        for (ImageFiles.Found f : files) foundPaths.add(f.path().toString());
+        for (ImageFiles.Found f : files) foundPaths.add(StoredPaths.of(f.path()));
 
         int added = 0, updated = 0, removed = 0, unchanged = 0, failed = 0, embedded = 0, moved = 0;
 
@@ -66,7 +66,7 @@ public final class Indexer {
         Map<String, Deque<VectorStore.Entry>> vanishedByHash = new HashMap<>();
         for (VectorStore.Entry e : existing.values()) {
             if (foundPaths.contains(e.path())) continue;
-            Path p = Path.of(e.path());
+            Path p = StoredPaths.toPath(e.path());
             boolean underRoot = absRoots.stream().anyMatch(p::startsWith);
             if (underRoot || !Files.exists(p)) vanishedByHash.computeIfAbsent(e.hash(), h -> new ArrayDeque<>()).add(e);
         }
@@ -74,7 +74,7 @@ public final class Indexer {
         List<ImageFiles.Found> changed = new ArrayList<>(), fresh = new ArrayList<>();
         Map<String, String> unchangedPathByHash = new HashMap<>();
         for (ImageFiles.Found f : files) {
-            VectorStore.Entry e = existing.get(f.path().toString());
+            VectorStore.Entry e = existing.get(StoredPaths.of(f.path()));
             if (e == null) fresh.add(f);
             else if (e.size() == f.size() && e.mtime() == f.mtime()) {
                 unchanged++;
@@ -85,7 +85,7 @@ public final class Indexer {
         List<Work> work = new ArrayList<>();
         Map<String, float[]> vectorByHash = new HashMap<>();
         for (ImageFiles.Found f : changed) {
-            VectorStore.Entry old = existing.get(f.path().toString());
+            VectorStore.Entry old = existing.get(StoredPaths.of(f.path()));
             String hash = hashOrNull(f, progress);
             if (hash == null) {
                 failed++;
@@ -153,7 +153,7 @@ public final class Indexer {
                     failed++;
                     progress.failed(r.error());
                     // the old vector no longer describes the file
-                    if (w.kind() == Kind.UPDATED) store.delete(w.file().path().toString());
+                    if (w.kind() == Kind.UPDATED) store.delete(StoredPaths.of(w.file().path()));
                 }
             }
             store.commit();
@@ -172,7 +172,7 @@ public final class Indexer {
     }
 
     private static VectorStore.Entry entry(ImageFiles.Found f, String hash) {
-        String path = f.path().toString();
+        String path = StoredPaths.of(f.path());
         return new VectorStore.Entry(VectorStore.idOf(path), path, f.size(), f.mtime(), hash);
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.clip4j.api.Clip;
 import io.clip4j.cli.CliRunner;
 import io.clip4j.tensor.DType;
+import io.clip4j.testing.FileModesCheck;
 import io.clip4j.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,7 @@ class ConvertCommandTest {
             }
         }
         assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(f16.resolve("open_clip_model.safetensors"))));
+        FileModesCheck.assertShareable(f16);
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clip4j.api.Clip;
 import io.clip4j.cli.CliRunner;
+import io.clip4j.testing.FileModesCheck;
 import io.clip4j.testing.Fixtures;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -64,6 +65,7 @@ class DistillCommandTest {
                         .resolve("000.png").toString());
         assertEquals(0, embed.code(), embed.err());
         assertTrue(Files.isRegularFile(out.resolve("curves.png")) && Files.isRegularFile(out.resolve("metrics.csv")));
+        FileModesCheck.assertShareable(out);
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.clip4j.api.Clip;
 import io.clip4j.cli.Main;
 import io.clip4j.tensor.DType;
+import io.clip4j.testing.FileModesCheck;
 import io.clip4j.testing.Fixtures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -75,6 +76,8 @@ class QuickstartCommandTest {
             assertTrue(html.contains(section), section);
         }
         assertTrue(Files.isRegularFile(out.resolve("model/metrics.csv")));
+        FileModesCheck.assertShareable(out.resolve("model"));
+        FileModesCheck.assertShareable(out.resolve("student"));
         assertTrue(Files.isRegularFile(out.resolve("data/train.tsv")));
         assertTrue(Files.isDirectory(out.resolve("data/heldout/red circle")));
         try (Clip clip = Clip.load(out.resolve("model"))) {
