@@ -11,6 +11,7 @@ import java.awt.image.Raster;
  * black, white; "L" when it is the grey ramp (i, i, i) over all its colours; "P" otherwise. 16-bit images are
  * "RGB" with 5/6-bit channels scaled by {@code v * 255 / max} (integer division, as Pillow's BGR;15/BGR;16
  * unpackers); 24-bit "RGB"; 32-bit "RGB" (the fourth byte ignored) unless bit fields give an alpha mask: "RGBA".
+ * RLE8/RLE4 data is decoded here ({@link BmpRleDecoder}), the way Pillow does, not by ImageIO.
  */
 final class BmpDecoder {
     private BmpDecoder() {
@@ -40,6 +41,7 @@ final class BmpDecoder {
         ImageDecoder.checkPixels(name, width, height, maxPixels);
         int w = (int) width;
         int h = (int) height;
+        if (compression == 1 || compression == 2) return decodeRle(b, name, w, h, bits, headerSize, colorsUsed, compression == 2);
         // Pillow reads uncompressed rows (and bit-field ones) raw from the pixel-data offset, and refuses a file
         // that ends before the last row ("image file is truncated"); ImageIO would pad the missing rows with zeros.
         if (compression == 0 || compression == 3 || compression == 6) {
@@ -61,29 +63,13 @@ final class BmpDecoder {
             throw new Clip4jException(name + ": corrupt BMP data (size mismatch)");
         }
         if (bits <= 8) {
-            int colors = colorsUsed > 0 ? colorsUsed : 1 << bits;
-            int padding = headerSize == 12 ? 3 : 4;
-            int palStart = 14 + headerSize;
-            if (colors > 256 || palStart + padding * colors > b.length) {
-                throw new Clip4jException(name + ": corrupt BMP data (bad palette)");
-            }
-            byte[] rgb = new byte[3 * colors];
-            for (int i = 0; i < colors; i++) {
-                rgb[3 * i] = b[palStart + padding * i + 2];
-                rgb[3 * i + 1] = b[palStart + padding * i + 1];
-                rgb[3 * i + 2] = b[palStart + padding * i];
-            }
-            boolean grey = true;
-            for (int i = 0; i < colors && grey; i++) {
-                int v = colors == 2 ? (i == 0 ? 0 : 255) : i;
-                grey = (rgb[3 * i] & 0xFF) == v && (rgb[3 * i + 1] & 0xFF) == v && (rgb[3 * i + 2] & 0xFF) == v;
-            }
-            if (grey && colors == 2) {
+            Palette pal = palette(b, name, headerSize, bits, colorsUsed);
+            if (pal.grey() && pal.colors() == 2) {
                 return DecodedImage.of8("1", w, h, ImageDecoder.bandsToBytes(r, new int[] {0}, v -> v != 0 ? 255 : 0));
             }
             byte[] idx = ImageDecoder.bandsToBytes(r, new int[] {0}, v -> v);
-            if (grey) return DecodedImage.of8("L", w, h, idx);
-            return DecodedImage.ofPalette(w, h, idx, rgb, colors, null);
+            if (pal.grey()) return DecodedImage.of8("L", w, h, idx);
+            return DecodedImage.ofPalette(w, h, idx, pal.rgb(), pal.colors(), null);
         }
         ColorModel cm = res.image().getColorModel();
         int[] size = new int[r.getNumBands()];
@@ -104,6 +90,56 @@ final class BmpDecoder {
             }
         }
         return DecodedImage.of8(rgba ? "RGBA" : "RGB", w, h, out);
+    }
+
+    /** The colour table of a 1/4/8-bit BMP, and whether Pillow takes it as grey (black-white with 2 colours). */
+    private record Palette(byte[] rgb, int colors, boolean grey) {}
+
+    private static Palette palette(byte[] b, String name, int headerSize, int bits, int colorsUsed) {
+        int colors = colorsUsed > 0 ? colorsUsed : 1 << bits;
+        int padding = headerSize == 12 ? 3 : 4;
+        int palStart = 14 + headerSize;
+        if (colors > 256 || palStart + (long) padding * colors > b.length) {
+            throw new Clip4jException(name + ": corrupt BMP data (bad palette)");
+        }
+        byte[] rgb = new byte[3 * colors];
+        for (int i = 0; i < colors; i++) {
+            rgb[3 * i] = b[palStart + padding * i + 2];
+            rgb[3 * i + 1] = b[palStart + padding * i + 1];
+            rgb[3 * i + 2] = b[palStart + padding * i];
+        }
+        boolean grey = true;
+        for (int i = 0; i < colors && grey; i++) {
+            int v = colors == 2 ? (i == 0 ? 0 : 255) : i;
+            grey = (rgb[3 * i] & 0xFF) == v && (rgb[3 * i + 1] & 0xFF) == v && (rgb[3 * i + 2] & 0xFF) == v;
+        }
+        return new Palette(rgb, colors, grey);
+    }
+
+    /**
+     * RLE8/RLE4 ({@link BmpRleDecoder}), with Pillow's rules around it: only palette images (1, 4 or 8 bits), and
+     * not black-and-white ones (Pillow opens those as mode "1" and then has no way to unpack RLE into it); the data
+     * starts at the header's offset, past the palette when the offset points at it, after the palette when it is 0.
+     */
+    private static DecodedImage decodeRle(byte[] b, String name, int w, int h, int bits, int headerSize, int colorsUsed,
+                                          boolean rle4) {
+        String kind = rle4 ? "RLE4" : "RLE8";
+        if (bits != 1 && bits != 4 && bits != 8) {
+            throw new Clip4jException(name + ": unsupported BMP (" + kind + " with " + bits + " bits per pixel)");
+        }
+        Palette pal = palette(b, name, headerSize, bits, colorsUsed);
+        if (pal.grey() && pal.colors() == 2) {
+            throw new Clip4jException(name + ": unsupported BMP (" + kind + " with a black-and-white palette; Pillow cannot decode it either)");
+        }
+        long offset = s32(b, 10) & 0xFFFFFFFFL;
+        int palEnd = 14 + headerSize + 4 * pal.colors();
+        if (offset == 0) offset = palEnd;
+        else if (offset == 14 + headerSize) offset += 4L * pal.colors();
+        if (offset > b.length) throw new Clip4jException(name + ": truncated BMP data (no " + kind + " data)");
+        boolean topDown = b[25] == (byte) 0xFF;   // Pillow's test for a negative height
+        byte[] idx = BmpRleDecoder.decode(b, (int) offset, w, h, rle4, topDown, name);
+        if (pal.grey()) return DecodedImage.of8("L", w, h, idx);
+        return DecodedImage.ofPalette(w, h, idx, pal.rgb(), pal.colors(), null);
     }
 
     private static int s32(byte[] b, int p) {

@@ -31,7 +31,8 @@ import java.util.Iterator;
  * the file, even where ImageIO would decode something (it is lenient and pads or guesses). Concretely: PNG chunk
  * CRCs are checked for every chunk before the first IDAT (Pillow checks those while opening and skips the rest);
  * a PNG, GIF or JPEG that ends early is truncated; GIF LZW codes that refer past the code table are a broken data
- * stream; a BMP whose uncompressed rows do not all fit in the file is truncated. Where Pillow decodes a
+ * stream; a BMP whose uncompressed rows do not all fit in the file is truncated, and so is RLE data that stops
+ * before the last pixel ({@link BmpRleDecoder}, which decodes RLE8/RLE4 as Pillow does). Where Pillow decodes a
  * damaged file anyway (data after IEND, a bad IDAT CRC, garbage between JPEG markers) so does this one. Work is
  * bounded before decoding: the pixel limit from the header, and for progressive JPEGs the number of scans and of
  * passes over each component ({@link JpegDecoder#checkScans}: a few hundred kB of tiny scans would otherwise
