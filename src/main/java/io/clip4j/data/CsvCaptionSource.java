@@ -115,7 +115,8 @@ public final class CsvCaptionSource implements CaptionSource {
             }
             if (!Files.isRegularFile(image)) {
                 missing++;
-                note(report, problems, where + image + ": no such image file (row skipped)");
+                String why = Files.exists(image) ? "not a regular file" : "no such image file";
+                note(report, problems, where + image + ": " + why + " (row skipped)");
                 continue;
             }
             images.add(image);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clip4j.Clip4jException;
 import io.clip4j.cli.CliRunner;
+import io.clip4j.data.CsvCaptionSource;
 import io.clip4j.search.Thumbnails;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -108,5 +109,15 @@ class HostileImageFilesTest {
         assertEquals(1, classify.code(), classify.err());
         assertTrue(classify.out().contains(zero + ": not a regular file") || classify.err().contains(zero + ": not a regular file"),
                 classify.out() + classify.err());
+    }
+
+    @Test
+    void trainingDataSkipsRowsWhoseImageIsNotARegularFile() throws Exception {
+        Path pipe = fifo();
+        Files.copy(Path.of("src/test/resources/image/block.png"), tmp.resolve("ok.png"));
+        Path tsv = Files.writeString(tmp.resolve("pairs.tsv"), "filepath\ttitle\npipe.png\ta pipe\nok.png\ta block\n");
+        CsvCaptionSource data = assertTimeoutPreemptively(NO_HANG, () -> CsvCaptionSource.load(tsv));
+        assertEquals(1, data.size());
+        assertTrue(data.problems().get(0).contains(pipe + ": not a regular file (row skipped)"), data.problems().toString());
     }
 }
