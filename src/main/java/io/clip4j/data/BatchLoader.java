@@ -198,9 +198,12 @@ public final class BatchLoader implements AutoCloseable {
                     if (e.getMessage() != null && e.getMessage().contains(source.imageName(i))) {
                         msg = e.getMessage() + " (skipped)";
                     }
-                    brokenMessages.add(msg);
-                    skipped.add(new Skipped(source.imageName(i), e.getMessage()));
-                    options.report().accept(msg);
+                    // batches are prepared in parallel: one lock keeps the lists in the order of the reports
+                    synchronized (brokenMessages) {
+                        brokenMessages.add(msg);
+                        skipped.add(new Skipped(source.imageName(i), e.getMessage()));
+                        options.report().accept(msg);
+                    }
                 }
                 continue;
             }
