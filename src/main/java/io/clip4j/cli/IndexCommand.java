@@ -127,7 +127,7 @@ public final class IndexCommand implements Callable<Integer> {
         }
     }
 
-    private static boolean hasIndexFiles(Path dir) {
+    static boolean hasIndexFiles(Path dir) {
         try (var files = Files.list(dir)) {
             return files.anyMatch(p -> p.getFileName().toString().startsWith("segments_"));
         } catch (IOException e) {

@@ -6,6 +6,8 @@ import io.clip4j.api.Clip;
 import io.clip4j.search.ClipSearchService;
 import io.clip4j.search.ResultPages;
 import io.clip4j.search.SearchService;
+import io.clip4j.search.Thumbnails;
+import java.awt.image.BufferedImage;
 import io.clip4j.search.VectorStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,6 +34,9 @@ import picocli.CommandLine.Spec;
                 "Put -- before a query that starts with -. JSON: {\"results\":[{\"path\",\"score\"}]}."})
 public final class SearchCommand implements Callable<Integer> {
     public enum Format { table, json, html }
+
+    /** Side of the inline previews, in pixels: about six text lines in common terminal fonts. */
+    static final int PREVIEW_SIDE = 128;
 
     @Spec CommandSpec spec;
 
@@ -62,6 +67,15 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Write the output here instead of stdout.")
     Path outFile;
 
+    @Option(names = "--index-here", description = "Index the current folder first when the index does not cover it yet, as rclip does "
+            + "(without this option a terminal is asked; the index's summary goes to stderr).")
+    boolean indexHere;
+
+    @Option(names = "--preview", paramLabel = "auto|kitty|iterm2|off", defaultValue = "auto",
+            description = "Pictures of the results in the table, inline in the terminal: auto (default) shows them in kitty, iTerm2 and "
+                    + "WezTerm when stdout is the terminal; kitty or iterm2 forces that protocol.")
+    String preview;
+
     @Parameters(paramLabel = "QUERY", arity = "1..*", description = "Query terms.")
     List<String> query;
 
@@ -71,17 +85,20 @@ public final class SearchCommand implements Callable<Integer> {
         Usage.require(minScore == null || minScore >= -1 && minScore <= 1, spec, "--min-score must be a cosine between -1 and 1, got " + minScore);
         Usage.require(!pathsOnly || !spec.commandLine().getParseResult().hasMatchedOption("--format"), spec,
                 "--paths-only and --format exclude each other");
+        TerminalImages.Protocol pictures = previewProtocol();
         Path dir = index != null ? index : Main.defaultIndex(spec);
+        int indexStatus = new CurrentFolder(spec, dir, model).indexIfWanted(indexHere);
+        if (indexStatus == 2 || indexStatus != 0 && !IndexCommand.hasIndexFiles(dir)) return indexStatus;
         try (ClipSearchService service = ClipSearchService.open(dir, ModelRefs.resolve(spec, model), textnessFile, Clip.Options.defaults())) {
             List<SearchService.Hit> hits = new ArrayList<>(service.search(service.queryVector(String.join(" ", query), textness), top));
             if (minScore != null) hits.removeIf(h -> h.score() < minScore);
             String text = pathsOnly ? paths(hits) : switch (format) {
                 case json -> json(hits);
-                case table -> table(hits);
+                case table -> pictures == TerminalImages.Protocol.off ? table(hits) : tableWithPictures(hits, pictures);
                 case html -> ResultPages.resultsHtml("clip4j: " + String.join(" ", query), hits);
             };
             write(spec.commandLine().getOut(), outFile, text);
-            return 0;
+            return indexStatus;
         }
     }
 
@@ -116,6 +133,34 @@ public final class SearchCommand implements Callable<Integer> {
     static String paths(List<SearchService.Hit> hits) {
         StringBuilder sb = new StringBuilder();
         for (SearchService.Hit h : hits) sb.append(h.path()).append('\n');
+        return sb.toString();
+    }
+
+    private TerminalImages.Protocol previewProtocol() {
+        TerminalImages.Protocol p;
+        try {
+            p = preview.equals("auto") ? null : TerminalImages.Protocol.valueOf(preview.toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw Usage.error(spec, "--preview must be auto, kitty, iterm2 or off, got '" + preview + "'");
+        }
+        if (format != Format.table || pathsOnly || outFile != null) return TerminalImages.Protocol.off;
+        return p != null ? p : TerminalImages.detect(Main.environment(spec), System.console() != null);
+    }
+
+    /** The table with a picture under each row (a placeholder for a file that can no longer be read). */
+    static String tableWithPictures(List<SearchService.Hit> hits, TerminalImages.Protocol protocol) {
+        String[] rows = table(hits).split("\n");
+        StringBuilder sb = new StringBuilder(rows[0]).append('\n');
+        for (int i = 0; i < hits.size(); i++) {
+            sb.append(rows[i + 1]).append('\n');
+            BufferedImage picture;
+            try {
+                picture = Thumbnails.thumbnail(hits.get(i).path(), PREVIEW_SIDE);
+            } catch (Clip4jException e) {
+                picture = Thumbnails.placeholder(PREVIEW_SIDE);
+            }
+            sb.append(TerminalImages.sequence(picture, protocol));
+        }
         return sb.toString();
     }
 
