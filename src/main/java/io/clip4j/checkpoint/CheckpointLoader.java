@@ -3,6 +3,7 @@ package io.clip4j.checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clip4j.Clip4jException;
 import io.clip4j.model.ClipConfig;
+import io.clip4j.quant.QuantizedTensors;
 import io.clip4j.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.io.IOException;
@@ -135,7 +136,7 @@ public final class CheckpointLoader {
         if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
             SafeTensorsFile st = SafeTensorsFile.open(file);
             res.add(st);
-            raw.putAll(st.tensors());
+            raw.putAll(QuantizedTensors.fold(file, st.tensors(), st.metadata()));
             bytes = st.fileBytes();
         } else {
             Arena arena = Arena.ofShared();

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 /** {@code clip4j convert}: any model clip4j loads, written as an open_clip folder in a smaller float format. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = {"Write a model (any format clip4j loads) as an open_clip model folder whose weights are float32, "
-                + "float16 or bfloat16; every clip4j command loads the result.",
+                + "float16, bfloat16 or block-quantised (q8_0 / q4_0); every clip4j command loads the result.",
                 "JSON: {\"out\",\"dtype\",\"bytes\",\"parameters\"}."})
 public final class ConvertCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -29,7 +29,9 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The folder to write.")
     Path out;
 
-    @Option(names = "--dtype", defaultValue = "f16", paramLabel = "f32|f16|bf16", description = "Weight format (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dtype", defaultValue = "f16", paramLabel = "f32|f16|bf16|q8|q4",
+            description = "Weight format (default: ${DEFAULT-VALUE}); q8 / q4 store the linear layers' weights and the "
+                    + "token embedding as ggml q8_0 / q4_0 blocks of 32, the rest as f16.")
     String dtype;
 
     @Override

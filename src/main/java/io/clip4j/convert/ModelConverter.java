@@ -5,6 +5,7 @@ import io.clip4j.checkpoint.Checkpoint;
 import io.clip4j.checkpoint.CheckpointLoader;
 import io.clip4j.checkpoint.ExpectedTensors;
 import io.clip4j.checkpoint.SafeTensorsWriter;
+import io.clip4j.quant.QuantizedTensors;
 import io.clip4j.tensor.Tensor;
 import io.clip4j.train.TrainCheckpoint;
 import java.io.IOException;
@@ -42,16 +43,25 @@ public final class ModelConverter {
             throw new Clip4jException(out + ": cannot create the folder (" + e.getMessage() + ")");
         }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, String> metadata = new LinkedHashMap<>(Map.of("format", "pt", "producer", producer, "dtype", dtype.word()));
+        if (dtype.quant != null) metadata.put(QuantizedTensors.SCHEME_KEY, dtype.quant.id);
         long params = 0;
         try (Arena arena = Arena.ofConfined()) {
             for (Map.Entry<String, int[]> e : ExpectedTensors.of(c.config()).entrySet()) {
                 Tensor t = c.weights().get(e.getKey());
                 if (t == null) throw new Clip4jException(c.source() + ": no tensor '" + e.getKey() + "'");
-                tensors.put(e.getKey(), dtype.convert(t.reshaped(e.getValue()), arena));
+                t = t.reshaped(e.getValue());
+                if (dtype.quant != null && QuantizedTensors.quantised(e.getKey(), e.getValue())) {
+                    tensors.putAll(QuantizedTensors.quantise(e.getKey(), t, dtype.quant, arena));
+                    Map.Entry<String, String> shape = QuantizedTensors.shapeEntry(e.getKey(), e.getValue());
+                    metadata.put(shape.getKey(), shape.getValue());
+                } else {
+                    tensors.put(e.getKey(), dtype.convert(t, arena));
+                }
                 params += t.numel();
             }
             Path file = absOut.resolve(TrainCheckpoint.MODEL_FILE);
-            SafeTensorsWriter.write(file, tensors, Map.of("format", "pt", "producer", producer, "dtype", dtype.word()));
+            SafeTensorsWriter.write(file, tensors, metadata);
             TrainCheckpoint.writeJson(absOut.resolve(TrainCheckpoint.CONFIG_FILE), TrainCheckpoint.openClipConfig(c.config()));
             return new Result(absOut, Files.size(file), params, dtype);
         } catch (IOException e) {
