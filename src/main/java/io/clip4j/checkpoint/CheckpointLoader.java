@@ -123,21 +123,24 @@ public final class CheckpointLoader {
             }
             bytes += part.fileBytes;
         }
-        return new Loaded(all, bytes);
+        return new Loaded(all, bytes, Map.of());
     }
 
-    private record Loaded(Map<String, Tensor> tensors, long fileBytes) {}
+    /** @param metadata the safetensors file's {@code __metadata__} (empty for torch files and shards) */
+    private record Loaded(Map<String, Tensor> tensors, long fileBytes, Map<String, String> metadata) {}
 
     /** The canonicalised tensors of one weight file, safetensors or torch, by content rather than by name. */
     private static Loaded weights(Path file, Resources res) {
         if (!Files.isRegularFile(file)) throw new Clip4jException(file + ": no such file or directory");
         Map<String, Object> raw = new LinkedHashMap<>();
+        Map<String, String> metadata = Map.of();
         long bytes;
         if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
             SafeTensorsFile st = SafeTensorsFile.open(file);
             res.add(st);
             raw.putAll(QuantizedTensors.fold(file, st.tensors(), st.metadata()));
             bytes = st.fileBytes();
+            metadata = st.metadata();
         } else {
             Arena arena = Arena.ofShared();
             res.add(arena::close);
@@ -150,16 +153,18 @@ public final class CheckpointLoader {
             bytes = contents.fileBytes();
         }
         Map<String, Tensor> tensors = StateDicts.canonical(file.toString(), raw);
-        return new Loaded(tensors, bytes);
+        return new Loaded(tensors, bytes, metadata);
     }
 
     private static Checkpoint finish(Path source, String format, Loaded w, ClipConfig config, Path vocab, Path merges,
             Resources res) {
         config.check(source.toString());
         Map<String, Tensor> tensors = openAiNames(source, w, res).tensors;
-        CheckpointValidator.validate(source.toString(), tensors, config);
+        String towerWord = w.metadata.get(Towers.METADATA_KEY);
+        Towers towers = towerWord == null ? Towers.BOTH : Towers.parse(towerWord, source + ": __metadata__ " + Towers.METADATA_KEY);
+        CheckpointValidator.validate(source.toString(), tensors, config, towers);
         return new Checkpoint(java.util.Collections.unmodifiableMap(tensors), config, format, source, w.fileBytes,
-                vocab, merges, res);
+                vocab, merges, towers, w.metadata.get(Checkpoint.MODEL_ID_KEY), res);
     }
 
     /** Transformers-named weights renamed (and re-laid-out) to OpenAI's names; others as they are. */
@@ -168,7 +173,7 @@ public final class CheckpointLoader {
         Arena derived = Arena.ofShared();
         res.add(derived::close);
         Map<String, Tensor> mapped = HuggingFaceNames.toOpenAi(source.toString(), w.tensors, derived);
-        return new Loaded(StateDicts.canonical(source.toString(), new LinkedHashMap<>(mapped)), w.fileBytes);
+        return new Loaded(StateDicts.canonical(source.toString(), new LinkedHashMap<>(mapped)), w.fileBytes, w.metadata);
     }
 
     private static Path firstExisting(Path dir, String... names) {

@@ -1,5 +1,6 @@
 package io.clip4j.cli;
 
+import io.clip4j.checkpoint.Towers;
 import io.clip4j.convert.ModelConverter;
 import io.clip4j.convert.WeightDType;
 import java.io.PrintWriter;
@@ -34,9 +35,14 @@ public final class ConvertCommand implements Callable<Integer> {
                     + "token embedding as ggml q8_0 / q4_0 blocks of 32, the rest as f16.")
     String dtype;
 
+    @Option(names = "--tower", defaultValue = "both", paramLabel = "both|image|text",
+            description = "Write both towers (default) or one: an image-only model embeds images and builds indexes, a "
+                    + "text-only one embeds texts and answers searches; both halves share the model's identity.")
+    String tower;
+
     @Override
     public Integer call() {
-        ModelConverter.Result r = ModelConverter.convert(model, out, WeightDType.parse(dtype));
+        ModelConverter.Result r = ModelConverter.convert(model, out, WeightDType.parse(dtype), Towers.parse(tower, "--tower"));
         PrintWriter o = spec.commandLine().getOut();
         if (output.json()) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -5,6 +5,8 @@ import io.clip4j.checkpoint.Checkpoint;
 import io.clip4j.checkpoint.CheckpointLoader;
 import io.clip4j.checkpoint.ExpectedTensors;
 import io.clip4j.checkpoint.SafeTensorsWriter;
+import io.clip4j.checkpoint.Towers;
+import io.clip4j.search.ModelIdentity;
 import io.clip4j.quant.QuantizedTensors;
 import io.clip4j.tensor.Tensor;
 import io.clip4j.train.TrainCheckpoint;
@@ -27,41 +29,66 @@ public final class ModelConverter {
     private ModelConverter() {}
 
     public static Result convert(Path model, Path out, WeightDType dtype) {
+        return convert(model, out, dtype, Towers.BOTH);
+    }
+
+    public static Result convert(Path model, Path out, WeightDType dtype, Towers towers) {
         try (Checkpoint c = CheckpointLoader.load(model)) {
-            return write(c, out, dtype, "clip4j convert of " + model.getFileName());
+            return write(c, out, dtype, towers, "clip4j convert of " + model.getFileName());
         }
     }
 
     public static Result write(Checkpoint c, Path out, WeightDType dtype, String producer) {
+        return write(c, out, dtype, Towers.BOTH, producer);
+    }
+
+    /**
+     * Writes {@code c} in {@code dtype}, only the tensors of {@code towers}. The whole model's weight fingerprint (of
+     * the converted values) is recorded as {@code clip4j.model_id}, so both halves of a split model carry the same
+     * identity.
+     */
+    public static Result write(Checkpoint c, Path out, WeightDType dtype, Towers towers, String producer) {
         Path absOut = out.toAbsolutePath().normalize();
         if (absOut.equals(c.source().toAbsolutePath().normalize())) {
             throw new Clip4jException(out + ": is the model being converted; choose another --out");
+        }
+        if (c.towers() != Towers.BOTH) {
+            throw new Clip4jException(c.source() + ": holds only the " + c.towers().word() + " tower; convert the whole model");
         }
         try {
             Files.createDirectories(absOut);
         } catch (IOException e) {
             throw new Clip4jException(out + ": cannot create the folder (" + e.getMessage() + ")");
         }
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, Tensor> stored = new LinkedHashMap<>(), loaded = new LinkedHashMap<>();
         Map<String, String> metadata = new LinkedHashMap<>(Map.of("format", "pt", "producer", producer, "dtype", dtype.word()));
         if (dtype.quant != null) metadata.put(QuantizedTensors.SCHEME_KEY, dtype.quant.id);
         long params = 0;
         try (Arena arena = Arena.ofConfined()) {
             for (Map.Entry<String, int[]> e : ExpectedTensors.of(c.config()).entrySet()) {
-                Tensor t = c.weights().get(e.getKey());
-                if (t == null) throw new Clip4jException(c.source() + ": no tensor '" + e.getKey() + "'");
+                String name = e.getKey();
+                Tensor t = c.weights().get(name);
+                if (t == null) throw new Clip4jException(c.source() + ": no tensor '" + name + "'");
                 t = t.reshaped(e.getValue());
-                if (dtype.quant != null && QuantizedTensors.quantised(e.getKey(), e.getValue())) {
-                    tensors.putAll(QuantizedTensors.quantise(e.getKey(), t, dtype.quant, arena));
-                    Map.Entry<String, String> shape = QuantizedTensors.shapeEntry(e.getKey(), e.getValue());
+                if (dtype.quant != null && QuantizedTensors.quantised(name, e.getValue())) {
+                    Map<String, Tensor> parts = QuantizedTensors.quantise(name, t, dtype.quant, arena);
+                    loaded.put(name, QuantizedTensors.folded(name, e.getValue(), dtype.quant, parts));
+                    if (!towers.includes(name)) continue;
+                    stored.putAll(parts);
+                    Map.Entry<String, String> shape = QuantizedTensors.shapeEntry(name, e.getValue());
                     metadata.put(shape.getKey(), shape.getValue());
                 } else {
-                    tensors.put(e.getKey(), dtype.convert(t, arena));
+                    Tensor converted = dtype.convert(t, arena);
+                    loaded.put(name, converted);
+                    if (!towers.includes(name)) continue;
+                    stored.put(name, converted);
                 }
                 params += t.numel();
             }
+            metadata.put(Checkpoint.MODEL_ID_KEY, ModelIdentity.fingerprint(loaded));
+            if (towers != Towers.BOTH) metadata.put(Towers.METADATA_KEY, towers.word());
             Path file = absOut.resolve(TrainCheckpoint.MODEL_FILE);
-            SafeTensorsWriter.write(file, tensors, metadata);
+            SafeTensorsWriter.write(file, stored, metadata);
             TrainCheckpoint.writeJson(absOut.resolve(TrainCheckpoint.CONFIG_FILE), TrainCheckpoint.openClipConfig(c.config()));
             return new Result(absOut, Files.size(file), params, dtype);
         } catch (IOException e) {

@@ -113,6 +113,19 @@ public final class QuantizedTensors {
         return out;
     }
 
+    /** The weight {@code name} of {@code shape} over the tensors {@link #quantise} returned (as a loader sees it). */
+    public static Tensor folded(String name, int[] shape, QuantScheme s, Map<String, Tensor> parts) {
+        return fold1(Path.of(name), name, shape, s, parts);
+    }
+
+    /** The weight a stored tensor belongs to: {@code w} for {@code w.q8}, {@code w.q4} and {@code w.scale}. */
+    public static String weightOf(String stored) {
+        for (String suffix : new String[] {"." + SCALE_SUFFIX, "." + QuantScheme.Q8_0.suffix, "." + QuantScheme.Q4_0.suffix}) {
+            if (stored.endsWith(suffix)) return stored.substring(0, stored.length() - suffix.length());
+        }
+        return stored;
+    }
+
     private static Tensor fold1(Path file, String name, int[] shape, QuantScheme s, Map<String, Tensor> stored) {
         String qName = name + "." + s.suffix, sName = name + "." + SCALE_SUFFIX;
         Tensor q = stored.get(qName), sc = stored.get(sName);
