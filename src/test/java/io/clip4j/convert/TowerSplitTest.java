@@ -76,6 +76,20 @@ class TowerSplitTest {
     }
 
     @Test
+    void infoShowsTheStorageOfEachTower() {
+        Path image = convert("image", "q4", "image");
+        JsonNode j = CliRunner.run("info", "--model", image.toString(), "--format", "json").json();
+        assertEquals("image", j.get("towers").asText());
+        assertTrue(j.get("image_weights").get("dtypes").has("q4_0/32") && j.get("image_weights").get("dtypes").has("F16"), j.toString());
+        assertEquals(0, j.get("text_weights").get("bytes").asLong());
+        assertTrue(j.get("image_weights").get("bytes").asLong() < j.get("file_bytes").asLong());
+        assertTrue(j.has("model_id"));
+        CliRunner r = CliRunner.run("info", "--model", image.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("image weights") && r.out().contains("q4_0/32") && r.out().contains("not in this file"), r.out());
+    }
+
+    @Test
     void badTowerWord() {
         CliRunner.run("convert", "--model", MODEL.toString(), "--out", tmp.resolve("x").toString(), "--tower", "left")
                 .assertOneLineError("left");
