@@ -64,10 +64,28 @@ public final class CheckpointLoader {
         }
     }
 
-    /** A bare weight file with OpenAI (or transformers) key names: the architecture comes from the shapes. */
+    /** The open_clip config that {@code clip4j convert --layout openai} records in a bare file's metadata. */
+    public static final String CONFIG_KEY = "clip4j.open_clip_config";
+
+    /**
+     * A bare weight file with OpenAI (or transformers) key names: the architecture comes from the shapes, or from the
+     * open_clip config recorded in its metadata (a file written by clip4j convert, possibly holding one tower).
+     */
     private static Checkpoint bare(Path path, String format, Resources res) {
         Loaded w = openAiNames(path, weights(path, res), res);
-        ClipConfig config = ConfigInference.fromShapes(path.toString(), w.tensors);
+        String recorded = w.metadata.get(CONFIG_KEY);
+        ClipConfig config;
+        if (recorded != null) {
+            JsonNode root;
+            try {
+                root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(recorded);
+            } catch (IOException e) {
+                throw new Clip4jException(path + ": __metadata__ " + CONFIG_KEY + " is not JSON");
+            }
+            config = OpenClipConfig.parse(path, root);
+        } else {
+            config = ConfigInference.fromShapes(path.toString(), w.tensors);
+        }
         return finish(path, format, w, config, null, null, res);
     }
 

@@ -1,7 +1,9 @@
 package io.clip4j.cli;
 
 import io.clip4j.checkpoint.Towers;
+import io.clip4j.convert.Layout;
 import io.clip4j.convert.ModelConverter;
+import picocli.CommandLine.ParameterException;
 import io.clip4j.convert.WeightDType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -40,9 +42,19 @@ public final class ConvertCommand implements Callable<Integer> {
                     + "text-only one embeds texts and answers searches; both halves share the model's identity.")
     String tower;
 
+    @Option(names = "--layout", defaultValue = "open_clip", paramLabel = "open_clip|hf|openai",
+            description = "open_clip folder (default), Hugging Face transformers folder (float dtypes), or one bare "
+                    + "OpenAI state-dict .safetensors file (--out FILE.safetensors).")
+    String layout;
+
     @Override
     public Integer call() {
-        ModelConverter.Result r = ModelConverter.convert(model, out, WeightDType.parse(dtype), Towers.parse(tower, "--tower"));
+        WeightDType d = WeightDType.parse(dtype);
+        Towers t = Towers.parse(tower, "--tower");
+        Layout l = Layout.parse(layout);
+        String refused = ModelConverter.refusal(out, d, l);
+        if (refused != null) throw new ParameterException(spec.commandLine(), refused);
+        ModelConverter.Result r = ModelConverter.convert(model, out, d, t, l);
         PrintWriter o = spec.commandLine().getOut();
         if (output.json()) {
             Map<String, Object> m = new LinkedHashMap<>();
