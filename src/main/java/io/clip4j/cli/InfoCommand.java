@@ -87,8 +87,8 @@ public final class InfoCommand implements Callable<Integer> {
                 List<String> dt = new ArrayList<>();
                 dtypes.forEach((k, v) -> dt.add(String.format(Locale.ROOT, "%s %,d (%.1f %%)", k, v, all > 0 ? 100.0 * v / all : 0.0)));
                 rows.add(new String[] {"dtypes", String.join(", ", dt)});
-                rows.add(new String[] {"image weights", towerLine(cp.towers().hasImage(), visualTypes, visualBytes)});
-                rows.add(new String[] {"text weights", towerLine(cp.towers().hasText(), textTypes, textBytes)});
+                rows.add(new String[] {"image stored", towerLine(cp.towers().hasImage(), visualTypes, visualBytes)});
+                rows.add(new String[] {"text stored", towerLine(cp.towers().hasText(), textTypes, textBytes)});
                 if (cp.modelId() != null) rows.add(new String[] {"model id", cp.modelId()});
                 rows.add(new String[] {"tensors", String.format(Locale.ROOT, "%,d", cp.weights().size())});
                 rows.add(new String[] {"file size", String.format(Locale.ROOT, "%.1f MB (%,d bytes)", cp.fileBytes() / 1e6, cp.fileBytes())});

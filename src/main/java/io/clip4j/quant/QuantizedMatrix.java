@@ -55,11 +55,16 @@ public final class QuantizedMatrix implements BlockRows {
     @Override
     public float get(int r, int c) {
         int b = c / QuantScheme.BLOCK, j = c % QuantScheme.BLOCK;
-        byte[] q = new byte[scheme.blockBytes];
-        MemorySegment.copy(ints, ValueLayout.JAVA_BYTE, (long) r * rowBytes + (long) b * scheme.blockBytes, q, 0, q.length);
-        float[] v = new float[QuantScheme.BLOCK];
-        scheme.dequantizeBlock(q, 0, scale(r, b), v, 0, j + 1);
-        return v[j];
+        long block = (long) r * rowBytes + (long) b * scheme.blockBytes;
+        int q = switch (scheme) {
+            case Q8_0 -> ints.get(ValueLayout.JAVA_BYTE, block + j);
+            // byte j & 15 of the block: weight j in the low nibble, weight j + 16 in the high one
+            case Q4_0 -> {
+                int packed = ints.get(ValueLayout.JAVA_BYTE, block + (j & 15)) & 0xff;
+                yield (j < QuantScheme.BLOCK / 2 ? packed & 15 : packed >>> 4) - 8;
+            }
+        };
+        return q * scale(r, b);
     }
 
     @Override

@@ -113,17 +113,17 @@ public final class Tensor {
     /** Element {@code i} (flat, row-major) widened to float. */
     public float getFloat(long i) {
         if (blocks != null) return blocks.get((int) (i / blocks.cols()), (int) (i % blocks.cols()));
-        MemorySegment data = data();
+        MemorySegment d = data();
         return switch (dtype) {
-            case F32 -> data.getAtIndex(F32_LE, i);
-            case F16 -> Float.float16ToFloat(data.getAtIndex(I16_LE, i));
-            case BF16 -> Float.intBitsToFloat((data.getAtIndex(I16_LE, i) & 0xffff) << 16);
-            case F64 -> (float) data.getAtIndex(F64_LE, i);
-            case I64 -> data.getAtIndex(I64_LE, i);
-            case I32 -> data.getAtIndex(I32_LE, i);
-            case I16 -> data.getAtIndex(I16_LE, i);
-            case I8 -> data.get(ValueLayout.JAVA_BYTE, i);
-            case U8, BOOL -> data.get(ValueLayout.JAVA_BYTE, i) & 0xff;
+            case F32 -> d.getAtIndex(F32_LE, i);
+            case F16 -> Float.float16ToFloat(d.getAtIndex(I16_LE, i));
+            case BF16 -> Float.intBitsToFloat((d.getAtIndex(I16_LE, i) & 0xffff) << 16);
+            case F64 -> (float) d.getAtIndex(F64_LE, i);
+            case I64 -> d.getAtIndex(I64_LE, i);
+            case I32 -> d.getAtIndex(I32_LE, i);
+            case I16 -> d.getAtIndex(I16_LE, i);
+            case I8 -> d.get(ValueLayout.JAVA_BYTE, i);
+            case U8, BOOL -> d.get(ValueLayout.JAVA_BYTE, i) & 0xff;
         };
     }
 

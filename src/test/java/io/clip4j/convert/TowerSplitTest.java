@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clip4j.api.Clip;
 import io.clip4j.cli.CliRunner;
+import io.clip4j.search.ClipSearchService;
 import io.clip4j.search.ModelIdentity;
 import io.clip4j.testing.Fixtures;
 import java.nio.file.Files;
@@ -61,6 +62,11 @@ class TowerSplitTest {
         JsonNode hits = found.json();
         assertTrue(hits.toString().contains("cat.png") && hits.toString().contains("rocket.jpg"), hits.toString());
 
+        // serve --model TEXT_HALF opens the index the same way
+        try (ClipSearchService service = ClipSearchService.open(index, text, null, Clip.Options.defaults())) {
+            assertEquals(2, service.size());
+            assertEquals(48, service.queryVector("a cat", 0f).length);
+        }
         // the index's own model is the image half: a text query says it needs the text tower
         CliRunner.run("search", "--index", index.toString(), "a cat").assertOneLineError("text tower");
         // a whole model of another dtype is another model
@@ -86,7 +92,7 @@ class TowerSplitTest {
         assertTrue(j.has("model_id"));
         CliRunner r = CliRunner.run("info", "--model", image.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("image weights") && r.out().contains("q4_0/32") && r.out().contains("not in this file"), r.out());
+        assertTrue(r.out().contains("image stored") && r.out().contains("q4_0/32") && r.out().contains("not in this file"), r.out());
     }
 
     @Test
