@@ -1,6 +1,7 @@
 package io.clip4j.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.Clip4jException;
 import io.clip4j.model.ClipConfig;
 import io.clip4j.quant.QuantizedTensors;
@@ -78,7 +79,7 @@ public final class CheckpointLoader {
         if (recorded != null) {
             JsonNode root;
             try {
-                root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(recorded);
+                root = new ObjectMapper().readTree(recorded);
             } catch (IOException e) {
                 throw new Clip4jException(path + ": __metadata__ " + CONFIG_KEY + " is not JSON");
             }

@@ -133,6 +133,9 @@ public final class QuantizedTensors {
             throw new Clip4jException(file + ": quantised weight '" + Printable.of(name) + "' has no tensor '"
                     + Printable.of(q == null ? qName : sName) + "'");
         }
+        if (stored.containsKey(name)) {
+            throw new Clip4jException(file + ": weight '" + Printable.of(name) + "' is stored both as a tensor and quantised");
+        }
         int rows = shape[0];
         long cols = Tensor.numel(shape) / Math.max(1, rows);
         if (rows < 1 || cols < 1 || cols > Integer.MAX_VALUE - QuantScheme.BLOCK) {

@@ -137,6 +137,11 @@ class QuantReferenceTest {
         String missing = refusal(rewrite(s, noScale, Map.of()));
         assertTrue(missing.contains("has no tensor 'w.scale'"), missing);
 
+        try (SafeTensorsFile f = SafeTensorsFile.open(fixture(s))) {
+            String both = refusal(rewrite(s, Map.of("w", f.tensors().get("input")), Map.of()));
+            assertTrue(both.contains("'w' is stored both"), both);
+        }
+
         String shape = refusal(rewrite(s, Map.of(), Map.of("clip4j.shape.w", "[7, x]")));
         assertTrue(shape.contains("clip4j.shape.w"), shape);
     }
