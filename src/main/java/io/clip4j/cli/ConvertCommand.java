@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = {"Write a model (any format clip4j loads) as an open_clip model folder whose weights are float32, "
                 + "float16, bfloat16 or block-quantised (q8_0 / q4_0); every clip4j command loads the result.",
-                "JSON: {\"out\",\"dtype\",\"bytes\",\"parameters\"}."})
+                "JSON: {\"out\",\"dtype\",\"bytes\",\"parameters\",\"layout\",\"towers\"}."})
 public final class ConvertCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
@@ -62,10 +62,13 @@ public final class ConvertCommand implements Callable<Integer> {
             m.put("dtype", r.dtype().word());
             m.put("bytes", r.bytes());
             m.put("parameters", r.parameters());
+            m.put("layout", l.word());
+            m.put("towers", t.word());
             OutputOptions.printJson(o, m);
         } else {
-            o.println(String.format(Locale.ROOT, "wrote %s (%s, %.1f MB, %,d parameters)", r.folder(), r.dtype().word(),
-                    r.bytes() / 1e6, r.parameters()));
+            String towers = t == Towers.BOTH ? "" : ", " + t.word() + " tower";
+            o.println(String.format(Locale.ROOT, "wrote %s (%s, %s%s, %.1f MB, %,d parameters)", r.folder(), r.dtype().word(),
+                    l.word(), towers, r.bytes() / 1e6, r.parameters()));
         }
         o.flush();
         return 0;

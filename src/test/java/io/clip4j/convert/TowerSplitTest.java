@@ -26,6 +26,7 @@ class TowerSplitTest {
         Path out = tmp.resolve(name);
         CliRunner r = CliRunner.run("convert", "--model", MODEL.toString(), "--out", out.toString(), "--dtype", dtype, "--tower", tower);
         assertEquals(0, r.code(), r.err());
+        if (!tower.equals("both")) assertTrue(r.out().contains("open_clip, " + tower + " tower"), r.out());
         return out;
     }
 
