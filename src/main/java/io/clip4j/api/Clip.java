@@ -3,6 +3,7 @@ package io.clip4j.api;
 import io.clip4j.Clip4jException;
 import io.clip4j.checkpoint.Checkpoint;
 import io.clip4j.checkpoint.CheckpointLoader;
+import io.clip4j.checkpoint.Towers;
 import io.clip4j.image.ImagePreprocessor;
 import io.clip4j.kernels.Kernels;
 import io.clip4j.model.ClipConfig;
@@ -159,12 +160,14 @@ public final class Clip implements AutoCloseable {
      * (exact under the causal mask).
      */
     public float[][] embedTexts(List<String> texts) {
+        if (!texts.isEmpty()) checkpoint.require(Towers.TEXT, "embedding texts");
         int[][] rows = tokenize(texts);
         return embedTokens(rows);
     }
 
     /** Already tokenized rows (SOT ... EOT, zero padded). */
     public float[][] embedTokens(int[][] rows) {
+        if (rows.length > 0) checkpoint.require(Towers.TEXT, "embedding texts");
         int n = rows.length, e = embedDim();
         float[][] out = new float[n][];
         Integer[] order = new Integer[n];
@@ -216,6 +219,7 @@ public final class Clip implements AutoCloseable {
      * are still embedded. Decoding runs on other threads while the model computes (bounded look-ahead).
      */
     public List<ImageResult> embedImageFiles(List<Path> files) {
+        if (!files.isEmpty()) checkpoint.require(Towers.IMAGE, "embedding images");
         return new ImagePipeline(this, options.batchSize()).run(files);
     }
 
@@ -232,6 +236,7 @@ public final class Clip implements AutoCloseable {
 
     /** As {@link #embedPixels}, with null for an embedding that holds a NaN or an infinity. */
     float[][] embedPixelsOrNull(float[] pixels, int n) {
+        checkpoint.require(Towers.IMAGE, "embedding images");
         float[] emb = model.encodeImages(pixels, n, null);
         int e = embedDim();
         float[][] out = new float[n][];

@@ -1,5 +1,6 @@
 package io.clip4j.checkpoint;
 
+import io.clip4j.Clip4jException;
 import io.clip4j.model.ClipConfig;
 import io.clip4j.tensor.Tensor;
 import java.nio.file.Path;
@@ -17,6 +18,9 @@ import java.util.Map;
  * @param fileBytes total size of the weight files
  * @param vocabJson the model folder's vocab.json, or null (then the bundled OpenAI vocabulary is used)
  * @param mergesTxt the model folder's merges.txt, or null
+ * @param towers    which towers the file holds (one only when written by {@code clip4j convert --tower})
+ * @param modelId   the model identity recorded by {@code clip4j convert} (shared by the two halves of a split model),
+ *                  or null: then it is computed from the weights (see {@code ModelIdentity})
  * @param storage   closes the file mappings; the weights are invalid afterwards
  */
 public record Checkpoint(
@@ -27,7 +31,19 @@ public record Checkpoint(
         long fileBytes,
         Path vocabJson,
         Path mergesTxt,
+        Towers towers,
+        String modelId,
         AutoCloseable storage) implements AutoCloseable {
+
+    public static final String MODEL_ID_KEY = "clip4j.model_id";
+
+    /** Refuses, in one line, a use that needs a tower this file does not hold. */
+    public void require(Towers needed, String what) {
+        if ((needed.hasImage() && !towers.hasImage()) || (needed.hasText() && !towers.hasText())) {
+            throw new Clip4jException(source + ": holds only the " + towers.word() + " tower; " + what + " needs the "
+                    + (towers.hasImage() ? "text" : "image") + " tower (use the model's other half or a whole model)");
+        }
+    }
 
     @Override
     public void close() {

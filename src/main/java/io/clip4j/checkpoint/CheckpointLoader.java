@@ -1,8 +1,10 @@
 package io.clip4j.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.Clip4jException;
 import io.clip4j.model.ClipConfig;
+import io.clip4j.quant.QuantizedTensors;
 import io.clip4j.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.io.IOException;
@@ -63,10 +65,28 @@ public final class CheckpointLoader {
         }
     }
 
-    /** A bare weight file with OpenAI (or transformers) key names: the architecture comes from the shapes. */
+    /** The open_clip config that {@code clip4j convert --layout openai} records in a bare file's metadata. */
+    public static final String CONFIG_KEY = "clip4j.open_clip_config";
+
+    /**
+     * A bare weight file with OpenAI (or transformers) key names: the architecture comes from the shapes, or from the
+     * open_clip config recorded in its metadata (a file written by clip4j convert, possibly holding one tower).
+     */
     private static Checkpoint bare(Path path, String format, Resources res) {
         Loaded w = openAiNames(path, weights(path, res), res);
-        ClipConfig config = ConfigInference.fromShapes(path.toString(), w.tensors);
+        String recorded = w.metadata.get(CONFIG_KEY);
+        ClipConfig config;
+        if (recorded != null) {
+            JsonNode root;
+            try {
+                root = new ObjectMapper().readTree(recorded);
+            } catch (IOException e) {
+                throw new Clip4jException(path + ": __metadata__ " + CONFIG_KEY + " is not JSON");
+            }
+            config = OpenClipConfig.parse(path, root);
+        } else {
+            config = ConfigInference.fromShapes(path.toString(), w.tensors);
+        }
         return finish(path, format, w, config, null, null, res);
     }
 
@@ -122,21 +142,24 @@ public final class CheckpointLoader {
             }
             bytes += part.fileBytes;
         }
-        return new Loaded(all, bytes);
+        return new Loaded(all, bytes, Map.of());
     }
 
-    private record Loaded(Map<String, Tensor> tensors, long fileBytes) {}
+    /** @param metadata the safetensors file's {@code __metadata__} (empty for torch files and shards) */
+    private record Loaded(Map<String, Tensor> tensors, long fileBytes, Map<String, String> metadata) {}
 
     /** The canonicalised tensors of one weight file, safetensors or torch, by content rather than by name. */
     private static Loaded weights(Path file, Resources res) {
         if (!Files.isRegularFile(file)) throw new Clip4jException(file + ": no such file or directory");
         Map<String, Object> raw = new LinkedHashMap<>();
+        Map<String, String> metadata = Map.of();
         long bytes;
         if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
             SafeTensorsFile st = SafeTensorsFile.open(file);
             res.add(st);
-            raw.putAll(st.tensors());
+            raw.putAll(QuantizedTensors.fold(file, st.tensors(), st.metadata()));
             bytes = st.fileBytes();
+            metadata = st.metadata();
         } else {
             Arena arena = Arena.ofShared();
             res.add(arena::close);
@@ -149,16 +172,18 @@ public final class CheckpointLoader {
             bytes = contents.fileBytes();
         }
         Map<String, Tensor> tensors = StateDicts.canonical(file.toString(), raw);
-        return new Loaded(tensors, bytes);
+        return new Loaded(tensors, bytes, metadata);
     }
 
     private static Checkpoint finish(Path source, String format, Loaded w, ClipConfig config, Path vocab, Path merges,
             Resources res) {
         config.check(source.toString());
         Map<String, Tensor> tensors = openAiNames(source, w, res).tensors;
-        CheckpointValidator.validate(source.toString(), tensors, config);
+        String towerWord = w.metadata.get(Towers.METADATA_KEY);
+        Towers towers = towerWord == null ? Towers.BOTH : Towers.parse(towerWord, source + ": __metadata__ " + Towers.METADATA_KEY);
+        CheckpointValidator.validate(source.toString(), tensors, config, towers);
         return new Checkpoint(java.util.Collections.unmodifiableMap(tensors), config, format, source, w.fileBytes,
-                vocab, merges, res);
+                vocab, merges, towers, w.metadata.get(Checkpoint.MODEL_ID_KEY), res);
     }
 
     /** Transformers-named weights renamed (and re-laid-out) to OpenAI's names; others as they are. */
@@ -167,7 +192,7 @@ public final class CheckpointLoader {
         Arena derived = Arena.ofShared();
         res.add(derived::close);
         Map<String, Tensor> mapped = HuggingFaceNames.toOpenAi(source.toString(), w.tensors, derived);
-        return new Loaded(StateDicts.canonical(source.toString(), new LinkedHashMap<>(mapped)), w.fileBytes);
+        return new Loaded(StateDicts.canonical(source.toString(), new LinkedHashMap<>(mapped)), w.fileBytes, w.metadata);
     }
 
     private static Path firstExisting(Path dir, String... names) {

@@ -6,6 +6,7 @@ import io.clip4j.tensor.DType;
 import io.clip4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +17,13 @@ public final class CheckpointValidator {
     private CheckpointValidator() {}
 
     public static void validate(String source, Map<String, Tensor> weights, ClipConfig config) {
-        Map<String, int[]> expected = ExpectedTensors.of(config);
+        validate(source, weights, config, Towers.BOTH);
+    }
+
+    /** As {@link #validate(String, Map, ClipConfig)} for a file holding only {@code towers}. */
+    public static void validate(String source, Map<String, Tensor> weights, ClipConfig config, Towers towers) {
+        Map<String, int[]> expected = new LinkedHashMap<>(ExpectedTensors.of(config));
+        expected.keySet().removeIf(k -> !towers.includes(k));
         List<String> missing = new ArrayList<>();
         for (String k : expected.keySet()) if (!weights.containsKey(k)) missing.add(k);
         List<String> unexpected = new ArrayList<>();

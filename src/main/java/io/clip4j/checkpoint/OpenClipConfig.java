@@ -35,7 +35,11 @@ final class OpenClipConfig {
     private OpenClipConfig() {}
 
     static ClipConfig read(Path file) {
-        JsonNode root = JsonFiles.readObject(file);
+        return parse(file, JsonFiles.readObject(file));
+    }
+
+    /** An open_clip config held elsewhere (e.g. a bare file's {@code __metadata__}); {@code file} names it in errors. */
+    static ClipConfig parse(Path file, JsonNode root) {
         JsonNode model = root.get("model_cfg");
         if (model == null || !model.isObject()) throw new Clip4jException(file + ": no \"model_cfg\" object");
         JsonNode vision = model.get("vision_cfg");

@@ -5,11 +5,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /** Layout changes needed to bring other naming schemes to OpenAI's; results are new off-heap tensors. */
-final class TensorOps {
+public final class TensorOps {
     private TensorOps() {}
 
     /** Concatenates along dimension 0 (all parts share dtype and trailing dimensions), keeping the dtype. */
-    static Tensor concat0(String name, Arena arena, Tensor... parts) {
+    public static Tensor concat0(String name, Arena arena, Tensor... parts) {
         long bytes = 0;
         int rows = 0;
         for (Tensor p : parts) {
@@ -28,7 +28,7 @@ final class TensorOps {
     }
 
     /** The transpose of a 2-D tensor, element bytes moved as they are (no widening). */
-    static Tensor transpose2d(String name, Arena arena, Tensor t) {
+    public static Tensor transpose2d(String name, Arena arena, Tensor t) {
         int r = t.dim(0);
         int c = t.dim(1);
         int es = t.dtype().bytes;

@@ -35,13 +35,22 @@ public final class InfoCommand implements Callable<Integer> {
         Path path = ModelRefs.resolve(spec, model);
         try (Checkpoint cp = CheckpointLoader.load(path)) {
             ClipConfig c = cp.config();
-            long params = 0, visual = 0, text = 0;
-            Map<String, Long> dtypes = new TreeMap<>();
+            long params = 0, visual = 0, text = 0, visualBytes = 0, textBytes = 0;
+            Map<String, Long> dtypes = new TreeMap<>(), visualTypes = new TreeMap<>(), textTypes = new TreeMap<>();
             for (Tensor t : cp.weights().values()) {
                 params += t.numel();
-                if (t.name().startsWith("visual.")) visual += t.numel();
-                else if (!t.name().equals("logit_scale")) text += t.numel();
-                dtypes.merge(t.dtype().name(), t.numel(), Long::sum);
+                // as stored: a block-quantised weight by its scheme ("q8_0/32"), others by dtype
+                String type = t.blocks() != null ? t.blocks().scheme() : t.dtype().name();
+                if (t.name().startsWith("visual.")) {
+                    visual += t.numel();
+                    visualBytes += t.storedBytes();
+                    visualTypes.merge(type, t.numel(), Long::sum);
+                } else if (!t.name().equals("logit_scale")) {
+                    text += t.numel();
+                    textBytes += t.storedBytes();
+                    textTypes.merge(type, t.numel(), Long::sum);
+                }
+                dtypes.merge(type, t.numel(), Long::sum);
             }
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("path", path.toString());
@@ -57,6 +66,10 @@ public final class InfoCommand implements Callable<Integer> {
             doc.put("image_parameters", visual);
             doc.put("text_parameters", text);
             doc.put("dtypes", dtypes);
+            doc.put("towers", cp.towers().word());
+            doc.put("image_weights", Map.of("dtypes", visualTypes, "bytes", visualBytes));
+            doc.put("text_weights", Map.of("dtypes", textTypes, "bytes", textBytes));
+            if (cp.modelId() != null) doc.put("model_id", cp.modelId());
             doc.put("file_bytes", cp.fileBytes());
             doc.put("tensors", cp.weights().size());
             if (output.json()) {
@@ -74,6 +87,9 @@ public final class InfoCommand implements Callable<Integer> {
                 List<String> dt = new ArrayList<>();
                 dtypes.forEach((k, v) -> dt.add(String.format(Locale.ROOT, "%s %,d (%.1f %%)", k, v, all > 0 ? 100.0 * v / all : 0.0)));
                 rows.add(new String[] {"dtypes", String.join(", ", dt)});
+                rows.add(new String[] {"image stored", towerLine(cp.towers().hasImage(), visualTypes, visualBytes)});
+                rows.add(new String[] {"text stored", towerLine(cp.towers().hasText(), textTypes, textBytes)});
+                if (cp.modelId() != null) rows.add(new String[] {"model id", cp.modelId()});
                 rows.add(new String[] {"tensors", String.format(Locale.ROOT, "%,d", cp.weights().size())});
                 rows.add(new String[] {"file size", String.format(Locale.ROOT, "%.1f MB (%,d bytes)", cp.fileBytes() / 1e6, cp.fileBytes())});
                 int w = 0;
@@ -83,5 +99,13 @@ public final class InfoCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+    }
+
+    /** "q8_0/32 85,017,600, F16 968,448; 91.3 MB", or that the file lacks the tower. */
+    private static String towerLine(boolean held, Map<String, Long> types, long bytes) {
+        if (!held) return "not in this file (a one-tower model: clip4j convert --tower)";
+        List<String> parts = new ArrayList<>();
+        types.forEach((k, v) -> parts.add(String.format(Locale.ROOT, "%s %,d", k, v)));
+        return String.join(", ", parts) + String.format(Locale.ROOT, "; %.1f MB", bytes / 1e6);
     }
 }

@@ -42,6 +42,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--index", paramLabel = "DIR", description = "Index folder (default: the per-user index, as for index and search).")
     Path index;
 
+    @Option(names = {"-m", "--model"}, paramLabel = "PATH|REPO_ID",
+            description = "Model to use (default: the one recorded in the index; must be the same model, e.g. the "
+                    + "text half of the model whose image half built the index).")
+    String model;
+
     @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
             description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
@@ -62,7 +67,8 @@ public final class ServeCommand implements Callable<Integer> {
         Path index = this.index != null ? this.index : Main.defaultIndex(spec);
         ServerConfig config = ServerConfig.defaults().withHost(host).withPort(port);
         if (!Files.isDirectory(index)) throw new Clip4jException(index + ": no such index folder (--index)");
-        SearchService service = opener.apply(index);
+        SearchService service = model == null ? opener.apply(index)
+                : ClipSearchService.open(index, ModelRefs.resolve(spec, model), null, Clip.Options.defaults());
         SearchServer server;
         try {
             server = new SearchServer(service, config).start();

@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * y = x · Wᵀ + b as a packed, blocked, register-tiled GEMM on the Vector API (Goto's scheme).
  *
- * <p>W is read as column panels of NR = 2 vectors (16 floats on AVX2, 32 on AVX-512; see {@link Matrix#panels}).
+ * <p>W is read as column panels of NR = 2 vectors (16 floats on AVX2, 32 on AVX-512; see {@link Panels}).
  * Once per call, x is packed (in parallel) into tiles of MR rows laid out k-major per block of kc steps of k
  * ([k][MR]: one sequential stream of broadcasts), shared read-only by the threads; kc cuts K into equal blocks
  * of at most KC (512 on AVX-512, 256 on AVX2). The micro-kernel keeps an MR x NR tile of y in 2·MR vector
@@ -59,7 +59,7 @@ final class VectorGemm {
             return packed;
         }
 
-        /** Room for a block of fp16 panels widened to float (only --half weights need it). */
+        /** Room for a block of narrow panels widened to float (only formats narrower than float need it). */
         float[] widened(int n) {
             if (widened.length < n) widened = new float[n];
             return widened;
@@ -81,7 +81,7 @@ final class VectorGemm {
                 System.arraycopy(b, src, wp, dst, cols);
             }
         }
-        run(a, aOff, m, k, wp, null, null, accumulate, c, cOff, n, panels, Activation.NONE);
+        run(a, aOff, m, k, new F32Panels(wp, k, NR), null, accumulate, c, cOff, n, panels, Activation.NONE);
     }
 
     /**
@@ -90,13 +90,11 @@ final class VectorGemm {
      */
     static void linear(float[] x, int xOff, int rows, int in, Matrix w, float[] bias, float[] y, int yOff, int out,
                        boolean accumulate, Activation act) {
-        float[] wp = w.halfStorage() ? null : w.panels(NR);
-        short[] hp = w.halfStorage() ? w.halfPanels(NR) : null;
         int panels = (out + NR - 1) / NR;
-        run(x, xOff, rows, in, wp, hp, bias, accumulate, y, yOff, out, panels, act);
+        run(x, xOff, rows, in, w.panels(NR), bias, accumulate, y, yOff, out, panels, act);
     }
 
-    private static void run(float[] x, int xOff, int rows, int in, float[] wp, short[] hp, float[] bias, boolean accumulate,
+    private static void run(float[] x, int xOff, int rows, int in, Panels w, float[] bias, boolean accumulate,
                             float[] y, int yOff, int out, int panels, Activation act) {
         if (in == 0) { // no K block to start y in
             for (int r = 0; r < rows; r++) startRow(bias, accumulate, y, yOff + r * out, 0, out);
@@ -108,7 +106,7 @@ final class VectorGemm {
         float[] pa = SCRATCH.get().packed(tiles * MR * in);
         if ((long) rows * in * out < (1 << 18)) {
             pack(x, xOff, rows, in, 0, tiles, pa);
-            panelRange(pa, rows, in, wp, hp, bias, accumulate, y, yOff, out, 0, panels, act);
+            panelRange(pa, rows, in, w, bias, accumulate, y, yOff, out, 0, panels, act);
             return;
         }
         Parallel.forRange(tiles, PACK_GRAIN, (t0, t1) -> pack(x, xOff, rows, in, t0, t1, pa));
@@ -119,7 +117,7 @@ final class VectorGemm {
         int grain = rows >= 2 * MC
                 ? Math.max(1, (panels + LARGE_M_CHUNKS * Parallel.threads() - 1) / (LARGE_M_CHUNKS * Parallel.threads()))
                 : SMALL_M_GRAIN;
-        Parallel.forRange(panels, grain, (p0, p1) -> panelRange(pa, rows, in, wp, hp, bias, accumulate, y, yOff, out, p0, p1, act));
+        Parallel.forRange(panels, grain, (p0, p1) -> panelRange(pa, rows, in, w, bias, accumulate, y, yOff, out, p0, p1, act));
     }
 
     /**
@@ -141,10 +139,10 @@ final class VectorGemm {
     }
 
     /**
-     * Panels [p0, p1) of y from x packed by {@link #pack}. Exactly one of {@code wp} (float panels) and {@code hp}
-     * (fp16 panels, widened a kc x NB·NR block at a time, then read by every row block) is non-null.
+     * Panels [p0, p1) of y from x packed by {@link #pack}. W's panels are read a kc x NB·NR block at a time (a format
+     * narrower than float widens the block once, then every row block reads it).
      */
-    private static void panelRange(float[] pa, int rows, int in, float[] wp, short[] hp, float[] bias, boolean accumulate,
+    private static void panelRange(float[] pa, int rows, int in, Panels w, float[] bias, boolean accumulate,
                                    float[] y, int yOff, int out, int p0, int p1, Activation act) {
         Scratch s = SCRATCH.get();
         int rowsPad = (rows + MR - 1) / MR * MR;
@@ -155,14 +153,11 @@ final class VectorGemm {
             int blockBase = kb * rowsPad;
             for (int nb = p0; nb < p1; nb += NB) {
                 int nbEnd = Math.min(p1, nb + NB);
-                // fp16 panels: this block's kc x NR slices widened once, not once per row block
-                float[] wide = hp == null ? null : s.widened((nbEnd - nb) * kc * NR);
-                for (int p = nb; hp != null && p < nbEnd; p++) widenHalf(hp, (p * in + kb) * NR, wide, (p - nb) * kc * NR, kc * NR);
+                float[] b = w.slices(nb, nbEnd, kb, kc, s.widened(w.room(nbEnd - nb, kc)));
                 for (int mb = 0; mb < rows; mb += MC) {
                     int mEnd = Math.min(rows, mb + MC);
                     for (int p = nb; p < nbEnd; p++) {
-                        float[] b = hp == null ? wp : wide;
-                        int bOff = hp == null ? (p * in + kb) * NR : (p - nb) * kc * NR;
+                        int bOff = w.offset(p, nb, kb, kc);
                         int col = p * NR, cols = Math.min(NR, out - col);
                         for (int m = mb; m < mEnd; ) {
                             int mr = tileAt(m, rows), live = Math.min(mr, rows - m);

@@ -33,13 +33,23 @@ public final class ClipModel {
         this.config = config;
         this.arena = arena;
         Weights w = new Weights(weights, arena, halfWeights);
-        this.image = config.isVit() ? new VisionTransformer(w, config, kernels) : new ModifiedResNet(w, config, kernels);
-        this.text = new TextTransformer(w, config, kernels);
+        // a one-tower file (clip4j convert --tower) builds only the tower it holds
+        boolean hasImage = weights.keySet().stream().anyMatch(k -> k.startsWith("visual."));
+        this.image = !hasImage ? null : config.isVit() ? new VisionTransformer(w, config, kernels) : new ModifiedResNet(w, config, kernels);
+        this.text = weights.containsKey("token_embedding.weight") ? new TextTransformer(w, config, kernels) : null;
         this.logitScale = w.vector("logit_scale")[0];
     }
 
     public ClipConfig config() {
         return config;
+    }
+
+    public boolean hasImageTower() {
+        return image != null;
+    }
+
+    public boolean hasTextTower() {
+        return text != null;
     }
 
     /** The raw parameter; logits use exp(logitScale). */
@@ -53,11 +63,13 @@ public final class ClipModel {
         if (pixels.length != expected) {
             throw new IllegalArgumentException("pixels: " + pixels.length + " floats, expected " + expected);
         }
+        if (image == null) throw new IllegalStateException("this model has no image tower");
         return image.encode(pixels, batch, trace);
     }
 
     /** Token rows (SOT ... EOT, zero padded) -> rows x E embeddings (not normalised). */
     public float[] encodeTexts(int[][] tokens, Trace trace) {
+        if (text == null) throw new IllegalStateException("this model has no text tower");
         return text.encode(tokens, trace);
     }
 }

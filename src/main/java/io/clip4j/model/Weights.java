@@ -35,11 +35,13 @@ final class Weights {
 
     /**
      * A [rows, cols] matrix over the stored bytes, no copy (any trailing dims flattened into cols: conv kernels
-     * become [out, in*k*k]). Stored dtypes other than F32/F16/BF16 are widened to an off-heap F32 copy.
+     * become [out, in*k*k]). Stored dtypes other than F32/F16/BF16 are widened to an off-heap F32 copy; block-quantised
+     * weights are read from their blocks.
      */
     Matrix matrix(String name, int... shape) {
         Tensor t = tensor(name, shape);
         int out = t.dim(0), in = (int) (t.numel() / out);
+        if (t.blocks() != null) return new Matrix(t.blocks(), halfPanels, name);
         return switch (t.dtype()) {
             case F32, F16, BF16 -> new Matrix(t.data(), t.dtype(), out, in, halfPanels, name);
             default -> new Matrix(t.asF32(arena), io.clip4j.tensor.DType.F32, out, in, halfPanels, name);

@@ -26,7 +26,9 @@ import java.util.Map;
  * @param path        the model path as an absolute path
  * @param configHash  sha256 of the architecture (every ClipConfig field, canonically printed)
  * @param weights     sha256 over a few values of a few tensors (as float32, whatever the stored dtype): cheap to
- *                    compute on a memory-mapped model yet different for any fine-tune
+ *                    compute on a memory-mapped model yet different for any fine-tune; for a file written by
+ *                    {@code clip4j convert}, the fingerprint it recorded (the same value for a whole model, and the
+ *                    whole model's for each of its one-tower halves)
  * @param embedDim    vector dimension
  */
 public record ModelIdentity(String path, String configHash, String weights, int embedDim) {
@@ -44,7 +46,17 @@ public record ModelIdentity(String path, String configHash, String weights, int 
         md.update(canonical.getBytes(StandardCharsets.UTF_8));
         String configHash = HexFormat.of().formatHex(md.digest());
 
-        Map<String, Tensor> w = clip.checkpoint().weights();
+        String recorded = clip.checkpoint().modelId();
+        String weights = recorded != null ? recorded : fingerprint(clip.checkpoint().weights());
+        return new ModelIdentity(clip.checkpoint().source().toAbsolutePath().normalize().toString(), configHash,
+                weights, clip.embedDim());
+    }
+
+    /**
+     * The weight fingerprint of a whole model's tensors (OpenAI names): {@code clip4j convert} records it in the files
+     * it writes, so that the image-only and the text-only half of a model are recognised as that model.
+     */
+    public static String fingerprint(Map<String, Tensor> w) {
         List<String> names = new ArrayList<>(w.keySet());
         names.sort(null);
         // a handful of tensors spread over both towers, always the same ones for the same architecture
@@ -67,8 +79,7 @@ public record ModelIdentity(String path, String configHash, String weights, int 
                 wd.update(buf.array());
             }
         }
-        return new ModelIdentity(clip.checkpoint().source().toAbsolutePath().normalize().toString(), configHash,
-                HexFormat.of().formatHex(wd.digest()), clip.embedDim());
+        return HexFormat.of().formatHex(wd.digest());
     }
 
     /** Same vectors for the same inputs (the path may differ: a model folder can be moved or copied). */

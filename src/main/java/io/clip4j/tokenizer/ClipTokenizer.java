@@ -59,6 +59,35 @@ public final class ClipTokenizer {
     }
 
     private static ClipTokenizer loadOpenai() {
+        List<String[]> merges = bundledMerges();
+        List<String> vocab = openaiVocabulary(merges);
+        Map<String, Integer> encoder = new LinkedHashMap<>();
+        for (int i = 0; i < vocab.size(); i++) {
+            encoder.put(vocab.get(i), i);
+        }
+        return build(encoder, merges, BUNDLED_MERGES);
+    }
+
+    /**
+     * Writes the bundled OpenAI vocabulary as a Hugging Face folder's {@code vocab.json} (token -> id, in id order)
+     * and {@code merges.txt} ("#version: 0.2", then one "left right" merge a line, in rank order).
+     */
+    public static void writeOpenAiFiles(Path vocabJson, Path mergesTxt) {
+        List<String[]> merges = bundledMerges();
+        List<String> vocab = openaiVocabulary(merges);
+        Map<String, Integer> encoder = new LinkedHashMap<>();
+        for (int i = 0; i < vocab.size(); i++) encoder.put(vocab.get(i), i);
+        StringBuilder m = new StringBuilder("#version: 0.2\n");
+        for (String[] pair : merges) m.append(pair[0]).append(' ').append(pair[1]).append('\n');
+        try {
+            Files.writeString(vocabJson, new ObjectMapper().writeValueAsString(encoder), StandardCharsets.UTF_8);
+            Files.writeString(mergesTxt, m, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new Clip4jException(vocabJson.getParent() + ": cannot write the vocabulary (" + e.getMessage() + ")");
+        }
+    }
+
+    private static List<String[]> bundledMerges() {
         String text;
         try (InputStream in = ClipTokenizer.class.getResourceAsStream(BUNDLED_MERGES)) {
             if (in == null) {
@@ -69,8 +98,10 @@ public final class ClipTokenizer {
             throw new UncheckedIOException(e);
         }
         List<String> lines = Arrays.asList(text.split("\n", -1));
-        List<String[]> merges = BytePairEncoder.parsePairs(lines.subList(1, 1 + OPENAI_MERGE_COUNT),
-                BUNDLED_MERGES, 2);
+        return BytePairEncoder.parsePairs(lines.subList(1, 1 + OPENAI_MERGE_COUNT), BUNDLED_MERGES, 2);
+    }
+
+    private static List<String> openaiVocabulary(List<String[]> merges) {
         // vocab = byte symbols, the same with </w>, one per merge, then the two specials; dict() keeps the
         // last id of a repeated string.
         List<String> vocab = new ArrayList<>(2 * 256 + merges.size() + 2);
@@ -85,11 +116,7 @@ public final class ClipTokenizer {
         }
         vocab.add(START_OF_TEXT);
         vocab.add(END_OF_TEXT);
-        Map<String, Integer> encoder = new LinkedHashMap<>();
-        for (int i = 0; i < vocab.size(); i++) {
-            encoder.put(vocab.get(i), i);
-        }
-        return build(encoder, merges, BUNDLED_MERGES);
+        return vocab;
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clip4j.api.Clip;
+import io.clip4j.checkpoint.SafeTensorsFile;
 import io.clip4j.cli.CliRunner;
 import io.clip4j.tensor.DType;
 import io.clip4j.testing.FileModesCheck;
@@ -53,6 +54,45 @@ class ConvertCommandTest {
         }
         assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(f16.resolve("open_clip_model.safetensors"))));
         FileModesCheck.assertShareable(f16);
+    }
+
+    /** q8_0 / q4_0: the linear weights and the token embedding as blocks, smaller files, small errors. */
+    @Test
+    void blockQuantisedModelsLoadAndStayClose() throws Exception {
+        Path f16 = tmp.resolve("f16"), q8 = tmp.resolve("q8"), q4 = tmp.resolve("q4");
+        long b16 = convert(f16, "f16").get("bytes").asLong();
+        JsonNode j8 = convert(q8, "q8");
+        assertEquals("q8_0", j8.get("dtype").asText());
+        long b8 = j8.get("bytes").asLong(), b4 = convert(q4, "q4").get("bytes").asLong();
+        assertTrue(b8 < b16 * 0.6 && b4 < b8 * 0.65, b16 + " / " + b8 + " / " + b4);
+        try (SafeTensorsFile f = SafeTensorsFile.open(q4.resolve("open_clip_model.safetensors"))) {
+            assertEquals("q4_0/32", f.metadata().get("clip4j.quant"));
+            assertEquals(DType.U8, f.tensors().get("visual.conv1.weight.q4").dtype());
+            assertEquals(DType.F16, f.tensors().get("transformer.resblocks.0.mlp.c_fc.weight.scale").dtype());
+            assertEquals(DType.F16, f.tensors().get("visual.proj").dtype());
+            assertEquals("[128, 3, 8, 8]", f.metadata().get("clip4j.shape.visual.conv1.weight"));
+        }
+        Clip.Options half = Clip.Options.defaults().withHalfWeights(true);
+        try (Clip ref = Clip.load(MODEL); Clip a = Clip.load(q8); Clip b = Clip.load(q4); Clip ah = Clip.load(q8, half)) {
+            assertTrue(a.checkpoint().weights().get("transformer.resblocks.1.attn.in_proj_weight").blocks() != null);
+            float[][] want = ref.embedImages(IMAGES), e8 = a.embedImages(IMAGES), e4 = b.embedImages(IMAGES), e8h = ah.embedImages(IMAGES);
+            for (int i = 0; i < want.length; i++) {
+                double r8 = Fixtures.relativeError(want[i], e8[i]), r4 = Fixtures.relativeError(want[i], e4[i]);
+                assertTrue(r8 > 0 && r8 < 1e-2, "q8 " + r8);
+                assertTrue(r4 > r8 && r4 < 0.2, "q4 " + r4);
+                assertTrue(Fixtures.relativeError(e8[i], e8h[i]) < 5e-3, "q8 in fp16 panels");
+            }
+            double t8 = Fixtures.relativeError(ref.embedText("a cat"), a.embedText("a cat"));
+            assertTrue(t8 > 0 && t8 < 1e-2, "q8 text " + t8);
+        }
+        // a quantised model converts back to a float one (the blocks dequantised)
+        Path back = tmp.resolve("back");
+        convert(back, "f32");
+        CliRunner r = CliRunner.run("convert", "--model", q8.toString(), "--out", back.toString(), "--dtype", "f32");
+        assertEquals(0, r.code(), r.err());
+        try (Clip a = Clip.load(q8); Clip c = Clip.load(back)) {
+            assertArrayEquals(a.embedText("a dog"), c.embedText("a dog"));
+        }
     }
 
     @Test
