@@ -54,6 +54,11 @@ public final class ImageDecoder {
         return decode(ImageFileReader.read(file), file.toString(), maxPixels);
     }
 
+    /** Whether the leading bytes are those of an image format (PNG, JPEG, GIF, BMP, WebP, TIFF), whatever the name or type. */
+    public static boolean looksLikeImage(byte[] encoded) {
+        return ImageFormat.sniff(encoded) != null;
+    }
+
     public static DecodedImage decode(byte[] encoded, String nameForErrors, long maxPixels) {
         String name = nameForErrors == null ? "<image>" : nameForErrors;
         if (encoded == null || encoded.length == 0) throw new Clip4jException(name + ": empty file");

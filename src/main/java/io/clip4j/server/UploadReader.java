@@ -1,5 +1,6 @@
 package io.clip4j.server;
 
+import io.clip4j.image.ImageDecoder;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.http.MultiPartFormData;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads the image of {@code POST /api/search}: either the field "image" of a multipart/form-data body, or the
- * raw body (any other content type: image/jpeg, application/octet-stream...).
+ * raw body (any other content type: image/jpeg, application/octet-stream, text/plain...; the leading bytes must
+ * be those of an image, whatever the type says).
  *
  * <p>Three bounds, so that slow or large uploads cannot starve the others: the whole body is at most
  * {@code maxBytes} (a larger Content-Length is refused before reading, a longer body once it passes the limit:
@@ -77,6 +79,10 @@ final class UploadReader {
                         + "' or as the raw request body (got " + SearchParameters.clip(mime) + ")");
             }
             if (body.length == 0) throw HttpError.badRequest("empty request body: send an image");
+            // the bytes decide, not the Content-Type: an image sent as application/octet-stream or text/plain is one
+            if (!ImageDecoder.looksLikeImage(body)) {
+                throw HttpError.badRequest("the request body is not an image (PNG, JPEG, GIF, BMP, WebP or TIFF)");
+            }
             return new Upload(body, "upload", release);
         } catch (RuntimeException e) {
             release.run();

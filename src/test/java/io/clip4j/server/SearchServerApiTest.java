@@ -136,6 +136,20 @@ class SearchServerApiTest {
     }
 
     @Test
+    void rawBodyIsSniffedWhateverTheContentType() throws IOException {
+        byte[] png = Files.readAllBytes(FILES.get(0));
+        for (String type : List.of("application/octet-stream", "text/plain", "image/jpeg")) {
+            List<SearchService.Hit> got = hits(http.send(HttpRequest.newBuilder(server.uri().resolve("api/search"))
+                    .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofByteArray(png))));
+            assertEquals("img-0", got.get(0).id(), type);
+        }
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(server.uri().resolve("api/search"))
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofString("just text")));
+        assertJsonError(r, 400, "not an image");
+        assertFalse(Http.json(r).get("error").asText().contains("\n"));
+    }
+
+    @Test
     void uploadErrors() {
         assertJsonError(http.postMultipart("api/search", "file", "x.png", new byte[] {1, 2, 3}), 400, "image");
         assertJsonError(http.postMultipart("api/search", "image", "notes.txt", "hello".getBytes()), 400, "notes.txt");

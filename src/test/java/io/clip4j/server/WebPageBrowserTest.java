@@ -24,9 +24,9 @@ class WebPageBrowserTest {
     @Test
     void searchTypeSlideClickAndUploadInChromium() throws Exception {
         String node = nodeVersion();
-        if (node == null) System.out.println("WebPageBrowserTest skipped: node is not installed");
+        if (node == null) System.out.println("WebPageBrowserTest skipped: node is not installed (run ./scripts/setup-browser-tests)");
         Assumptions.assumeTrue(node != null, "node is not installed");
-        if (!Files.isExecutable(CHROMIUM)) System.out.println("WebPageBrowserTest skipped: " + CHROMIUM + " is missing");
+        if (!Files.isExecutable(CHROMIUM)) System.out.println("WebPageBrowserTest skipped: " + CHROMIUM + " is missing (run ./scripts/setup-browser-tests)");
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing");
         assertTrue(Files.isRegularFile(NODE_MODULES.resolve("playwright-core/package.json")),
                 "playwright-core is not installed in .tools/browser-tests: run ./scripts/setup-browser-tests");
