@@ -3,6 +3,7 @@ package io.clip4j.checkpoint;
 import io.clip4j.Clip4jException;
 import io.clip4j.tensor.Tensor;
 import java.lang.foreign.Arena;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
  * projections (OpenAI concatenates them, q then k then v, into {@code in_proj_weight}) and stores the final
  * projections as Linear weights [E, W] (OpenAI multiplies by [W, E] matrices), so those are rebuilt off-heap.
  */
-final class HuggingFaceNames {
+public final class HuggingFaceNames {
     private static final Pattern LAYER = Pattern.compile("(vision|text)_model\\.encoder\\.layers\\.(\\d+)\\.(.+)");
     private static final Pattern QKV = Pattern.compile("self_attn\\.([qkv])_proj\\.(weight|bias)");
     private static final Map<String, String> FIXED = Map.ofEntries(
@@ -36,6 +37,16 @@ final class HuggingFaceNames {
             "layer_norm2.", "ln_2.",
             "mlp.fc1.", "mlp.c_fc.",
             "mlp.fc2.", "mlp.c_proj.");
+
+    /** The inverse tables, OpenAI name -> transformers name, for writing a CLIPModel folder (convert --layout hf). */
+    public static final Map<String, String> FIXED_FROM_OPENAI = inverse(FIXED);
+    public static final Map<String, String> LAYER_PARTS_FROM_OPENAI = inverse(LAYER_PARTS);
+
+    private static Map<String, String> inverse(Map<String, String> m) {
+        Map<String, String> out = new HashMap<>();
+        for (Map.Entry<String, String> e : m.entrySet()) out.put(e.getValue(), e.getKey());
+        return Map.copyOf(out);
+    }
 
     private HuggingFaceNames() {}
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -149,27 +150,29 @@ public final class SearchCommand implements Callable<Integer> {
 
     /** The table with a picture under each row (a placeholder for a file that can no longer be read). */
     static String tableWithPictures(List<SearchService.Hit> hits, TerminalImages.Protocol protocol) {
-        String[] rows = table(hits).split("\n");
-        StringBuilder sb = new StringBuilder(rows[0]).append('\n');
-        for (int i = 0; i < hits.size(); i++) {
-            sb.append(rows[i + 1]).append('\n');
+        return table(hits, hit -> {
             BufferedImage picture;
             try {
-                picture = Thumbnails.thumbnail(hits.get(i).path(), PREVIEW_SIDE);
+                picture = Thumbnails.thumbnail(hit.path(), PREVIEW_SIDE);
             } catch (Clip4jException e) {
                 picture = Thumbnails.placeholder(PREVIEW_SIDE);
             }
-            sb.append(TerminalImages.sequence(picture, protocol));
-        }
-        return sb.toString();
+            return TerminalImages.sequence(picture, protocol);
+        });
     }
 
     static String table(List<SearchService.Hit> hits) {
+        return table(hits, hit -> "");
+    }
+
+    /** The ranked table; {@code afterRow} adds what follows each result's line (its picture). */
+    static String table(List<SearchService.Hit> hits, Function<SearchService.Hit, String> afterRow) {
         StringBuilder sb = new StringBuilder();
         int rankWidth = Math.max(1, Integer.toString(hits.size()).length());
         sb.append(String.format(Locale.ROOT, "%" + rankWidth + "s  %7s  %s%n", "#", "score", "path"));
         for (int i = 0; i < hits.size(); i++) {
             sb.append(String.format(Locale.ROOT, "%" + rankWidth + "d  %7.4f  %s%n", i + 1, hits.get(i).score(), hits.get(i).path()));
+            sb.append(afterRow.apply(hits.get(i)));
         }
         return sb.toString();
     }

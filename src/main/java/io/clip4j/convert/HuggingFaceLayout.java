@@ -2,6 +2,7 @@ package io.clip4j.convert;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clip4j.checkpoint.HuggingFaceNames;
 import io.clip4j.checkpoint.TensorOps;
 import io.clip4j.model.ClipConfig;
 import io.clip4j.tensor.Tensor;
@@ -17,25 +18,8 @@ import java.util.regex.Pattern;
  */
 final class HuggingFaceLayout {
     private static final Pattern BLOCK = Pattern.compile("(visual\\.)?transformer\\.resblocks\\.(\\d+)\\.(.+)");
-    private static final Map<String, String> FIXED = Map.ofEntries(
-            Map.entry("visual.class_embedding", "vision_model.embeddings.class_embedding"),
-            Map.entry("visual.conv1.weight", "vision_model.embeddings.patch_embedding.weight"),
-            Map.entry("visual.positional_embedding", "vision_model.embeddings.position_embedding.weight"),
-            Map.entry("visual.ln_pre.weight", "vision_model.pre_layrnorm.weight"),
-            Map.entry("visual.ln_pre.bias", "vision_model.pre_layrnorm.bias"),
-            Map.entry("visual.ln_post.weight", "vision_model.post_layernorm.weight"),
-            Map.entry("visual.ln_post.bias", "vision_model.post_layernorm.bias"),
-            Map.entry("token_embedding.weight", "text_model.embeddings.token_embedding.weight"),
-            Map.entry("positional_embedding", "text_model.embeddings.position_embedding.weight"),
-            Map.entry("ln_final.weight", "text_model.final_layer_norm.weight"),
-            Map.entry("ln_final.bias", "text_model.final_layer_norm.bias"),
-            Map.entry("logit_scale", "logit_scale"));
-    private static final Map<String, String> BLOCK_PARTS = Map.of(
-            "attn.out_proj.", "self_attn.out_proj.",
-            "ln_1.", "layer_norm1.",
-            "ln_2.", "layer_norm2.",
-            "mlp.c_fc.", "mlp.fc1.",
-            "mlp.c_proj.", "mlp.fc2.");
+    private static final Map<String, String> FIXED = HuggingFaceNames.FIXED_FROM_OPENAI;
+    private static final Map<String, String> BLOCK_PARTS = HuggingFaceNames.LAYER_PARTS_FROM_OPENAI;
 
     private HuggingFaceLayout() {}
 
