@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes src/test/resources/distill/loss_expected.json: the distillation loss of clip4j's DistillLoss computed by
+"""Writes core/src/test/resources/distill/loss_expected.json: the distillation loss of clip4j's DistillLoss computed by
 PyTorch (float64), with its gradient with respect to the raw student embeddings, for several temperatures, L1
 weights and anchor sets. The formula (with u = s / |s|, t and A unit vectors):
 
@@ -43,7 +43,7 @@ cases = [
     case("batch anchors, T=4, lambda=0.5", 8, 8, 16, 4.0, 0.5, 100.0, 3, anchors_are_teacher=True),
     case("T=1, low scale, lambda=2", 3, 11, 10, 1.0, 2.0, 14.3, 4),
 ]
-out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "distill", "loss_expected.json")
+out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "core", "src", "test", "resources", "distill", "loss_expected.json")
 with open(out, "w") as f:
     json.dump({"generator": "scripts/distill-loss-reference.py", "torch": torch.__version__, "cases": cases}, f)
 print("wrote", os.path.normpath(out))

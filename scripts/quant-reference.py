@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes src/test/resources/quant/{q8_0,q4_0}.safetensors: a reference for clip4j's block quantisation computed
+"""Writes core/src/test/resources/quant/{q8_0,q4_0}.safetensors: a reference for clip4j's block quantisation computed
 with numpy (float32 arithmetic, as ggml's quantize_row_q8_0_ref / quantize_row_q4_0_ref do it).
 
 Each file is a quantised clip4j weight file (see README, "Quantised weights") holding weight "w" of shape [7, 77]
@@ -89,7 +89,7 @@ def write_safetensors(path, tensors, metadata):
 
 
 def main():
-    out = os.path.join(os.path.dirname(__file__), "..", "src", "test", "resources", "quant")
+    out = os.path.join(os.path.dirname(__file__), "..", "core", "src", "test", "resources", "quant")
     os.makedirs(out, exist_ok=True)
     x = fixture_input()
     for scheme, fn, suffix in (("q8_0/32", q8_0, "q8"), ("q4_0/32", q4_0, "q4")):

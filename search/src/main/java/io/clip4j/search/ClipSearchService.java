@@ -1,0 +1,147 @@
+package io.clip4j.search;
+
+import io.clip4j.image.StoredPaths;
+
+import io.clip4j.api.ModelIdentity;
+
+import io.clip4j.Clip4jException;
+import io.clip4j.api.Clip;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link SearchService} over a {@link VectorStore} and the model recorded in it. Safe for concurrent callers;
+ * each query first picks up what an indexer has committed meanwhile.
+ */
+public final class ClipSearchService implements SearchService {
+    private final Clip clip;
+    private final boolean ownsClip;
+    private final VectorStore store;
+    private final TextnessDirection textness;
+    private final QueryEmbedder embedder;
+    private final Path queryBase;
+
+    /**
+     * @param clip      the index's model (identity checked)
+     * @param textness  may be null
+     * @param queryBase folder that relative image paths in queries are resolved against
+     */
+    public ClipSearchService(Clip clip, boolean ownsClip, VectorStore store, TextnessDirection textness, Path queryBase) {
+        ModelIdentity id = ModelIdentity.of(clip);
+        VectorStore.checkModel(store.meta(), id, store.dir().toString());
+        if (textness != null && !textness.model().sameModel(store.meta().model())) {
+            throw new Clip4jException("textness direction was fitted with another model (" + textness.model().path() + ")");
+        }
+        this.clip = clip;
+        this.ownsClip = ownsClip;
+        this.store = store;
+        this.textness = textness;
+        this.embedder = new QueryEmbedder(clip, textness);
+        this.queryBase = queryBase;
+    }
+
+    /**
+     * Opens an index with its recorded model (or {@code model}, which must be the same model) and its textness
+     * direction ({@code textnessFile}, else the index folder's textness.json when present).
+     */
+    public static ClipSearchService open(Path indexDir, Path model, Path textnessFile, Clip.Options options) {
+        VectorStore store = VectorStore.openForReading(indexDir);
+        try {
+            Path modelPath = model != null ? model : store.meta().model().modelPath();
+            if (model == null && !Files.exists(modelPath)) {
+                throw new Clip4jException(modelPath + ": model recorded in the index is gone; pass --model PATH");
+            }
+            Path tf = textnessFile != null ? textnessFile : indexDir.resolve(TextnessDirection.FILE_NAME);
+            TextnessDirection textness = textnessFile != null || Files.isRegularFile(tf) ? TextnessDirection.load(tf) : null;
+            Clip clip = Clip.load(modelPath, options);
+            try {
+                return new ClipSearchService(clip, true, store, textness, Path.of("").toAbsolutePath());
+            } catch (RuntimeException e) {
+                clip.close();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    public Clip clip() {
+        return clip;
+    }
+
+    public VectorStore store() {
+        return store;
+    }
+
+    public Optional<TextnessDirection> textness() {
+        return Optional.ofNullable(textness);
+    }
+
+    /** The unit query vector of a query in the CLI syntax. */
+    public float[] queryVector(String query, float textnessScale) {
+        return embedder.embed(QueryParser.parse(query, queryBase), textnessScale);
+    }
+
+    public float[] queryVector(List<QueryTerm> terms, float textnessScale) {
+        return embedder.embed(terms, textnessScale);
+    }
+
+    public List<Hit> search(float[] unitQuery, int k) {
+        store.refresh();
+        return hits(store.search(unitQuery, checkK(k)));
+    }
+
+    @Override
+    public List<Hit> search(List<QueryTerm> terms, int k, float textness) {
+        return search(queryVector(terms, textness), k);
+    }
+
+    @Override
+    public List<Hit> searchByImage(byte[] encoded, String name, int k) {
+        float[] v = clip.embedPixels(clip.preprocessor().preprocess(encoded, name), 1)[0];
+        return search(Clip.normalize(v), k);
+    }
+
+    @Override
+    public List<Hit> searchById(String id, int k) {
+        store.refresh();
+        Optional<float[]> v = store.vectorOfId(id);
+        if (v.isEmpty()) return List.of();
+        return hits(store.search(v.get(), checkK(k), id));
+    }
+
+    @Override
+    public Optional<Path> pathOf(String id) {
+        store.refresh();
+        return store.byId(id).map(e -> StoredPaths.toPath(e.path()));
+    }
+
+    @Override
+    public int size() {
+        store.refresh();
+        return store.size();
+    }
+
+    @Override
+    public boolean hasTextness() {
+        return textness != null;
+    }
+
+    private static int checkK(int k) {
+        if (k < 1) throw new Clip4jException("--top must be at least 1, got " + k);
+        return k;
+    }
+
+    private static List<Hit> hits(List<VectorStore.Scored> scored) {
+        return scored.stream().map(s -> new Hit(s.id(), StoredPaths.toPath(s.path()), s.score())).toList();
+    }
+
+    @Override
+    public void close() {
+        store.close();
+        if (ownsClip) clip.close();
+    }
+}

@@ -1,0 +1,660 @@
+package io.clip4j.search;
+
+import io.clip4j.api.ModelIdentity;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clip4j.Clip4jException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene103.Lucene103Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.IndexFormatTooNewException;
+import org.apache.lucene.index.IndexFormatTooOldException;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.Bits;
+
+/**
+ * The Lucene index behind {@code clip4j index/search}: one document per image file with its unit embedding in
+ * an HNSW graph (dot product = cosine on unit vectors), plus the file's size, mtime and content hash for
+ * incremental updates. The model identity, dimension and quantisation live in the commit's user data, so they
+ * change atomically with the vectors.
+ *
+ * <p>Search returns exact cosine scores computed from the stored float vectors: small collections are scanned
+ * exhaustively (so the ranking is the exact one), large ones take an oversampled HNSW candidate set that is then
+ * re-scored exactly. Reading is thread-safe; writing is single-threaded (the indexer).
+ */
+public final class VectorStore implements AutoCloseable {
+    public enum Quantization { none, int8 }
+
+    /** What a store records about itself. */
+    public record Meta(ModelIdentity model, int dim, Quantization quantization) {}
+
+    /** One indexed file. {@code id} is derived from the path (stable while the file stays where it is). */
+    public record Entry(String id, String path, long size, long mtime, String hash) {}
+
+    /** A scored result; the score is the exact cosine of the stored vector with the query. */
+    public record Scored(String id, String path, float score) {}
+
+    static final String F_PATH = "path", F_ID = "id", F_HASH = "hash", F_SIZE = "size", F_MTIME = "mtime", F_VEC = "vec";
+    static final String K_FORMAT = "clip4j.format", K_MODEL = "clip4j.model", K_DIM = "clip4j.dim", K_QUANT = "clip4j.quantization";
+    /** The folders indexed into the store and those left out (JSON arrays of absolute paths), for a bare re-index. */
+    static final String K_ROOTS = "clip4j.roots", K_EXCLUDES = "clip4j.excludes";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String FORMAT = "clip4j-index-1";
+
+    /** Lucene logs its SIMD choice at INFO on first use; the CLI keeps stderr for progress and errors. Held
+     *  strongly, as java.util.logging forgets configured loggers that nothing references. */
+    private static final java.util.logging.Logger LUCENE_VECTORIZATION_LOG = quiet("org.apache.lucene.internal.vectorization");
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
+        l.setLevel(java.util.logging.Level.WARNING);
+        return l;
+    }
+
+    /** Up to this many vectors every query is answered by an exact scan. */
+    /**
+     * Up to this many images every query is scored against every vector (a SIMD scan: ~100k x 512 dims in a few
+     * ms per core), so rankings are exact; beyond it HNSW proposes candidates.
+     */
+    public static final int EXACT_LIMIT = 200_000;
+    static final int EXACT_MARGIN = 32;
+    /** HNSW graph parameters: generous, as recall matters more than index size here. */
+    static final int HNSW_M = 16, HNSW_BEAM = 100;
+
+    /** How a folder becomes a Lucene Directory; the disk-full test wraps it in one that runs out of space. */
+    static volatile DirectoryOpener opener = FSDirectory::open;
+
+    interface DirectoryOpener {
+        Directory open(Path dir) throws IOException;
+    }
+
+    private final Path dir;
+    private final Directory directory;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final Meta meta;
+    /** The user data of the commit opened (reading) or of the next commit (writing). */
+    private final Map<String, String> commitData;
+    private volatile int exactLimit = EXACT_LIMIT;
+
+    private VectorStore(Path dir, Directory directory, IndexWriter writer, SearcherManager searchers, Meta meta,
+                        Map<String, String> commitData) {
+        this.commitData = new LinkedHashMap<>(commitData);
+        this.dir = dir;
+        this.directory = directory;
+        this.writer = writer;
+        this.searchers = searchers;
+        this.meta = meta;
+    }
+
+    /** The per-user default index folder: $XDG_DATA_HOME/clip4j/index or ~/.local/share/clip4j/index. */
+    public static Path defaultLocation() {
+        return defaultLocation(System.getenv());
+    }
+
+    /** As {@link #defaultLocation()} with these environment variables. */
+    public static Path defaultLocation(Map<String, String> env) {
+        String xdg = env.get("XDG_DATA_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        return base.resolve("clip4j").resolve("index");
+    }
+
+    // ---- opening ----
+
+    /**
+     * Opens (or creates) a store for adding vectors of {@code model}. A store made by another model is refused.
+     *
+     * @param quantization null = as recorded (new stores: none); otherwise must agree with an existing store
+     */
+    public static VectorStore openForWriting(Path dir, ModelIdentity model, Quantization quantization) {
+        String where = dir.toString();
+        try {
+            Files.createDirectories(dir);
+            Directory d = opener.open(dir);
+            try {
+                boolean exists = DirectoryReader.indexExists(d);
+                if (!exists) requireOnlyLuceneFiles(dir);
+                Map<String, String> data = new LinkedHashMap<>(exists ? userData(d) : Map.of());
+                Meta meta;
+                if (exists) {
+                    meta = readMeta(d, where);
+                    checkModel(meta, model, where);
+                    if (quantization != null && quantization != meta.quantization()) {
+                        throw new Clip4jException(where + ": index was created with --quantize " + meta.quantization()
+                                + "; cannot switch to " + quantization + " (use a new --index folder)");
+                    }
+                } else {
+                    meta = new Meta(model, model.embedDim(), quantization == null ? Quantization.none : quantization);
+                }
+                IndexWriterConfig cfg = new IndexWriterConfig().setCodec(codec(meta.quantization()))
+                        .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND).setRAMBufferSizeMB(64)
+                        .setCommitOnClose(false).setMergeScheduler(new QuietMergeScheduler());
+                IndexWriter w = new IndexWriter(d, cfg);
+                data.put(K_FORMAT, FORMAT);
+                data.put(K_MODEL, meta.model().toJson());
+                data.put(K_DIM, Integer.toString(meta.dim()));
+                data.put(K_QUANT, meta.quantization().name());
+                w.setLiveCommitData(data.entrySet());
+                if (!exists) w.commit();
+                return new VectorStore(dir, d, w, new SearcherManager(w, null), meta, data);
+            } catch (RuntimeException | IOException e) {
+                d.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw translate(e, where);
+        }
+    }
+
+    /** Opens an existing store for searching; it sees what other processes commit after {@link #refresh}. */
+    public static VectorStore openForReading(Path dir) {
+        String where = dir.toString();
+        if (!Files.isDirectory(dir)) throw new Clip4jException(where + ": no index here (create it with clip4j index)");
+        try {
+            Directory d = FSDirectory.open(dir);
+            try {
+                if (!DirectoryReader.indexExists(d)) throw new Clip4jException(where + ": not a clip4j index (no index files)");
+                Meta meta = readMeta(d, where);
+                return new VectorStore(dir, d, null, new SearcherManager(d, null), meta, userData(d));
+            } catch (RuntimeException | IOException e) {
+                d.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw translate(e, where);
+        }
+    }
+
+    private static void requireOnlyLuceneFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            Optional<Path> foreign = files.filter(p -> {
+                String n = p.getFileName().toString();
+                return !(n.equals("write.lock") || n.startsWith("_") || n.startsWith("pending_segments")
+                        || n.equals(TextnessDirection.FILE_NAME));
+            }).findFirst();
+            if (foreign.isPresent()) {
+                throw new Clip4jException(dir + ": not a clip4j index (folder holds other files, e.g. "
+                        + foreign.get().getFileName() + ")");
+            }
+        }
+    }
+
+    private static Map<String, String> userData(Directory d) throws IOException {
+        try (DirectoryReader r = DirectoryReader.open(d)) {
+            return r.getIndexCommit().getUserData();
+        }
+    }
+
+    private static Meta readMeta(Directory d, String where) throws IOException {
+        Map<String, String> data = userData(d);
+        if (!FORMAT.equals(data.get(K_FORMAT))) throw new Clip4jException(where + ": not a clip4j index (Lucene index of another program)");
+        ModelIdentity model = ModelIdentity.fromJson(data.get(K_MODEL), where);
+        try {
+            return new Meta(model, Integer.parseInt(data.get(K_DIM)), Quantization.valueOf(data.get(K_QUANT)));
+        } catch (RuntimeException e) {
+            throw new Clip4jException(where + ": corrupt index metadata");
+        }
+    }
+
+    static void checkModel(Meta meta, ModelIdentity model, String where) {
+        if (!meta.model().sameModel(model)) {
+            throw new Clip4jException(where + ": index was built with another model (" + meta.model().path()
+                    + ", dim " + meta.model().embedDim() + "); refusing " + model.path() + " (dim " + model.embedDim()
+                    + "): use a new --index folder");
+        }
+    }
+
+    static Clip4jException translate(IOException e, String where) {
+        if (DiskFull.causedBy(e)) return DiskFull.error(where);
+        if (e instanceof LockObtainFailedException) return new Clip4jException(where + ": index is being written by another process");
+        if (e instanceof CorruptIndexException || e instanceof java.io.EOFException || e instanceof NoSuchFileException
+                || e instanceof java.nio.file.FileSystemException && !(e instanceof java.nio.file.AccessDeniedException)) {
+            return new Clip4jException(where + ": corrupt index (" + oneLine(e.getMessage()) + ")");
+        }
+        if (e instanceof IndexFormatTooNewException || e instanceof IndexFormatTooOldException) {
+            return new Clip4jException(where + ": unsupported index format (" + oneLine(e.getMessage()) + ")");
+        }
+        return new Clip4jException(where + ": cannot use index: " + oneLine(e.getMessage()));
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s+", " ");
+    }
+
+    private static Lucene103Codec codec(Quantization q) {
+        KnnVectorsFormat format = q == Quantization.int8
+                ? new Lucene99HnswScalarQuantizedVectorsFormat(HNSW_M, HNSW_BEAM)
+                : new Lucene99HnswVectorsFormat(HNSW_M, HNSW_BEAM);
+        return new Lucene103Codec() {
+            @Override
+            public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                return format;
+            }
+        };
+    }
+
+    public Meta meta() {
+        return meta;
+    }
+
+    /** The folders (or files) indexed into this store so far, absolute; empty for a store that never recorded them. */
+    public List<Path> roots() {
+        return paths(K_ROOTS);
+    }
+
+    /** The folders left out of indexing ({@code clip4j index --exclude}), absolute. */
+    public List<Path> excludes() {
+        return paths(K_EXCLUDES);
+    }
+
+    /** Records the indexed folders and exclusions with the next {@link #commit}. */
+    public void recordSources(List<Path> roots, List<Path> excludes) {
+        commitData.put(K_ROOTS, pathsJson(roots));
+        commitData.put(K_EXCLUDES, pathsJson(excludes));
+        writer().setLiveCommitData(commitData.entrySet());
+    }
+
+    private List<Path> paths(String key) {
+        String json = commitData.get(key);
+        if (json == null) return List.of();
+        try {
+            List<Path> out = new ArrayList<>();
+            for (var n : JSON.readTree(json)) out.add(Path.of(n.asText()));
+            return out;
+        } catch (IOException | RuntimeException e) {
+            throw new Clip4jException(dir + ": corrupt index metadata (" + key + ")");
+        }
+    }
+
+    private static String pathsJson(List<Path> paths) {
+        try {
+            return JSON.writeValueAsString(paths.stream().map(p -> p.toAbsolutePath().normalize().toString()).distinct().sorted().toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** For tests and benchmarks: the size up to which queries are answered by an exact scan. */
+    public void setExactLimit(int limit) {
+        this.exactLimit = limit;
+    }
+
+    /** The id of a path: 16 hex digits of its sha256, stable and URL-safe. */
+    public static String idOf(String path) {
+        MessageDigest md = ModelIdentity.sha256();
+        return HexFormat.of().formatHex(md.digest(path.getBytes(StandardCharsets.UTF_8)), 0, 8);
+    }
+
+    // ---- writing ----
+
+    private IndexWriter writer() {
+        if (writer == null) throw new IllegalStateException("store opened for reading");
+        return writer;
+    }
+
+    /** Adds or replaces the document of {@code e.path()}. */
+    public void put(Entry e, float[] unitVector) {
+        if (unitVector.length != meta.dim()) {
+            throw new IllegalArgumentException("vector has " + unitVector.length + " dims, index has " + meta.dim());
+        }
+        Document doc = new Document();
+        doc.add(new StringField(F_PATH, e.path(), Field.Store.YES));
+        doc.add(new StringField(F_ID, e.id(), Field.Store.YES));
+        doc.add(new StoredField(F_HASH, e.hash()));
+        doc.add(new StoredField(F_SIZE, e.size()));
+        doc.add(new StoredField(F_MTIME, e.mtime()));
+        doc.add(new KnnFloatVectorField(F_VEC, unitVector, VectorSimilarityFunction.DOT_PRODUCT));
+        try {
+            writer().updateDocument(new Term(F_PATH, e.path()), doc);
+        } catch (IOException ex) {
+            throw translate(ex, dir.toString());
+        } catch (RuntimeException ex) {
+            throw DiskFull.orRethrow(ex, dir.toString());
+        }
+    }
+
+    public void delete(String path) {
+        try {
+            writer().deleteDocuments(new Term(F_PATH, path));
+        } catch (IOException ex) {
+            throw translate(ex, dir.toString());
+        } catch (RuntimeException ex) {
+            throw DiskFull.orRethrow(ex, dir.toString());
+        }
+    }
+
+    /** Makes everything so far durable and visible (atomically), then refreshes this store's view. */
+    public void commit() {
+        try {
+            writer().commit();
+            searchers.maybeRefreshBlocking();
+        } catch (IOException ex) {
+            throw translate(ex, dir.toString());
+        } catch (RuntimeException ex) {
+            // a writer that hit a full disk (in a merge, say) is closed: later calls throw AlreadyClosedException
+            throw DiskFull.orRethrow(ex, dir.toString());
+        }
+    }
+
+    /** Sees the latest commit (reading) or the latest writes (writing). Cheap when nothing changed. */
+    public void refresh() {
+        try {
+            if (writer != null) searchers.maybeRefreshBlocking();
+            else searchers.maybeRefresh();
+        } catch (IOException ex) {
+            throw translate(ex, dir.toString());
+        }
+    }
+
+    // ---- reading ----
+
+    private interface SearcherWork<T> {
+        T apply(IndexSearcher s) throws IOException;
+    }
+
+    private <T> T withSearcher(SearcherWork<T> work) {
+        try {
+            IndexSearcher s = searchers.acquire();
+            try {
+                return work.apply(s);
+            } finally {
+                searchers.release(s);
+            }
+        } catch (IOException ex) {
+            throw translate(ex, dir.toString());
+        }
+    }
+
+    public int size() {
+        return withSearcher(s -> s.getIndexReader().numDocs());
+    }
+
+    /** Every indexed file by path. */
+    public Map<String, Entry> entries() {
+        return withSearcher(s -> {
+            Map<String, Entry> out = new HashMap<>();
+            for (LeafReaderContext ctx : s.getIndexReader().leaves()) {
+                LeafReader leaf = ctx.reader();
+                Bits live = leaf.getLiveDocs();
+                StoredFields sf = leaf.storedFields();
+                for (int doc = 0; doc < leaf.maxDoc(); doc++) {
+                    if (live != null && !live.get(doc)) continue;
+                    Entry e = entry(sf.document(doc));
+                    out.put(e.path(), e);
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Every indexed file with (a copy of) its vector, sorted by path: for exports. */
+    public void forEachVector(BiConsumer<Entry, float[]> action) {
+        List<Map.Entry<Entry, float[]>> all = withSearcher(s -> {
+            List<Map.Entry<Entry, float[]>> out = new ArrayList<>();
+            for (LeafReaderContext ctx : s.getIndexReader().leaves()) {
+                LeafReader leaf = ctx.reader();
+                Bits live = leaf.getLiveDocs();
+                StoredFields sf = leaf.storedFields();
+                FloatVectorValues fv = leaf.getFloatVectorValues(F_VEC);
+                if (fv == null) continue;
+                KnnVectorValues.DocIndexIterator it = fv.iterator();
+                for (int doc = it.nextDoc(); doc != KnnVectorValues.DocIndexIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+                    if (live != null && !live.get(doc)) continue;
+                    out.add(Map.entry(entry(sf.document(doc)), fv.vectorValue(it.index()).clone()));
+                }
+            }
+            return out;
+        });
+        all.sort(Comparator.comparing(e -> e.getKey().path()));
+        for (Map.Entry<Entry, float[]> e : all) action.accept(e.getKey(), e.getValue());
+    }
+
+    private static Entry entry(Document d) {
+        return new Entry(d.get(F_ID), d.get(F_PATH), d.getField(F_SIZE).numericValue().longValue(),
+                d.getField(F_MTIME).numericValue().longValue(), d.get(F_HASH));
+    }
+
+    public Optional<Entry> byId(String id) {
+        return findOne(new Term(F_ID, id)).map(Located::entry);
+    }
+
+    public Optional<Entry> byPath(String path) {
+        return findOne(new Term(F_PATH, path)).map(Located::entry);
+    }
+
+    /** The stored vector of an indexed path (a copy), or empty. */
+    public Optional<float[]> vectorOfPath(String path) {
+        return findOne(new Term(F_PATH, path)).map(Located::vector);
+    }
+
+    public Optional<float[]> vectorOfId(String id) {
+        return findOne(new Term(F_ID, id)).map(Located::vector);
+    }
+
+    private record Located(Entry entry, float[] vector) {}
+
+    private Optional<Located> findOne(Term t) {
+        return withSearcher(s -> {
+            TopDocs td = s.search(new TermQuery(t), 1);
+            if (td.scoreDocs.length == 0) return Optional.empty();
+            int doc = td.scoreDocs[0].doc;
+            List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+            LeafReaderContext ctx = leaves.get(ReaderUtil.subIndex(doc, leaves));
+            int local = doc - ctx.docBase;
+            Entry e = entry(ctx.reader().storedFields().document(local));
+            FloatVectorValues fv = ctx.reader().getFloatVectorValues(F_VEC);
+            KnnVectorValues.DocIndexIterator it = fv.iterator();
+            if (it.advance(local) != local) throw new CorruptIndexException("document without vector", dir.toString());
+            return Optional.of(new Located(e, fv.vectorValue(it.index()).clone()));
+        });
+    }
+
+    /** The k best by cosine, best first (ties by path): exact for small stores, HNSW + exact re-scoring otherwise. */
+    public List<Scored> search(float[] unitQuery, int k) {
+        return withSearcher(s -> {
+            int n = s.getIndexReader().numDocs();
+            if (n <= exactLimit || k * 4L >= n) return exact(s, unitQuery, k, null);
+            return approximate(s, unitQuery, k, candidatesFor(k), null);
+        });
+    }
+
+    /** Exhaustive scan (the reference ranking). {@code excludeId} may be null. */
+    public List<Scored> exactSearch(float[] unitQuery, int k, String excludeId) {
+        return withSearcher(s -> exact(s, unitQuery, k, excludeId));
+    }
+
+    /** HNSW with {@code candidates} nearest candidates re-scored exactly. {@code excludeId} may be null. */
+    public List<Scored> approximateSearch(float[] unitQuery, int k, int candidates, String excludeId) {
+        return withSearcher(s -> approximate(s, unitQuery, k, candidates, excludeId));
+    }
+
+    /** As {@link #search}, leaving out one id ("more like this"). */
+    public List<Scored> search(float[] unitQuery, int k, String excludeId) {
+        return withSearcher(s -> {
+            int n = s.getIndexReader().numDocs();
+            if (n <= exactLimit || (k + 1) * 4L >= n) return exact(s, unitQuery, k, excludeId);
+            return approximate(s, unitQuery, k, candidatesFor(k + 1), excludeId);
+        });
+    }
+
+    /** HNSW candidate count: oversampled well beyond k, as graph search is approximate and re-scoring is cheap. */
+    static int candidatesFor(int k) {
+        return Math.max(200, 8 * k);
+    }
+
+    private record Candidate(int doc, double score) {}
+
+    private static final Comparator<Candidate> WORST_FIRST = Comparator.comparingDouble(Candidate::score)
+            .thenComparing(Comparator.comparingInt(Candidate::doc).reversed());
+
+    /**
+     * Every stored vector scored with a SIMD float dot product (Lucene's Panama-backed VectorUtil), keeping
+     * k + {@link #EXACT_MARGIN} candidates; those are re-scored in double precision and the best k returned. A true
+     * top-k vector could only be lost if float rounding (~1e-7) moved it past 32 others: the ranking is exact.
+     */
+    private List<Scored> exact(IndexSearcher s, float[] q, int k, String excludeId) throws IOException {
+        checkDim(q);
+        int excludeDoc = excludeId == null ? -1 : docOf(s, new Term(F_ID, excludeId));
+        int keep = k + EXACT_MARGIN;
+        PriorityQueue<Candidate> heap = new PriorityQueue<>(WORST_FIRST);
+        float floor = Float.NEGATIVE_INFINITY;
+        for (LeafReaderContext ctx : s.getIndexReader().leaves()) {
+            FloatVectorValues fv = ctx.reader().getFloatVectorValues(F_VEC);
+            if (fv == null) continue;
+            Bits live = ctx.reader().getLiveDocs();
+            KnnVectorValues.DocIndexIterator it = fv.iterator();
+            for (int doc = it.nextDoc(); doc != KnnVectorValues.DocIndexIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+                if (live != null && !live.get(doc)) continue;
+                int global = ctx.docBase + doc;
+                if (global == excludeDoc) continue;
+                float[] v = fv.vectorValue(it.index());
+                float score = org.apache.lucene.util.VectorUtil.dotProduct(q, v);
+                if (heap.size() >= keep && score <= floor) continue;
+                heap.add(new Candidate(global, score));
+                if (heap.size() > keep) heap.poll();
+                if (heap.size() >= keep) floor = (float) heap.peek().score();
+            }
+        }
+        // re-score the survivors exactly
+        PriorityQueue<Candidate> exact = new PriorityQueue<>(WORST_FIRST);
+        for (Candidate c : heap) offer(exact, new Candidate(c.doc(), dot(q, vectorOfDoc(s, c.doc()))), k);
+        return finish(s, exact);
+    }
+
+    private float[] vectorOfDoc(IndexSearcher s, int global) throws IOException {
+        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        LeafReaderContext ctx = leaves.get(ReaderUtil.subIndex(global, leaves));
+        FloatVectorValues fv = ctx.reader().getFloatVectorValues(F_VEC);
+        KnnVectorValues.DocIndexIterator it = fv.iterator();
+        if (it.advance(global - ctx.docBase) != global - ctx.docBase) throw new IOException("vector of doc " + global + " missing");
+        return fv.vectorValue(it.index()).clone();
+    }
+
+    private List<Scored> approximate(IndexSearcher s, float[] q, int k, int candidates, String excludeId) throws IOException {
+        checkDim(q);
+        int excludeDoc = excludeId == null ? -1 : docOf(s, new Term(F_ID, excludeId));
+        TopDocs td = s.search(new KnnFloatVectorQuery(F_VEC, q, Math.max(candidates, k + 1)), Math.max(candidates, k + 1));
+        int[] docs = new int[td.scoreDocs.length];
+        int m = 0;
+        for (ScoreDoc sd : td.scoreDocs) if (sd.doc != excludeDoc) docs[m++] = sd.doc;
+        java.util.Arrays.sort(docs, 0, m);
+        PriorityQueue<Candidate> heap = new PriorityQueue<>(WORST_FIRST);
+        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        int leafIdx = -1;
+        FloatVectorValues fv = null;
+        KnnVectorValues.DocIndexIterator it = null;
+        for (int i = 0; i < m; i++) {
+            int doc = docs[i];
+            int li = ReaderUtil.subIndex(doc, leaves);
+            if (li != leafIdx) {
+                leafIdx = li;
+                fv = leaves.get(li).reader().getFloatVectorValues(F_VEC);
+                it = fv.iterator();
+            }
+            int local = doc - leaves.get(li).docBase;
+            if (it.advance(local) != local) continue;
+            offer(heap, new Candidate(doc, dot(q, fv.vectorValue(it.index()))), k);
+        }
+        return finish(s, heap);
+    }
+
+    private static int docOf(IndexSearcher s, Term t) throws IOException {
+        TopDocs td = s.search(new TermQuery(t), 1);
+        return td.scoreDocs.length == 0 ? -1 : td.scoreDocs[0].doc;
+    }
+
+    private static void offer(PriorityQueue<Candidate> heap, Candidate c, int k) {
+        if (k <= 0) return;
+        if (heap.size() < k) heap.add(c);
+        else if (WORST_FIRST.compare(c, heap.peek()) > 0) {
+            heap.poll();
+            heap.add(c);
+        }
+    }
+
+    private List<Scored> finish(IndexSearcher s, PriorityQueue<Candidate> heap) throws IOException {
+        List<Candidate> best = new ArrayList<>(heap);
+        best.sort(WORST_FIRST.reversed());
+        List<Scored> out = new ArrayList<>(best.size());
+        StoredFields sf = s.storedFields();
+        for (Candidate c : best) {
+            Document d = sf.document(c.doc(), java.util.Set.of(F_ID, F_PATH));
+            out.add(new Scored(d.get(F_ID), d.get(F_PATH), (float) c.score()));
+        }
+        // equal scores: by path, so that the order does not depend on segment layout
+        out.sort(Comparator.comparingDouble((Scored r) -> -r.score()).thenComparing(Scored::path));
+        return out;
+    }
+
+    private void checkDim(float[] q) {
+        if (q.length != meta.dim()) throw new IllegalArgumentException("query has " + q.length + " dims, index has " + meta.dim());
+    }
+
+    /** Dot product in double: the scores are the exact cosines of unit vectors, free of float summation order. */
+    static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += (double) a[i] * b[i];
+        return s;
+    }
+
+    @Override
+    public void close() {
+        try {
+            searchers.close();
+            if (writer != null) writer.rollback(); // uncommitted work is dropped, as after a crash
+            directory.close();
+        } catch (IOException e) {
+            throw translate(e, dir.toString());
+        } catch (RuntimeException e) {
+            throw DiskFull.orRethrow(e, dir.toString());
+        }
+    }
+}
