@@ -34,7 +34,13 @@ public final class Fixtures {
      */
     public static Path resources() {
         String dir = System.getProperty("clip4j.testResources");
-        return dir != null ? Path.of(dir).toAbsolutePath().normalize() : Path.of("src/test/resources").toAbsolutePath();
+        if (dir != null) return Path.of(dir).toAbsolutePath().normalize();
+        // a child JVM a test starts (without the property): the first core/src/test/resources above the working folder
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path candidate = p.resolve("core/src/test/resources");
+            if (Files.isDirectory(candidate)) return candidate;
+        }
+        return Path.of("src/test/resources").toAbsolutePath();
     }
 
     /** The repository's root folder (where ./clip4j and the README are). */
