@@ -33,7 +33,7 @@ class TextnessTest {
         boolean[] y = new boolean[n];
         for (int i = 0; i < n; i++) {
             x[i] = RecallTest.randomUnit(r, d);
-            y[i] = VectorStore.dot(x[i], truth) > 0.05;
+            y[i] = ExactRanking.cosine(x[i], truth) > 0.05;
         }
         TextnessTrainer.Result fit = TextnessTrainer.fit(x, y, 1e-4, RecallTest.fakeModel(d));
         assertTrue(fit.direction().trainAccuracy() > 0.95, "accuracy " + fit.direction().trainAccuracy());
@@ -81,7 +81,7 @@ class TextnessTest {
             for (int i = 0; i < 40; i++) {
                 boolean text = i % 2 == 0;
                 BufferedImage img = text ? TestImages.words(5000 + i, 64) : TestImages.shapes(5000 + i, 64);
-                double p = VectorStore.dot(clip.embedImage(img), dir.direction());
+                double p = ExactRanking.cosine(clip.embedImage(img), dir.direction());
                 if ((p > threshold) == text) correct++;
                 total++;
             }
@@ -115,7 +115,7 @@ class TextnessTest {
         List<Path> files = ImageFiles.walk(List.of(folder)).stream().map(ImageFiles.Found::path).toList();
         float[][] e = clip.embedImages(files);
         double[] out = new double[e.length];
-        for (int i = 0; i < e.length; i++) out[i] = VectorStore.dot(e[i], dir.direction());
+        for (int i = 0; i < e.length; i++) out[i] = ExactRanking.cosine(e[i], dir.direction());
         return out;
     }
 

@@ -1,5 +1,7 @@
 package io.clip4j.server;
 
+import io.clip4j.search.ImageStore;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,7 +68,7 @@ class NonUtf8NamesTest {
              SearchServer server = new SearchServer(service, ServerConfig.defaults().withPort(0)).start()) {
             Http http = new Http(server.uri());
             for (Path f : new Path[] {ff, fe}) {
-                String id = VectorStore.idOf(StoredPaths.of(f));
+                String id = ImageStore.idOf(StoredPaths.of(f));
                 assertEquals(f, service.pathOf(id).orElseThrow());
                 HttpResponse<byte[]> thumb = http.get("api/image/" + id);
                 assertEquals(200, thumb.statusCode(), () -> Http.text(thumb));

@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@link SearchService} over a {@link VectorStore} and the model recorded in it. Safe for concurrent callers;
+ * {@link SearchService} over an {@link ImageStore} and the model recorded in it. Safe for concurrent callers;
  * each query first picks up what an indexer has committed meanwhile.
  */
 public final class ClipSearchService implements SearchService {
     private final Clip clip;
     private final boolean ownsClip;
-    private final VectorStore store;
+    private final ImageStore store;
     private final TextnessDirection textness;
     private final QueryEmbedder embedder;
     private final Path queryBase;
@@ -28,9 +28,9 @@ public final class ClipSearchService implements SearchService {
      * @param textness  may be null
      * @param queryBase folder that relative image paths in queries are resolved against
      */
-    public ClipSearchService(Clip clip, boolean ownsClip, VectorStore store, TextnessDirection textness, Path queryBase) {
+    public ClipSearchService(Clip clip, boolean ownsClip, ImageStore store, TextnessDirection textness, Path queryBase) {
         ModelIdentity id = ModelIdentity.of(clip);
-        VectorStore.checkModel(store.meta(), id, store.dir().toString());
+        ImageStore.checkModel(store.meta(), id, store.location());
         if (textness != null && !textness.model().sameModel(store.meta().model())) {
             throw new Clip4jException("textness direction was fitted with another model (" + textness.model().path() + ")");
         }
@@ -72,7 +72,7 @@ public final class ClipSearchService implements SearchService {
         return clip;
     }
 
-    public VectorStore store() {
+    public ImageStore store() {
         return store;
     }
 
@@ -91,7 +91,7 @@ public final class ClipSearchService implements SearchService {
 
     public List<Hit> search(float[] unitQuery, int k) {
         store.refresh();
-        return hits(store.search(unitQuery, checkK(k)));
+        return hits(store.search(unitQuery, checkK(k), null));
     }
 
     @Override
@@ -135,7 +135,7 @@ public final class ClipSearchService implements SearchService {
         return k;
     }
 
-    private static List<Hit> hits(List<VectorStore.Scored> scored) {
+    private static List<Hit> hits(List<ImageStore.Scored> scored) {
         return scored.stream().map(s -> new Hit(s.id(), StoredPaths.toPath(s.path()), s.score())).toList();
     }
 

@@ -67,6 +67,9 @@ public interface ImageStore extends AutoCloseable {
 
     void delete(String path);
 
+    /** Makes commits of other writers (another process indexing) visible; a no-op where searches always see them. */
+    default void refresh() {}
+
     /** Makes every write so far durable and visible to searches, together with the recorded sources. */
     void commit();
 

@@ -19,19 +19,19 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Brings a {@link VectorStore} up to date with folders of images: embeds only new or changed files, recognises
+ * Brings an {@link ImageStore} up to date with folders of images: embeds only new or changed files, recognises
  * moved/renamed and copied files by content hash (no embedding), drops entries of vanished files. Work is
  * committed after every batch of embeddings, so an interrupted run (even killed) loses at most that batch and
  * the next run resumes where it stopped.
  */
 public final class Indexer {
     private final Clip clip;
-    private final VectorStore store;
+    private final ImageStore store;
     private final int commitEvery;
     private long pauseAfterCommitMs;
 
     /** @param commitEvery images embedded between two commits (the most an interruption can lose) */
-    public Indexer(Clip clip, VectorStore store, int commitEvery) {
+    public Indexer(Clip clip, ImageStore store, int commitEvery) {
         if (commitEvery < 1) throw new io.clip4j.Clip4jException("--commit-every must be at least 1, got " + commitEvery);
         this.clip = clip;
         this.store = store;
@@ -60,15 +60,15 @@ public final class Indexer {
         long t0 = System.nanoTime();
         List<Path> absRoots = roots.stream().map(r -> r.toAbsolutePath().normalize()).toList();
         List<ImageFiles.Found> files = ImageFiles.walk(roots, excludes);
-        Map<String, VectorStore.Entry> existing = store.entries();
+        Map<String, ImageStore.Entry> existing = store.entries();
         Set<String> foundPaths = new HashSet<>();
         for (ImageFiles.Found f : files) foundPaths.add(StoredPaths.of(f.path()));
 
         int added = 0, updated = 0, removed = 0, unchanged = 0, failed = 0, embedded = 0, moved = 0;
 
         // entries whose file is gone: move sources by content hash, removed otherwise
-        Map<String, Deque<VectorStore.Entry>> vanishedByHash = new HashMap<>();
-        for (VectorStore.Entry e : existing.values()) {
+        Map<String, Deque<ImageStore.Entry>> vanishedByHash = new HashMap<>();
+        for (ImageStore.Entry e : existing.values()) {
             if (foundPaths.contains(e.path())) continue;
             Path p = StoredPaths.toPath(e.path());
             boolean underRoot = absRoots.stream().anyMatch(p::startsWith);
@@ -78,7 +78,7 @@ public final class Indexer {
         List<ImageFiles.Found> changed = new ArrayList<>(), fresh = new ArrayList<>();
         Map<String, String> unchangedPathByHash = new HashMap<>();
         for (ImageFiles.Found f : files) {
-            VectorStore.Entry e = existing.get(StoredPaths.of(f.path()));
+            ImageStore.Entry e = existing.get(StoredPaths.of(f.path()));
             if (e == null) fresh.add(f);
             else if (e.size() == f.size() && e.mtime() == f.mtime()) {
                 unchanged++;
@@ -89,7 +89,7 @@ public final class Indexer {
         List<Work> work = new ArrayList<>();
         Map<String, float[]> vectorByHash = new HashMap<>();
         for (ImageFiles.Found f : changed) {
-            VectorStore.Entry old = existing.get(StoredPaths.of(f.path()));
+            ImageStore.Entry old = existing.get(StoredPaths.of(f.path()));
             String hash = hashOrNull(f, progress);
             if (hash == null) {
                 failed++;
@@ -109,9 +109,9 @@ public final class Indexer {
                 failed++;
                 continue;
             }
-            Deque<VectorStore.Entry> sources = vanishedByHash.get(hash);
+            Deque<ImageStore.Entry> sources = vanishedByHash.get(hash);
             if (sources != null && !sources.isEmpty()) {
-                VectorStore.Entry src = sources.poll();
+                ImageStore.Entry src = sources.poll();
                 Optional<float[]> v = store.vectorOfPath(src.path());
                 if (v.isPresent()) {
                     store.delete(src.path());
@@ -132,8 +132,8 @@ public final class Indexer {
                 added++;
             } else work.add(new Work(f, hash, Kind.ADDED));
         }
-        for (Deque<VectorStore.Entry> left : vanishedByHash.values()) {
-            for (VectorStore.Entry e : left) {
+        for (Deque<ImageStore.Entry> left : vanishedByHash.values()) {
+            for (ImageStore.Entry e : left) {
                 store.delete(e.path());
                 removed++;
             }
@@ -175,9 +175,9 @@ public final class Indexer {
         return new IndexStats(added, updated, removed, unchanged, failed, embedded, moved, (System.nanoTime() - t0) / 1e9);
     }
 
-    private static VectorStore.Entry entry(ImageFiles.Found f, String hash) {
+    private static ImageStore.Entry entry(ImageFiles.Found f, String hash) {
         String path = StoredPaths.of(f.path());
-        return new VectorStore.Entry(VectorStore.idOf(path), path, f.size(), f.mtime(), hash);
+        return new ImageStore.Entry(ImageStore.idOf(path), path, f.size(), f.mtime(), hash);
     }
 
     private static String hashOrNull(ImageFiles.Found f, IndexProgress progress) {

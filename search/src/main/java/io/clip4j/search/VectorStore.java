@@ -10,17 +10,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene103.Lucene103Codec;
@@ -55,6 +57,7 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.VectorUtil;
 
 /**
  * The Lucene index behind {@code clip4j index/search}: one document per image file with its unit embedding in
@@ -66,17 +69,7 @@ import org.apache.lucene.util.Bits;
  * exhaustively (so the ranking is the exact one), large ones take an oversampled HNSW candidate set that is then
  * re-scored exactly. Reading is thread-safe; writing is single-threaded (the indexer).
  */
-public final class VectorStore implements AutoCloseable {
-    public enum Quantization { none, int8 }
-
-    /** What a store records about itself. */
-    public record Meta(ModelIdentity model, int dim, Quantization quantization) {}
-
-    /** One indexed file. {@code id} is derived from the path (stable while the file stays where it is). */
-    public record Entry(String id, String path, long size, long mtime, String hash) {}
-
-    /** A scored result; the score is the exact cosine of the stored vector with the query. */
-    public record Scored(String id, String path, float score) {}
+public final class VectorStore implements ImageStore {
 
     static final String F_PATH = "path", F_ID = "id", F_HASH = "hash", F_SIZE = "size", F_MTIME = "mtime", F_VEC = "vec";
     static final String K_FORMAT = "clip4j.format", K_MODEL = "clip4j.model", K_DIM = "clip4j.dim", K_QUANT = "clip4j.quantization";
@@ -87,15 +80,14 @@ public final class VectorStore implements AutoCloseable {
 
     /** Lucene logs its SIMD choice at INFO on first use; the CLI keeps stderr for progress and errors. Held
      *  strongly, as java.util.logging forgets configured loggers that nothing references. */
-    private static final java.util.logging.Logger LUCENE_VECTORIZATION_LOG = quiet("org.apache.lucene.internal.vectorization");
+    private static final Logger LUCENE_VECTORIZATION_LOG = quiet("org.apache.lucene.internal.vectorization");
 
-    private static java.util.logging.Logger quiet(String name) {
-        java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
-        l.setLevel(java.util.logging.Level.WARNING);
+    private static Logger quiet(String name) {
+        Logger l = Logger.getLogger(name);
+        l.setLevel(Level.WARNING);
         return l;
     }
 
-    /** Up to this many vectors every query is answered by an exact scan. */
     /**
      * Up to this many images every query is scored against every vector (a SIMD scan: ~100k x 512 dims in a few
      * ms per core), so rankings are exact; beyond it HNSW proposes candidates.
@@ -162,7 +154,7 @@ public final class VectorStore implements AutoCloseable {
                 Meta meta;
                 if (exists) {
                     meta = readMeta(d, where);
-                    checkModel(meta, model, where);
+                    ImageStore.checkModel(meta, model, where);
                     if (quantization != null && quantization != meta.quantization()) {
                         throw new Clip4jException(where + ": index was created with --quantize " + meta.quantization()
                                 + "; cannot switch to " + quantization + " (use a new --index folder)");
@@ -240,13 +232,6 @@ public final class VectorStore implements AutoCloseable {
         }
     }
 
-    static void checkModel(Meta meta, ModelIdentity model, String where) {
-        if (!meta.model().sameModel(model)) {
-            throw new Clip4jException(where + ": index was built with another model (" + meta.model().path()
-                    + ", dim " + meta.model().embedDim() + "); refusing " + model.path() + " (dim " + model.embedDim()
-                    + "): use a new --index folder");
-        }
-    }
 
     static Clip4jException translate(IOException e, String where) {
         if (DiskFull.causedBy(e)) return DiskFull.error(where);
@@ -322,15 +307,14 @@ public final class VectorStore implements AutoCloseable {
         return dir;
     }
 
+    @Override
+    public String location() {
+        return dir.toString();
+    }
+
     /** For tests and benchmarks: the size up to which queries are answered by an exact scan. */
     public void setExactLimit(int limit) {
         this.exactLimit = limit;
-    }
-
-    /** The id of a path: 16 hex digits of its sha256, stable and URL-safe. */
-    public static String idOf(String path) {
-        MessageDigest md = ModelIdentity.sha256();
-        return HexFormat.of().formatHex(md.digest(path.getBytes(StandardCharsets.UTF_8)), 0, 8);
     }
 
     // ---- writing ----
@@ -385,6 +369,7 @@ public final class VectorStore implements AutoCloseable {
     }
 
     /** Sees the latest commit (reading) or the latest writes (writing). Cheap when nothing changed. */
+    @Override
     public void refresh() {
         try {
             if (writer != null) searchers.maybeRefreshBlocking();
@@ -497,12 +482,17 @@ public final class VectorStore implements AutoCloseable {
         });
     }
 
-    /** The k best by cosine, best first (ties by path): exact for small stores, HNSW + exact re-scoring otherwise. */
-    public List<Scored> search(float[] unitQuery, int k) {
+    /**
+     * The k best by cosine, best first (ties by path), leaving out {@code excludeId} unless null: an exact scan for
+     * small stores, HNSW candidates re-scored exactly otherwise.
+     */
+    @Override
+    public List<Scored> search(float[] unitQuery, int k, String excludeId) {
+        int wanted = excludeId == null ? k : k + 1;
         return withSearcher(s -> {
             int n = s.getIndexReader().numDocs();
-            if (n <= exactLimit || k * 4L >= n) return exact(s, unitQuery, k, null);
-            return approximate(s, unitQuery, k, candidatesFor(k), null);
+            if (n <= exactLimit || wanted * 4L >= n) return exact(s, unitQuery, k, excludeId);
+            return approximate(s, unitQuery, k, candidatesFor(wanted), excludeId);
         });
     }
 
@@ -516,29 +506,21 @@ public final class VectorStore implements AutoCloseable {
         return withSearcher(s -> approximate(s, unitQuery, k, candidates, excludeId));
     }
 
-    /** As {@link #search}, leaving out one id ("more like this"). */
-    public List<Scored> search(float[] unitQuery, int k, String excludeId) {
-        return withSearcher(s -> {
-            int n = s.getIndexReader().numDocs();
-            if (n <= exactLimit || (k + 1) * 4L >= n) return exact(s, unitQuery, k, excludeId);
-            return approximate(s, unitQuery, k, candidatesFor(k + 1), excludeId);
-        });
-    }
-
     /** HNSW candidate count: oversampled well beyond k, as graph search is approximate and re-scoring is cheap. */
     static int candidatesFor(int k) {
         return Math.max(200, 8 * k);
     }
 
-    private record Candidate(int doc, double score) {}
+    /** A document found by the float scan, before exact re-scoring. */
+    private record Candidate(int doc, float score) {}
 
-    private static final Comparator<Candidate> WORST_FIRST = Comparator.comparingDouble(Candidate::score)
-            .thenComparing(Comparator.comparingInt(Candidate::doc).reversed());
+    private static final Comparator<Candidate> WORST_FIRST =
+            Comparator.comparingDouble(Candidate::score).thenComparing(Comparator.comparingInt(Candidate::doc).reversed());
 
     /**
      * Every stored vector scored with a SIMD float dot product (Lucene's Panama-backed VectorUtil), keeping
-     * k + {@link #EXACT_MARGIN} candidates; those are re-scored in double precision and the best k returned. A true
-     * top-k vector could only be lost if float rounding (~1e-7) moved it past 32 others: the ranking is exact.
+     * k + {@link #EXACT_MARGIN} candidates; those are re-scored exactly and the best k returned. A true top-k
+     * vector could only be lost if float rounding (~1e-7) moved it past 32 others: the ranking is exact.
      */
     private List<Scored> exact(IndexSearcher s, float[] q, int k, String excludeId) throws IOException {
         checkDim(q);
@@ -555,38 +537,33 @@ public final class VectorStore implements AutoCloseable {
                 if (live != null && !live.get(doc)) continue;
                 int global = ctx.docBase + doc;
                 if (global == excludeDoc) continue;
-                float[] v = fv.vectorValue(it.index());
-                float score = org.apache.lucene.util.VectorUtil.dotProduct(q, v);
+                float score = VectorUtil.dotProduct(q, fv.vectorValue(it.index()));
                 if (heap.size() >= keep && score <= floor) continue;
                 heap.add(new Candidate(global, score));
                 if (heap.size() > keep) heap.poll();
-                if (heap.size() >= keep) floor = (float) heap.peek().score();
+                if (heap.size() >= keep) floor = heap.peek().score();
             }
         }
-        // re-score the survivors exactly
-        PriorityQueue<Candidate> exact = new PriorityQueue<>(WORST_FIRST);
-        for (Candidate c : heap) offer(exact, new Candidate(c.doc(), dot(q, vectorOfDoc(s, c.doc()))), k);
-        return finish(s, exact);
-    }
-
-    private float[] vectorOfDoc(IndexSearcher s, int global) throws IOException {
-        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
-        LeafReaderContext ctx = leaves.get(ReaderUtil.subIndex(global, leaves));
-        FloatVectorValues fv = ctx.reader().getFloatVectorValues(F_VEC);
-        KnnVectorValues.DocIndexIterator it = fv.iterator();
-        if (it.advance(global - ctx.docBase) != global - ctx.docBase) throw new IOException("vector of doc " + global + " missing");
-        return fv.vectorValue(it.index()).clone();
+        int[] docs = heap.stream().mapToInt(Candidate::doc).sorted().toArray();
+        return rescore(s, q, k, docs, docs.length);
     }
 
     private List<Scored> approximate(IndexSearcher s, float[] q, int k, int candidates, String excludeId) throws IOException {
         checkDim(q);
         int excludeDoc = excludeId == null ? -1 : docOf(s, new Term(F_ID, excludeId));
-        TopDocs td = s.search(new KnnFloatVectorQuery(F_VEC, q, Math.max(candidates, k + 1)), Math.max(candidates, k + 1));
+        int n = Math.max(candidates, k + 1);
+        TopDocs td = s.search(new KnnFloatVectorQuery(F_VEC, q, n), n);
         int[] docs = new int[td.scoreDocs.length];
         int m = 0;
         for (ScoreDoc sd : td.scoreDocs) if (sd.doc != excludeDoc) docs[m++] = sd.doc;
-        java.util.Arrays.sort(docs, 0, m);
-        PriorityQueue<Candidate> heap = new PriorityQueue<>(WORST_FIRST);
+        Arrays.sort(docs, 0, m);
+        return rescore(s, q, k, docs, m);
+    }
+
+    /** The first {@code m} of {@code docs} (ascending) scored exactly from their stored vectors; the best k. */
+    private List<Scored> rescore(IndexSearcher s, float[] q, int k, int[] docs, int m) throws IOException {
+        ExactRanking<String> ranking = new ExactRanking<>(k);
+        StoredFields sf = s.storedFields();
         List<LeafReaderContext> leaves = s.getIndexReader().leaves();
         int leafIdx = -1;
         FloatVectorValues fv = null;
@@ -600,49 +577,22 @@ public final class VectorStore implements AutoCloseable {
                 it = fv.iterator();
             }
             int local = doc - leaves.get(li).docBase;
-            if (it.advance(local) != local) continue;
-            offer(heap, new Candidate(doc, dot(q, fv.vectorValue(it.index()))), k);
+            if (it.advance(local) != local) throw new CorruptIndexException("document without vector", dir.toString());
+            Document d = sf.document(doc, ID_AND_PATH);
+            ranking.offer(d.get(F_ID), d.get(F_PATH), q, fv.vectorValue(it.index()));
         }
-        return finish(s, heap);
+        return ranking.best(Scored::new);
     }
+
+    private static final Set<String> ID_AND_PATH = Set.of(F_ID, F_PATH);
 
     private static int docOf(IndexSearcher s, Term t) throws IOException {
         TopDocs td = s.search(new TermQuery(t), 1);
         return td.scoreDocs.length == 0 ? -1 : td.scoreDocs[0].doc;
     }
 
-    private static void offer(PriorityQueue<Candidate> heap, Candidate c, int k) {
-        if (k <= 0) return;
-        if (heap.size() < k) heap.add(c);
-        else if (WORST_FIRST.compare(c, heap.peek()) > 0) {
-            heap.poll();
-            heap.add(c);
-        }
-    }
-
-    private List<Scored> finish(IndexSearcher s, PriorityQueue<Candidate> heap) throws IOException {
-        List<Candidate> best = new ArrayList<>(heap);
-        best.sort(WORST_FIRST.reversed());
-        List<Scored> out = new ArrayList<>(best.size());
-        StoredFields sf = s.storedFields();
-        for (Candidate c : best) {
-            Document d = sf.document(c.doc(), java.util.Set.of(F_ID, F_PATH));
-            out.add(new Scored(d.get(F_ID), d.get(F_PATH), (float) c.score()));
-        }
-        // equal scores: by path, so that the order does not depend on segment layout
-        out.sort(Comparator.comparingDouble((Scored r) -> -r.score()).thenComparing(Scored::path));
-        return out;
-    }
-
     private void checkDim(float[] q) {
         if (q.length != meta.dim()) throw new IllegalArgumentException("query has " + q.length + " dims, index has " + meta.dim());
-    }
-
-    /** Dot product in double: the scores are the exact cosines of unit vectors, free of float summation order. */
-    static double dot(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) s += (double) a[i] * b[i];
-        return s;
     }
 
     @Override

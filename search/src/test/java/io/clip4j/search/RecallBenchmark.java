@@ -31,7 +31,7 @@ public final class RecallBenchmark {
         try (VectorStore store = VectorStore.openForWriting(dir, RecallTest.fakeModel(RecallTest.DIM), q)) {
             for (int i = 0; i < n; i++) {
                 String path = "/img/" + i + ".jpg";
-                store.put(new VectorStore.Entry(VectorStore.idOf(path), path, 1, 1, "h" + i), data[i]);
+                store.put(new VectorStore.Entry(ImageStore.idOf(path), path, 1, 1, "h" + i), data[i]);
                 if ((i + 1) % 1000 == 0) store.commit(); // as the indexer: many small commits, merged by Lucene
             }
             store.commit();

@@ -59,7 +59,7 @@ class RecallTest {
             // two writer threads: Lucene builds their segments' graphs in parallel (the suite must stay quick)
             java.util.stream.IntStream.range(0, data.length).parallel().forEach(i -> {
                 String path = "/img/" + i + ".jpg";
-                store.put(new VectorStore.Entry(VectorStore.idOf(path), path, 1, 1, "h" + i), data[i]);
+                store.put(new VectorStore.Entry(ImageStore.idOf(path), path, 1, 1, "h" + i), data[i]);
             });
             store.commit();
         }
@@ -73,7 +73,7 @@ class RecallTest {
                 Set<String> exact = new HashSet<>();
                 for (VectorStore.Scored s : store.exactSearch(query, 10, null)) exact.add(s.path());
                 long s0 = System.nanoTime();
-                List<VectorStore.Scored> approx = store.search(query, 10);
+                List<VectorStore.Scored> approx = store.search(query, 10, null);
                 searchNanos += System.nanoTime() - s0;
                 assertEquals(10, approx.size());
                 for (int i = 1; i < approx.size(); i++) assertTrue(approx.get(i - 1).score() >= approx.get(i).score());
@@ -115,7 +115,7 @@ class RecallTest {
         try (VectorStore store = VectorStore.openForWriting(tmp, fakeModel(DIM), VectorStore.Quantization.none)) {
             for (int i = 0; i < data.length; i++) {
                 String path = "/u/" + i + ".jpg";
-                store.put(new VectorStore.Entry(VectorStore.idOf(path), path, 1, 1, "h" + i), data[i]);
+                store.put(new VectorStore.Entry(ImageStore.idOf(path), path, 1, 1, "h" + i), data[i]);
             }
             store.commit();
         }
@@ -128,7 +128,7 @@ class RecallTest {
                     for (int j = 0; j < DIM; j++) score[i] += (double) q[j] * data[i][j];
                 }
                 java.util.Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
-                List<VectorStore.Scored> got = store.search(q, 10);
+                List<VectorStore.Scored> got = store.search(q, 10, null);
                 for (int i = 0; i < 10; i++) {
                     assertEquals("/u/" + order[i] + ".jpg", got.get(i).path(), "rank " + i);
                     assertEquals(score[order[i]], got.get(i).score(), 1e-6);
