@@ -3,6 +3,8 @@ package io.clip4j.spark;
 import io.clip4j.Clip4jException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +40,11 @@ public final class EmbedJob {
     static JobReport run(SparkSession spark, JobOptions options, TaskFaults faults) {
         long t0 = System.nanoTime();
         EmbedSettings settings = EmbedSettings.of(options.model(), options.batch());
+        // on one machine the executors' model is the driver's: a wrong path is then a one-line error, not four failed
+        // attempts of every task (on a cluster only the executors can tell)
+        if (spark.sparkContext().isLocal() && !Files.exists(Paths.get(settings.model()))) {
+            throw new Clip4jException(options.model() + ": no such model file or folder");
+        }
         HadoopConf conf = HadoopConf.of(spark.sparkContext().hadoopConfiguration());
         Path output = new Path(options.output());
         FileSystem fs;

@@ -48,6 +48,10 @@ class SparkMainTest {
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().startsWith("clip4j: ") && r.err().contains("nowhere: no such file or folder"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
+        Run model = run("embed", "--master", "local[2]", "--input", TestSpark.imageFolder(tmp.resolve("images")).toString(),
+                "--output", tmp.resolve("out").toString(), "--model", tmp.resolve("no-model").toString());
+        assertEquals(1, model.status(), model.err());
+        assertTrue(model.err().startsWith("clip4j: ") && model.err().contains("no-model: no such model"), model.err());
     }
 
     @Test
