@@ -312,6 +312,16 @@ public final class VectorStore implements ImageStore {
         return dir.toString();
     }
 
+    /**
+     * Memory for documents not yet flushed (default 64 MB, what an indexer that commits every batch needs). A bulk
+     * load (an import of a million vectors) gives more: each flush makes a segment with its own HNSW graph, and
+     * fewer, larger segments mean fewer graph merges (the graph of the largest segment is kept and the others
+     * are inserted into it).
+     */
+    public void setRamBufferMB(double mb) {
+        writer().getConfig().setRAMBufferSizeMB(mb);
+    }
+
     /** For tests and benchmarks: the size up to which queries are answered by an exact scan. */
     public void setExactLimit(int limit) {
         this.exactLimit = limit;
