@@ -55,6 +55,9 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Interface to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
     String host;
 
+    @Option(names = "--half", description = "Keep the text tower's weights as fp16 (half the memory and of the bytes each query streams; fp32 arithmetic).")
+    boolean half;
+
     /** The index folder's own model and textness direction (textness.json in the folder, if any). */
     static SearchService openIndex(Path dir) {
         return ClipSearchService.open(dir, null, null, Clip.Options.defaults());
@@ -67,8 +70,9 @@ public final class ServeCommand implements Callable<Integer> {
         Path index = this.index != null ? this.index : Main.defaultIndex(spec);
         ServerConfig config = ServerConfig.defaults().withHost(host).withPort(port);
         if (!Files.isDirectory(index)) throw new Clip4jException(index + ": no such index folder (--index)");
-        SearchService service = model == null ? opener.apply(index)
-                : ClipSearchService.open(index, ModelRefs.resolve(spec, model), null, Clip.Options.defaults());
+        SearchService service = model == null && !half ? opener.apply(index)
+                : ClipSearchService.open(index, model == null ? null : ModelRefs.resolve(spec, model), null,
+                        Clip.Options.defaults().withHalfWeights(half));
         SearchServer server;
         try {
             server = new SearchServer(service, config).start();
