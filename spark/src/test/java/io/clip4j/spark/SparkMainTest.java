@@ -41,6 +41,16 @@ class SparkMainTest {
     }
 
     @Test
+    void aLocalMasterRunsOneTaskAtATimeOnAllItsCores() {
+        assertEquals(1, SparkMain.localCores("local"));
+        assertEquals(2, SparkMain.localCores("local[2]"));
+        assertEquals(3, SparkMain.localCores("local[3,4]"));
+        assertEquals(Runtime.getRuntime().availableProcessors(), SparkMain.localCores("local[*]"));
+        assertEquals(0, SparkMain.localCores("spark://host:7077"));
+        assertEquals(0, SparkMain.localCores("yarn"));
+    }
+
+    @Test
     void badInputExits1WithOneLine() {
         TestSpark.session();
         Run r = run("embed", "--master", "local[2]", "--input", tmp.resolve("nowhere").toString(),
