@@ -57,6 +57,9 @@ public final class TestClusterMain {
             }
         }
         if (dir == null) dir = Files.createTempDirectory("clip4j-testcluster");
+        Files.createDirectories(dir);
+        // Solr warns at ERROR level without a log folder; the cluster's log is its stderr
+        System.setProperty("solr.log.dir", dir.toAbsolutePath().toString());
         // the protocol's lines must not mix with what Solr prints: they get their own stream, and System.out
         // (where some of Solr's start-up messages go) is sent to stderr
         PrintStream protocol = new PrintStream(System.out, true, StandardCharsets.UTF_8);
