@@ -1,5 +1,7 @@
 package io.clip4j.cli;
 
+import io.clip4j.exchange.NpyFiles;
+
 import io.clip4j.Clip4jException;
 import io.clip4j.api.Clip;
 import java.io.PrintWriter;

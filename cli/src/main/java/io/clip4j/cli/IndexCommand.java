@@ -1,5 +1,9 @@
 package io.clip4j.cli;
 
+import io.clip4j.exchange.NpyFiles;
+
+import io.clip4j.exchange.ParquetWriter;
+
 import io.clip4j.Clip4jException;
 import io.clip4j.Durations;
 import io.clip4j.api.Clip;
@@ -33,7 +37,7 @@ import picocli.CommandLine.Spec;
                 "The index remembers its model, its folders and its exclusions: 'clip4j index' alone brings the whole index up to date.",
                 "JSON: {\"added\",\"updated\",\"removed\",\"unchanged\",\"failed\"}. An unreadable image is reported on stderr "
                         + "(one line each) and makes the exit status 1; the others are indexed."},
-        subcommands = {IndexCommand.Export.class})
+        subcommands = {IndexCommand.Export.class, IndexImportCommand.class})
 public final class IndexCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ModelOption model;
@@ -168,7 +172,7 @@ public final class IndexCommand implements Callable<Integer> {
             Path parquet = out.resolve("metadata").resolve("metadata_0.parquet");
             Path csv = out.resolve("metadata").resolve("metadata_0.csv");
             NpyFiles.writeFloat32(npy, vectors, dim);
-            ParquetFiles.writeStrings(parquet, List.of("image_path"), List.of(paths));
+            ParquetWriter.writeStrings(parquet, List.of("image_path"), List.of(paths));
             List<List<String>> rows = new ArrayList<>();
             for (String p : paths) rows.add(List.of(p));
             NpyFiles.writeCsv(csv, List.of("image_path"), rows);

@@ -1,4 +1,4 @@
-package io.clip4j.cli;
+package io.clip4j.exchange;
 
 import io.clip4j.Clip4jException;
 import java.io.BufferedOutputStream;
@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.Locale;
 
 /** numpy's .npy format (version 1.0), little-endian float32 [rows, dim]; and the CSV sidecars that name the rows. */
-final class NpyFiles {
+public final class NpyFiles {
     private NpyFiles() {}
 
     /** Writes {@code rows} (each {@code dim} long) as {@code <f4} with shape (rows, dim), C order. */
-    static void writeFloat32(Path file, List<float[]> rows, int dim) {
+    public static void writeFloat32(Path file, List<float[]> rows, int dim) {
         String dict = String.format(Locale.ROOT, "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", rows.size(), dim);
         int unpadded = 10 + dict.length() + 1;                       // magic 6 + version 2 + length 2, dict, '\n'
         int headerLen = dict.length() + 1 + (64 - unpadded % 64) % 64;
@@ -43,7 +43,7 @@ final class NpyFiles {
     }
 
     /** A CSV file (RFC 4180: comma, fields quoted when they need it, CRLF-free: lines end with \n). */
-    static void writeCsv(Path file, List<String> header, List<List<String>> rows) {
+    public static void writeCsv(Path file, List<String> header, List<List<String>> rows) {
         StringBuilder sb = new StringBuilder();
         appendRow(sb, header);
         for (List<String> r : rows) appendRow(sb, r);
@@ -67,7 +67,7 @@ final class NpyFiles {
     }
 
     /** {@code emb.npy} → {@code emb.csv}: the sidecar beside an .npy file. */
-    static Path sidecar(Path npy) {
+    public static Path sidecar(Path npy) {
         String name = npy.getFileName().toString();
         String stem = name.toLowerCase(Locale.ROOT).endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
         return npy.resolveSibling(stem + ".csv");

@@ -1,4 +1,4 @@
-package io.clip4j.cli;
+package io.clip4j.exchange;
 
 import io.clip4j.Clip4jException;
 import java.io.ByteArrayOutputStream;
@@ -17,8 +17,8 @@ import java.util.List;
  * Enough for clip-retrieval's {@code metadata/metadata_0.parquet}; pyarrow, pandas and DuckDB read it. The whole
  * file is built in memory (a path column of a million images is some tens of MB).
  */
-final class ParquetFiles {
-    private ParquetFiles() {}
+public final class ParquetWriter {
+    private ParquetWriter() {}
 
     private static final byte[] MAGIC = {'P', 'A', 'R', '1'};
     // parquet.thrift enum values
@@ -26,7 +26,7 @@ final class ParquetFiles {
             CODEC_UNCOMPRESSED = 0, PAGE_DATA = 0;
 
     /** Writes {@code columns.get(c).get(r)} as row r of the string column {@code names.get(c)}. */
-    static void writeStrings(Path file, List<String> names, List<List<String>> columns) {
+    public static void writeStrings(Path file, List<String> names, List<List<String>> columns) {
         int rows = columns.isEmpty() ? 0 : columns.get(0).size();
         for (List<String> c : columns) if (c.size() != rows) throw new IllegalArgumentException("columns differ in length");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
