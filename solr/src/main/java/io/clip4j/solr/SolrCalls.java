@@ -37,7 +37,8 @@ final class SolrCalls {
         while (true) {
             try {
                 return call.run();
-            } catch (SolrServerException | IOException | SolrException e) {
+            } catch (SolrServerException | IOException | RuntimeException e) {
+                if (!isSolrFailure(e)) throw (RuntimeException) e;
                 if (!transient_(e) || System.nanoTime() + pauseMs * 1_000_000L > deadline) throw error(what, e);
                 sleep(pauseMs);
                 pauseMs = Math.min(2_000, pauseMs * 2);
@@ -48,9 +49,20 @@ final class SolrCalls {
     <T> T once(String what, Call<T> call) {
         try {
             return call.run();
-        } catch (SolrServerException | IOException | SolrException e) {
+        } catch (SolrServerException | IOException | RuntimeException e) {
+            if (!isSolrFailure(e)) throw (RuntimeException) e;
             throw error(what, e);
         }
+    }
+
+    /**
+     * A failure of the request rather than a bug of ours: what Solr answered, or the network. (SolrJ's cluster-state
+     * reader reports nodes it cannot reach as a bare RuntimeException with the IOException as its cause.)
+     */
+    static boolean isSolrFailure(Exception e) {
+        if (e instanceof Clip4jException) return false;
+        if (!(e instanceof RuntimeException) || e instanceof SolrException) return true;
+        return rootCause(e) instanceof IOException || String.valueOf(e.getMessage()).contains("live_nodes");
     }
 
     /** A node that cannot be reached, or a shard without a leader for now; not a request that Solr refuses. */
@@ -65,14 +77,19 @@ final class SolrCalls {
     }
 
     Clip4jException error(String what, Exception e) {
-        return new Clip4jException(where + ": " + what + ": " + describe(e), e);
+        String cause = describe(e);
+        // an unreachable cluster is the whole story, whatever the request was
+        return new Clip4jException(where + ": " + (cause.startsWith(UNREACHABLE) ? "" : what + ": ") + cause, e);
     }
+
+    private static final String UNREACHABLE = "cannot reach Solr";
 
     /** One line for a failure: the unreachable address, or what Solr said. */
     static String describe(Throwable e) {
         Throwable root = rootCause(e);
-        if (root instanceof ConnectException) return "cannot reach Solr (connection refused)";
-        if (root instanceof UnknownHostException) return "cannot reach Solr (unknown host " + root.getMessage() + ")";
+        if (root instanceof ConnectException) return UNREACHABLE + " (connection refused)";
+        if (root instanceof UnknownHostException) return UNREACHABLE + " (unknown host " + root.getMessage() + ")";
+        if (String.valueOf(e.getMessage()).startsWith("Failed fetching live_nodes")) return UNREACHABLE + " (no node answered)";
         if (root instanceof HttpTimeoutException) return "Solr did not answer in time";
         String m = e instanceof SolrException ? e.getMessage() : root.getMessage() != null ? root.getMessage() : root.toString();
         return oneLine(m);

@@ -144,11 +144,25 @@ public final class SolrImageStore implements ImageStore {
         SolrClient client = connect(target);
         try {
             SolrCalls calls = new SolrCalls(target.toString(), SolrCalls.DEFAULT_RETRY_MS);
-            List<String> names = calls.retrying("cannot list collections", () -> CollectionAdminRequest.listCollections(client));
-            return names.contains(target.collection()) && metaDocument(client, calls, target).isPresent();
+            return collectionExists(client, calls, target) && metaDocument(client, calls, target).isPresent();
         } finally {
             closeQuietly(client);
         }
+    }
+
+    /** Whether the collection exists (an index or not). */
+    public static boolean collectionExists(SolrTarget target) {
+        SolrClient client = connect(target);
+        try {
+            return collectionExists(client, new SolrCalls(target.toString(), SolrCalls.DEFAULT_RETRY_MS), target);
+        } finally {
+            closeQuietly(client);
+        }
+    }
+
+    /** The first request of a store: not retried, so that a wrong or unreachable address fails at once. */
+    private static boolean collectionExists(SolrClient client, SolrCalls calls, SolrTarget target) {
+        return calls.once("cannot list collections", () -> CollectionAdminRequest.listCollections(client)).contains(target.collection());
     }
 
     /**
@@ -174,15 +188,13 @@ public final class SolrImageStore implements ImageStore {
         try {
             return JdkCloudSolrClient.connect(target.urls());
         } catch (Exception e) {
-            throw new Clip4jException(String.join(",", target.urls()) + ": cannot reach Solr ("
-                    + SolrCalls.describe(e).replace("cannot reach Solr (", "").replaceAll("\\)$", "") + ")");
+            throw new Clip4jException(String.join(",", target.urls()) + ": " + SolrCalls.describe(e));
         }
     }
 
     private static void requireCollection(SolrClient client, SolrCalls calls, SolrTarget target) {
-        List<String> names = calls.retrying("cannot list collections", () -> CollectionAdminRequest.listCollections(client));
-        if (!names.contains(target.collection())) {
-            throw new Clip4jException(target + ": no such collection (create it first: see clip4j index --help)");
+        if (!collectionExists(client, calls, target)) {
+            throw new Clip4jException(target + ": no such collection (create it first, or let clip4j index --shards N create it)");
         }
     }
 
