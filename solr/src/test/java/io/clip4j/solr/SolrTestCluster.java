@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * JVM with clip4j-search's Lucene 10. clip4j's configset is uploaded as {@code clip4j}. The child's log goes to
  * {@code cluster.log} in the cluster's folder.
  */
-final class SolrTestCluster implements AutoCloseable {
-    static final String CONFIGSET = "clip4j";
+public final class SolrTestCluster implements AutoCloseable {
+    public static final String CONFIGSET = "clip4j";
     private static final long START_SECONDS = 240, COMMAND_SECONDS = 120;
 
     private final Process process;
@@ -48,7 +48,7 @@ final class SolrTestCluster implements AutoCloseable {
     }
 
     /** Starts a cluster of {@code nodes} nodes in {@code dir} and waits until it is ready. */
-    static SolrTestCluster start(int nodes, Path dir, String heap) throws IOException {
+    public static SolrTestCluster start(int nodes, Path dir, String heap) throws IOException {
         Files.createDirectories(dir);
         String classpath = Files.readString(Path.of(required("clip4j.testcluster.classpath"))).strip()
                 + File.pathSeparator + required("clip4j.testcluster.classes");
@@ -92,21 +92,21 @@ final class SolrTestCluster implements AutoCloseable {
         }
     }
 
-    List<String> nodeUrls() {
+    public List<String> nodeUrls() {
         return List.copyOf(nodeUrls);
     }
 
     /** Every node's URL, comma-separated, as {@code --solr} takes them. */
-    String solrUrls() {
+    public String solrUrls() {
         return String.join(",", nodeUrls);
     }
 
     /** Stops node {@code i} (its Jetty, and so its replicas) and waits until it is down. */
-    void stopNode(int i) {
+    public void stopNode(int i) {
         command("stop " + i, "stopped " + i);
     }
 
-    void startNode(int i) {
+    public void startNode(int i) {
         commands.println("start " + i);
         String line = next(COMMAND_SECONDS);
         if (!line.startsWith("started " + i)) throw new IllegalStateException("test cluster: unexpected answer " + line);
@@ -135,7 +135,7 @@ final class SolrTestCluster implements AutoCloseable {
     }
 
     /** The cluster's log, for assertion messages. */
-    String logTail() {
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
