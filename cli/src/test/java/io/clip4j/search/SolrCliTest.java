@@ -84,6 +84,13 @@ class SolrCliTest {
         assertTrue(text.startsWith("collection photos at http://127.0.0.1:"), text);
         assertTrue(text.contains("nothing to embed") && text.strip().endsWith("8 images indexed"), text);
 
+        // the export is the folder index's, row for row
+        ok(onSolr("photos", "index", "export", "--out", tmp.resolve("export-solr").toString()));
+        ok("index", "export", "--index", folder.toString(), "--out", tmp.resolve("export-folder").toString());
+        for (String f : List.of("metadata/metadata_0.csv", "img_emb/img_emb_0.npy")) {
+            assertEquals(-1L, Files.mismatch(tmp.resolve("export-solr").resolve(f), tmp.resolve("export-folder").resolve(f)), f);
+        }
+
         // the image itself comes first for a query by image, with the exact cosine 1
         JsonNode byImage = ok(onSolr("photos", "search", "--format", "json", "--top", "1", moved.toString())).json().get("results");
         assertEquals(moved.toString(), byImage.get(0).get("path").asText());
