@@ -56,6 +56,8 @@ public final class SolrImageStore implements ImageStore {
     static final String META_ID = "clip4j-meta", KIND_IMAGE = "image", KIND_META = "meta";
     /** Documents buffered before they are sent (about 2 kB each at 512 dims). */
     static final int SEND_EVERY = 500;
+    /** Candidates beyond k that are re-scored exactly, as float scores may order near-ties wrongly. */
+    static final int EXACT_MARGIN = 32;
     /** Page size of full scans (entries, exports). */
     static final int PAGE = 2_000;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -447,7 +449,9 @@ public final class SolrImageStore implements ImageStore {
 
     /**
      * The k best by exact cosine, best first, ties by path: every shard proposes its nearest candidates from its
-     * HNSW graph (oversampled well beyond k), Solr merges them, and the stored vectors re-score them exactly.
+     * HNSW graph (oversampled well beyond k), Solr merges them by their float scores, and the best k +
+     * {@link #EXACT_MARGIN} come back with their stored vectors to be re-scored exactly. Only those few vectors
+     * travel: a true top-k candidate could only be left out if float rounding (~1e-7) moved it past 32 others.
      */
     @Override
     public List<Scored> search(float[] unitQuery, int k, String excludeId) {
@@ -457,7 +461,7 @@ public final class SolrImageStore implements ImageStore {
         int wanted = excludeId == null ? k : k + 1;
         int n = candidatesFor(wanted);
         SolrQuery q = new SolrQuery("{!knn f=" + vectorField + " topK=" + n + "}" + vectorText(unitQuery));
-        q.setRows(n).setFields("id", F_PATH, vectorField);
+        q.setRows(Math.min(n, wanted + EXACT_MARGIN)).setFields("id", F_PATH, vectorField);
         ExactRanking<String> ranking = new ExactRanking<>(k);
         for (SolrDocument d : query("cannot search", q).getResults()) {
             String id = (String) d.getFirstValue("id");
