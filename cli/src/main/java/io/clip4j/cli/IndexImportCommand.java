@@ -74,6 +74,8 @@ public final class IndexImportCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         try (VectorStore store = VectorStore.openForWriting(dir, identity, quantize)) {
+            // a quarter of the heap for unflushed vectors, at most 2 GB (Lucene's limit per writer thread)
+            store.setRamBufferMB(Math.min(2000, Runtime.getRuntime().maxMemory() / 4 / (1 << 20)));
             EmbeddingImport.Stats s = new EmbeddingImport(store, base != null ? base : Path.of("")).run(from,
                     new ImportProgress(spec.commandLine().getErr()));
             double seconds = (System.nanoTime() - t0) / 1e9;

@@ -27,9 +27,9 @@ sealed interface IndexLocation {
 
     /**
      * The search service over this index with {@code model} (null: the one the index recorded) and the textness
-     * direction of {@code textnessFile} (null: a folder's textness.json, if any).
+     * direction of {@code textnessFile} (null: a folder's textness.json, if any), loaded with {@code options}.
      */
-    ClipSearchService openService(Path model, Path textnessFile);
+    ClipSearchService openService(Path model, Path textnessFile, Clip.Options options);
 
     static IndexLocation folder(Path dir) {
         return new Folder(dir);
@@ -61,8 +61,8 @@ sealed interface IndexLocation {
         }
 
         @Override
-        public ClipSearchService openService(Path model, Path textnessFile) {
-            return ClipSearchService.open(dir, model, textnessFile, Clip.Options.defaults());
+        public ClipSearchService openService(Path model, Path textnessFile, Clip.Options options) {
+            return ClipSearchService.open(dir, model, textnessFile, options);
         }
     }
 
@@ -88,7 +88,7 @@ sealed interface IndexLocation {
         }
 
         @Override
-        public ClipSearchService openService(Path model, Path textnessFile) {
+        public ClipSearchService openService(Path model, Path textnessFile, Clip.Options options) {
             SolrImageStore store = SolrImageStore.openForReading(target);
             try {
                 Path modelPath = model != null ? model : store.meta().model().modelPath();
@@ -96,7 +96,7 @@ sealed interface IndexLocation {
                     throw new Clip4jException(modelPath + ": model recorded in the collection is not on this machine; pass --model PATH");
                 }
                 TextnessDirection textness = textnessFile != null ? TextnessDirection.load(textnessFile) : null;
-                Clip clip = Clip.load(modelPath, Clip.Options.defaults());
+                Clip clip = Clip.load(modelPath, options);
                 try {
                     return new ClipSearchService(clip, true, store, textness, Path.of("").toAbsolutePath());
                 } catch (RuntimeException e) {

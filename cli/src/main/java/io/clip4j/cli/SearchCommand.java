@@ -97,7 +97,7 @@ public final class SearchCommand implements Callable<Integer> {
             indexStatus = new CurrentFolder(spec, dir, model).indexIfWanted(indexHere);
             if (indexStatus == 2 || indexStatus != 0 && !IndexCommand.hasIndexFiles(dir)) return indexStatus;
         } else Usage.require(!indexHere, spec, "--index-here is for an index folder, not a Solr collection");
-        try (ClipSearchService service = where.openService(ModelRefs.resolve(spec, model), textnessFile)) {
+        try (ClipSearchService service = where.openService(ModelRefs.resolve(spec, model), textnessFile, Clip.Options.defaults())) {
             List<SearchService.Hit> hits = new ArrayList<>(service.search(service.queryVector(String.join(" ", query), textness), top));
             if (minScore != null) hits.removeIf(h -> h.score() < minScore);
             String text = pathsOnly ? paths(hits) : switch (format) {

@@ -57,6 +57,9 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Interface to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
     String host;
 
+    @Option(names = "--half", description = "Keep the text tower's weights as fp16 (half the memory and of the bytes each query streams; fp32 arithmetic).")
+    boolean half;
+
     /** The index folder's own model and textness direction (textness.json in the folder, if any). */
     static SearchService openIndex(Path dir) {
         return ClipSearchService.open(dir, null, null, Clip.Options.defaults());
@@ -70,11 +73,12 @@ public final class ServeCommand implements Callable<Integer> {
         String index = where.name();
         ServerConfig config = ServerConfig.defaults().withHost(host).withPort(port);
         SearchService service;
+        Clip.Options options = Clip.Options.defaults().withHalfWeights(half);
         if (where instanceof IndexLocation.Folder folder) {
             if (!Files.isDirectory(folder.dir())) throw new Clip4jException(index + ": no such index folder (--index)");
-            service = model == null ? opener.apply(folder.dir())
-                    : ClipSearchService.open(folder.dir(), ModelRefs.resolve(spec, model), null, Clip.Options.defaults());
-        } else service = where.openService(model == null ? null : ModelRefs.resolve(spec, model), null);
+            service = model == null && !half ? opener.apply(folder.dir())
+                    : ClipSearchService.open(folder.dir(), model == null ? null : ModelRefs.resolve(spec, model), null, options);
+        } else service = where.openService(model == null ? null : ModelRefs.resolve(spec, model), null, options);
         SearchServer server;
         try {
             server = new SearchServer(service, config).start();

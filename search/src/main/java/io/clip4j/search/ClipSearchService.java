@@ -8,6 +8,7 @@ import io.clip4j.Clip4jException;
 import io.clip4j.api.Clip;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,6 +23,7 @@ public final class ClipSearchService implements SearchService {
     private final TextnessDirection textness;
     private final QueryEmbedder embedder;
     private final Path queryBase;
+    private final Coalescer<Scan, List<ImageStore.Scored>> scans = new Coalescer<>(this::scanTogether);
 
     /**
      * @param clip      the index's model (identity checked)
@@ -91,7 +93,30 @@ public final class ClipSearchService implements SearchService {
 
     public List<Hit> search(float[] unitQuery, int k) {
         store.refresh();
-        return hits(store.search(unitQuery, checkK(k), null));
+        return hits(scans.run(new Scan(unitQuery, checkK(k))));
+    }
+
+    /** One query of a shared scan. */
+    private record Scan(float[] unitQuery, int k) {}
+
+    /**
+     * Concurrent searches share one pass over the stored vectors, at the largest k asked (a ranking's best k is
+     * the prefix of its best k' > k: the order is total, by score then path).
+     */
+    private List<List<ImageStore.Scored>> scanTogether(List<Scan> scans) {
+        int k = 0;
+        List<float[]> queries = new ArrayList<>(scans.size());
+        for (Scan s : scans) {
+            k = Math.max(k, s.k());
+            queries.add(s.unitQuery());
+        }
+        List<List<ImageStore.Scored>> all = store.searchAll(queries, k);
+        List<List<ImageStore.Scored>> out = new ArrayList<>(scans.size());
+        for (int i = 0; i < scans.size(); i++) {
+            List<ImageStore.Scored> r = all.get(i);
+            out.add(r.subList(0, Math.min(scans.get(i).k(), r.size())));
+        }
+        return out;
     }
 
     @Override

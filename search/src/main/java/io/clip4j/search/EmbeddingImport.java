@@ -33,7 +33,8 @@ import java.util.stream.Stream;
 public final class EmbeddingImport {
     /** The model-identity file clip4j's Spark job writes beside its Parquet output. */
     public static final String MODEL_FILE = "clip4j-model.json";
-    private static final int COMMIT_EVERY = 100_000;
+    /** Commits are flush points (each one a segment and a graph to merge later): few, as a re-run re-imports anyway. */
+    private static final int COMMIT_EVERY = 500_000;
 
     public enum Layout { clip4j, clipRetrieval }
 

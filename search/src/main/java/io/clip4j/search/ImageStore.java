@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,16 @@ public interface ImageStore extends AutoCloseable {
      * {@code excludeId} (the query image of "more like this") unless it is null.
      */
     List<Scored> search(float[] unitQuery, int k, String excludeId);
+
+    /**
+     * {@link #search} for several queries at once (no exclusions), each answer its query's best {@code k}: a store
+     * may answer them in one pass over its vectors.
+     */
+    default List<List<Scored>> searchAll(List<float[]> unitQueries, int k) {
+        List<List<Scored>> out = new ArrayList<>(unitQueries.size());
+        for (float[] q : unitQueries) out.add(search(q, k, null));
+        return out;
+    }
 
     @Override
     void close();

@@ -312,6 +312,16 @@ public final class VectorStore implements ImageStore {
         return dir.toString();
     }
 
+    /**
+     * Memory for documents not yet flushed (default 64 MB, what an indexer that commits every batch needs). A bulk
+     * load (an import of a million vectors) gives more: each flush makes a segment with its own HNSW graph, and
+     * fewer, larger segments mean fewer graph merges (the graph of the largest segment is kept and the others
+     * are inserted into it).
+     */
+    public void setRamBufferMB(double mb) {
+        writer().getConfig().setRAMBufferSizeMB(mb);
+    }
+
     /** For tests and benchmarks: the size up to which queries are answered by an exact scan. */
     public void setExactLimit(int limit) {
         this.exactLimit = limit;
@@ -496,6 +506,21 @@ public final class VectorStore implements ImageStore {
         });
     }
 
+    /**
+     * Several queries in one pass: up to the exact limit, the stored vectors are read once and scored against every
+     * query (a scan is bound by memory traffic, so a batch of queries costs little more than one).
+     */
+    @Override
+    public List<List<Scored>> searchAll(List<float[]> unitQueries, int k) {
+        return withSearcher(s -> {
+            int n = s.getIndexReader().numDocs();
+            List<List<Scored>> out = new ArrayList<>(unitQueries.size());
+            if (n <= exactLimit || k * 4L >= n) return exactAll(s, unitQueries, k);
+            for (float[] q : unitQueries) out.add(approximate(s, q, k, candidatesFor(k), null));
+            return out;
+        });
+    }
+
     /** Exhaustive scan (the reference ranking). {@code excludeId} may be null. */
     public List<Scored> exactSearch(float[] unitQuery, int k, String excludeId) {
         return withSearcher(s -> exact(s, unitQuery, k, excludeId));
@@ -546,6 +571,40 @@ public final class VectorStore implements ImageStore {
         }
         int[] docs = heap.stream().mapToInt(Candidate::doc).sorted().toArray();
         return rescore(s, q, k, docs, docs.length);
+    }
+
+    /** {@link #exact} for several queries, reading each stored vector once. */
+    private List<List<Scored>> exactAll(IndexSearcher s, List<float[]> queries, int k) throws IOException {
+        int m = queries.size(), keep = k + EXACT_MARGIN;
+        for (float[] q : queries) checkDim(q);
+        List<PriorityQueue<Candidate>> heaps = new ArrayList<>(m);
+        for (int i = 0; i < m; i++) heaps.add(new PriorityQueue<>(WORST_FIRST));
+        float[] floors = new float[m];
+        Arrays.fill(floors, Float.NEGATIVE_INFINITY);
+        for (LeafReaderContext ctx : s.getIndexReader().leaves()) {
+            FloatVectorValues fv = ctx.reader().getFloatVectorValues(F_VEC);
+            if (fv == null) continue;
+            Bits live = ctx.reader().getLiveDocs();
+            KnnVectorValues.DocIndexIterator it = fv.iterator();
+            for (int doc = it.nextDoc(); doc != KnnVectorValues.DocIndexIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+                if (live != null && !live.get(doc)) continue;
+                float[] v = fv.vectorValue(it.index());   // from memory once, then from L1 for every query
+                for (int i = 0; i < m; i++) {
+                    float score = VectorUtil.dotProduct(queries.get(i), v);
+                    PriorityQueue<Candidate> heap = heaps.get(i);
+                    if (heap.size() >= keep && score <= floors[i]) continue;
+                    heap.add(new Candidate(ctx.docBase + doc, score));
+                    if (heap.size() > keep) heap.poll();
+                    if (heap.size() >= keep) floors[i] = heap.peek().score();
+                }
+            }
+        }
+        List<List<Scored>> out = new ArrayList<>(m);
+        for (int i = 0; i < m; i++) {
+            int[] docs = heaps.get(i).stream().mapToInt(Candidate::doc).sorted().toArray();
+            out.add(rescore(s, queries.get(i), k, docs, docs.length));
+        }
+        return out;
     }
 
     private List<Scored> approximate(IndexSearcher s, float[] q, int k, int candidates, String excludeId) throws IOException {

@@ -41,7 +41,7 @@ final class ApiHandler extends Handler.Abstract {
     private final SearchService service;
     private final ServerConfig config;
     private final Metrics metrics;
-    private final Thumbnails thumbnails;
+    private final Thumbnails thumbnails, large;
     private final StaticAssets assets = new StaticAssets();
     /**
      * Decoding an upload can take the memory of a full-size image (the pixel limit): bounding how many are decoded
@@ -51,12 +51,13 @@ final class ApiHandler extends Handler.Abstract {
     private final Semaphore decodes = new Semaphore(UPLOAD_SLOTS);
     private final UploadReader uploads;
 
-    ApiHandler(SearchService service, ServerConfig config, Metrics metrics, Thumbnails thumbnails) {
+    ApiHandler(SearchService service, ServerConfig config, Metrics metrics, Thumbnails thumbnails, Thumbnails large) {
         super(InvocationType.BLOCKING);
         this.service = service;
         this.config = config;
         this.metrics = metrics;
         this.thumbnails = thumbnails;
+        this.large = large;
         // as many uploads in memory as decodes at once, as before reading and decoding were bounded apart
         this.uploads = new UploadReader(config.maxUploadBytes(), UPLOAD_SLOTS * config.maxUploadBytes(),
                 config.uploadTimeoutMillis());
@@ -96,7 +97,7 @@ final class ApiHandler extends Handler.Abstract {
             }
             case "/api/image" -> {
                 requireGet(method, response);
-                image(rawPath.substring(IMAGE_PREFIX.length()), response, callback);
+                image(rawPath.substring(IMAGE_PREFIX.length()), request, response, callback);
             }
             case "/healthz" -> {
                 requireGet(method, response);
@@ -185,11 +186,16 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    private void image(String encodedId, Response response, Callback callback) {
+    /** A thumbnail, or with {@code size=large} the page's lightbox rendition (same decoder and limits). */
+    private void image(String encodedId, Request request, Response response, Callback callback) {
+        String size = SearchParameters.single(queryParameters(request), "size");
+        if (size != null && !size.equals("large") && !size.equals("thumbnail")) {
+            throw HttpError.badRequest("size: '" + SearchParameters.clip(size) + "' is not thumbnail or large");
+        }
         String id = decodeId(encodedId);
         Optional<Path> file = service.pathOf(id);   // the only source of file paths: the index itself
         if (file.isEmpty()) throw HttpError.notFound("unknown image id '" + SearchParameters.clip(id) + "'");
-        byte[] jpeg = thumbnails.of(id, file.get());
+        byte[] jpeg = ("large".equals(size) ? large : thumbnails).of(id, file.get());
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "private, max-age=300");
         send(response, callback, 200, "image/jpeg", jpeg);
     }

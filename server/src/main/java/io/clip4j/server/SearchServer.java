@@ -25,6 +25,8 @@ import java.net.URI;
  * }</pre>
  */
 public final class SearchServer implements AutoCloseable {
+    /** Long side of the page's large rendition (the lightbox), in pixels. */
+    static final int LARGE_SIZE = 1280;
     private final SearchService service;
     private final ServerConfig config;
     private final Server jetty;
@@ -52,9 +54,11 @@ public final class SearchServer implements AutoCloseable {
         jetty.addConnector(connector);
 
         Thumbnails thumbnails = new Thumbnails(config.thumbnailSize(), config.thumbnailCacheBytes());
+        // the lightbox's rendition: large enough for a screen, a quarter of the cache (few are opened)
+        Thumbnails large = new Thumbnails(LARGE_SIZE, config.thumbnailCacheBytes() / 4);
         Metrics metrics = new Metrics(service::size, thumbnails::cachedCount);
         // GracefulHandler lets stop() wait for requests in flight (up to the stop timeout) after closing the port
-        jetty.setHandler(new GracefulHandler(new ApiHandler(service, config, metrics, thumbnails)));
+        jetty.setHandler(new GracefulHandler(new ApiHandler(service, config, metrics, thumbnails, large)));
         jetty.setErrorHandler(new JsonErrorHandler(metrics));
         jetty.setStopTimeout(config.stopTimeoutMillis());
         jetty.setStopAtShutdown(false);   // the owner decides (ServeCommand stops it from its shutdown hook)

@@ -208,6 +208,21 @@ class SearchServerApiTest {
         assertArrayEquals(r.body(), http.get("api/image/img-2").body());   // cached: the same bytes again
     }
 
+    @Test
+    void theLargeRenditionKeepsImagesUpTo1280PxAndBadSizesAre400() throws IOException {
+        // the lightbox's rendition: the 600 x 400 image at its own size, not the 256 px thumbnail
+        HttpResponse<byte[]> r = http.get("api/image/img-1?size=large");
+        assertEquals(200, r.statusCode(), () -> Http.text(r));
+        BufferedImage large = ImageIO.read(new ByteArrayInputStream(r.body()));
+        assertEquals(600, large.getWidth());
+        assertEquals(400, large.getHeight());
+        assertEquals(256, ImageIO.read(new ByteArrayInputStream(http.get("api/image/img-1?size=thumbnail").body())).getWidth());
+        HttpResponse<byte[]> bad = http.get("api/image/img-1?size=huge");
+        assertEquals(400, bad.statusCode());
+        assertTrue(Http.text(bad).contains("size: 'huge'"), Http.text(bad));
+        assertEquals(404, http.get("api/image/img-99?size=large").statusCode());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"img-99", "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "..%2F..%2F..%2F..%2Fetc%2Fpasswd",
             "%25", "img-0%2F..%2Fimg-1", "%2E%2E%2F%2E%2E%2Fetc%2Fpasswd"})
