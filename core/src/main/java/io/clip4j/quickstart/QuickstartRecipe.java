@@ -1,6 +1,7 @@
 package io.clip4j.quickstart;
 
 import io.clip4j.Clip4jException;
+import io.clip4j.data.SceneStyle;
 import io.clip4j.data.SyntheticDataset;
 import io.clip4j.data.SyntheticScene.Combo;
 import io.clip4j.model.ClipConfig;
@@ -17,16 +18,18 @@ import java.util.Set;
  * @param perClass     images per class folder (seen and held-out combinations)
  * @param valCount     validation pairs for the retrieval metrics during training
  * @param evalEvery    steps between evaluations during training
+ * @param style        the shapes' sizes and the captions' wording
+ * @param sharedCaptions whether pairs of a batch with the same caption are one another's positives in the loss
  */
 public record QuickstartRecipe(ClipConfig model, int batch, double lr, int warmup, double weightDecay, double seconds,
                                long seed, int imageSize, int dataCount, int perClass, int valCount, Set<Combo> holdout,
-                               List<String> templates, long evalEvery) {
+                               List<String> templates, long evalEvery, SceneStyle style, boolean sharedCaptions) {
 
     /** Held out of training: shown at test time only (their colours and shapes do appear, in other pairs). */
     public static final String HOLDOUT = "red circle,blue square,green triangle";
 
-    /** Captions name a shape as "[size] colour shape"; these prompts match how they start. */
-    public static final List<String> TEMPLATES = List.of("a {}", "a small {}", "a large {}", "a photo of a {}");
+    /** The captions' own wordings ({@link SceneStyle#COMPACT}): "a red circle", "a small red circle", "a large ...". */
+    public static final List<String> TEMPLATES = List.of("a {}", "a small {}", "a large {}");
 
     public QuickstartRecipe {
         if (!(seconds > 0)) throw new Clip4jException("--seconds must be positive, got " + seconds);
@@ -45,10 +48,10 @@ public record QuickstartRecipe(ClipConfig model, int batch, double lr, int warmu
      * held-out pairs 33 % -> 42 %, 14 of 20 search results right instead of 6.
      */
     public static QuickstartRecipe standard(double seconds, long seed) {
-        ClipConfig c = new ClipConfig(128, 16, new int[] {3}, 128, 4, 4, 24, 49408, 128, 4, 3, false,
+        ClipConfig c = new ClipConfig(128, 16, new int[] {3}, 128, 4, 4, 24, 49408, 128, 4, 1, false,
                 ClipConfig.OPENAI_MEAN.clone(), ClipConfig.OPENAI_STD.clone());
         return new QuickstartRecipe(c, 128, 2e-3, 20, 0.1, seconds, seed, 64, 1000, 8, 200,
-                SyntheticDataset.parseHoldout(HOLDOUT), TEMPLATES, 100);
+                SyntheticDataset.parseHoldout(HOLDOUT), TEMPLATES, 100, SceneStyle.COMPACT, true);
     }
 
     /** The same pipeline in seconds (tests): a one-layer model on 16 px images, little data. */
@@ -56,6 +59,6 @@ public record QuickstartRecipe(ClipConfig model, int batch, double lr, int warmu
         ClipConfig c = new ClipConfig(32, 16, new int[] {1}, 32, 8, 2, 24, 49408, 32, 2, 1, false,
                 ClipConfig.OPENAI_MEAN.clone(), ClipConfig.OPENAI_STD.clone());
         return new QuickstartRecipe(c, 8, 1e-3, 2, 0.1, seconds, seed, 16, 16, 1, 8,
-                SyntheticDataset.parseHoldout(HOLDOUT), TEMPLATES, 100);
+                SyntheticDataset.parseHoldout(HOLDOUT), TEMPLATES, 100, SceneStyle.COMPACT, true);
     }
 }
