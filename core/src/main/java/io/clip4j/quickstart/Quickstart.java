@@ -96,12 +96,13 @@ public final class Quickstart {
         SyntheticDataset.write(dataDir, new SyntheticDataset.Settings(r.dataCount(), r.seed(), r.imageSize(), r.holdout(),
                 r.valCount(), r.perClass(), 0.0, r.style()));
 
-        progress.stage("training " + r.model().describe() + " from scratch for " + fmt(r.seconds()) + " s");
+        progress.stage("training " + r.model().describe() + " from scratch for " + fmt(r.seconds()) + " s"
+                + (r.maxSteps() > 0 ? " or " + r.maxSteps() + " steps, whichever comes first" : ""));
         // fresh scenes from the generator of data/train.tsv (its first pairs are the file's): no image is seen twice
         var train = new SyntheticCaptions(1_000_000, r.seed(), r.imageSize(), r.holdout(), 0.0, r.style());
         var evaluation = new TrainingEvaluation(CsvCaptionSource.load(dataDir.resolve("val.tsv")),
                 ClassFolders.scan(dataDir.resolve("classes")), r.templates());
-        var settings = new TrainingRun.Settings(r.batch(), 1, -1, r.lr(), r.warmup(), LrSchedule.Kind.COSINE, r.weightDecay(),
+        var settings = new TrainingRun.Settings(r.batch(), 1, r.maxSteps(), r.lr(), r.warmup(), LrSchedule.Kind.COSINE, r.weightDecay(),
                 true, true, false, r.seed(), 0, r.evalEvery(), r.seconds());
         var task = new TrainingRun.Task(() -> TrainableClip.fromScratch(r.model(), r.seed()),
                 new ContrastiveObjective(false, r.sharedCaptions()), BatchLoader.Augmentation.PER_EPOCH);
