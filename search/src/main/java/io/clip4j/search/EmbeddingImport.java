@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>the output of clip4j's Spark job: Parquet files with {@code path}, {@code embedding} (array&lt;float&gt;),
  *       and optionally {@code sha256} and {@code error} (rows with an error are counted, not imported), beside a
- *       {@code clip4j-model.json} naming the model that made them;</li>
+ *       {@code _clip4j-model.json} naming the model that made them;</li>
  *   <li>clip-retrieval's layout: {@code img_emb/img_emb_N.npy} (float16 or float32 [n, dim]) with
  *       {@code metadata/metadata_N.parquet} (column {@code image_path}) row for row.</li>
  * </ul>
@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  */
 public final class EmbeddingImport {
     /** The model-identity file clip4j's Spark job writes beside its Parquet output. */
-    public static final String MODEL_FILE = "clip4j-model.json";
+    public static final String MODEL_FILE = "_clip4j-model.json";
     /** Commits are flush points (each one a segment and a graph to merge later): few, as a re-run re-imports anyway. */
     private static final int COMMIT_EVERY = 500_000;
 

@@ -39,8 +39,8 @@ public final class EmbedJob {
         return run(spark, options, TaskFaults.NONE);
     }
 
-    /** The model file name that `clip4j index import` reads to check that the embeddings are its index's model's. */
-    static final String MODEL_FILE = "clip4j-model.json";
+    /** Read by `clip4j index import` to check the embeddings against its index's model; "_" so that Spark and Hadoop readers of the output skip it. */
+    static final String MODEL_FILE = "_clip4j-model.json";
 
     /**
      * Records which model made the embeddings (the driver's copy, memory-mapped: on one machine the executors'),
