@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
+import java.util.List;
 import java.util.Locale;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.common.SolrException;
@@ -39,7 +40,7 @@ final class SolrCalls {
                 return call.run();
             } catch (SolrServerException | IOException | RuntimeException e) {
                 if (!isSolrFailure(e)) throw (RuntimeException) e;
-                if (!transient_(e) || System.nanoTime() + pauseMs * 1_000_000L > deadline) throw error(what, e);
+                if (!isTransient(e) || System.nanoTime() + pauseMs * 1_000_000L > deadline) throw error(what, e);
                 sleep(pauseMs);
                 pauseMs = Math.min(2_000, pauseMs * 2);
             }
@@ -65,16 +66,25 @@ final class SolrCalls {
         return rootCause(e) instanceof IOException || String.valueOf(e.getMessage()).contains("live_nodes");
     }
 
-    /** A node that cannot be reached, or a shard without a leader for now; not a request that Solr refuses. */
-    static boolean transient_(Exception e) {
+    /**
+     * A node that cannot be reached, or a shard without a leader for now; not a request that Solr refuses. A
+     * leader that could not forward an update to a replica on a node that just went away answers with the
+     * replica's connection error ("Async exceptions during distributed update: ConnectException") until the
+     * cluster marks that replica down: that is transient too.
+     */
+    static boolean isTransient(Exception e) {
         if (e instanceof SolrException se) {
             int code = se.code();
+            if (code == 503 || code == 510 || code == -1 || rootCause(e) instanceof IOException) return true;
             String m = String.valueOf(se.getMessage()).toLowerCase(Locale.ROOT);
-            return code == 503 || code == 510 || code == -1 || m.contains("leader") || m.contains("no live")
-                    || m.contains("recover") || rootCause(e) instanceof IOException;
+            for (String sign : TRANSIENT_SIGNS) if (m.contains(sign)) return true;
+            return false;
         }
         return true;
     }
+
+    private static final List<String> TRANSIENT_SIGNS = List.of("leader", "no live", "recover", "connection refused",
+            "connectexception", "async exception", "distributed update", "timed out", "timeout");
 
     Clip4jException error(String what, Exception e) {
         String cause = describe(e);
