@@ -10,6 +10,7 @@ import io.clip4j.model.ClipConfig;
 import io.clip4j.model.ClipModel;
 import io.clip4j.tokenizer.ClipTokenizer;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -221,6 +222,23 @@ public final class Clip implements AutoCloseable {
     public List<ImageResult> embedImageFiles(List<Path> files) {
         if (!files.isEmpty()) checkpoint.require(Towers.IMAGE, "embedding images");
         return new ImagePipeline(this, options.batchSize()).run(files);
+    }
+
+    /** Where the bytes of named images come from when they are not files of the default file system. */
+    @FunctionalInterface
+    public interface ImageReader {
+        /** The encoded image (PNG, JPEG, ...) named {@code name}; called from decoding threads, several at once. */
+        byte[] read(Path name) throws IOException;
+    }
+
+    /**
+     * As {@link #embedImageFiles}, with each image's bytes got from {@code reader} (another file system, a
+     * store, bytes already in memory): the same decoding, preprocessing and batching, so the same embeddings,
+     * bit for bit, as for the files those bytes were read from. A read that fails is that image's error.
+     */
+    public List<ImageResult> embedImages(List<Path> names, ImageReader reader) {
+        if (!names.isEmpty()) checkpoint.require(Towers.IMAGE, "embedding images");
+        return new ImagePipeline(this, options.batchSize()).run(names, reader);
     }
 
     /** n preprocessed images (n x 3 x R x R) to n embeddings; an embedding that is not finite is an error. */

@@ -1,6 +1,7 @@
 package io.clip4j.api;
 
 import io.clip4j.Clip4jException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,14 @@ final class ImagePipeline {
     private record Decoded(float[] pixels, String error) {}
 
     List<Clip.ImageResult> run(List<Path> files) {
+        return run(files, null);
+    }
+
+    /**
+     * As {@link #run(List)}, with the bytes of each image got from {@code reader} (on the decoding threads)
+     * instead of read from the file of that name; null reads the files.
+     */
+    List<Clip.ImageResult> run(List<Path> files, Clip.ImageReader reader) {
         int n = files.size();
         List<Clip.ImageResult> results = new ArrayList<>(n);
         List<Future<Decoded>> pending = new ArrayList<>(n);
@@ -41,7 +50,7 @@ final class ImagePipeline {
         for (int start = 0; start < n; start += batch) {
             while (submitted < n && submitted < start + lookAhead) {
                 Path f = files.get(submitted++);
-                pending.add(DECODERS.submit(() -> decode(f)));
+                pending.add(DECODERS.submit(() -> decode(f, reader)));
             }
             int end = Math.min(n, start + batch);
             List<Integer> good = new ArrayList<>();
@@ -75,9 +84,13 @@ final class ImagePipeline {
         return results;
     }
 
-    private Decoded decode(Path file) {
+    private Decoded decode(Path file, Clip.ImageReader reader) {
         try {
-            return new Decoded(clip.preprocessor().preprocess(file), null);
+            float[] pixels = reader == null ? clip.preprocessor().preprocess(file)
+                    : clip.preprocessor().preprocess(reader.read(file), file.toString());
+            return new Decoded(pixels, null);
+        } catch (IOException e) {
+            return new Decoded(null, file + ": cannot read (" + e.getMessage() + ")");
         } catch (Clip4jException e) {
             return new Decoded(null, e.getMessage());
         } catch (OutOfMemoryError e) {
