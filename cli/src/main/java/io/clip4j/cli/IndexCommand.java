@@ -10,7 +10,9 @@ import io.clip4j.api.Clip;
 import io.clip4j.search.IndexStats;
 import io.clip4j.search.Indexer;
 import io.clip4j.api.ModelIdentity;
+import io.clip4j.search.ImageStore;
 import io.clip4j.search.VectorStore;
+import io.clip4j.solr.SolrImageStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -46,6 +48,18 @@ public final class IndexCommand implements Callable<Integer> {
     @Option(names = "--index", paramLabel = "DIR", description = "Index folder (default: $XDG_DATA_HOME/clip4j/index or ~/.local/share/clip4j/index).")
     Path index;
 
+    @Mixin SolrOptions solr;
+
+    @Option(names = "--shards", paramLabel = "N", description = "With --solr: create the collection when it does not exist, with N shards.")
+    Integer shards;
+
+    @Option(names = "--replicas", paramLabel = "N", defaultValue = "1", description = "With --shards: replicas of each shard (default: ${DEFAULT-VALUE}).")
+    int replicas;
+
+    @Option(names = "--configset", paramLabel = "NAME", defaultValue = "_default",
+            description = "With --shards: the cluster's configset of the new collection (default: ${DEFAULT-VALUE}; any with a mutable managed schema).")
+    String configSet;
+
     @Option(names = "--exclude", paramLabel = "DIR", description = "Leave out this folder and everything under it (repeatable; remembered by the index).")
     List<Path> excludes = new ArrayList<>();
 
@@ -68,7 +82,10 @@ public final class IndexCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path dir = index != null ? index : Main.defaultIndex(spec);
+        IndexLocation where = solr.location(spec, index);
+        String dir = where.name();
+        Usage.require(shards == null || solr.solr != null, spec, "--shards is for a Solr collection (--solr)");
+        Usage.require(shards == null || shards >= 1 && replicas >= 1, spec, "--shards and --replicas must be at least 1");
         model.validateLimits();
         int every = commitEvery != null ? commitEvery : 8 * model.batch;
         Usage.require(every >= 1, spec, "--commit-every must be at least 1, got " + every);
@@ -76,9 +93,9 @@ public final class IndexCommand implements Callable<Integer> {
         // what the index recorded: its model, folders and exclusions
         Path recordedModel = null;
         List<Path> recordedRoots = List.of(), recordedExcludes = List.of();
-        boolean exists = Files.isDirectory(dir) && hasIndexFiles(dir);
+        boolean exists = where.exists();
         if (exists) {
-            try (VectorStore store = VectorStore.openForReading(dir)) {
+            try (ImageStore store = where.openForReading()) {
                 recordedModel = store.meta().model().modelPath();
                 recordedRoots = store.roots();
                 recordedExcludes = store.excludes();
@@ -105,8 +122,11 @@ public final class IndexCommand implements Callable<Integer> {
 
         boolean tty = ProgressBar.stderrIsTerminal();
         ProgressBar bar = new ProgressBar(err, progress != null ? progress : tty, tty);
+        if (shards != null && where instanceof IndexLocation.Solr s && !SolrImageStore.collectionExists(s.target())) {
+            SolrImageStore.createCollection(s.target(), configSet, shards, replicas);
+        }
         try (Clip clip = model.load(modelPath, true, true);
-             VectorStore store = VectorStore.openForWriting(dir, ModelIdentity.of(clip), quantize)) {
+             ImageStore store = where.openForWriting(ModelIdentity.of(clip), quantize)) {
             store.recordSources(List.copyOf(allRoots), List.copyOf(allExcludes));
             IndexStats s = new Indexer(clip, store, every).pauseAfterCommit(pauseAfterCommitMs)
                     .run(walk, List.copyOf(allExcludes), bar);
@@ -152,16 +172,18 @@ public final class IndexCommand implements Callable<Integer> {
         @Option(names = "--index", paramLabel = "DIR", description = "Index folder (default: the per-user index).")
         Path index;
 
+        @Mixin SolrOptions solr;
+
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write (created if needed).")
         Path out;
 
         @Override
         public Integer call() {
-            Path dir = index != null ? index : Main.defaultIndex(spec);
+            IndexLocation where = solr.location(spec, index);
             List<float[]> vectors = new ArrayList<>();
             List<String> paths = new ArrayList<>();
             int dim;
-            try (VectorStore store = VectorStore.openForReading(dir)) {
+            try (ImageStore store = where.openForReading()) {
                 dim = store.meta().dim();
                 store.forEachVector((e, v) -> {
                     paths.add(e.path());

@@ -24,9 +24,9 @@ import picocli.CommandLine.Spec;
 /** {@code clip4j index import}: embeddings made elsewhere (the Spark job, clip-retrieval) into the index. */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Load embeddings made elsewhere into the index, without embedding again: the Parquet output of "
-                + "'clip4j spark embed' (path, embedding, sha256, error; its clip4j-model.json names the model) or "
+                + "'clip4j spark embed' (path, embedding, sha256, error; its _clip4j-model.json names the model) or "
                 + "clip-retrieval's img_emb/img_emb_N.npy + metadata/metadata_N.parquet (image_path).",
-                "The embeddings must come from the index's model: checked against clip4j-model.json when there is one; "
+                "The embeddings must come from the index's model: checked against _clip4j-model.json when there is one; "
                         + "clip-retrieval output records none, so --model (or the index's model) is taken on trust.",
                 "Relative paths are taken from --base (default: the current folder). Rows with an error are counted, not imported.",
                 "JSON: {\"index\",\"layout\",\"files\",\"imported\",\"skipped\",\"images\",\"seconds\"}."})

@@ -44,6 +44,10 @@ public final class QuickstartCommand implements Callable<Integer> {
             description = "Time budget for distilling the trained model into a half-size student stored in fp16; 0 skips it (default: ${DEFAULT-VALUE}).")
     double distillSeconds;
 
+    @Option(names = "--max-steps", paramLabel = "N",
+            description = "Stop training after N steps even if time is left (with a large --seconds: the same run on a busy or slow machine as on a free one).")
+    Long maxSteps;
+
     /** Tests: a one-layer model on a handful of tiny images, so the whole pipeline runs in seconds. */
     @Option(names = "--tiny", hidden = true)
     boolean tiny;
@@ -51,6 +55,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         QuickstartRecipe recipe = tiny ? QuickstartRecipe.tiny(seconds, seed) : QuickstartRecipe.standard(seconds, seed);
+        if (maxSteps != null) recipe = recipe.withMaxSteps(maxSteps);
         PrintWriter err = spec.commandLine().getErr();
         var bar = new TrainCommand.Bar(err);
         Quickstart.Result r;

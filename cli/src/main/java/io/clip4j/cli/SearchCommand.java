@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,6 +44,8 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Option(names = "--index", paramLabel = "DIR", description = "Index folder (default: the per-user index).")
     Path index;
+
+    @Mixin SolrOptions solr;
 
     @Option(names = {"-m", "--model"}, paramLabel = "PATH|REPO_ID", description = "Model to use (default: the one recorded in the index; must be the same model).")
     String model;
@@ -87,10 +90,14 @@ public final class SearchCommand implements Callable<Integer> {
         Usage.require(!pathsOnly || !spec.commandLine().getParseResult().hasMatchedOption("--format"), spec,
                 "--paths-only and --format exclude each other");
         TerminalImages.Protocol pictures = previewProtocol();
-        Path dir = index != null ? index : Main.defaultIndex(spec);
-        int indexStatus = new CurrentFolder(spec, dir, model).indexIfWanted(indexHere);
-        if (indexStatus == 2 || indexStatus != 0 && !IndexCommand.hasIndexFiles(dir)) return indexStatus;
-        try (ClipSearchService service = ClipSearchService.open(dir, ModelRefs.resolve(spec, model), textnessFile, Clip.Options.defaults())) {
+        IndexLocation where = solr.location(spec, index);
+        int indexStatus = 0;
+        if (where instanceof IndexLocation.Folder folder) {
+            Path dir = folder.dir();
+            indexStatus = new CurrentFolder(spec, dir, model).indexIfWanted(indexHere);
+            if (indexStatus == 2 || indexStatus != 0 && !IndexCommand.hasIndexFiles(dir)) return indexStatus;
+        } else Usage.require(!indexHere, spec, "--index-here is for an index folder, not a Solr collection");
+        try (ClipSearchService service = where.openService(ModelRefs.resolve(spec, model), textnessFile, Clip.Options.defaults())) {
             List<SearchService.Hit> hits = new ArrayList<>(service.search(service.queryVector(String.join(" ", query), textness), top));
             if (minScore != null) hits.removeIf(h -> h.score() < minScore);
             String text = pathsOnly ? paths(hits) : switch (format) {

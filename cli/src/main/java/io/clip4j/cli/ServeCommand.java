@@ -42,6 +42,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--index", paramLabel = "DIR", description = "Index folder (default: the per-user index, as for index and search).")
     Path index;
 
+    @Mixin SolrOptions solr;
+
     @Option(names = {"-m", "--model"}, paramLabel = "PATH|REPO_ID",
             description = "Model to use (default: the one recorded in the index; must be the same model, e.g. the "
                     + "text half of the model whose image half built the index).")
@@ -67,12 +69,16 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         Usage.require(port >= 0 && port <= 65535, spec, "--port: " + port + " is not a TCP port (0..65535)");
-        Path index = this.index != null ? this.index : Main.defaultIndex(spec);
+        IndexLocation where = solr.location(spec, this.index);
+        String index = where.name();
         ServerConfig config = ServerConfig.defaults().withHost(host).withPort(port);
-        if (!Files.isDirectory(index)) throw new Clip4jException(index + ": no such index folder (--index)");
-        SearchService service = model == null && !half ? opener.apply(index)
-                : ClipSearchService.open(index, model == null ? null : ModelRefs.resolve(spec, model), null,
-                        Clip.Options.defaults().withHalfWeights(half));
+        SearchService service;
+        Clip.Options options = Clip.Options.defaults().withHalfWeights(half);
+        if (where instanceof IndexLocation.Folder folder) {
+            if (!Files.isDirectory(folder.dir())) throw new Clip4jException(index + ": no such index folder (--index)");
+            service = model == null && !half ? opener.apply(folder.dir())
+                    : ClipSearchService.open(folder.dir(), model == null ? null : ModelRefs.resolve(spec, model), null, options);
+        } else service = where.openService(model == null ? null : ModelRefs.resolve(spec, model), null, options);
         SearchServer server;
         try {
             server = new SearchServer(service, config).start();

@@ -114,7 +114,7 @@ class IndexImportTest {
         Path idx = indexed();
         Path exported = tmp.resolve("exported");
         assertEquals(0, CliRunner.run("index", "export", "--index", idx.toString(), "--out", exported.toString()).code());
-        // a clip4j-model.json naming the ResNet, imported into the ViT's index
+        // a _clip4j-model.json naming the ResNet, imported into the ViT's index
         Path rnIdx = tmp.resolve("rn-idx");
         Files.createDirectories(tmp.resolve("one"));
         Files.copy(TestCheckpoints.resource("image/coffee.png"), tmp.resolve("one/coffee.png"));

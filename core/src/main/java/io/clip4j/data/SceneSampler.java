@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * Draws random scenes and words their captions. Every attribute is uniform; colour-shape pairs in the excluded
  * set are redrawn. Captions vary in wording but always name the colour and shape together ("red circle"), and
- * name the size, position, background and word whenever the wording mentions them. Immutable and thread-safe.
+ * name the size, position, background and word whenever the wording mentions them; the {@link SceneStyle} sets
+ * the shapes' sizes and which wordings there are. Immutable and thread-safe.
  */
 public final class SceneSampler {
     static final List<String> WORDS = List.of("cat", "dog", "sun", "tree", "car", "fish", "book", "moon", "hat",
@@ -22,8 +23,13 @@ public final class SceneSampler {
 
     private final Set<Combo> excluded;
     private final double wordProbability;
+    private final SceneStyle style;
 
     public SceneSampler(Set<Combo> excluded, double wordProbability) {
+        this(excluded, wordProbability, SceneStyle.DESCRIPTIVE);
+    }
+
+    public SceneSampler(Set<Combo> excluded, double wordProbability, SceneStyle style) {
         if (!(wordProbability >= 0 && wordProbability <= 1)) {
             throw new Clip4jException("word probability must be in [0, 1], got " + wordProbability);
         }
@@ -32,6 +38,7 @@ public final class SceneSampler {
         }
         this.excluded = Set.copyOf(excluded);
         this.wordProbability = wordProbability;
+        this.style = style;
     }
 
     /** A scene of any pair not excluded. */
@@ -50,12 +57,14 @@ public final class SceneSampler {
         Size size = pick(rng, Size.values());
         Position pos = pick(rng, Position.values());
         Background bg = pick(rng, Background.values());
-        double radius = size.radius * (0.9 + 0.2 * rng.nextDouble());
+        double radius = style.radius(size) * (0.9 + 0.2 * rng.nextDouble());
         double cx = clamp(pos.x + 0.08 * (rng.nextDouble() - 0.5), radius);
         double cy = clamp(pos.y + 0.08 * (rng.nextDouble() - 0.5), radius);
         double rotation = combo.shape() == Shape.CIRCLE ? 0 : 0.4 * (rng.nextDouble() - 0.5);
         String word = rng.nextDouble() < wordProbability ? pick(rng, WORDS.toArray(String[]::new)) : null;
-        String caption = caption(rng, combo.colour(), combo.shape(), size, pos, bg, word);
+        String caption = style.wording() == SceneStyle.Wording.COMPACT
+                ? compactCaption(rng, combo.colour(), combo.shape(), size, word)
+                : caption(rng, combo.colour(), combo.shape(), size, pos, bg, word);
         return new SyntheticScene(combo.shape(), combo.colour(), size, pos, bg, cx, cy, radius, rotation, word, caption);
     }
 
@@ -74,6 +83,16 @@ public final class SceneSampler {
             case 4 -> "a " + sized + " " + pos.phrase + " on a " + bg.word() + " background";
             default -> "a " + sized;
         };
+        return withWord(rng, base, word);
+    }
+
+    /** "a red circle" or "a small red circle", half and half: the size is named but not always. */
+    static String compactCaption(Random rng, Colour c, Shape s, Size size, String word) {
+        String base = "a " + (rng.nextBoolean() ? size.word() + " " : "") + c.word() + " " + s.word();
+        return withWord(rng, base, word);
+    }
+
+    private static String withWord(Random rng, String base, String word) {
         if (word != null) base += (rng.nextBoolean() ? " with the word \"" : " and the text \"") + word + "\"";
         return base;
     }

@@ -1,5 +1,6 @@
 package io.clip4j.data;
 
+import io.clip4j.Clip4jException;
 import io.clip4j.data.SyntheticScene.Combo;
 import io.clip4j.image.ImageDecoder;
 import java.awt.image.BufferedImage;
@@ -30,12 +31,16 @@ public final class SyntheticCaptions implements CaptionSource {
      * @param wordProbability chance that a scene has a written word
      */
     public SyntheticCaptions(int count, long seed, int imageSize, Set<Combo> holdout, double wordProbability) {
-        this(count, seed, TRAIN, imageSize, new SceneSampler(holdout, wordProbability));
+        this(count, seed, imageSize, holdout, wordProbability, SceneStyle.DESCRIPTIVE);
+    }
+
+    public SyntheticCaptions(int count, long seed, int imageSize, Set<Combo> holdout, double wordProbability, SceneStyle style) {
+        this(count, seed, TRAIN, imageSize, new SceneSampler(holdout, wordProbability, style));
     }
 
     SyntheticCaptions(int count, long seed, int stream, int imageSize, SceneSampler sampler) {
         if (count < 0) throw new IllegalArgumentException("count must be >= 0");
-        if (imageSize < 8) throw new io.clip4j.Clip4jException("synthetic image size must be at least 8, got " + imageSize);
+        if (imageSize < 8) throw new Clip4jException("synthetic image size must be at least 8, got " + imageSize);
         this.count = count;
         this.seed = seed;
         this.stream = stream;

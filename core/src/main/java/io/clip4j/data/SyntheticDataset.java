@@ -29,13 +29,19 @@ import javax.imageio.ImageIO;
 public final class SyntheticDataset {
     /** What to write. */
     public record Settings(int count, long seed, int imageSize, Set<Combo> holdout, int valCount, int perClass,
-                           double wordProbability) {
+                           double wordProbability, SceneStyle style) {
         public Settings {
             if (count < 1) throw new Clip4jException("--count must be at least 1, got " + count);
             if (valCount < 0) throw new Clip4jException("--val-count must be >= 0, got " + valCount);
             if (perClass < 0) throw new Clip4jException("--per-class must be >= 0, got " + perClass);
             if (imageSize < 8 || imageSize > 4096) throw new Clip4jException("--size must be in 8..4096, got " + imageSize);
             holdout = Set.copyOf(holdout);
+        }
+
+        /** Settings in {@code clip4j synth}'s style ({@link SceneStyle#DESCRIPTIVE}). */
+        public Settings(int count, long seed, int imageSize, Set<Combo> holdout, int valCount, int perClass,
+                        double wordProbability) {
+            this(count, seed, imageSize, holdout, valCount, perClass, wordProbability, SceneStyle.DESCRIPTIVE);
         }
 
         public static Settings defaults(int count, long seed) {
@@ -60,7 +66,7 @@ public final class SyntheticDataset {
     }
 
     public static Summary write(Path dir, Settings s) {
-        SceneSampler sampler = new SceneSampler(s.holdout(), s.wordProbability());
+        SceneSampler sampler = new SceneSampler(s.holdout(), s.wordProbability(), s.style());
         SyntheticCaptions train = new SyntheticCaptions(s.count(), s.seed(), SyntheticCaptions.TRAIN, s.imageSize(), sampler);
         try {
             Files.createDirectories(dir);

@@ -50,14 +50,9 @@ public record SyntheticScene(Shape shape, Colour colour, Size size, Position pos
         }
     }
 
+    /** The radius of each size depends on the {@link SceneStyle}. */
     public enum Size {
-        SMALL(0.15), LARGE(0.28);
-
-        public final double radius;
-
-        Size(double radius) {
-            this.radius = radius;
-        }
+        SMALL, LARGE;
 
         public String word() {
             return name().toLowerCase(Locale.ROOT);

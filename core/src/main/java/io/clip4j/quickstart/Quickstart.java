@@ -3,6 +3,7 @@ package io.clip4j.quickstart;
 import io.clip4j.Clip4jException;
 import io.clip4j.api.Clip;
 import io.clip4j.checkpoint.ExpectedTensors;
+import io.clip4j.data.BatchLoader;
 import io.clip4j.data.CsvCaptionSource;
 import io.clip4j.data.SyntheticCaptions;
 import io.clip4j.data.SyntheticDataset;
@@ -10,6 +11,7 @@ import io.clip4j.data.SyntheticScene;
 import io.clip4j.data.SyntheticScene.Combo;
 import io.clip4j.probe.ClassFolders;
 import io.clip4j.tokenizer.ClipTokenizer;
+import io.clip4j.train.ContrastiveObjective;
 import io.clip4j.train.LrSchedule;
 import io.clip4j.train.ParameterSet;
 import io.clip4j.train.TrainableClip;
@@ -92,17 +94,20 @@ public final class Quickstart {
 
         progress.stage("writing the synthetic data set to " + dataDir + " (held out of training: " + QuickstartRecipe.HOLDOUT + ")");
         SyntheticDataset.write(dataDir, new SyntheticDataset.Settings(r.dataCount(), r.seed(), r.imageSize(), r.holdout(),
-                r.valCount(), r.perClass(), 0.0));
+                r.valCount(), r.perClass(), 0.0, r.style()));
 
-        progress.stage("training " + r.model().describe() + " from scratch for " + fmt(r.seconds()) + " s");
+        progress.stage("training " + r.model().describe() + " from scratch for " + fmt(r.seconds()) + " s"
+                + (r.maxSteps() > 0 ? " or " + r.maxSteps() + " steps, whichever comes first" : ""));
         // fresh scenes from the generator of data/train.tsv (its first pairs are the file's): no image is seen twice
-        var train = new SyntheticCaptions(1_000_000, r.seed(), r.imageSize(), r.holdout(), 0.0);
+        var train = new SyntheticCaptions(1_000_000, r.seed(), r.imageSize(), r.holdout(), 0.0, r.style());
         var evaluation = new TrainingEvaluation(CsvCaptionSource.load(dataDir.resolve("val.tsv")),
                 ClassFolders.scan(dataDir.resolve("classes")), r.templates());
-        var settings = new TrainingRun.Settings(r.batch(), 1, -1, r.lr(), r.warmup(), LrSchedule.Kind.COSINE, r.weightDecay(),
+        var settings = new TrainingRun.Settings(r.batch(), 1, r.maxSteps(), r.lr(), r.warmup(), LrSchedule.Kind.COSINE, r.weightDecay(),
                 true, true, false, r.seed(), 0, r.evalEvery(), r.seconds());
-        TrainingRun.Result run = TrainingRun.run(train, modelDir, () -> TrainableClip.fromScratch(r.model(), r.seed()),
-                ClipTokenizer.openai(), settings, evaluation, progress.training());
+        var task = new TrainingRun.Task(() -> TrainableClip.fromScratch(r.model(), r.seed()),
+                new ContrastiveObjective(false, r.sharedCaptions()), BatchLoader.Augmentation.PER_EPOCH);
+        TrainingRun.Result run = TrainingRun.run(train, modelDir, task, ClipTokenizer.openai(), settings, evaluation,
+                progress.training(), System::nanoTime);
         double[] rates = run.curves().points("images_per_s")[1];
         double stepSeconds = 0;
         for (double x : rates) stepSeconds += r.batch() / x;

@@ -54,7 +54,7 @@ public final class QuickstartDistill {
         try (Clip teacher = Clip.load(teacherDir, Clip.Options.defaults().withTruncate(true))) {
             StudentShape shape = StudentShape.of(Tower.IMAGE, teacher.config(), null, null, null);
             // fresh scenes from another stream of the training generator: as many as the budget allows, none repeated
-            var scenes = new SyntheticCaptions(1_000_000, r.seed() + 1, r.imageSize(), r.holdout(), 0.0);
+            var scenes = new SyntheticCaptions(1_000_000, r.seed() + 1, r.imageSize(), r.holdout(), 0.0, r.style());
             var training = new TrainingRun.Settings(r.batch(), 1, -1, LR, WARMUP, LrSchedule.Kind.COSINE, 0.05, true, true, false,
                     r.seed(), 0, 0, seconds);
             var settings = new DistillRun.Settings(Tower.IMAGE, shape, new StudentModel.Init.Inherit(),

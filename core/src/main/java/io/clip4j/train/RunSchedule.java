@@ -105,10 +105,11 @@ public final class RunSchedule {
         return Math.max(completed + (left > 0 ? 1 : 0), Math.min(steps.totalSteps(), fit));
     }
 
-    /** Seconds until the invocation ends: what is left of the budget, else the remaining steps at the pace. */
+    /** Seconds until the invocation ends: the remaining steps at the pace, or what is left of the budget if sooner. */
     public double secondsLeft(long completed) {
-        if (hasBudget()) return Math.max(0, budget - clock.seconds());
-        return secondsPerStep(completed) * Math.max(0, steps.totalSteps() - completed);
+        double bySteps = secondsPerStep(completed) * Math.max(0, steps.totalSteps() - completed);
+        if (hasBudget()) return Math.min(Math.max(0, budget - clock.seconds()), bySteps);
+        return bySteps;
     }
 
     private double secondsPerStep(long completed) {

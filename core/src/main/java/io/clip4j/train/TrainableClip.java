@@ -163,7 +163,7 @@ public final class TrainableClip {
 
     /** The contrastive loss of a batch without gradients. */
     public float loss(float[] pixels, int[][] tokens, int batch) {
-        return (float) run(pixels, tokens, batch, false, false);
+        return (float) run(pixels, tokens, batch, false, false, false);
     }
 
     /**
@@ -175,10 +175,18 @@ public final class TrainableClip {
      * @return the loss
      */
     public float lossAndGradients(float[] pixels, int[][] tokens, int batch, boolean imageFrozen) {
-        return (float) run(pixels, tokens, batch, true, imageFrozen);
+        return (float) run(pixels, tokens, batch, true, imageFrozen, false);
     }
 
-    private double run(float[] pixels, int[][] tokens, int batch, boolean backward, boolean imageFrozen) {
+    /**
+     * As above; with {@code sharedCaptions} the pairs whose token rows are identical are one another's positives
+     * (see {@link ContrastiveLoss}) instead of negatives.
+     */
+    public float lossAndGradients(float[] pixels, int[][] tokens, int batch, boolean imageFrozen, boolean sharedCaptions) {
+        return (float) run(pixels, tokens, batch, true, imageFrozen, sharedCaptions);
+    }
+
+    private double run(float[] pixels, int[][] tokens, int batch, boolean backward, boolean imageFrozen, boolean sharedCaptions) {
         if (batch < 1) throw new IllegalArgumentException("empty batch");
         if (tokens.length != batch) throw new IllegalArgumentException(tokens.length + " token rows for a batch of " + batch);
         ensureCapacity(batch);
@@ -187,7 +195,7 @@ public final class TrainableClip {
         float[] txt = text.forward(tokens, fullTextContext);
         float scale = params.get("logit_scale")[0];
         double[] r = ContrastiveLoss.forwardBackward(img, txt, batch, e, scale,
-                backward && !imageFrozen ? dImg : null, backward ? dTxt : null);
+                backward && !imageFrozen ? dImg : null, backward ? dTxt : null, sharedCaptions ? CaptionGroups.of(tokens) : null);
         if (backward && Double.isFinite(r[0])) {
             grads.get("logit_scale")[0] = (float) r[1];
             text.backward(dTxt);

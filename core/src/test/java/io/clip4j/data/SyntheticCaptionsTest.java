@@ -74,6 +74,24 @@ class SyntheticCaptionsTest {
     }
 
     @Test
+    void compactStyleNamesColourShapeAndSometimesSize() {
+        SyntheticCaptions src = new SyntheticCaptions(300, 1, 64, Set.of(), 0.0, SceneStyle.COMPACT);
+        Set<String> captions = new HashSet<>();
+        for (int i = 0; i < src.size(); i++) {
+            SyntheticScene s = src.scene(i);
+            String thing = s.colour().word() + " " + s.shape().word();
+            assertTrue(s.caption().equals("a " + thing) || s.caption().equals("a " + s.size().word() + " " + thing), s.caption());
+            double nominal = SceneStyle.COMPACT.radius(s.size());
+            assertTrue(s.radius() >= 0.9 * nominal - 1e-12 && s.radius() <= 1.1 * nominal + 1e-12, s.caption() + " " + s.radius());
+            assertTrue(s.centerX() - s.radius() >= 0 && s.centerX() + s.radius() <= 1, s.caption());
+            assertTrue(s.centerY() - s.radius() >= 0 && s.centerY() + s.radius() <= 1, s.caption());
+            captions.add(s.caption().replace(thing, "X"));
+        }
+        assertEquals(Set.of("a X", "a small X", "a large X"), captions);
+        assertThrows(Clip4jException.class, () -> new SceneStyle(0.3, 0.2, SceneStyle.Wording.COMPACT));
+    }
+
+    @Test
     void heldOutPairsAreNeverDrawn() {
         Set<Combo> held = SyntheticDataset.parseHoldout("red circle, Blue  Star,");
         assertEquals(Set.of(new Combo(Colour.RED, Shape.CIRCLE), new Combo(Colour.BLUE, Shape.STAR)), held);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clip4j.checkpoint.ExpectedTensors;
 import io.clip4j.model.ClipConfig;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
@@ -168,6 +170,37 @@ class GradientCheckTest {
         for (int i = 0; i < 3; i++) eye[i * 3 + i] = 1;
         assertTrue(ContrastiveLoss.forwardBackward(eye, eye, 3, 3, 4.6f, null, null)[0] < 1e-3);
         assertEquals(Math.log(3), ContrastiveLoss.forwardBackward(eye, eye, 3, 3, -30f, null, null)[0], 1e-6);
+    }
+
+    @Test
+    void contrastiveLossWithSharedCaptions() {
+        Random r = new Random(7);
+        int batch = 5, embed = 4;
+        float[] img = random(r, batch * embed, 1), txt = random(r, batch * embed, 1), scale = {1.1f};
+        int[] groups = {0, 1, 0, 2, 1};
+        float[] dImg = new float[img.length], dTxt = new float[txt.length];
+        double[] res = ContrastiveLoss.forwardBackward(img, txt, batch, embed, scale[0], dImg, dTxt, groups);
+        DoubleSupplier loss = () -> ContrastiveLoss.forwardBackward(img, txt, batch, embed, scale[0], null, null, groups)[0];
+        check("shared dImg", img, dImg, loss, 1e-3, 1e-4);
+        check("shared dTxt", txt, dTxt, loss, 1e-3, 1e-4);
+        check("shared dLogitScale", scale, new float[] {(float) res[1]}, loss, 1e-3, 1e-4);
+        // groups of one are the standard loss
+        assertEquals(ContrastiveLoss.forwardBackward(img, txt, batch, embed, scale[0], null, null)[0],
+                ContrastiveLoss.forwardBackward(img, txt, batch, embed, scale[0], null, null, new int[] {0, 1, 2, 3, 4})[0], 1e-12);
+        // two pictures of one caption, both on it: nothing pushes them apart (the standard loss would)
+        float[] same = {1, 0, 0.8f, 0.6f, 0, 1}, dShared = new float[6], dStandard = new float[6];
+        ContrastiveLoss.forwardBackward(same, same, 3, 2, 2f, dShared, null, new int[] {0, 0, 1});
+        ContrastiveLoss.forwardBackward(same, same, 3, 2, 2f, dStandard, null);
+        // a descent step moves image 0 by -d: towards image 1 when -d . (img1 - img0) > 0
+        double standard = -(dStandard[0] * (same[2] - same[0]) + dStandard[1] * (same[3] - same[1]));
+        double shared = -(dShared[0] * (same[2] - same[0]) + dShared[1] * (same[3] - same[1]));
+        assertTrue(standard < 0 && shared > 0, "standard " + standard + ", shared " + shared);
+    }
+
+    @Test
+    void captionGroupsIgnorePadding() {
+        int[][] tokens = {{49406, 320, 49407}, {49406, 321, 49407, 0}, {49406, 320, 49407, 0, 0}};
+        assertEquals(List.of(0, 1, 0), Arrays.stream(CaptionGroups.of(tokens)).boxed().toList());
     }
 
     static ClipConfig tinyConfig(boolean quickGelu) {

@@ -6,6 +6,7 @@ import io.clip4j.exchange.NpyMatrix;
 import io.clip4j.exchange.ParquetFile;
 import io.clip4j.image.StoredPaths;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -20,7 +21,7 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>the output of clip4j's Spark job: Parquet files with {@code path}, {@code embedding} (array&lt;float&gt;),
  *       and optionally {@code sha256} and {@code error} (rows with an error are counted, not imported), beside a
- *       {@code clip4j-model.json} naming the model that made them;</li>
+ *       {@code _clip4j-model.json} naming the model that made them;</li>
  *   <li>clip-retrieval's layout: {@code img_emb/img_emb_N.npy} (float16 or float32 [n, dim]) with
  *       {@code metadata/metadata_N.parquet} (column {@code image_path}) row for row.</li>
  * </ul>
@@ -32,7 +33,7 @@ import java.util.stream.Stream;
  */
 public final class EmbeddingImport {
     /** The model-identity file clip4j's Spark job writes beside its Parquet output. */
-    public static final String MODEL_FILE = "clip4j-model.json";
+    public static final String MODEL_FILE = "_clip4j-model.json";
     /** Commits are flush points (each one a segment and a graph to merge later): few, as a re-run re-imports anyway. */
     private static final int COMMIT_EVERY = 500_000;
 
@@ -184,10 +185,11 @@ public final class EmbeddingImport {
     private ImageStore.Entry entry(String given, String sha256) {
         String stored;
         long size = 0, mtime = 0;
-        if (given.contains("://")) {
-            stored = given;  // a URL (clip-retrieval indexes web images): kept as text, never a local file
+        Path local = localFile(given);
+        if (local == null) {
+            stored = given;  // a URL (clip-retrieval indexes web images, Spark reads hdfs:// or s3a://): kept as text
         } else {
-            Path file = base.resolve(given).normalize();
+            Path file = base.resolve(local).normalize();
             stored = StoredPaths.of(file);
             try {
                 BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
@@ -201,6 +203,25 @@ public final class EmbeddingImport {
         }
         String hash = sha256 == null || sha256.isEmpty() ? "" : sha256.toLowerCase(Locale.ROOT);
         return new ImageStore.Entry(ImageStore.idOf(stored), stored, size, mtime, hash);
+    }
+
+    /**
+     * The local file a recorded path names, or null for a remote one. Spark (Hadoop) writes local files as
+     * {@code file:/abs/path} or {@code file:///abs/path}, percent-encoded or not; clip-retrieval writes plain paths.
+     */
+    static Path localFile(String given) {
+        if (given.startsWith("file:")) {
+            try {
+                return Path.of(URI.create(given));
+            } catch (IllegalArgumentException notAUri) {
+                // Hadoop's Path.toString() does not escape: "file:/photos/my cat.jpg"
+                String rest = given.substring("file:".length());
+                while (rest.startsWith("//")) rest = rest.substring(1);
+                return Path.of(rest);
+            }
+        }
+        if (given.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) return null;
+        return Path.of(given);
     }
 
     /** The vector at unit length: kept bit for bit when it is already (clip4j's own), else normalised (float16 input). */

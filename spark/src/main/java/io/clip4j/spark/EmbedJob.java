@@ -1,8 +1,10 @@
 package io.clip4j.spark;
 
 import io.clip4j.Clip4jException;
+import io.clip4j.api.ModelIdentity;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -35,6 +37,22 @@ public final class EmbedJob {
 
     public static JobReport run(SparkSession spark, JobOptions options) {
         return run(spark, options, TaskFaults.NONE);
+    }
+
+    /** Read by `clip4j index import` to check the embeddings against its index's model; "_" so that Spark and Hadoop readers of the output skip it. */
+    static final String MODEL_FILE = "_clip4j-model.json";
+
+    /**
+     * Records which model made the embeddings (the driver's copy, memory-mapped: on one machine the executors'),
+     * written before _SUCCESS so that a finished output always names its model.
+     */
+    private static void writeModelIdentity(FileSystem fs, Path output, EmbedSettings settings) {
+        String json = ModelIdentity.of(ExecutorModels.get(settings)).toJson();
+        try (var out = fs.create(new Path(output, MODEL_FILE), true)) {
+            out.write(json.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new Clip4jException(output + ": cannot write " + MODEL_FILE + " (" + e.getMessage() + ")");
+        }
     }
 
     static JobReport run(SparkSession spark, JobOptions options, TaskFaults faults) {
@@ -83,6 +101,7 @@ public final class EmbedJob {
             for (String e : r.errors()) if (errors.size() < ShardReport.ERRORS_KEPT) errors.add(e);
         }
         int skipped = plan.shardCount() - written;
+        writeModelIdentity(fs, output, settings);
         try {
             if (plan.pending(fs, output, options.clipRetrievalLayout()).isEmpty()) fs.create(new Path(output, SUCCESS), true).close();
         } catch (IOException e) {
