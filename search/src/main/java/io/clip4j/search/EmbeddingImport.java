@@ -1,6 +1,7 @@
 package io.clip4j.search;
 
 import io.clip4j.Clip4jException;
+import io.clip4j.api.Clip;
 import io.clip4j.api.ModelIdentity;
 import io.clip4j.exchange.NpyMatrix;
 import io.clip4j.exchange.ParquetFile;
@@ -235,10 +236,6 @@ public final class EmbeddingImport {
             n += (double) x * x;
         }
         if (n == 0) throw new Clip4jException(file + ": row " + (row + 1) + " is a zero vector");
-        if (Math.abs(n - 1) < 1e-5) return v;
-        float inv = (float) (1 / Math.sqrt(n));
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) out[i] = v[i] * inv;
-        return out;
+        return Math.abs(n - 1) < 1e-5 ? v : Clip.normalize(v);
     }
 }

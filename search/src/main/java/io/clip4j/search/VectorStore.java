@@ -515,7 +515,7 @@ public final class VectorStore implements ImageStore {
         return withSearcher(s -> {
             int n = s.getIndexReader().numDocs();
             List<List<Scored>> out = new ArrayList<>(unitQueries.size());
-            if (n <= exactLimit || k * 4L >= n) return exactAll(s, unitQueries, k);
+            if (n <= exactLimit || k * 4L >= n) return exactAll(s, unitQueries, k, -1);
             for (float[] q : unitQueries) out.add(approximate(s, q, k, candidatesFor(k), null));
             return out;
         });
@@ -542,39 +542,19 @@ public final class VectorStore implements ImageStore {
     private static final Comparator<Candidate> WORST_FIRST =
             Comparator.comparingDouble(Candidate::score).thenComparing(Comparator.comparingInt(Candidate::doc).reversed());
 
-    /**
-     * Every stored vector scored with a SIMD float dot product (Lucene's Panama-backed VectorUtil), keeping
-     * k + {@link #EXACT_MARGIN} candidates; those are re-scored exactly and the best k returned. A true top-k
-     * vector could only be lost if float rounding (~1e-7) moved it past 32 others: the ranking is exact.
-     */
     private List<Scored> exact(IndexSearcher s, float[] q, int k, String excludeId) throws IOException {
-        checkDim(q);
         int excludeDoc = excludeId == null ? -1 : docOf(s, new Term(F_ID, excludeId));
-        int keep = k + EXACT_MARGIN;
-        PriorityQueue<Candidate> heap = new PriorityQueue<>(WORST_FIRST);
-        float floor = Float.NEGATIVE_INFINITY;
-        for (LeafReaderContext ctx : s.getIndexReader().leaves()) {
-            FloatVectorValues fv = ctx.reader().getFloatVectorValues(F_VEC);
-            if (fv == null) continue;
-            Bits live = ctx.reader().getLiveDocs();
-            KnnVectorValues.DocIndexIterator it = fv.iterator();
-            for (int doc = it.nextDoc(); doc != KnnVectorValues.DocIndexIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
-                if (live != null && !live.get(doc)) continue;
-                int global = ctx.docBase + doc;
-                if (global == excludeDoc) continue;
-                float score = VectorUtil.dotProduct(q, fv.vectorValue(it.index()));
-                if (heap.size() >= keep && score <= floor) continue;
-                heap.add(new Candidate(global, score));
-                if (heap.size() > keep) heap.poll();
-                if (heap.size() >= keep) floor = heap.peek().score();
-            }
-        }
-        int[] docs = heap.stream().mapToInt(Candidate::doc).sorted().toArray();
-        return rescore(s, q, k, docs, docs.length);
+        return exactAll(s, List.of(q), k, excludeDoc).get(0);
     }
 
-    /** {@link #exact} for several queries, reading each stored vector once. */
-    private List<List<Scored>> exactAll(IndexSearcher s, List<float[]> queries, int k) throws IOException {
+    /**
+     * Every stored vector scored with a SIMD float dot product (Lucene's Panama-backed VectorUtil) against every
+     * query, each vector read from memory once (then from L1 for the other queries), keeping k +
+     * {@link #EXACT_MARGIN} candidates per query; those are re-scored exactly and the best k returned. A true top-k
+     * vector could only be lost if float rounding (~1e-7) moved it past 32 others: the ranking is exact.
+     * {@code excludeDoc} (-1 for none) is left out of every query's ranking.
+     */
+    private List<List<Scored>> exactAll(IndexSearcher s, List<float[]> queries, int k, int excludeDoc) throws IOException {
         int m = queries.size(), keep = k + EXACT_MARGIN;
         for (float[] q : queries) checkDim(q);
         List<PriorityQueue<Candidate>> heaps = new ArrayList<>(m);
@@ -588,12 +568,14 @@ public final class VectorStore implements ImageStore {
             KnnVectorValues.DocIndexIterator it = fv.iterator();
             for (int doc = it.nextDoc(); doc != KnnVectorValues.DocIndexIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
                 if (live != null && !live.get(doc)) continue;
-                float[] v = fv.vectorValue(it.index());   // from memory once, then from L1 for every query
+                int global = ctx.docBase + doc;
+                if (global == excludeDoc) continue;
+                float[] v = fv.vectorValue(it.index());
                 for (int i = 0; i < m; i++) {
                     float score = VectorUtil.dotProduct(queries.get(i), v);
                     PriorityQueue<Candidate> heap = heaps.get(i);
                     if (heap.size() >= keep && score <= floors[i]) continue;
-                    heap.add(new Candidate(ctx.docBase + doc, score));
+                    heap.add(new Candidate(global, score));
                     if (heap.size() > keep) heap.poll();
                     if (heap.size() >= keep) floors[i] = heap.peek().score();
                 }
