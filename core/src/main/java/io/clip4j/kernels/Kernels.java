@@ -21,6 +21,13 @@ public interface Kernels {
     /** sum_i a[aOff + i] * b[bOff + i]. */
     float dot(float[] a, int aOff, float[] b, int bOff, int n);
 
+    /**
+     * out[j] = sum_i queries[j][i] * codes[cOff + i] for i < n, every query of {@code queries}: float queries against
+     * the int8 codes of one quantised vector (the vector scan's in-memory copy), the codes widened once for all
+     * queries. Codes are exact in float, so results differ from the scalar twin only by summation order.
+     */
+    void dotsInt8(float[][] queries, byte[] codes, int cOff, int n, float[] out);
+
     /** y[yOff + i] += alpha * x[xOff + i]. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 

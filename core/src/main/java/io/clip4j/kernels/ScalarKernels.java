@@ -40,6 +40,15 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void dotsInt8(float[][] queries, byte[] codes, int cOff, int n, float[] out) {
+        for (int j = 0; j < queries.length; j++) {
+            float s = 0f;
+            for (int i = 0; i < n; i++) s += queries[j][i] * codes[cOff + i];
+            out[j] = s;
+        }
+    }
+
+    @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
     }

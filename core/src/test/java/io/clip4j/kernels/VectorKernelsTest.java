@@ -193,6 +193,25 @@ class VectorKernelsTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"1,1", "7,2", "15,3", "16,4", "17,5", "33,6", "64,7", "512,8", "1023,9"})
+    void dotsInt8MatchScalar(int n, int queries) {
+        Random r = new Random(n);
+        float[][] qs = new float[queries][];
+        for (int j = 0; j < queries; j++) qs[j] = random(r, n);
+        byte[] codes = new byte[n + 5];
+        r.nextBytes(codes);
+        float[] expected = new float[queries], actual = new float[queries];
+        ref.dotsInt8(qs, codes, 5, n, expected);
+        vec.dotsInt8(qs, codes, 5, n, actual);
+        for (int j = 0; j < queries; j++) {
+            double exact = 0;
+            for (int i = 0; i < n; i++) exact += (double) qs[j][i] * codes[5 + i];
+            assertEquals(exact, expected[j], 1e-5 * 127 * n, "scalar, query " + j);
+            assertEquals(expected[j], actual[j], 1e-5 * 127 * n, "vector, query " + j);
+        }
+    }
+
+    @ParameterizedTest
     @CsvSource({"1,1", "50,64", "77,64", "3,7", "9,17", "13,100", "2,129"})
     void weightedSumMatchesScalar(int n, int len) {
         Random r = new Random(n * 31 + len);
