@@ -57,7 +57,7 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--student-width", paramLabel = "W", description = "Student width (default: half the teacher's).")
     Integer width;
 
-    @Option(names = "--student-layers", paramLabel = "L", description = "Student blocks (default: half the teacher's).")
+    @Option(names = "--student-layers", paramLabel = "L", description = "Student blocks (default: half the teacher's, rounded up).")
     Integer layers;
 
     @Option(names = "--student-heads", paramLabel = "H", description = "Student attention heads; any divisor of the width (default: the teacher's).")

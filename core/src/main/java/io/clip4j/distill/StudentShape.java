@@ -25,7 +25,9 @@ public record StudentShape(Tower tower, int width, int layers, int heads, int pa
 
     /**
      * The seed's student: half the teacher tower's width and depth with its heads (ViT-B/32's image tower: 768 x 12,
-     * 12 heads -> 384 x 6, 12 heads), each given option overriding its part (null = default).
+     * 12 heads -> 384 x 6, 12 heads), each given option overriding its part (null = default). An odd depth is halved
+     * upwards: the quickstart's 3-layer tower gets a 2-layer student, because one block kept 43 % of the teacher's
+     * zero-shot top-1 where two kept 95 % in the same 60 s (README, Pocket CLIP).
      */
     public static StudentShape of(Tower tower, ClipConfig teacher, Integer width, Integer layers, Integer heads) {
         boolean image = tower == Tower.IMAGE;
@@ -37,7 +39,7 @@ public record StudentShape(Tower tower, int width, int layers, int heads, int pa
         int tl = image ? (teacher.isVit() ? teacher.visionLayers()[0] : 0) : teacher.textLayers();
         int th = image ? teacher.visionHeads() : teacher.textHeads();
         int w = width != null ? width : tw / 2;
-        int l = layers != null ? layers : Math.max(1, tl / 2);
+        int l = layers != null ? layers : Math.max(1, (tl + 1) / 2);
         int h = heads != null ? heads : (w % th == 0 ? th : Math.max(1, w / 64));
         return new StudentShape(tower, w, l, h, 0);
     }

@@ -56,7 +56,7 @@ public record QuickstartRecipe(ClipConfig model, int batch, double lr, int warmu
     public static QuickstartRecipe standard(double seconds, long seed) {
         ClipConfig c = new ClipConfig(128, 16, new int[] {3}, 128, 4, 4, 24, 49408, 128, 4, 1, false,
                 ClipConfig.OPENAI_MEAN.clone(), ClipConfig.OPENAI_STD.clone());
-        return new QuickstartRecipe(c, 128, 2e-3, 20, 0.1, seconds, seed, 64, 1000, 8, 200,
+        return new QuickstartRecipe(c, 128, 2e-3, 20, 0.1, seconds, seed, 64, 1000, 32, 200,
                 SyntheticDataset.parseHoldout(HOLDOUT), TEMPLATES, 100, SceneStyle.COMPACT, true, -1);
     }
 
