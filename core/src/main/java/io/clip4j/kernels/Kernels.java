@@ -43,6 +43,12 @@ public interface Kernels {
     /** In place: x * sigmoid(1.702 x), OpenAI's QuickGELU. */
     void quickGelu(float[] x, int off, int n);
 
+    /**
+     * dx[off + i] = dy[off + i] * q'(x[off + i]) with q the QuickGELU, q'(v) = s + 1.702 v s (1 - s), s = sigmoid(1.702 v):
+     * the MLP activation's backward pass in training ({@code dx} may be {@code dy}).
+     */
+    void quickGeluBackward(float[] x, float[] dy, float[] dx, int off, int n);
+
     /** In place: exact GELU, x * (1 + erf(x / sqrt 2)) / 2. */
     void gelu(float[] x, int off, int n);
 

@@ -91,6 +91,15 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void quickGeluBackward(float[] x, float[] dy, float[] dx, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            float v = x[i];
+            float s = 1f / (1f + (float) Math.exp(-1.702f * v));
+            dx[i] = dy[i] * (s + 1.702f * v * s * (1f - s));
+        }
+    }
+
+    @Override
     public void gelu(float[] x, int off, int n) {
         for (int i = off; i < off + n; i++) {
             double v = x[i];

@@ -199,6 +199,21 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void quickGeluBackward(float[] x, float[] dy, float[] dx, int off, int n) {
+        int bound = S.loopBound(n);
+        FloatVector one = FloatVector.broadcast(S, 1f), k = FloatVector.broadcast(S, -1.702f), a = FloatVector.broadcast(S, 1.702f);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            FloatVector sig = one.div(VectorMath.exp(v.mul(k)).add(one));
+            // s + 1.702 v s (1 - s)
+            FloatVector d = a.mul(v).mul(sig).mul(one.sub(sig)).add(sig);
+            FloatVector.fromArray(S, dy, off + i).mul(d).intoArray(dx, off + i);
+        }
+        if (i < n) scalar.quickGeluBackward(x, dy, dx, off + i, n - i);
+    }
+
+    @Override
     public void gelu(float[] x, int off, int n) {
         scalar.gelu(x, off, n);
     }

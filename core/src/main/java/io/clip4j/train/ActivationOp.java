@@ -1,19 +1,24 @@
 package io.clip4j.train;
 
 import io.clip4j.kernels.Erf;
+import io.clip4j.kernels.Kernels;
 import io.clip4j.kernels.Parallel;
 
-/** The MLP activations and their derivatives: OpenAI's QuickGELU x·σ(1.702x) and exact (erf) GELU. */
+/**
+ * The MLP activations and their derivatives: OpenAI's QuickGELU x·σ(1.702x) on the inference kernels (forward and
+ * backward), and exact (erf) GELU, computed in double.
+ */
 final class ActivationOp {
     private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
     private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
 
     private ActivationOp() {}
 
-    static void forward(boolean quick, float[] x, float[] y, int n) {
+    static void forward(Kernels k, boolean quick, float[] x, float[] y, int n) {
         Parallel.forRange(n, 1 << 14, (i0, i1) -> {
             if (quick) {
-                for (int i = i0; i < i1; i++) y[i] = x[i] / (1f + (float) Math.exp(-1.702f * x[i]));
+                System.arraycopy(x, i0, y, i0, i1 - i0);
+                k.quickGelu(y, i0, i1 - i0);
             } else {
                 for (int i = i0; i < i1; i++) {
                     double v = x[i];
@@ -24,14 +29,10 @@ final class ActivationOp {
     }
 
     /** dx = dy · act'(x). */
-    static void backward(boolean quick, float[] x, float[] dy, float[] dx, int n) {
+    static void backward(Kernels k, boolean quick, float[] x, float[] dy, float[] dx, int n) {
         Parallel.forRange(n, 1 << 14, (i0, i1) -> {
             if (quick) {
-                for (int i = i0; i < i1; i++) {
-                    float v = x[i];
-                    float s = 1f / (1f + (float) Math.exp(-1.702f * v));
-                    dx[i] = dy[i] * (s + 1.702f * v * s * (1f - s));
-                }
+                k.quickGeluBackward(x, dy, dx, i0, i1 - i0);
             } else {
                 for (int i = i0; i < i1; i++) {
                     double v = x[i];

@@ -1,5 +1,6 @@
 package io.clip4j.train;
 
+import io.clip4j.kernels.Kernels;
 import io.clip4j.kernels.Parallel;
 import java.util.Arrays;
 
@@ -7,90 +8,99 @@ import java.util.Arrays;
  * PyTorch's nn.MultiheadAttention core on packed qkv rows [q | k | v] (each head a contiguous slice of headDim):
  * softmax(q·kᵀ/√d) v per (sequence, head), causal for the text tower. The probabilities are kept for the
  * backward pass. One (sequence, head) pair per task, so threads write disjoint slices of the outputs.
+ *
+ * <p>Every product is a row of weighted sums on the inference kernels ({@link Kernels#weightedSum}: broadcast a
+ * coefficient, fma a whole row): the head's keys and values are first copied transposed, [headDim][seqPad] with
+ * seqPad a whole number of vectors, so that a row of scores is one vector-times-matrix product with no horizontal
+ * sums. (The per-pair dot/axpy loops this replaces spent most of their time in the horizontal sums of 32-wide dots.)
  */
 final class AttentionOp {
     private AttentionOp() {}
+
+    private static int padded(int n) {
+        return (n + 15) / 16 * 16;
+    }
 
     /**
      * @param probs [batch, heads, seq, seq] probabilities (entries above the diagonal stay 0 when causal)
      * @param out   [batch*seq, width] attention output before out_proj
      */
-    static void forward(TrainKernels k, float[] qkv, float[] probs, float[] out, int batch, int seq, int width,
+    static void forward(Kernels k, float[] qkv, float[] probs, float[] out, int batch, int seq, int width,
                         int heads, boolean causal) {
-        int hd = width / heads, stride = 3 * width;
+        int hd = width / heads, stride = 3 * width, seqPad = padded(seq);
         float scale = (float) (1.0 / Math.sqrt(hd));
         Parallel.forRange(batch * heads, 1, (t0, t1) -> {
+            float[] keysT = new float[hd * seqPad];   // [hd][seqPad], the lanes past seq stay 0
+            float[] q = new float[hd];
+            float[] scores = new float[seqPad];
             for (int t = t0; t < t1; t++) {
                 int b = t / heads, h = t % heads, base = b * seq;
                 int pBase = t * seq * seq;
+                transposeSlice(qkv, base * stride + width + h * hd, stride, seq, hd, keysT, seqPad);
                 for (int i = 0; i < seq; i++) {
                     int qOff = (base + i) * stride + h * hd;
+                    for (int d = 0; d < hd; d++) q[d] = qkv[qOff + d] * scale;
                     int n = causal ? i + 1 : seq;
+                    k.weightedSum(q, hd, keysT, 0, seqPad, scores, 0, Math.min(seqPad, padded(n)));
+                    k.softmax(scores, 0, n);
                     int pr = pBase + i * seq;
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int j = 0; j < n; j++) {
-                        float s = k.dot(qkv, qOff, qkv, (base + j) * stride + width + h * hd, hd) * scale;
-                        probs[pr + j] = s;
-                        max = Math.max(max, s);
-                    }
-                    float sum = 0f;
-                    for (int j = 0; j < n; j++) {
-                        float e = (float) Math.exp(probs[pr + j] - max);
-                        probs[pr + j] = e;
-                        sum += e;
-                    }
-                    float inv = 1f / sum;
-                    for (int j = 0; j < n; j++) probs[pr + j] *= inv;
+                    System.arraycopy(scores, 0, probs, pr, n);
                     if (n < seq) Arrays.fill(probs, pr + n, pr + seq, 0f);
-                    int oOff = (base + i) * width + h * hd;
-                    Arrays.fill(out, oOff, oOff + hd, 0f);
-                    for (int j = 0; j < n; j++) {
-                        k.axpy(probs[pr + j], qkv, (base + j) * stride + 2 * width + h * hd, out, oOff, hd);
-                    }
+                    k.weightedSum(scores, n, qkv, base * stride + 2 * width + h * hd, stride, out, (base + i) * width + h * hd, hd);
                 }
             }
         });
     }
 
     /**
-     * dqkv = gradient of the packed qkv rows given dOut. With P the probabilities, S the scaled scores:
-     * dV = Pᵀ dOut, dP = dOut Vᵀ, dS = P ⊙ (dP - rowsum(P ⊙ dP)), dQ = dS K / √d, dK = dSᵀ Q / √d.
+     * dqkv = gradient of the packed qkv rows given dOut (every element written). With P the probabilities, S the
+     * scaled scores: dV = Pᵀ dOut, dP = dOut Vᵀ, dS = P ⊙ (dP - rowsum(P ⊙ dP)), dQ = dS K / √d, dK = dSᵀ Q / √d.
      */
-    static void backward(TrainKernels k, float[] qkv, float[] probs, float[] dOut, float[] dqkv, int batch, int seq,
+    static void backward(Kernels k, float[] qkv, float[] probs, float[] dOut, float[] dqkv, int batch, int seq,
                          int width, int heads, boolean causal) {
-        int hd = width / heads, stride = 3 * width;
+        int hd = width / heads, stride = 3 * width, seqPad = padded(seq);
         float scale = (float) (1.0 / Math.sqrt(hd));
         Parallel.forRange(batch * heads, 1, (t0, t1) -> {
-            float[] dp = new float[seq];
+            float[] valuesT = new float[hd * seqPad];  // [hd][seqPad]
+            float[] dSt = new float[seq * seq];        // dS transposed: [key j][query i]
+            float[] dO = new float[hd], dp = new float[seqPad], ds = new float[seq], column = new float[seq];
             for (int t = t0; t < t1; t++) {
                 int b = t / heads, h = t % heads, base = b * seq;
                 int pBase = t * seq * seq;
-                for (int i = 0; i < seq; i++) {
-                    int r = (base + i) * stride + h * hd;
-                    Arrays.fill(dqkv, r, r + hd, 0f);
-                    Arrays.fill(dqkv, r + width, r + width + hd, 0f);
-                    Arrays.fill(dqkv, r + 2 * width, r + 2 * width + hd, 0f);
-                }
+                int qBase = base * stride + h * hd, kBase = qBase + width, vBase = qBase + 2 * width;
+                transposeSlice(qkv, vBase, stride, seq, hd, valuesT, seqPad);
                 for (int i = 0; i < seq; i++) {
                     int n = causal ? i + 1 : seq;
                     int pr = pBase + i * seq;
-                    int dOff = (base + i) * width + h * hd;
+                    System.arraycopy(dOut, (base + i) * width + h * hd, dO, 0, hd);
+                    k.weightedSum(dO, hd, valuesT, 0, seqPad, dp, 0, Math.min(seqPad, padded(n)));
                     float dot = 0f;
+                    for (int j = 0; j < n; j++) dot += probs[pr + j] * dp[j];
                     for (int j = 0; j < n; j++) {
-                        int vOff = (base + j) * stride + 2 * width + h * hd;
-                        dp[j] = k.dot(dOut, dOff, qkv, vOff, hd);
-                        dot += probs[pr + j] * dp[j];
-                        k.axpy(probs[pr + j], dOut, dOff, dqkv, vOff, hd);
+                        ds[j] = probs[pr + j] * (dp[j] - dot) * scale;
+                        dSt[j * seq + i] = ds[j];
                     }
-                    int qOff = (base + i) * stride + h * hd;
-                    for (int j = 0; j < n; j++) {
-                        float ds = probs[pr + j] * (dp[j] - dot) * scale;
-                        int kOff = (base + j) * stride + width + h * hd;
-                        k.axpy(ds, qkv, kOff, dqkv, qOff, hd);
-                        k.axpy(ds, qkv, qOff, dqkv, kOff, hd);
-                    }
+                    for (int j = n; j < seq; j++) dSt[j * seq + i] = 0f;
+                    k.weightedSum(ds, n, qkv, kBase, stride, dqkv, qBase + i * stride, hd);   // dQ_i = Σ_j dS_ij K_j
+                }
+                for (int j = 0; j < seq; j++) {
+                    int first = causal ? j : 0, m = seq - first;   // queries that attend to key j
+                    for (int i = first; i < seq; i++) column[i - first] = probs[pBase + i * seq + j];
+                    // dV_j = Σ_i P_ij dO_i
+                    k.weightedSum(column, m, dOut, (base + first) * width + h * hd, width, dqkv, vBase + j * stride, hd);
+                    // dK_j = Σ_i dS_ij Q_i
+                    System.arraycopy(dSt, j * seq + first, column, 0, m);
+                    k.weightedSum(column, m, qkv, qBase + first * stride, stride, dqkv, kBase + j * stride, hd);
                 }
             }
         });
+    }
+
+    /** dst[d * dstStride + j] = src[off + j * stride + d] for j < rows, d < cols: one head's slice, transposed. */
+    private static void transposeSlice(float[] src, int off, int stride, int rows, int cols, float[] dst, int dstStride) {
+        for (int j = 0; j < rows; j++) {
+            int o = off + j * stride;
+            for (int d = 0; d < cols; d++) dst[d * dstStride + j] = src[o + d];
+        }
     }
 }

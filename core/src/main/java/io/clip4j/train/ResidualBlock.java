@@ -93,12 +93,12 @@ final class ResidualBlock {
         int rows = batch * seq;
         LayerNormOp.forward(x, h1, rows, width, ln1g, ln1b, mean1, rstd1);
         LinearOp.forward(k, h1, rows, width, inWT, inB, qkv, 3 * width);
-        AttentionOp.forward(k, qkv, probs, att, batch, seq, width, heads, causal);
+        AttentionOp.forward(k.elementwise(), qkv, probs, att, batch, seq, width, heads, causal);
         LinearOp.forward(k, att, rows, width, outWT, outB, x1, width);
         Matrices.add(x1, x, rows * width);
         LayerNormOp.forward(x1, h2, rows, width, ln2g, ln2b, mean2, rstd2);
         LinearOp.forward(k, h2, rows, width, fcWT, fcB, f, hidden);
-        ActivationOp.forward(quickGelu, f, act, rows * hidden);
+        ActivationOp.forward(k.elementwise(), quickGelu, f, act, rows * hidden);
         LinearOp.forward(k, act, rows, hidden, projWT, projB, y, width);
         Matrices.add(y, x1, rows * width);
     }
@@ -111,11 +111,11 @@ final class ResidualBlock {
         int rows = batch * seq, n = rows * width;
         System.arraycopy(dy, 0, s.dx1, 0, n);
         LinearOp.backward(k, dy, act, rows, hidden, width, projW, s.dHidden, false, gProjW, gProjB, s.dyT);
-        ActivationOp.backward(quickGelu, f, s.dHidden, s.dHidden, rows * hidden);
+        ActivationOp.backward(k.elementwise(), quickGelu, f, s.dHidden, s.dHidden, rows * hidden);
         LinearOp.backward(k, s.dHidden, h2, rows, width, hidden, fcW, s.dh, false, gFcW, gFcB, s.dyT);
         LayerNormOp.backward(s.dh, x1, rows, width, ln2g, mean2, rstd2, s.dx1, true, gLn2g, gLn2b);
         LinearOp.backward(k, s.dx1, att, rows, width, width, outW, s.da, false, gOutW, gOutB, s.dyT);
-        AttentionOp.backward(k, qkv, probs, s.da, s.dqkv, batch, seq, width, heads, causal);
+        AttentionOp.backward(k.elementwise(), qkv, probs, s.da, s.dqkv, batch, seq, width, heads, causal);
         LinearOp.backward(k, s.dqkv, h1, rows, width, 3 * width, inW, s.dh, false, gInW, gInB, s.dyT);
         // The key bias adds q·b to every score of a softmax row, which changes nothing: its gradient is exactly 0.
         // Computed, it is rounding noise (~1e-10) that AdamW would amplify into ~lr·1e-3 moves (noise / eps).

@@ -1,5 +1,9 @@
 package io.clip4j.train;
 
+import io.clip4j.kernels.Kernels;
+import io.clip4j.kernels.ScalarKernels;
+import java.util.Arrays;
+
 /** Plain loops, single-threaded: the reference the vector kernels are tested against. */
 public final class ScalarTrainKernels implements TrainKernels {
 
@@ -7,7 +11,7 @@ public final class ScalarTrainKernels implements TrainKernels {
     public void matmul(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * n;
-            if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0f);
+            if (!accumulate) Arrays.fill(c, ci, ci + n, 0f);
             for (int p = 0; p < k; p++) {
                 float av = a[aOff + i * k + p];
                 int bp = bOff + p * n;
@@ -16,15 +20,10 @@ public final class ScalarTrainKernels implements TrainKernels {
         }
     }
 
-    @Override
-    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        float s = 0f;
-        for (int i = 0; i < n; i++) s += a[aOff + i] * b[bOff + i];
-        return s;
-    }
+    private static final Kernels ELEMENTWISE = new ScalarKernels();
 
     @Override
-    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-        for (int i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+    public Kernels elementwise() {
+        return ELEMENTWISE;
     }
 }

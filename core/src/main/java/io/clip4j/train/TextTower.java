@@ -138,7 +138,7 @@ final class TextTower {
                     seen[id] = true;
                     touched[count++] = id;
                 }
-                k.axpy(1f, dx, (r * s + p) * width, gTok, id * width, width);
+                k.elementwise().axpy(1f, dx, (r * s + p) * width, gTok, id * width, width);
             }
         }
         touchedRows = Arrays.copyOf(touched, count);

@@ -1,5 +1,7 @@
 package io.clip4j.train;
 
+import io.clip4j.kernels.Kernels;
+
 /**
  * The dense operations training is made of. {@link ScalarTrainKernels} is the plain reference;
  * {@link VectorTrainKernels} uses the Vector API and is tested against it on odd sizes.
@@ -13,11 +15,11 @@ public interface TrainKernels {
     /** C[m, n] = A[m, k] · B[k, n] ({@code accumulate}: C += A · B). Rows have lengths k, n, n. */
     void matmul(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate);
 
-    /** sum_i a[aOff + i] * b[bOff + i]. */
-    float dot(float[] a, int aOff, float[] b, int bOff, int n);
-
-    /** y[yOff + i] += alpha * x[xOff + i]. */
-    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+    /**
+     * The inference kernel layer of the same kind (vector or scalar reference) for everything but the products:
+     * attention's weighted sums and softmax, axpy. Training and inference share those kernels and their tests.
+     */
+    Kernels elementwise();
 
     /** The Vector API kernels when {@code jdk.incubator.vector} is present (and -Dclip4j.scalar is not set). */
     static TrainKernels best() {
@@ -31,7 +33,7 @@ public interface TrainKernels {
 
         private static TrainKernels choose() {
             // the same choice as inference: both kernel sets need the same module
-            return io.clip4j.kernels.Kernels.vectorApiInUse() ? new VectorTrainKernels() : new ScalarTrainKernels();
+            return Kernels.vectorApiInUse() ? new VectorTrainKernels() : new ScalarTrainKernels();
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.clip4j.train;
 
+import io.clip4j.kernels.Kernels;
+import io.clip4j.kernels.VectorKernels;
+
 import io.clip4j.kernels.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -128,16 +131,11 @@ public final class VectorTrainKernels implements TrainKernels {
         s0.intoArray(c, c0);
     }
 
-    /** dot and axpy are the inference kernels' own. */
-    private static final io.clip4j.kernels.VectorKernels INFERENCE = new io.clip4j.kernels.VectorKernels();
+    /** The inference kernels' own Vector API implementation. */
+    private static final Kernels ELEMENTWISE = new VectorKernels();
 
     @Override
-    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        return INFERENCE.dot(a, aOff, b, bOff, n);
-    }
-
-    @Override
-    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-        INFERENCE.axpy(alpha, x, xOff, y, yOff, n);
+    public Kernels elementwise() {
+        return ELEMENTWISE;
     }
 }

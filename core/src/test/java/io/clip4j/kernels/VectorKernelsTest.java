@@ -239,6 +239,11 @@ class VectorKernelsTest {
         ref.quickGelu(q1, 0, q1.length);
         vec.quickGelu(q2, 0, q2.length);
         close(q1, q2, 1e-6);
+        float[] dy = x.clone(), g1 = new float[x.length + 3], g2 = new float[x.length + 3];
+        for (int i = 0; i < dy.length; i++) dy[i] = (float) Math.cos(i);
+        ref.quickGeluBackward(x, dy, g1, 1, x.length - 1);
+        vec.quickGeluBackward(x, dy, g2, 1, x.length - 1);
+        close(g1, g2, 1e-6);
         float[] s1 = x.clone(), s2 = x.clone();
         ref.softmax(s1, 0, width);
         vec.softmax(s2, 0, width);

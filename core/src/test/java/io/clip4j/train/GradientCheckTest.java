@@ -95,10 +95,10 @@ class GradientCheckTest {
             int n = 23;
             float[] x = random(r, n, 2), ro = random(r, n, 1), y = new float[n], dx = new float[n];
             DoubleSupplier loss = () -> {
-                ActivationOp.forward(quick, x, y, n);
+                ActivationOp.forward(K.elementwise(), quick, x, y, n);
                 return readout(y, ro, n);
             };
-            ActivationOp.backward(quick, x, ro, dx, n);
+            ActivationOp.backward(K.elementwise(), quick, x, ro, dx, n);
             check(quick ? "QuickGELU" : "GELU", x, dx, loss, 1e-2, 1e-3);
         }
     }
@@ -111,14 +111,43 @@ class GradientCheckTest {
             float[] qkv = random(r, batch * seq * 3 * width, 1), ro = random(r, batch * seq * width, 1);
             float[] probs = new float[batch * heads * seq * seq], out = new float[batch * seq * width];
             DoubleSupplier loss = () -> {
-                AttentionOp.forward(K, qkv, probs, out, batch, seq, width, heads, causal);
+                AttentionOp.forward(K.elementwise(), qkv, probs, out, batch, seq, width, heads, causal);
                 return readout(out, ro, out.length);
             };
             loss.getAsDouble();
             float[] dqkv = new float[qkv.length];
-            AttentionOp.backward(K, qkv, probs, ro, dqkv, batch, seq, width, heads, causal);
+            AttentionOp.backward(K.elementwise(), qkv, probs, ro, dqkv, batch, seq, width, heads, causal);
             check("attention causal=" + causal, qkv, dqkv, loss, 1e-2, 2e-3);
         }
+    }
+
+    /** The vector kernels' attention against the scalar reference's, at sizes no vector divides. */
+    @Test
+    void attentionOnVectorKernelsMatchesTheScalarReference() {
+        for (boolean causal : new boolean[] {false, true}) {
+            Random r = new Random(5);
+            int batch = 2, seq = 19, heads = 3, width = 3 * 37;
+            float[] qkv = random(r, batch * seq * 3 * width, 1), dOut = random(r, batch * seq * width, 1);
+            float[][] probs = new float[2][batch * heads * seq * seq], out = new float[2][batch * seq * width];
+            float[][] dqkv = new float[2][qkv.length];
+            TrainKernels[] kernels = {new ScalarTrainKernels(), new VectorTrainKernels()};
+            for (int i = 0; i < 2; i++) {
+                AttentionOp.forward(kernels[i].elementwise(), qkv, probs[i], out[i], batch, seq, width, heads, causal);
+                AttentionOp.backward(kernels[i].elementwise(), qkv, probs[i], dOut, dqkv[i], batch, seq, width, heads, causal);
+            }
+            assertTrue(relativeError(out[1], out[0]) < 1e-5, "out, causal=" + causal);
+            assertTrue(relativeError(probs[1], probs[0]) < 1e-5, "probs, causal=" + causal);
+            assertTrue(relativeError(dqkv[1], dqkv[0]) < 1e-5, "dqkv, causal=" + causal);
+        }
+    }
+
+    private static double relativeError(float[] a, float[] ref) {
+        double num = 0, den = 0;
+        for (int i = 0; i < a.length; i++) {
+            num += (a[i] - (double) ref[i]) * (a[i] - (double) ref[i]);
+            den += (double) ref[i] * ref[i];
+        }
+        return Math.sqrt(num / den);
     }
 
     @Test

@@ -57,19 +57,6 @@ class TrainKernelsTest {
     }
 
     @Test
-    void dotAndAxpyMatchScalar() {
-        Random r = new Random(2);
-        for (int n : new int[] {0, 1, 7, 8, 9, 31, 33, 100}) {
-            float[] a = random(r, n + 3), b = random(r, n + 4);
-            assertEquals(scalar.dot(a, 3, b, 4, n), vector.dot(a, 3, b, 4, n), 1e-5 * (1 + n));
-            float[] ys = b.clone(), yv = b.clone();
-            scalar.axpy(0.7f, a, 3, ys, 4, n);
-            vector.axpy(0.7f, a, 3, yv, 4, n);
-            assertTrue(relErr(yv, ys) < 1e-6, "axpy " + n);
-        }
-    }
-
-    @Test
     void largeMatmulSplitAcrossThreadsMatchesScalar() {
         Random r = new Random(3);
         int m = 301, k = 129, n = 77;
