@@ -37,6 +37,15 @@ public interface Kernels {
      */
     void weightedSum(float[] p, int n, float[] v, int vOff, int vStride, float[] out, int oOff, int len);
 
+    /**
+     * {@link #weightedSum} for {@code rows} coefficient rows at once: out[oOff + r * oStride + d] = sum_{j < n}
+     * p[pOff + r * pStride + j] * v[vOff + j * vStride + d] for r < rows, d < len (a small matrix product P · V, each
+     * output summed in j order, as weightedSum would). Attention's scores (Q · Kᵀ with Kᵀ copied) and outputs (P · V)
+     * of one head: the rows share every load of v.
+     */
+    void weightedSums(float[] p, int pOff, int pStride, int rows, int n, float[] v, int vOff, int vStride, float[] out, int oOff,
+                      int oStride, int len);
+
     /** Layer normalisation of {@code rows} rows of {@code width}, statistics over each row, biased variance. */
     void layerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int width, float[] gamma, float[] beta, float eps);
 

@@ -63,6 +63,18 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void weightedSums(float[] p, int pOff, int pStride, int rows, int n, float[] v, int vOff, int vStride, float[] out, int oOff,
+                             int oStride, int len) {
+        for (int r = 0; r < rows; r++) {
+            for (int d = 0; d < len; d++) {
+                float s = 0f;
+                for (int j = 0; j < n; j++) s += p[pOff + r * pStride + j] * v[vOff + j * vStride + d];
+                out[oOff + r * oStride + d] = s;
+            }
+        }
+    }
+
+    @Override
     public void layerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int width, float[] gamma, float[] beta, float eps) {
         for (int r = 0; r < rows; r++) {
             int base = xOff + r * width;

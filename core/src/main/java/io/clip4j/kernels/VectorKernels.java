@@ -143,6 +143,63 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void weightedSums(float[] p, int pOff, int pStride, int rows, int n, float[] v, int vOff, int vStride, float[] out, int oOff,
+                             int oStride, int len) {
+        int r = 0;
+        // four rows x two vectors of output: 8 accumulators, each load of v feeds four fmas
+        for (; r + 4 <= rows; r += 4) {
+            int p0 = pOff + r * pStride, p1 = p0 + pStride, p2 = p1 + pStride, p3 = p2 + pStride;
+            int o0 = oOff + r * oStride, o1 = o0 + oStride, o2 = o1 + oStride, o3 = o2 + oStride;
+            int d = 0;
+            for (; d + 2 * L <= len; d += 2 * L) {
+                FloatVector a0 = FloatVector.zero(S), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, e0 = a0, e1 = a0;
+                for (int j = 0, o = vOff + d; j < n; j++, o += vStride) {
+                    FloatVector x0 = FloatVector.fromArray(S, v, o), x1 = FloatVector.fromArray(S, v, o + L);
+                    FloatVector w = FloatVector.broadcast(S, p[p0 + j]);
+                    a0 = x0.fma(w, a0);
+                    a1 = x1.fma(w, a1);
+                    w = FloatVector.broadcast(S, p[p1 + j]);
+                    b0 = x0.fma(w, b0);
+                    b1 = x1.fma(w, b1);
+                    w = FloatVector.broadcast(S, p[p2 + j]);
+                    c0 = x0.fma(w, c0);
+                    c1 = x1.fma(w, c1);
+                    w = FloatVector.broadcast(S, p[p3 + j]);
+                    e0 = x0.fma(w, e0);
+                    e1 = x1.fma(w, e1);
+                }
+                a0.intoArray(out, o0 + d);
+                a1.intoArray(out, o0 + d + L);
+                b0.intoArray(out, o1 + d);
+                b1.intoArray(out, o1 + d + L);
+                c0.intoArray(out, o2 + d);
+                c1.intoArray(out, o2 + d + L);
+                e0.intoArray(out, o3 + d);
+                e1.intoArray(out, o3 + d + L);
+            }
+            if (d < len) {
+                for (int q = 0; q < 4; q++) weightedSumFrom(p, p0 + q * pStride, n, v, vOff + d, vStride, out, o0 + q * oStride + d, len - d);
+            }
+        }
+        for (; r < rows; r++) weightedSumFrom(p, pOff + r * pStride, n, v, vOff, vStride, out, oOff + r * oStride, len);
+    }
+
+    /** weightedSum with the coefficients at p[pOff..]: vectors of output, then the scalar tail. */
+    private void weightedSumFrom(float[] p, int pOff, int n, float[] v, int vOff, int vStride, float[] out, int oOff, int len) {
+        int d = 0;
+        for (; d + L <= len; d += L) {
+            FloatVector a = FloatVector.zero(S);
+            for (int j = 0, o = vOff + d; j < n; j++, o += vStride) a = FloatVector.fromArray(S, v, o).fma(FloatVector.broadcast(S, p[pOff + j]), a);
+            a.intoArray(out, oOff + d);
+        }
+        for (; d < len; d++) {
+            float s = 0f;
+            for (int j = 0; j < n; j++) s += p[pOff + j] * v[vOff + j * vStride + d];
+            out[oOff + d] = s;
+        }
+    }
+
+    @Override
     public void layerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int width, float[] gamma, float[] beta, float eps) {
         // rows are independent: split them across the pool when there is enough work to pay for it
         if ((long) rows * width >= 1 << 16) {

@@ -136,6 +136,8 @@ final class TransformerBlock {
             float[] scores = new float[seqPad];
             float[] keysT = new float[headDim * seqPad];
             float[] q = new float[headDim];
+            boolean everyQuery = queries == null && !causal;
+            float[] qs = everyQuery ? new float[seq * headDim] : null, block = everyQuery ? new float[seq * seqPad] : null;
             for (int t = t0; t < t1; t++) {
                 int bIdx = t / heads, h = t % heads;
                 int base = bIdx * seq;
@@ -144,6 +146,10 @@ final class TransformerBlock {
                 for (int j = 0; j < keys; j++) {
                     int kOff = (base + j) * stride + width + h * headDim;
                     for (int d = 0; d < headDim; d++) keysT[d * seqPad + j] = qkv[kOff + d];
+                }
+                if (everyQuery) {
+                    allQueries(k, qkv, out, base, h, seq, seqPad, scale, keysT, qs, block);
+                    continue;
                 }
                 for (int i = first; i < last; i++) {
                     int qOff = (base + i) * stride + h * headDim;
@@ -157,5 +163,24 @@ final class TransformerBlock {
                 }
             }
         });
+    }
+
+    /**
+     * Every query of one (sequence, head) of a bidirectional encoder (the ViT) at once, as two block products that
+     * share each load of Kᵀ and V among four queries: the scaled queries [seq][headDim] times Kᵀ [headDim][seqPad]
+     * into scores [seq][seqPad], a softmax per row, then the scores times V into the head's slice of {@code out}.
+     * The sums run in the same order as the one-query path's, so the result is the same to the bit.
+     */
+    private void allQueries(Kernels k, float[] qkv, float[] out, int base, int h, int seq, int seqPad, float scale, float[] keysT,
+                            float[] qs, float[] scores) {
+        int stride = 3 * width;
+        for (int i = 0; i < seq; i++) {
+            int qOff = (base + i) * stride + h * headDim;
+            for (int d = 0; d < headDim; d++) qs[i * headDim + d] = qkv[qOff + d] * scale;
+        }
+        k.weightedSums(qs, 0, headDim, seq, headDim, keysT, 0, seqPad, scores, 0, seqPad, seqPad);
+        for (int i = 0; i < seq; i++) k.softmax(scores, i * seqPad, seq);
+        k.weightedSums(scores, 0, seqPad, seq, seq, qkv, base * stride + 2 * width + h * headDim, stride, out, base * width + h * headDim,
+                width, headDim);
     }
 }

@@ -1,5 +1,6 @@
 package io.clip4j.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -224,6 +225,24 @@ class VectorKernelsTest {
         double direct = 0;
         for (int j = 0; j < n; j++) direct += p[j] * v[7 + j * stride + len - 1];
         assertEquals(direct, y2[2 + len - 1], 1e-4 * Math.sqrt(n), "the last output element, summed directly");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1,1,1", "4,50,64", "5,50,32", "50,50,64", "7,3,7", "9,17,33", "13,100,129", "3,9,64"})
+    void weightedSumsMatchScalarAndSingleRows(int rows, int n, int len) {
+        Random r = new Random(rows * 131 + n * 31 + len);
+        int pStride = n + 3, vStride = len + 5, oStride = len + 2;
+        float[] p = random(r, 2 + rows * pStride), v = random(r, 7 + n * vStride);
+        float[] y1 = new float[1 + rows * oStride], y2 = new float[y1.length], rows1 = new float[y1.length];
+        ref.weightedSums(p, 2, pStride, rows, n, v, 7, vStride, y1, 1, oStride, len);
+        vec.weightedSums(p, 2, pStride, rows, n, v, 7, vStride, y2, 1, oStride, len);
+        close(y1, y2, 1e-5 * Math.sqrt(n));
+        // the same sums, in the same order, as one weightedSum per row: bit for bit
+        for (int q = 0; q < rows; q++) {
+            float[] coeffs = java.util.Arrays.copyOfRange(p, 2 + q * pStride, 2 + q * pStride + n);
+            vec.weightedSum(coeffs, n, v, 7, vStride, rows1, 1 + q * oStride, len);
+        }
+        assertArrayEquals(rows1, y2);
     }
 
     @ParameterizedTest
