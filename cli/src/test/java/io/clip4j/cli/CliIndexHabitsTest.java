@@ -168,5 +168,10 @@ class CliIndexHabitsTest {
         assertEquals(-1.0, doc.get("rows").get(0).get("textness").asDouble());
         assertEquals(2, doc.get("rows").get(1).get("results").size());
         assertTrue(Files.size(Path.of(prefix + ".png")) > 0);
+        // the page's look: one heading and one grid of ranked tiles per scale
+        String page = Files.readString(Path.of(prefix + ".html"));
+        assertEquals(2, page.split("<div class=\"results\">", -1).length - 1, page);
+        assertEquals(2, page.split("<span class=\"rank\">1</span>", -1).length - 1);
+        assertEquals(2, page.split("<span class=\"rank\">2</span>", -1).length - 1);
     }
 }

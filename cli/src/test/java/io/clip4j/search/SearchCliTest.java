@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,6 +128,20 @@ class SearchCliTest {
         String page = Files.readString(html);
         assertEquals(4, page.split("<img ", -1).length - 1, page);
         assertEquals(4, page.split("src=\"data:image/jpeg;base64,", -1).length - 1);
+        // the search page's tiles: rank, folder/name and score, best first, each a link to the full image
+        JsonNode top4 = ok("search", "--index", index.toString(), "--top", "4", "--format", "json", "cat").json().get("results");
+        int at = -1;
+        for (int i = 0; i < 4; i++) {
+            Path p = Path.of(top4.get(i).get("path").asText());
+            String tile = "href=\"" + p.toAbsolutePath().toUri() + "\"";
+            int pos = page.indexOf(tile);
+            assertTrue(pos > at, "result " + (i + 1) + " linked after the one before: " + tile);
+            at = pos;
+            String meta = "<span class=\"rank\">" + (i + 1) + "</span><span class=\"name\">" + p.getParent().getFileName() + "/"
+                    + p.getFileName() + "</span><span class=\"score\">" + String.format(Locale.ROOT, "%.3f", top4.get(i).get("score").asDouble());
+            assertTrue(page.indexOf(meta, pos) > pos, "tile " + (i + 1) + " shows " + meta);
+        }
+        assertTrue(page.contains(".tile .rank"), "the page's stylesheet is inlined");
     }
 
     static void add(double[] acc, double w, double[] v) {

@@ -8,33 +8,41 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
 /** Self-contained HTML pages (thumbnails inline as JPEG data URIs) and the textness grid as a PNG. */
 public final class ResultPages {
-    public static final int THUMB = 160;
+    /** Thumbnail side in the HTML pages: tiles show them at 180 px (cropped square), sharp on 1.4x screens. */
+    public static final int THUMB = 256;
+    private static final String CSS = stylesheet();
 
     private ResultPages() {}
 
     /** One row of a grid: a label and its results. */
     public record Row(String label, List<SearchService.Hit> hits) {}
 
+    /** The results of one query: a grid of tiles, best first, each a link to the full image. */
     public static String resultsHtml(String title, List<SearchService.Hit> hits) {
         StringBuilder sb = head(title);
-        sb.append("<div class=\"row\">\n");
-        for (SearchService.Hit h : hits) cell(sb, h);
-        sb.append("</div>\n</body>\n</html>\n");
+        sb.append("<p class=\"about\">").append(hits.size()).append(hits.size() == 1 ? " result" : " results")
+                .append(", best first; a click opens the image.</p>\n");
+        tiles(sb, hits);
+        sb.append("</body>\n</html>\n");
         return sb.toString();
     }
 
+    /** Several labelled rows of results (the textness grid: one row per scale). */
     public static String gridHtml(String title, List<Row> rows) {
         StringBuilder sb = head(title);
         for (Row r : rows) {
-            sb.append("<h2>").append(escape(r.label())).append("</h2>\n<div class=\"row\">\n");
-            for (SearchService.Hit h : r.hits()) cell(sb, h);
-            sb.append("</div>\n");
+            sb.append("<h2>").append(escape(r.label())).append("</h2>\n");
+            tiles(sb, r.hits());
         }
         sb.append("</body>\n</html>\n");
         return sb.toString();
@@ -42,22 +50,42 @@ public final class ResultPages {
 
     private static StringBuilder head(String title) {
         StringBuilder sb = new StringBuilder();
-        sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
-                .append(escape(title)).append("</title>\n<style>\n")
-                .append("body{font-family:sans-serif;margin:1em}figure{display:inline-block;margin:4px;width:")
-                .append(THUMB).append("px;vertical-align:top}figcaption{font-size:11px;word-break:break-all}")
-                .append("img{max-width:").append(THUMB).append("px;max-height:").append(THUMB).append("px}h2{font-size:14px;margin:8px 0 2px}\n")
-                .append("</style>\n</head>\n<body>\n<h1>").append(escape(title)).append("</h1>\n");
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
+                .append(escape(title)).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<h1>")
+                .append(escape(title)).append("</h1>\n");
         return sb;
     }
 
-    private static void cell(StringBuilder sb, SearchService.Hit h) {
+    private static void tiles(StringBuilder sb, List<SearchService.Hit> hits) {
+        sb.append("<div class=\"results\">\n");
+        for (int i = 0; i < hits.size(); i++) tile(sb, i + 1, hits.get(i));
+        sb.append("</div>\n");
+    }
+
+    private static void tile(StringBuilder sb, int rank, SearchService.Hit h) {
         String uri = Thumbnails.jpegDataUri(Thumbnails.thumbnailOrPlaceholder(h.path(), THUMB));
-        String name = h.path().getFileName() == null ? h.path().toString() : h.path().getFileName().toString();
-        sb.append("<figure><img src=\"").append(uri).append("\" alt=\"").append(escape(name)).append("\" title=\"")
-                .append(escape(h.path().toString())).append("\"><figcaption>")
-                .append(String.format(Locale.ROOT, "%.4f", h.score())).append(" ").append(escape(name))
-                .append("</figcaption></figure>\n");
+        sb.append("<a class=\"tile\" href=\"").append(escape(h.path().toAbsolutePath().toUri().toString())).append("\" title=\"")
+                .append(escape(h.path().toString())).append("\"><img src=\"").append(uri).append("\" alt=\"")
+                .append(escape(caption(h.path()))).append("\"><span class=\"meta\"><span class=\"rank\">").append(rank)
+                .append("</span><span class=\"name\">").append(escape(caption(h.path()))).append("</span><span class=\"score\">")
+                .append(String.format(Locale.ROOT, "%.3f", h.score())).append("</span></span></a>\n");
+    }
+
+    /** The folder and file name, as the search page shows them: enough to tell apart the many IMG_0001.jpg of a library. */
+    static String caption(Path p) {
+        Path name = p.getFileName(), parent = p.getParent() == null ? null : p.getParent().getFileName();
+        if (name == null) return p.toString();
+        return parent == null ? name.toString() : parent + "/" + name;
+    }
+
+    private static String stylesheet() {
+        try (InputStream in = ResultPages.class.getResourceAsStream("results.css")) {
+            if (in == null) throw new IllegalStateException("results.css is missing from the clip4j-search jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static String escape(String s) {
