@@ -1,5 +1,6 @@
 package io.clip4j.cli;
 
+import io.clip4j.ErrorLines;
 import io.clip4j.Clip4jException;
 import io.clip4j.api.Clip;
 import io.clip4j.zeroshot.PromptTemplates;
@@ -82,7 +83,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                     row.put("top", topList);
                 } else {
                     row.put("error", r.error());
-                    err.println("clip4j: " + Main.oneLine(r.error()));
+                    err.println("clip4j: " + ErrorLines.oneLine(r.error()));
                     failed = true;
                 }
                 rows.add(row);

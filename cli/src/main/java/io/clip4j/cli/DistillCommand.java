@@ -1,5 +1,6 @@
 package io.clip4j.cli;
 
+import io.clip4j.ErrorLines;
 import io.clip4j.Clip4jException;
 import io.clip4j.api.Clip;
 import io.clip4j.data.CaptionSource;
@@ -161,7 +162,7 @@ public final class DistillCommand implements Callable<Integer> {
             List<Integer> skippedRows = new ArrayList<>();
             CaptionSource source = DistillRun.data(data, CsvCaptionSource.Options.defaults(), line -> {
                 skippedRows.add(1);
-                if (skippedRows.size() <= TrainCommand.MAX_PROBLEM_LINES) err.println("clip4j: " + Main.oneLine(line));
+                if (skippedRows.size() <= TrainCommand.MAX_PROBLEM_LINES) err.println("clip4j: " + ErrorLines.oneLine(line));
             });
             long runSteps = maxSteps >= 0 ? maxSteps : (long) (source.size() / Math.max(1, batch)) * epochs;
             int warmupSteps = warmup != null ? warmup : (int) Math.min(1000, Math.max(1, runSteps / 10));

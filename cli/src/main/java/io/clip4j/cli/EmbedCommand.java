@@ -1,5 +1,6 @@
 package io.clip4j.cli;
 
+import io.clip4j.ErrorLines;
 import io.clip4j.exchange.NpyFiles;
 
 import io.clip4j.Clip4jException;
@@ -83,7 +84,7 @@ public final class EmbedCommand implements Callable<Integer> {
                 else errOut.add(entry("path", r.path().toString(), "error", r.error()));
             }
             for (int i = 0; i < allTexts.size(); i++) txtOut.add(entry("text", allTexts.get(i), "embedding", textEmb[i]));
-            for (Map<String, Object> m : errOut) err.println("clip4j: " + Main.oneLine((String) m.get("error")));
+            for (Map<String, Object> m : errOut) err.println("clip4j: " + ErrorLines.oneLine((String) m.get("error")));
             if (out != null) writeNpy(stdout, imgOut, txtOut, errOut.size(), clip.embedDim());
             else if (output.json()) {
                 Map<String, Object> doc = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.clip4j.cli;
 
+import io.clip4j.ErrorLines;
 import io.clip4j.Clip4jException;
 import io.clip4j.api.Clip;
 import io.clip4j.data.CsvCaptionSource;
@@ -222,7 +223,7 @@ public final class EvalCommand implements Runnable {
     /** Unreadable images were reported one per line on stderr: exit status 1, the results still printed. */
     static int skippedStatus(CommandSpec spec, List<String> skipped) {
         PrintWriter err = spec.commandLine().getErr();
-        for (String s : skipped) err.println("clip4j: " + Main.oneLine(s));
+        for (String s : skipped) err.println("clip4j: " + ErrorLines.oneLine(s));
         err.flush();
         return skipped.isEmpty() ? 0 : 1;
     }

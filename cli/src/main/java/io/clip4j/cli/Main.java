@@ -1,10 +1,9 @@
 package io.clip4j.cli;
 
-import io.clip4j.Clip4jException;
+import io.clip4j.ErrorLines;
 import io.clip4j.search.VectorStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -72,20 +71,9 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main(environment));
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            Throwable t = ex;
-            while (!(t instanceof Clip4jException) && t.getCause() != null && t != t.getCause()) t = t.getCause();
-            if (t instanceof Clip4jException) {
-                err.println("clip4j: " + oneLine(t.getMessage()));
-                return 1;
-            }
-            err.println("clip4j: internal error: " + ex.getClass().getSimpleName() + ": " + oneLine(String.valueOf(ex.getMessage())));
-            if (System.getenv("CLIP4J_DEBUG") != null) ex.printStackTrace(err);
-            else err.println("clip4j: (set CLIP4J_DEBUG=1 for the stack trace; please report it)");
-            return 3;
-        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> ErrorLines.report(ex, err));
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("clip4j: " + oneLine(ex.getMessage()));
+            err.println("clip4j: " + ErrorLines.oneLine(ex.getMessage()));
             err.println("clip4j: see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
             return 2;
         });
@@ -95,18 +83,6 @@ public final class Main implements Callable<Integer> {
         return code;
     }
 
-    /** A message as one printable line: line breaks become spaces, other control characters \\uXXXX escapes. */
-    static String oneLine(String s) {
-        if (s == null) return "";
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\n' || c == '\r' || c == '\t') b.append(' ');
-            else if (c < 0x20 || c == 0x7F) b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            else b.append(c);
-        }
-        return b.toString();
-    }
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override

@@ -1,5 +1,6 @@
 package io.clip4j.cli;
 
+import io.clip4j.ErrorLines;
 import io.clip4j.Clip4jException;
 import io.clip4j.download.ConsoleProgress;
 import io.clip4j.download.HubCache;
@@ -59,7 +60,7 @@ final class ModelRefs {
                     new ConsoleProgress(err, ConsoleProgress.stderrIsTerminal())).dir();
         } catch (Clip4jException e) {
             throw new Clip4jException(repo + ": no such local path, and not in the model cache " + cache.root()
-                    + "; downloading it failed: " + Main.oneLine(e.getMessage()));
+                    + "; downloading it failed: " + ErrorLines.oneLine(e.getMessage()));
         }
     }
 

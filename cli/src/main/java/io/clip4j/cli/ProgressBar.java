@@ -1,5 +1,6 @@
 package io.clip4j.cli;
 
+import io.clip4j.ErrorLines;
 import io.clip4j.Durations;
 import io.clip4j.search.IndexProgress;
 import java.io.Console;
@@ -52,7 +53,7 @@ final class ProgressBar implements IndexProgress {
             err.print("\r\u001b[K");
             drawn = false;
         }
-        err.println("clip4j: " + Main.oneLine(message));
+        err.println("clip4j: " + ErrorLines.oneLine(message));
         err.flush();
     }
 

@@ -1,5 +1,6 @@
 package io.clip4j.cli;
 
+import io.clip4j.ErrorLines;
 import io.clip4j.Clip4jException;
 import io.clip4j.api.Clip;
 import io.clip4j.search.ClipSearchService;
@@ -81,7 +82,7 @@ public final class TextnessCommand implements Callable<Integer> {
                     }
                     target = dir.resolve(TextnessDirection.FILE_NAME);
                 }
-                TextnessTrainer.Result r = TextnessTrainer.fit(clip, pos, neg, l2, msg -> err.println("clip4j: " + Main.oneLine(msg)));
+                TextnessTrainer.Result r = TextnessTrainer.fit(clip, pos, neg, l2, msg -> err.println("clip4j: " + ErrorLines.oneLine(msg)));
                 r.direction().save(target);
                 if (output.json()) {
                     Map<String, Object> m = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.clip4j.cli;
 
+import io.clip4j.ErrorLines;
 import io.clip4j.Clip4jException;
 import io.clip4j.Durations;
 import io.clip4j.checkpoint.Checkpoint;
@@ -218,7 +219,7 @@ public final class TrainCommand implements Callable<Integer> {
     static CsvCaptionSource load(Path file, CsvCaptionSource.Options options, PrintWriter err, List<Integer> skipped) {
         int[] count = {0};
         CsvCaptionSource s = CsvCaptionSource.load(file, options, line -> {
-            if (++count[0] <= MAX_PROBLEM_LINES) err.println("clip4j: " + Main.oneLine(line));
+            if (++count[0] <= MAX_PROBLEM_LINES) err.println("clip4j: " + ErrorLines.oneLine(line));
         });
         if (count[0] > MAX_PROBLEM_LINES) {
             err.println("clip4j: " + file + ": " + (count[0] - MAX_PROBLEM_LINES) + " more rows skipped (" + s.malformedRows()
@@ -268,7 +269,7 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void skipped(String image, String reason) {
-            line("clip4j: skipped " + Main.oneLine(reason));
+            line("clip4j: skipped " + ErrorLines.oneLine(reason));
         }
 
         @Override

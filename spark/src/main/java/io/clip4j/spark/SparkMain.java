@@ -1,6 +1,7 @@
 package io.clip4j.spark;
 
 import io.clip4j.Clip4jException;
+import io.clip4j.ErrorLines;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Locale;
@@ -55,11 +56,11 @@ public final class SparkMain {
         try {
             parsed = JobArguments.parse(args);
         } catch (JobArguments.UsageException e) {
-            err.println("clip4j: " + oneLine(e.getMessage()));
+            err.println("clip4j: " + ErrorLines.oneLine(e.getMessage()));
             err.println("clip4j: see 'clip4j spark embed --help'");
             return 2;
         } catch (Clip4jException e) {
-            err.println("clip4j: " + oneLine(e.getMessage()));
+            err.println("clip4j: " + ErrorLines.oneLine(e.getMessage()));
             return 2;
         }
         if (parsed.help()) {
@@ -74,16 +75,7 @@ public final class SparkMain {
             report(r, parsed.options(), out, err);
             return r.failed() > 0 && caller == Caller.CLI ? 1 : 0;
         } catch (RuntimeException e) {
-            Throwable t = e;
-            while (!(t instanceof Clip4jException) && t.getCause() != null && t != t.getCause()) t = t.getCause();
-            if (t instanceof Clip4jException) {
-                err.println("clip4j: " + oneLine(t.getMessage()));
-                return 1;
-            }
-            err.println("clip4j: internal error: " + e.getClass().getSimpleName() + ": " + oneLine(String.valueOf(e.getMessage())));
-            if (System.getenv("CLIP4J_DEBUG") != null) e.printStackTrace(err);
-            else err.println("clip4j: (set CLIP4J_DEBUG=1 for the stack trace; please report it)");
-            return 3;
+            return ErrorLines.report(e, err);
         } finally {
             if (ownSession && spark != null) spark.stop();
             out.flush();
@@ -119,25 +111,12 @@ public final class SparkMain {
     }
 
     private static void report(JobReport r, JobOptions o, PrintWriter out, PrintWriter err) {
-        for (String e : r.errors()) err.println("clip4j: " + oneLine(e));
+        for (String e : r.errors()) err.println("clip4j: " + ErrorLines.oneLine(e));
         if (r.failed() > r.errors().size()) {
             err.println(String.format(Locale.ROOT, "clip4j: ... and %d more: see the error column of %s", r.failed() - r.errors().size(), o.output()));
         }
         String rate = r.embedded() > 0 ? String.format(Locale.ROOT, " (%.1f images/s)", r.embedded() / r.seconds()) : "";
         out.println(String.format(Locale.ROOT, "%s: %d images in %d shards: %d shards written, %d already done; %d embedded, %d failed in %.1f s%s",
                 o.output(), r.images(), r.shards(), r.shardsWritten(), r.shardsSkipped(), r.embedded(), r.failed(), r.seconds(), rate));
-    }
-
-    /** A message as one printable line: line breaks become spaces, other control characters \\uXXXX escapes. */
-    static String oneLine(String s) {
-        if (s == null) return "";
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\n' || c == '\r' || c == '\t') b.append(' ');
-            else if (c < 0x20 || c == 0x7F) b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            else b.append(c);
-        }
-        return b.toString();
     }
 }
