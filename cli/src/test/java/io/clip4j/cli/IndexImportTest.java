@@ -84,12 +84,8 @@ class IndexImportTest {
         // as clip-retrieval writes them: float16
         Path npy = exported.resolve("img_emb/img_emb_0.npy");
         NpyMatrix m = NpyMatrix.read(npy);
-        String dict = "{'descr': '<f2', 'fortran_order': False, 'shape': (" + m.rows() + ", " + m.cols() + "), }";
-        StringBuilder h = new StringBuilder(dict);
-        while ((10 + h.length() + 1) % 64 != 0) h.append(' ');
-        h.append('\n');
-        ByteBuffer b = ByteBuffer.allocate(10 + h.length() + 2 * m.data().length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) h.length()).put(h.toString().getBytes());
+        byte[] h = NpyFiles.header("<f2", m.rows(), m.cols());
+        ByteBuffer b = ByteBuffer.allocate(h.length + 2 * m.data().length).order(ByteOrder.LITTLE_ENDIAN).put(h);
         for (float v : m.data()) b.putShort(Float.floatToFloat16(v));
         Files.write(npy, b.array());
 

@@ -16,19 +16,29 @@ import java.util.Locale;
 public final class NpyFiles {
     private NpyFiles() {}
 
-    /** Writes {@code rows} (each {@code dim} long) as {@code <f4} with shape (rows, dim), C order. */
-    public static void writeFloat32(Path file, List<float[]> rows, int dim) {
-        String dict = String.format(Locale.ROOT, "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", rows.size(), dim);
+    /**
+     * The .npy 1.0 header of a C-order [rows, cols] array of {@code descr} ('<f4', '<f2', ...): magic, version, the
+     * header length, and the dict padded with spaces so that the data starts at a multiple of 64 bytes, as numpy does.
+     */
+    public static byte[] header(String descr, long rows, int cols) {
+        String dict = String.format(Locale.ROOT, "{'descr': '%s', 'fortran_order': False, 'shape': (%d, %d), }", descr, rows, cols);
         int unpadded = 10 + dict.length() + 1;                       // magic 6 + version 2 + length 2, dict, '\n'
         int headerLen = dict.length() + 1 + (64 - unpadded % 64) % 64;
         StringBuilder header = new StringBuilder(dict);
         while (header.length() < headerLen - 1) header.append(' ');
         header.append('\n');
+        ByteBuffer b = ByteBuffer.allocate(10 + headerLen);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) headerLen, (byte) (headerLen >> 8)});
+        b.put(header.toString().getBytes(StandardCharsets.US_ASCII));
+        return b.array();
+    }
+
+    /** Writes {@code rows} (each {@code dim} long) as {@code <f4} with shape (rows, dim), C order. */
+    public static void writeFloat32(Path file, List<float[]> rows, int dim) {
         try {
             if (file.getParent() != null) Files.createDirectories(file.getParent());
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-                out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) headerLen, (byte) (headerLen >> 8)});
-                out.write(header.toString().getBytes(StandardCharsets.US_ASCII));
+                out.write(header("<f4", rows.size(), dim));
                 ByteBuffer buf = ByteBuffer.allocate(4 * dim).order(ByteOrder.LITTLE_ENDIAN);
                 for (float[] row : rows) {
                     if (row.length != dim) throw new IllegalArgumentException("row of " + row.length + " values, expected " + dim);

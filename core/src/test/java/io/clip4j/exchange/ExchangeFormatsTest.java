@@ -76,14 +76,10 @@ class ExchangeFormatsTest {
     }
 
     private static void npy(Path f, String descr, int rows, int cols, byte[] data) throws IOException {
-        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }";
-        StringBuilder h = new StringBuilder(dict);
-        while ((10 + h.length() + 1) % 64 != 0) h.append(' ');
-        h.append('\n');
-        ByteBuffer b = ByteBuffer.allocate(10 + h.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) h.length());
-        b.put(h.toString().getBytes(StandardCharsets.US_ASCII)).put(data);
-        Files.write(f, b.array());
+        byte[] h = NpyFiles.header(descr, rows, cols);
+        byte[] all = Arrays.copyOf(h, h.length + data.length);
+        System.arraycopy(data, 0, all, h.length, data.length);
+        Files.write(f, all);
     }
 
     @Test
