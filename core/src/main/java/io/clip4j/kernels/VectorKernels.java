@@ -118,12 +118,17 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void weightedSum(float[] p, int n, float[] v, int vOff, int vStride, float[] out, int oOff, int len) {
+        weightedSumAt(p, 0, n, v, vOff, vStride, out, oOff, len);
+    }
+
+    /** weightedSum with the coefficients at p[pOff, pOff + n) (one row of {@link #weightedSums}'s P). */
+    private void weightedSumAt(float[] p, int pOff, int n, float[] v, int vOff, int vStride, float[] out, int oOff, int len) {
         int d = 0;
         // four vectors of output per pass over the rows (a 64-wide head on AVX-512 in one pass), kept in registers
         for (; d + 4 * L <= len; d += 4 * L) {
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
             for (int j = 0, o = vOff + d; j < n; j++, o += vStride) {
-                FloatVector w = FloatVector.broadcast(S, p[j]);
+                FloatVector w = FloatVector.broadcast(S, p[pOff + j]);
                 a0 = FloatVector.fromArray(S, v, o).fma(w, a0);
                 a1 = FloatVector.fromArray(S, v, o + L).fma(w, a1);
                 a2 = FloatVector.fromArray(S, v, o + 2 * L).fma(w, a2);
@@ -136,10 +141,15 @@ public final class VectorKernels implements Kernels {
         }
         for (; d + L <= len; d += L) {
             FloatVector a = FloatVector.zero(S);
-            for (int j = 0, o = vOff + d; j < n; j++, o += vStride) a = FloatVector.fromArray(S, v, o).fma(FloatVector.broadcast(S, p[j]), a);
+            for (int j = 0, o = vOff + d; j < n; j++, o += vStride) a = FloatVector.fromArray(S, v, o).fma(FloatVector.broadcast(S, p[pOff + j]), a);
             a.intoArray(out, oOff + d);
         }
-        if (d < len) scalar.weightedSum(p, n, v, vOff + d, vStride, out, oOff + d, len - d);
+        // the scalar tail, summed as the scalar reference sums it (not fused)
+        for (; d < len; d++) {
+            float s = 0f;
+            for (int j = 0; j < n; j++) s += p[pOff + j] * v[vOff + j * vStride + d];
+            out[oOff + d] = s;
+        }
     }
 
     @Override
@@ -178,25 +188,10 @@ public final class VectorKernels implements Kernels {
                 e1.intoArray(out, o3 + d + L);
             }
             if (d < len) {
-                for (int q = 0; q < 4; q++) weightedSumFrom(p, p0 + q * pStride, n, v, vOff + d, vStride, out, o0 + q * oStride + d, len - d);
+                for (int q = 0; q < 4; q++) weightedSumAt(p, p0 + q * pStride, n, v, vOff + d, vStride, out, o0 + q * oStride + d, len - d);
             }
         }
-        for (; r < rows; r++) weightedSumFrom(p, pOff + r * pStride, n, v, vOff, vStride, out, oOff + r * oStride, len);
-    }
-
-    /** weightedSum with the coefficients at p[pOff..]: vectors of output, then the scalar tail. */
-    private void weightedSumFrom(float[] p, int pOff, int n, float[] v, int vOff, int vStride, float[] out, int oOff, int len) {
-        int d = 0;
-        for (; d + L <= len; d += L) {
-            FloatVector a = FloatVector.zero(S);
-            for (int j = 0, o = vOff + d; j < n; j++, o += vStride) a = FloatVector.fromArray(S, v, o).fma(FloatVector.broadcast(S, p[pOff + j]), a);
-            a.intoArray(out, oOff + d);
-        }
-        for (; d < len; d++) {
-            float s = 0f;
-            for (int j = 0; j < n; j++) s += p[pOff + j] * v[vOff + j * vStride + d];
-            out[oOff + d] = s;
-        }
+        for (; r < rows; r++) weightedSumAt(p, pOff + r * pStride, n, v, vOff, vStride, out, oOff + r * oStride, len);
     }
 
     @Override

@@ -65,10 +65,11 @@ public final class ResultPages {
 
     private static void tile(StringBuilder sb, int rank, SearchService.Hit h) {
         String uri = Thumbnails.jpegDataUri(Thumbnails.thumbnailOrPlaceholder(h.path(), THUMB));
+        String caption = escape(caption(h.path()));
         sb.append("<a class=\"tile\" href=\"").append(escape(h.path().toAbsolutePath().toUri().toString())).append("\" title=\"")
                 .append(escape(h.path().toString())).append("\"><img src=\"").append(uri).append("\" alt=\"")
-                .append(escape(caption(h.path()))).append("\"><span class=\"meta\"><span class=\"rank\">").append(rank)
-                .append("</span><span class=\"name\">").append(escape(caption(h.path()))).append("</span><span class=\"score\">")
+                .append(caption).append("\"><span class=\"meta\"><span class=\"rank\">").append(rank)
+                .append("</span><span class=\"name\">").append(caption).append("</span><span class=\"score\">")
                 .append(String.format(Locale.ROOT, "%.3f", h.score())).append("</span></span></a>\n");
     }
 
