@@ -56,32 +56,55 @@ class ConvertCommandTest {
         FileModesCheck.assertShareable(f16);
     }
 
-    /** q8_0 / q4_0: the linear weights and the token embedding as blocks, smaller files, small errors. */
+    /** q8_0 / q4 / q4_0: the linear weights and the token embedding as blocks, smaller files, small errors. */
     @Test
     void blockQuantisedModelsLoadAndStayClose() throws Exception {
-        Path f16 = tmp.resolve("f16"), q8 = tmp.resolve("q8"), q4 = tmp.resolve("q4");
+        Path f16 = tmp.resolve("f16"), q8 = tmp.resolve("q8"), q4 = tmp.resolve("q4"), q40 = tmp.resolve("q4_0");
         long b16 = convert(f16, "f16").get("bytes").asLong();
         JsonNode j8 = convert(q8, "q8");
         assertEquals("q8_0", j8.get("dtype").asText());
         long b8 = j8.get("bytes").asLong(), b4 = convert(q4, "q4").get("bytes").asLong();
-        assertTrue(b8 < b16 * 0.6 && b4 < b8 * 0.65, b16 + " / " + b8 + " / " + b4);
-        try (SafeTensorsFile f = SafeTensorsFile.open(q4.resolve("open_clip_model.safetensors"))) {
+        long b40 = convert(q40, "q4_0").get("bytes").asLong();
+        assertTrue(b8 < b16 * 0.6 && b40 < b8 * 0.65 && b4 > b40 && b4 < b8, b16 + " / " + b8 + " / " + b4 + " / " + b40);
+        try (SafeTensorsFile f = SafeTensorsFile.open(q40.resolve("open_clip_model.safetensors"))) {
             assertEquals("q4_0/32", f.metadata().get("clip4j.quant"));
             assertEquals(DType.U8, f.tensors().get("visual.conv1.weight.q4").dtype());
             assertEquals(DType.F16, f.tensors().get("transformer.resblocks.0.mlp.c_fc.weight.scale").dtype());
             assertEquals(DType.F16, f.tensors().get("visual.proj").dtype());
             assertEquals("[128, 3, 8, 8]", f.metadata().get("clip4j.shape.visual.conv1.weight"));
+            assertTrue(f.metadata().keySet().stream().noneMatch(k -> k.startsWith("clip4j.quant.")), "pure q4_0");
+        }
+        // q4: q4_0 blocks, the patch embedding and each tower's first block in q8_0, each named in the metadata
+        try (SafeTensorsFile f = SafeTensorsFile.open(q4.resolve("open_clip_model.safetensors"))) {
+            assertEquals("q4_0/32", f.metadata().get("clip4j.quant"));
+            assertEquals("q4", f.metadata().get("dtype"));
+            for (String w : List.of("visual.conv1.weight", "visual.transformer.resblocks.0.mlp.c_fc.weight",
+                    "transformer.resblocks.0.attn.in_proj_weight")) {
+                assertEquals(DType.I8, f.tensors().get(w + ".q8").dtype(), w);
+                assertEquals("q8_0/32", f.metadata().get("clip4j.quant." + w), w);
+            }
+            assertEquals(DType.U8, f.tensors().get("visual.transformer.resblocks.1.mlp.c_fc.weight.q4").dtype());
+            assertEquals(DType.U8, f.tensors().get("token_embedding.weight.q4").dtype());
         }
         Clip.Options half = Clip.Options.defaults().withHalfWeights(true);
-        try (Clip ref = Clip.load(MODEL); Clip a = Clip.load(q8); Clip b = Clip.load(q4); Clip ah = Clip.load(q8, half)) {
+        try (Clip ref = Clip.load(MODEL); Clip a = Clip.load(q8); Clip b = Clip.load(q4); Clip c = Clip.load(q40);
+             Clip ah = Clip.load(q8, half)) {
             assertTrue(a.checkpoint().weights().get("transformer.resblocks.1.attn.in_proj_weight").blocks() != null);
+            assertEquals("q8_0/32", b.checkpoint().weights().get("visual.conv1.weight").blocks().scheme());
+            assertEquals("q4_0/32", b.checkpoint().weights().get("visual.transformer.resblocks.1.attn.in_proj_weight").blocks().scheme());
             float[][] want = ref.embedImages(IMAGES), e8 = a.embedImages(IMAGES), e4 = b.embedImages(IMAGES), e8h = ah.embedImages(IMAGES);
+            float[][] e40 = c.embedImages(IMAGES);
+            double mixed = 0, pure = 0;
             for (int i = 0; i < want.length; i++) {
                 double r8 = Fixtures.relativeError(want[i], e8[i]), r4 = Fixtures.relativeError(want[i], e4[i]);
+                double r40 = Fixtures.relativeError(want[i], e40[i]);
                 assertTrue(r8 > 0 && r8 < 1e-2, "q8 " + r8);
-                assertTrue(r4 > r8 && r4 < 0.2, "q4 " + r4);
+                assertTrue(r4 > r8 && r4 < 0.2 && r40 < 0.2, "q4 " + r4 + ", q4_0 " + r40);
                 assertTrue(Fixtures.relativeError(e8[i], e8h[i]) < 5e-3, "q8 in fp16 panels");
+                mixed += r4;
+                pure += r40;
             }
+            assertTrue(mixed < pure, "q4's q8_0 first layers bring it closer to f32: " + mixed + " vs " + pure);
             double t8 = Fixtures.relativeError(ref.embedText("a cat"), a.embedText("a cat"));
             assertTrue(t8 > 0 && t8 < 1e-2, "q8 text " + t8);
         }

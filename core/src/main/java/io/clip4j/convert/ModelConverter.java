@@ -7,6 +7,7 @@ import io.clip4j.checkpoint.ExpectedTensors;
 import io.clip4j.checkpoint.SafeTensorsWriter;
 import io.clip4j.checkpoint.Towers;
 import io.clip4j.api.ModelIdentity;
+import io.clip4j.quant.QuantScheme;
 import io.clip4j.quant.QuantizedTensors;
 import io.clip4j.tensor.Tensor;
 import io.clip4j.tokenizer.ClipTokenizer;
@@ -84,13 +85,18 @@ public final class ModelConverter {
                 Tensor t = c.weights().get(name);
                 if (t == null) throw new Clip4jException(c.source() + ": no tensor '" + name + "'");
                 t = t.reshaped(e.getValue());
-                if (dtype.quant != null && QuantizedTensors.quantised(name, e.getValue())) {
-                    Map<String, Tensor> parts = QuantizedTensors.quantise(name, t, dtype.quant, arena);
-                    loaded.put(name, QuantizedTensors.folded(name, e.getValue(), dtype.quant, parts));
+                QuantScheme scheme = dtype.schemeOf(name, e.getValue());
+                if (scheme != null) {
+                    Map<String, Tensor> parts = QuantizedTensors.quantise(name, t, scheme, arena);
+                    loaded.put(name, QuantizedTensors.folded(name, e.getValue(), scheme, parts));
                     if (!towers.includes(name)) continue;
                     stored.putAll(parts);
                     Map.Entry<String, String> shape = QuantizedTensors.shapeEntry(name, e.getValue());
                     metadata.put(shape.getKey(), shape.getValue());
+                    if (scheme != dtype.quant) {
+                        Map.Entry<String, String> own = QuantizedTensors.schemeEntry(name, scheme);
+                        metadata.put(own.getKey(), own.getValue());
+                    }
                 } else {
                     Tensor converted = dtype.convert(t, arena);
                     loaded.put(name, converted);

@@ -13,14 +13,33 @@ import java.util.Locale;
 
 /**
  * The formats a converted model's tensors are stored in: float32, IEEE half, bfloat16, or ggml's q8_0 / q4_0 blocks
- * for the weights {@link QuantizedTensors#quantised} selects (every other tensor then IEEE half).
+ * for the weights {@link QuantizedTensors#quantised} selects (every other tensor then IEEE half). {@code q4} is q4_0
+ * with the first layers in q8_0 (see {@link #schemeOf}); {@code q4_0} is q4_0 throughout, like ggml's file of that name.
  */
 public enum WeightDType {
     F32(DType.F32, null), F16(DType.F16, null), BF16(DType.BF16, null),
-    Q8(DType.F16, QuantScheme.Q8_0), Q4(DType.F16, QuantScheme.Q4_0);
+    Q8(DType.F16, QuantScheme.Q8_0), Q4(DType.F16, QuantScheme.Q4_0), Q4_0(DType.F16, QuantScheme.Q4_0);
 
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * The scheme weight {@code name} of {@code shape} is stored in: null for a float tensor, else this format's
+     * {@link #quant}, except that q4 keeps the patch embedding and the first block of each tower in q8_0. Measured on
+     * the quickstart's trained model (zero-shot agreement with f32 over 2,048 images): q4_0 throughout 95.3 %; with
+     * the patch embedding at q8 96.8 %, + the first image block 97.9 %, + the first text block 98.4 % (the whole
+     * image tower at q8: 98.7 %). Errors made in the first layers are carried and amplified by every later one;
+     * for ViT-B/32 the three cost 12.6 M weights x 4 bits = 6.3 MB.
+     */
+    public QuantScheme schemeOf(String name, int[] shape) {
+        if (quant == null || !QuantizedTensors.quantised(name, shape)) return null;
+        return this == Q4 && firstLayer(name) ? QuantScheme.Q8_0 : quant;
+    }
+
+    private static boolean firstLayer(String name) {
+        return name.equals("visual.conv1.weight") || name.startsWith("visual.transformer.resblocks.0.")
+                || name.startsWith("transformer.resblocks.0.");
+    }
 
     /** The float type of the tensors that are not quantised. */
     public final DType stored;
@@ -38,8 +57,9 @@ public enum WeightDType {
             case "f16", "fp16", "float16", "half" -> F16;
             case "bf16", "bfloat16" -> BF16;
             case "q8", "q8_0" -> Q8;
-            case "q4", "q4_0" -> Q4;
-            default -> throw new Clip4jException("--dtype: unknown type '" + s + "' (f32, f16, bf16, q8 or q4)");
+            case "q4" -> Q4;
+            case "q4_0" -> Q4_0;
+            default -> throw new Clip4jException("--dtype: unknown type '" + s + "' (f32, f16, bf16, q8, q4 or q4_0)");
         };
     }
 
@@ -75,8 +95,8 @@ public enum WeightDType {
         return (short) (rounded >>> 16);
     }
 
-    /** "f32", "f16", "bf16", "q8_0" or "q4_0". */
+    /** "f32", "f16", "bf16", "q8_0", "q4" (q4_0 with q8_0 first layers) or "q4_0". */
     public String word() {
-        return quant != null ? quant.id.substring(0, quant.id.indexOf('/')) : name().toLowerCase(Locale.ROOT);
+        return this == Q8 ? "q8_0" : name().toLowerCase(Locale.ROOT);
     }
 }

@@ -26,7 +26,9 @@ import java.util.Set;
  *   <li>{@code w.scale}: F16 [rows, nb], the scale of each block;
  *   <li>{@code __metadata__["clip4j.shape.w"]} = the original shape as "[rows, d1, ...]".
  * </ul>
- * and {@code __metadata__["clip4j.quant"]} names the scheme ("q8_0/32" or "q4_0/32"); see {@link QuantScheme}.
+ * and {@code __metadata__["clip4j.quant"]} names the file's scheme ("q8_0/32" or "q4_0/32"); see {@link QuantScheme}.
+ * A weight stored in another scheme than the file's (a mixed file: q4_0 with its most sensitive weights in q8_0) names
+ * it in {@code __metadata__["clip4j.quant.w"]}; its integer tensor then has that scheme's suffix.
  */
 public final class QuantizedTensors {
     public static final String SCHEME_KEY = "clip4j.quant";
@@ -79,6 +81,20 @@ public final class QuantizedTensors {
         return out;
     }
 
+    /** The metadata entry naming the scheme of weight {@code name} in a file whose own scheme is another one. */
+    public static Map.Entry<String, String> schemeEntry(String name, QuantScheme s) {
+        return Map.entry(SCHEME_KEY + "." + name, s.id);
+    }
+
+    private static QuantScheme scheme(Path file, String key, String id) {
+        QuantScheme s = QuantScheme.byId(id);
+        if (s == null) {
+            throw new Clip4jException(file + ": unknown quantisation scheme '" + Printable.of(id) + "' in __metadata__ "
+                    + Printable.of(key) + " (known: q8_0/32, q4_0/32)");
+        }
+        return s;
+    }
+
     /** The metadata entry recording {@code shape} for weight {@code name}. */
     public static Map.Entry<String, String> shapeEntry(String name, int[] shape) {
         return Map.entry(SHAPE_KEY + name, Arrays.toString(shape));
@@ -91,16 +107,14 @@ public final class QuantizedTensors {
     public static Map<String, Tensor> fold(Path file, Map<String, Tensor> stored, Map<String, String> metadata) {
         String id = metadata.get(SCHEME_KEY);
         if (id == null) return stored;
-        QuantScheme s = QuantScheme.byId(id);
-        if (s == null) {
-            throw new Clip4jException(file + ": unknown quantisation scheme '" + Printable.of(id) + "' in __metadata__ "
-                    + SCHEME_KEY + " (known: q8_0/32, q4_0/32)");
-        }
+        QuantScheme fileScheme = scheme(file, SCHEME_KEY, id);
         Map<String, Tensor> folded = new LinkedHashMap<>();
         Set<String> used = new HashSet<>();
         for (Map.Entry<String, String> e : metadata.entrySet()) {
             if (!e.getKey().startsWith(SHAPE_KEY)) continue;
             String name = e.getKey().substring(SHAPE_KEY.length());
+            String own = metadata.get(SCHEME_KEY + "." + name);
+            QuantScheme s = own == null ? fileScheme : scheme(file, SCHEME_KEY + "." + name, own);
             folded.put(name + "." + s.suffix, fold1(file, name, parseShape(file, e.getKey(), e.getValue()), s, stored));
             used.add(name + "." + SCALE_SUFFIX);
         }

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -146,5 +147,21 @@ class QuantReferenceTest {
 
         String shape = refusal(rewrite(s, Map.of(), Map.of("clip4j.shape.w", "[7, x]")));
         assertTrue(shape.contains("clip4j.shape.w"), shape);
+    }
+
+    /** A weight may name its own scheme (a mixed file): q8_0 blocks inside a q4_0 file fold like a q8_0 file's. */
+    @Test
+    void aWeightMayNameItsOwnScheme() {
+        Path mixed = rewrite(QuantScheme.Q8_0, Map.of(), Map.of("clip4j.quant", "q4_0/32", "clip4j.quant.w", "q8_0/32"));
+        try (SafeTensorsFile f = SafeTensorsFile.open(mixed); SafeTensorsFile ref = SafeTensorsFile.open(fixture(QuantScheme.Q8_0))) {
+            Tensor w = QuantizedTensors.fold(f.path(), f.tensors(), f.metadata()).get("w");
+            assertEquals("q8_0/32", w.blocks().scheme());
+            assertArrayEquals(ref.tensors().get("dequantised").toFloatArray(), w.toFloatArray());
+        }
+        String unknown = refusal(rewrite(QuantScheme.Q4_0, Map.of(), Map.of("clip4j.quant.w", "q2_k/256")));
+        assertTrue(unknown.contains("unknown quantisation scheme 'q2_k/256' in __metadata__ clip4j.quant.w"), unknown);
+        // the metadata says q8_0 but the blocks are q4_0 ones
+        String wrong = refusal(rewrite(QuantScheme.Q4_0, Map.of(), Map.of("clip4j.quant.w", "q8_0/32")));
+        assertTrue(wrong.contains("has no tensor 'w.q8'"), wrong);
     }
 }
