@@ -57,6 +57,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Interface to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
     String host;
 
+    @Option(names = "--textness-file", paramLabel = "F",
+            description = "Textness direction (default: textness.json in the index folder; a Solr collection has none "
+                    + "unless given here).")
+    Path textnessFile;
+
     @Option(names = "--half", description = "Keep the text tower's weights as fp16 (half the memory and of the bytes each query streams; fp32 arithmetic).")
     boolean half;
 
@@ -76,9 +81,9 @@ public final class ServeCommand implements Callable<Integer> {
         Clip.Options options = Clip.Options.defaults().withHalfWeights(half);
         if (where instanceof IndexLocation.Folder folder) {
             if (!Files.isDirectory(folder.dir())) throw new Clip4jException(index + ": no such index folder (--index)");
-            service = model == null && !half ? opener.apply(folder.dir())
-                    : ClipSearchService.open(folder.dir(), model == null ? null : ModelRefs.resolve(spec, model), null, options);
-        } else service = where.openService(model == null ? null : ModelRefs.resolve(spec, model), null, options);
+            service = model == null && !half && textnessFile == null ? opener.apply(folder.dir())
+                    : ClipSearchService.open(folder.dir(), model == null ? null : ModelRefs.resolve(spec, model), textnessFile, options);
+        } else service = where.openService(model == null ? null : ModelRefs.resolve(spec, model), textnessFile, options);
         SearchServer server;
         try {
             server = new SearchServer(service, config).start();

@@ -137,12 +137,21 @@ class SolrCliTest {
         Path images = tmp.resolve("served");
         TestImages.shapeFolder(images, 5, 11, 40);
         ok(onSolr("served", "index", "--model", VIT, "--shards", "1", "--configset", SolrTestCluster.CONFIGSET, images.toString()));
+        // a collection has no folder for textness.json: the direction is fitted to a file and given to serve
+        Path with = tmp.resolve("with-text"), without = tmp.resolve("without-text"), direction = tmp.resolve("textness.json");
+        for (int i = 0; i < 12; i++) {
+            TestImages.png(TestImages.words(i, 48), with.resolve("w" + i + ".png"));
+            TestImages.png(TestImages.shapes(i, 48), without.resolve("s" + i + ".png"));
+        }
+        ok("textness", "fit", "--model", VIT, "--with-text", with.toString(), "--without-text", without.toString(),
+                "--out", direction.toString());
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path stderr = tmp.resolve("serve-stderr.txt");
         Process p = new ProcessBuilder(java, "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "io.clip4j.cli.Main",
-                "serve", "--solr", cluster.solrUrls(), "--collection", "served", "--port", "0", "--format", "json")
+                "serve", "--solr", cluster.solrUrls(), "--collection", "served", "--port", "0", "--format", "json",
+                "--textness-file", direction.toString())
                 .redirectError(stderr.toFile()).start();
         try {
             LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -171,6 +180,12 @@ class SolrCliTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, like.statusCode(), like.body());
             assertEquals(4, Fixtures.JSON.readTree(like.body()).get("results").size(), "all but the image itself: " + like.body());
+            assertTrue(Fixtures.JSON.readTree(http.send(HttpRequest.newBuilder(base.resolve("healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).get("textness").asBoolean(), "the direction is loaded");
+            HttpResponse<String> wordy = http.send(HttpRequest.newBuilder(base.resolve("api/search?k=3&textness=2&q="
+                    + URLEncoder.encode("a red circle", StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, wordy.statusCode(), wordy.body());
+            assertEquals(3, Fixtures.JSON.readTree(wordy.body()).get("results").size(), wordy.body());
             assertEquals(200, http.send(HttpRequest.newBuilder(base.resolve("api/image/" + id)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode());
             assertFalse(read(stderr).contains("\tat "), "no stack trace: " + read(stderr));
