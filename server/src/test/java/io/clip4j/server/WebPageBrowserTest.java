@@ -30,8 +30,9 @@ class WebPageBrowserTest {
         Assumptions.assumeTrue(node != null, "node is not installed");
         if (!Files.isExecutable(CHROMIUM)) System.out.println("WebPageBrowserTest skipped: " + CHROMIUM + " is missing (run ./scripts/setup-browser-tests)");
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing");
-        assertTrue(Files.isRegularFile(NODE_MODULES.resolve("playwright-core/package.json")),
-                "playwright-core is not installed in .tools/browser-tests: run ./scripts/setup-browser-tests");
+        boolean playwright = Files.isRegularFile(NODE_MODULES.resolve("playwright-core/package.json"));
+        if (!playwright) System.out.println("WebPageBrowserTest skipped: playwright-core is not installed in .tools/browser-tests (run ./scripts/setup-browser-tests)");
+        Assumptions.assumeTrue(playwright, "playwright-core is not installed");
 
         Path screenshot = Path.of("target/browser-test/search-page.png").toAbsolutePath();
         Files.createDirectories(screenshot.getParent());
