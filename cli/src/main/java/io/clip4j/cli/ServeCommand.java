@@ -79,10 +79,11 @@ public final class ServeCommand implements Callable<Integer> {
         ServerConfig config = ServerConfig.defaults().withHost(host).withPort(port);
         SearchService service;
         Clip.Options options = Clip.Options.defaults().withHalfWeights(half);
-        if (where instanceof IndexLocation.Folder folder) {
-            if (!Files.isDirectory(folder.dir())) throw new Clip4jException(index + ": no such index folder (--index)");
-            service = model == null && !half && textnessFile == null ? opener.apply(folder.dir())
-                    : ClipSearchService.open(folder.dir(), model == null ? null : ModelRefs.resolve(spec, model), textnessFile, options);
+        if (where instanceof IndexLocation.Folder folder && !Files.isDirectory(folder.dir())) {
+            throw new Clip4jException(index + ": no such index folder (--index)");
+        }
+        if (where instanceof IndexLocation.Folder folder && model == null && !half && textnessFile == null) {
+            service = opener.apply(folder.dir());
         } else service = where.openService(model == null ? null : ModelRefs.resolve(spec, model), textnessFile, options);
         SearchServer server;
         try {

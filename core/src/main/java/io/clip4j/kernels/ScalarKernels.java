@@ -55,11 +55,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void weightedSum(float[] p, int n, float[] v, int vOff, int vStride, float[] out, int oOff, int len) {
-        for (int d = 0; d < len; d++) {
-            float s = 0f;
-            for (int j = 0; j < n; j++) s += p[j] * v[vOff + j * vStride + d];
-            out[oOff + d] = s;
-        }
+        weightedSums(p, 0, n, 1, n, v, vOff, vStride, out, oOff, len, len);
     }
 
     @Override

@@ -144,12 +144,8 @@ public final class VectorKernels implements Kernels {
             for (int j = 0, o = vOff + d; j < n; j++, o += vStride) a = FloatVector.fromArray(S, v, o).fma(FloatVector.broadcast(S, p[pOff + j]), a);
             a.intoArray(out, oOff + d);
         }
-        // the scalar tail, summed as the scalar reference sums it (not fused)
-        for (; d < len; d++) {
-            float s = 0f;
-            for (int j = 0; j < n; j++) s += p[pOff + j] * v[vOff + j * vStride + d];
-            out[oOff + d] = s;
-        }
+        // the scalar tail, summed as the scalar reference sums it (not fused): one coefficient row of its weightedSums
+        if (d < len) scalar.weightedSums(p, pOff, n, 1, n, v, vOff + d, vStride, out, oOff + d, len - d, len - d);
     }
 
     @Override

@@ -83,7 +83,11 @@ public final class QuantizedTensors {
 
     /** The metadata entry naming the scheme of weight {@code name} in a file whose own scheme is another one. */
     public static Map.Entry<String, String> schemeEntry(String name, QuantScheme s) {
-        return Map.entry(SCHEME_KEY + "." + name, s.id);
+        return Map.entry(schemeKey(name), s.id);
+    }
+
+    private static String schemeKey(String name) {
+        return SCHEME_KEY + "." + name;
     }
 
     private static QuantScheme scheme(Path file, String key, String id) {
@@ -113,8 +117,8 @@ public final class QuantizedTensors {
         for (Map.Entry<String, String> e : metadata.entrySet()) {
             if (!e.getKey().startsWith(SHAPE_KEY)) continue;
             String name = e.getKey().substring(SHAPE_KEY.length());
-            String own = metadata.get(SCHEME_KEY + "." + name);
-            QuantScheme s = own == null ? fileScheme : scheme(file, SCHEME_KEY + "." + name, own);
+            String own = metadata.get(schemeKey(name));
+            QuantScheme s = own == null ? fileScheme : scheme(file, schemeKey(name), own);
             folded.put(name + "." + s.suffix, fold1(file, name, parseShape(file, e.getKey(), e.getValue()), s, stored));
             used.add(name + "." + SCALE_SUFFIX);
         }
