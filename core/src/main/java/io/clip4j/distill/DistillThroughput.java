@@ -17,19 +17,28 @@ import java.util.Random;
 /**
  * Distillation-step throughput on random pixels, the Java side of {@code scripts/bench-distill-torch.py}: the teacher
  * (a model file, e.g. a random ViT-B/32) on the inference path, the seed's half-width, half-depth student trained
- * against it with {@link DistillLoss} (anchors: the batch's own teacher embeddings), AdamW. Two cases per batch: the
- * teacher runs on every step, or its embeddings come from the {@link TeacherCache}.
+ * against it with {@link DistillLoss} (anchors: the batch's own teacher embeddings), AdamW. Two cases per batch, run
+ * step by step in turn so that the machine's drift falls on both alike: the teacher runs on every step (epoch 1), or
+ * its embeddings come from the {@link TeacherCache} (later epochs).
  * {@code java -cp ... io.clip4j.distill.DistillThroughput TEACHER [steps] BATCH...}
  */
 public final class DistillThroughput {
     private DistillThroughput() {}
 
-    public static double imagesPerSecond(Clip teacher, int batch, int steps, boolean cached) throws IOException {
-        StudentShape shape = StudentShape.of(Tower.IMAGE, teacher.config(), null, null, null);
-        TrainableClip student = StudentModel.build(teacher.checkpoint(), shape, new StudentModel.Init.Inherit());
-        var opt = new AdamW(student.parameters(), AdamW.DEFAULT_BETA1, AdamW.DEFAULT_BETA2, AdamW.DEFAULT_EPS, 0.05, Tower.IMAGE::owns);
+    /** Median seconds per step of each case, measured in alternation after one warm-up step each. */
+    public record Rates(int batch, double everyStepSeconds, double cachedSeconds) {
+        public double everyStepImagesPerSecond() {
+            return batch / everyStepSeconds;
+        }
+
+        public double cachedImagesPerSecond() {
+            return batch / cachedSeconds;
+        }
+    }
+
+    public static Rates measure(Clip teacher, int batch, int steps) throws IOException {
         Path dir = Files.createTempDirectory("clip4j-distill-bench");
-        try (TeacherCache cache = cached ? TeacherCache.open(dir.resolve(TeacherCache.FILE), "bench", teacher.embedDim()) : null) {
+        try (TeacherCache cache = TeacherCache.open(dir.resolve(TeacherCache.FILE), "bench", teacher.embedDim())) {
             Random r = new Random(0);
             int res = teacher.config().imageResolution();
             float[] pixels = new float[batch * 3 * res * res];
@@ -40,25 +49,45 @@ public final class DistillThroughput {
                 indices[i] = i;
                 names[i] = "random #" + i;
             }
-            var images = new TeacherEmbeddings(teacher, cache, 1, new ImageKeys(new NamesOnly(names)));
-            var objective = new DistillObjective(teacher, Tower.IMAGE, new DistillObjective.LossSettings(4, 2, 10, 1), false,
-                    new float[0], images);
-            var trainer = new ClipTrainer(student, opt, LrSchedule.constant(5e-4), objective);
             Batch b = new Batch(pixels, new int[batch][0], batch, indices, 0);
-            double[] t = new double[steps];
+            ClipTrainer everyStep = trainer(teacher, null, names), cached = trainer(teacher, cache, names);
+            double[] te = new double[steps], tc = new double[steps];
             for (int s = -1; s < steps; s++) {
-                long t0 = System.nanoTime();
-                trainer.step(b, 5e-4);
-                if (s >= 0) t[s] = (System.nanoTime() - t0) / 1e9;
+                double e = secondsOf(everyStep, b), c = secondsOf(cached, b);
+                if (s >= 0) {
+                    te[s] = e;
+                    tc[s] = c;
+                }
             }
-            Arrays.sort(t);
-            return batch / t[steps / 2];
+            return new Rates(batch, median(te), median(tc));
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path f : files.toList()) Files.delete(f);
             }
             Files.delete(dir);
         }
+    }
+
+    private static ClipTrainer trainer(Clip teacher, TeacherCache cache, String[] names) {
+        StudentShape shape = StudentShape.of(Tower.IMAGE, teacher.config(), null, null, null);
+        TrainableClip student = StudentModel.build(teacher.checkpoint(), shape, new StudentModel.Init.Inherit());
+        var opt = new AdamW(student.parameters(), AdamW.DEFAULT_BETA1, AdamW.DEFAULT_BETA2, AdamW.DEFAULT_EPS, 0.05, Tower.IMAGE::owns);
+        var images = new TeacherEmbeddings(teacher, cache, 1, new ImageKeys(new NamesOnly(names)));
+        var objective = new DistillObjective(teacher, Tower.IMAGE, new DistillObjective.LossSettings(4, 2, 10, 1), false,
+                new float[0], images);
+        return new ClipTrainer(student, opt, LrSchedule.constant(5e-4), objective);
+    }
+
+    private static double secondsOf(ClipTrainer trainer, Batch b) throws IOException {
+        long t0 = System.nanoTime();
+        trainer.step(b, 5e-4);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static double median(double[] t) {
+        double[] s = t.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
     }
 
     /** A caption source that only names its images (the keys of the cache); it is never asked for pixels. */
@@ -95,12 +124,14 @@ public final class DistillThroughput {
                 : new int[] {32};
         try (Clip teacher = Clip.load(model)) {
             for (int b : batches) {
-                for (boolean cached : new boolean[] {false, true}) {
-                    double ips = imagesPerSecond(teacher, b, steps, cached);
-                    System.out.printf(Locale.ROOT, "distill %s -> half width and depth, batch %d, %s: %.1f images/s (%.3f s/step, median of %d, %d cores)%n",
-                            teacher.config().openaiName(), b, cached ? "teacher cached" : "teacher every step", ips, b / ips, steps,
-                            Runtime.getRuntime().availableProcessors());
-                }
+                Rates rates = measure(teacher, b, steps);
+                String what = "distill " + teacher.config().openaiName() + " -> half width and depth, batch " + b;
+                System.out.printf(Locale.ROOT, "%s, teacher every step: %.1f images/s (%.3f s/step)%n", what,
+                        rates.everyStepImagesPerSecond(), rates.everyStepSeconds());
+                System.out.printf(Locale.ROOT, "%s, teacher cached: %.1f images/s (%.3f s/step)%n", what,
+                        rates.cachedImagesPerSecond(), rates.cachedSeconds());
+                System.out.printf(Locale.ROOT, "cached / every step: %.2fx (medians of %d alternating steps each, %d cores)%n",
+                        rates.everyStepSeconds() / rates.cachedSeconds(), steps, Runtime.getRuntime().availableProcessors());
             }
         }
     }

@@ -33,10 +33,15 @@ final class AttentionOp {
             float[] keysT = new float[hd * seqPad];   // [hd][seqPad], the lanes past seq stay 0
             float[] q = new float[hd];
             float[] scores = new float[seqPad];
+            float[] qs = causal ? null : new float[seq * hd], block = causal ? null : new float[seq * seqPad];
             for (int t = t0; t < t1; t++) {
                 int b = t / heads, h = t % heads, base = b * seq;
                 int pBase = t * seq * seq;
                 transposeSlice(qkv, base * stride + width + h * hd, stride, seq, hd, keysT, seqPad);
+                if (!causal) {
+                    allQueries(k, qkv, probs, out, base, h, pBase, seq, width, hd, scale, keysT, qs, block);
+                    continue;
+                }
                 for (int i = 0; i < seq; i++) {
                     int qOff = (base + i) * stride + h * hd;
                     for (int d = 0; d < hd; d++) q[d] = qkv[qOff + d] * scale;
@@ -53,6 +58,28 @@ final class AttentionOp {
     }
 
     /**
+     * The forward pass of one (sequence, head) of a bidirectional encoder (the ViT) as two block products that share
+     * each load of Kᵀ and V among four queries ({@link Kernels#weightedSums}): scaled queries [seq][hd] · Kᵀ
+     * [hd][seqPad] into scores [seq][seqPad], a softmax per row, then P · V into the head's slice of {@code out}.
+     * The sums run in the one-query path's order: the same result to the bit.
+     */
+    private static void allQueries(Kernels k, float[] qkv, float[] probs, float[] out, int base, int h, int pBase, int seq,
+                                   int width, int hd, float scale, float[] keysT, float[] qs, float[] scores) {
+        int stride = 3 * width, seqPad = padded(seq);
+        for (int i = 0; i < seq; i++) {
+            int qOff = (base + i) * stride + h * hd;
+            for (int d = 0; d < hd; d++) qs[i * hd + d] = qkv[qOff + d] * scale;
+        }
+        k.weightedSums(qs, 0, hd, seq, hd, keysT, 0, seqPad, scores, 0, seqPad, seqPad);
+        for (int i = 0; i < seq; i++) {
+            k.softmax(scores, i * seqPad, seq);
+            System.arraycopy(scores, i * seqPad, probs, pBase + i * seq, seq);
+        }
+        k.weightedSums(scores, 0, seqPad, seq, seq, qkv, base * stride + 2 * width + h * hd, stride, out, base * width + h * hd,
+                width, hd);
+    }
+
+    /**
      * dqkv = gradient of the packed qkv rows given dOut (every element written). With P the probabilities, S the
      * scaled scores: dV = Pᵀ dOut, dP = dOut Vᵀ, dS = P ⊙ (dP - rowsum(P ⊙ dP)), dQ = dS K / √d, dK = dSᵀ Q / √d.
      */
@@ -64,11 +91,18 @@ final class AttentionOp {
             float[] valuesT = new float[hd * seqPad];  // [hd][seqPad]
             float[] dSt = new float[seq * seq];        // dS transposed: [key j][query i]
             float[] dO = new float[hd], dp = new float[seqPad], ds = new float[seq], column = new float[seq];
+            float[] dpBlock = causal ? null : new float[seq * seqPad], dsBlock = causal ? null : new float[seq * seq];
+            float[] probsT = causal ? null : new float[seq * seq];
             for (int t = t0; t < t1; t++) {
                 int b = t / heads, h = t % heads, base = b * seq;
                 int pBase = t * seq * seq;
                 int qBase = base * stride + h * hd, kBase = qBase + width, vBase = qBase + 2 * width;
                 transposeSlice(qkv, vBase, stride, seq, hd, valuesT, seqPad);
+                if (!causal) {
+                    allQueriesBackward(k, qkv, probs, dOut, dqkv, base, h, pBase, seq, width, hd, scale, valuesT, dpBlock,
+                            dsBlock, dSt, probsT);
+                    continue;
+                }
                 for (int i = 0; i < seq; i++) {
                     int n = causal ? i + 1 : seq;
                     int pr = pBase + i * seq;
@@ -94,6 +128,33 @@ final class AttentionOp {
                 }
             }
         });
+    }
+
+    /**
+     * The backward pass of one bidirectional (sequence, head) as four block products on {@link Kernels#weightedSums}
+     * (each sum in the one-query path's order): dP = dOut · Vᵀ, dS row by row, dQ = dS · K, dV = Pᵀ · dOut,
+     * dK = dSᵀ · Q (the 1/√d of dQ and dK folded into dS).
+     */
+    private static void allQueriesBackward(Kernels k, float[] qkv, float[] probs, float[] dOut, float[] dqkv, int base, int h,
+                                           int pBase, int seq, int width, int hd, float scale, float[] valuesT, float[] dp,
+                                           float[] ds, float[] dSt, float[] probsT) {
+        int stride = 3 * width, seqPad = padded(seq);
+        int qBase = base * stride + h * hd, kBase = qBase + width, vBase = qBase + 2 * width, oBase = base * width + h * hd;
+        k.weightedSums(dOut, oBase, width, seq, hd, valuesT, 0, seqPad, dp, 0, seqPad, seqPad);
+        for (int i = 0; i < seq; i++) {
+            int pr = pBase + i * seq, dr = i * seqPad;
+            float dot = 0f;
+            for (int j = 0; j < seq; j++) dot += probs[pr + j] * dp[dr + j];
+            for (int j = 0; j < seq; j++) {
+                float v = probs[pr + j] * (dp[dr + j] - dot) * scale;
+                ds[i * seq + j] = v;
+                dSt[j * seq + i] = v;
+                probsT[j * seq + i] = probs[pr + j];
+            }
+        }
+        k.weightedSums(ds, 0, seq, seq, seq, qkv, kBase, stride, dqkv, qBase, stride, hd);          // dQ = dS K
+        k.weightedSums(probsT, 0, seq, seq, seq, dOut, oBase, width, dqkv, vBase, stride, hd);     // dV = Pᵀ dOut
+        k.weightedSums(dSt, 0, seq, seq, seq, qkv, qBase, stride, dqkv, kBase, stride, hd);        // dK = dSᵀ Q
     }
 
     /** dst[d * dstStride + j] = src[off + j * stride + d] for j < rows, d < cols: one head's slice, transposed. */

@@ -102,7 +102,6 @@ public final class ClipTrainer {
         optimizer.step(model.parameters(), model.gradients(), lastLr);
         float[] scale = model.parameters().get("logit_scale");
         scale[0] = Math.min(Math.max(scale[0], 0f), LOGIT_SCALE_MAX);
-        model.parametersChanged();
         return loss;
     }
 }

@@ -1,8 +1,9 @@
 package io.clip4j.train;
 
 import io.clip4j.kernels.Parallel;
+import java.util.Arrays;
 
-/** Transposes and column sums: the glue that turns every linear-layer gradient into one {@link TrainKernels#matmul}. */
+/** Transposes, column sums and sums of arrays: the glue between the matrix products of a backward pass. */
 final class Matrices {
     private Matrices() {}
 
@@ -24,14 +25,24 @@ final class Matrices {
         });
     }
 
-    /** out[i] = sum over the n entries of row i of m[rows, n] (double accumulation). */
-    static void rowSums(float[] m, int off, int rows, int n, float[] out, boolean accumulate) {
-        for (int i = 0; i < rows; i++) {
-            double s = 0;
-            int b = off + i * n;
-            for (int j = 0; j < n; j++) s += m[b + j];
-            out[i] = accumulate ? out[i] + (float) s : (float) s;
-        }
+    /**
+     * out[j] = sum over the rows of column j of m[rows, cols], each in double and in row order (the same sums as
+     * row sums of the transpose), in parallel over blocks of columns: every row is read once, contiguously.
+     */
+    static void columnSums(float[] m, int off, int rows, int cols, float[] out) {
+        final int block = 256;
+        int blocks = (cols + block - 1) / block;
+        Parallel.forRange(blocks, (long) rows * cols < (1 << 16) ? blocks : 1, (b0, b1) -> {
+            double[] s = new double[block];
+            for (int c0 = b0 * block; c0 < Math.min(cols, b1 * block); c0 += block) {
+                int n = Math.min(block, cols - c0);
+                Arrays.fill(s, 0, n, 0.0);
+                for (int r = 0, base = off + c0; r < rows; r++, base += cols) {
+                    for (int j = 0; j < n; j++) s[j] += m[base + j];
+                }
+                for (int j = 0; j < n; j++) out[c0 + j] = (float) s[j];
+            }
+        });
     }
 
     static void add(float[] x, float[] d, int n) {

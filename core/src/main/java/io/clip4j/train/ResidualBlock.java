@@ -1,5 +1,7 @@
 package io.clip4j.train;
 
+import java.util.Arrays;
+
 /**
  * OpenAI's ResidualAttentionBlock, forward and backward: x1 = x + out_proj(attn(ln_1(x))); y = x1 + c_proj(act(c_fc(ln_2(x1)))).
  * Owns the activations its backward pass needs, allocated once for {@code maxRows} = batch x seq rows.
@@ -9,14 +11,13 @@ final class ResidualBlock {
     private final int width, heads, hidden;
     private final boolean quickGelu, causal;
     private final float[] ln1g, ln1b, inW, inB, outW, outB, ln2g, ln2b, fcW, fcB, projW, projB;
-    private final float[] inWT, outWT, fcWT, projWT;
     private final float[] gLn1g, gLn1b, gInW, gInB, gOutW, gOutB, gLn2g, gLn2b, gFcW, gFcB, gProjW, gProjB;
     // saved activations
     private final float[] mean1, rstd1, h1, qkv, probs, att, x1, mean2, rstd2, h2, f, act;
 
     /** Backward work buffers shared by the blocks of one tower (only one block runs backward at a time). */
     static final class Scratch {
-        final float[] dx1, dHidden, dh, da, dqkv, dyT;
+        final float[] dx1, dHidden, dh, da, dqkv;
 
         Scratch(int maxRows, int width) {
             dx1 = new float[maxRows * width];
@@ -24,7 +25,6 @@ final class ResidualBlock {
             dh = new float[maxRows * width];
             da = new float[maxRows * width];
             dqkv = new float[maxRows * 3 * width];
-            dyT = new float[maxRows * 4 * width];
         }
     }
 
@@ -48,10 +48,6 @@ final class ResidualBlock {
         fcB = p.get(prefix + "mlp.c_fc.bias");
         projW = p.get(prefix + "mlp.c_proj.weight");
         projB = p.get(prefix + "mlp.c_proj.bias");
-        inWT = new float[inW.length];
-        outWT = new float[outW.length];
-        fcWT = new float[fcW.length];
-        projWT = new float[projW.length];
         gLn1g = g == null ? null : g.get(prefix + "ln_1.weight");
         gLn1b = g == null ? null : g.get(prefix + "ln_1.bias");
         gInW = g == null ? null : g.get(prefix + "attn.in_proj_weight");
@@ -77,29 +73,20 @@ final class ResidualBlock {
         h2 = new float[rows * width];
         f = new float[rows * hidden];
         act = new float[rows * hidden];
-        refreshTransposes();
-    }
-
-    /** Re-derives the transposed weight copies the forward products use; call after every parameter update. */
-    void refreshTransposes() {
-        Matrices.transpose(inW, 0, 3 * width, width, inWT, 0);
-        Matrices.transpose(outW, 0, width, width, outWT, 0);
-        Matrices.transpose(fcW, 0, hidden, width, fcWT, 0);
-        Matrices.transpose(projW, 0, width, hidden, projWT, 0);
     }
 
     /** y = block(x); x: [batch*seq, width] is kept (read again by backward), y must be another array. */
     void forward(float[] x, float[] y, int batch, int seq) {
         int rows = batch * seq;
         LayerNormOp.forward(x, h1, rows, width, ln1g, ln1b, mean1, rstd1);
-        LinearOp.forward(k, h1, rows, width, inWT, inB, qkv, 3 * width);
+        LinearOp.forward(k, h1, rows, width, inW, inB, qkv, 3 * width);
         AttentionOp.forward(k.elementwise(), qkv, probs, att, batch, seq, width, heads, causal);
-        LinearOp.forward(k, att, rows, width, outWT, outB, x1, width);
+        LinearOp.forward(k, att, rows, width, outW, outB, x1, width);
         Matrices.add(x1, x, rows * width);
         LayerNormOp.forward(x1, h2, rows, width, ln2g, ln2b, mean2, rstd2);
-        LinearOp.forward(k, h2, rows, width, fcWT, fcB, f, hidden);
+        LinearOp.forward(k, h2, rows, width, fcW, fcB, f, hidden);
         ActivationOp.forward(k.elementwise(), quickGelu, f, act, rows * hidden);
-        LinearOp.forward(k, act, rows, hidden, projWT, projB, y, width);
+        LinearOp.forward(k, act, rows, hidden, projW, projB, y, width);
         Matrices.add(y, x1, rows * width);
     }
 
@@ -110,16 +97,16 @@ final class ResidualBlock {
     void backward(float[] x, float[] dy, float[] dx, int batch, int seq, Scratch s) {
         int rows = batch * seq, n = rows * width;
         System.arraycopy(dy, 0, s.dx1, 0, n);
-        LinearOp.backward(k, dy, act, rows, hidden, width, projW, s.dHidden, false, gProjW, gProjB, s.dyT);
+        LinearOp.backward(k, dy, act, rows, hidden, width, projW, s.dHidden, false, gProjW, gProjB);
         ActivationOp.backward(k.elementwise(), quickGelu, f, s.dHidden, s.dHidden, rows * hidden);
-        LinearOp.backward(k, s.dHidden, h2, rows, width, hidden, fcW, s.dh, false, gFcW, gFcB, s.dyT);
+        LinearOp.backward(k, s.dHidden, h2, rows, width, hidden, fcW, s.dh, false, gFcW, gFcB);
         LayerNormOp.backward(s.dh, x1, rows, width, ln2g, mean2, rstd2, s.dx1, true, gLn2g, gLn2b);
-        LinearOp.backward(k, s.dx1, att, rows, width, width, outW, s.da, false, gOutW, gOutB, s.dyT);
+        LinearOp.backward(k, s.dx1, att, rows, width, width, outW, s.da, false, gOutW, gOutB);
         AttentionOp.backward(k.elementwise(), qkv, probs, s.da, s.dqkv, batch, seq, width, heads, causal);
-        LinearOp.backward(k, s.dqkv, h1, rows, width, 3 * width, inW, s.dh, false, gInW, gInB, s.dyT);
+        LinearOp.backward(k, s.dqkv, h1, rows, width, 3 * width, inW, s.dh, false, gInW, gInB);
         // The key bias adds q·b to every score of a softmax row, which changes nothing: its gradient is exactly 0.
         // Computed, it is rounding noise (~1e-10) that AdamW would amplify into ~lr·1e-3 moves (noise / eps).
-        if (gInB != null) java.util.Arrays.fill(gInB, width, 2 * width, 0f);
+        if (gInB != null) Arrays.fill(gInB, width, 2 * width, 0f);
         System.arraycopy(s.dx1, 0, dx, 0, n);
         LayerNormOp.backward(s.dh, x, rows, width, ln1g, mean1, rstd1, dx, true, gLn1g, gLn1b);
     }

@@ -2,6 +2,7 @@ package io.clip4j.train;
 
 import io.clip4j.Clip4jException;
 import io.clip4j.model.ClipConfig;
+import io.clip4j.model.TextTransformer;
 import java.util.Arrays;
 
 /**
@@ -23,7 +24,7 @@ final class TextTower {
     private final ResidualBlock.Scratch scratch;
     private final float[] emb, poolRows, mean, rstd, pooled, out;
     private final float[][] xs;
-    private final float[] dx, dPooled, dPoolRows, pooledT, projT;
+    private final float[] dx, dPooled, dPoolRows;
     private final int[] eot;
     private int[][] tokens;
     private int batch, seq;
@@ -66,13 +67,7 @@ final class TextTower {
         dx = new float[rows * width];
         dPooled = new float[maxBatch * width];
         dPoolRows = new float[maxBatch * width];
-        pooledT = new float[width * maxBatch];
-        projT = new float[embed * width];
         eot = new int[maxBatch];
-    }
-
-    void refreshTransposes() {
-        for (ResidualBlock b : blocks) b.refreshTransposes();
     }
 
     /** @return [batch, embed] text features (a buffer reused by the next call) */
@@ -85,7 +80,7 @@ final class TextTower {
             for (int id : ids[r]) {
                 if (id < 0 || id >= vocab) throw new Clip4jException("token row " + r + ": id " + id + " is outside the vocabulary of " + vocab);
             }
-            eot[r] = io.clip4j.model.TextTransformer.pooledPosition(ids[r]);
+            eot[r] = TextTransformer.pooledPosition(ids[r]);
             s = Math.max(s, eot[r] + 1);
         }
         if (fullContext) s = ctx;
@@ -114,10 +109,8 @@ final class TextTower {
     /** Gradients of the text parameters given d(loss)/d(text features), for the batch of the last forward. */
     void backward(float[] dOut) {
         int b = batch, s = seq;
-        Matrices.transpose(pooled, 0, b, width, pooledT, 0);
-        k.matmul(pooledT, 0, dOut, 0, gProj, 0, width, b, embed, false);
-        Matrices.transpose(proj, 0, width, embed, projT, 0);
-        k.matmul(dOut, 0, projT, 0, dPooled, 0, b, embed, width, false);
+        k.matmulTransposedA(pooled, 0, dOut, 0, gProj, 0, width, b, embed, false);    // pooledᵀ · dOut
+        k.matmulTransposedB(dOut, 0, proj, 0, dPooled, 0, b, embed, width, false);    // dOut · projᵀ
         LayerNormOp.backward(dPooled, poolRows, b, width, lnG, mean, rstd, dPoolRows, false, gLnG, gLnB);
         int rows = b * s;
         Arrays.fill(dx, 0, rows * width, 0f);

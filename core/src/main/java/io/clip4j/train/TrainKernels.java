@@ -7,13 +7,22 @@ import io.clip4j.kernels.Kernels;
  * {@link VectorTrainKernels} uses the Vector API and is tested against it on odd sizes.
  *
  * <p>All matrices are row-major float arrays addressed by offsets. Every linear-layer product of the forward and
- * backward passes is one {@link #matmul} (weights or activations transposed first where needed), split across
- * threads by rows of the output so that no two threads ever write the same element.
+ * backward passes is one matrix product with an operand read transposed where the layer needs it (nn.Linear's
+ * forward y = x·Wᵀ, its weight gradient dW = dYᵀ·X), split across threads so that no two threads ever write the
+ * same element. Every element of C is a sum over p in increasing order, as in the scalar reference.
  */
 public interface TrainKernels {
 
     /** C[m, n] = A[m, k] · B[k, n] ({@code accumulate}: C += A · B). Rows have lengths k, n, n. */
     void matmul(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate);
+
+    /** C[m, n] (+)= Aᵀ · B[k, n], A stored [k, m]: a weight gradient dW = dYᵀ · X without copying dY transposed. */
+    void matmulTransposedA(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
+                           boolean accumulate);
+
+    /** C[m, n] (+)= A[m, k] · Bᵀ, B stored [n, k]: nn.Linear's forward y = x · Wᵀ on W as PyTorch stores it. */
+    void matmulTransposedB(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
+                           boolean accumulate);
 
     /**
      * The inference kernel layer of the same kind (vector or scalar reference) for everything but the products:

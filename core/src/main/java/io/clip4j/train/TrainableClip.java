@@ -74,7 +74,7 @@ public final class TrainableClip {
         return config;
     }
 
-    /** The live parameters (an optimizer updates them in place, then calls {@link #parametersChanged()}). */
+    /** The live parameters (an optimizer updates them in place; nothing is derived from them between steps). */
     public ParameterSet parameters() {
         return params;
     }
@@ -92,12 +92,6 @@ public final class TrainableClip {
     /** Rows of token_embedding.weight with a non-zero gradient after the last backward pass. */
     public int[] touchedTokenRows() {
         return text == null ? new int[0] : text.touchedTokenRows();
-    }
-
-    /** Must be called after the parameters were changed in place: refreshes derived (transposed) copies. */
-    public void parametersChanged() {
-        if (vision != null) vision.refreshTransposes();
-        if (text != null) text.refreshTransposes();
     }
 
     /** Tests: run the text tower over the whole context instead of stopping at the batch's last EOT. */

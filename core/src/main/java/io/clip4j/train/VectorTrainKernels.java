@@ -1,14 +1,15 @@
 package io.clip4j.train;
 
+import io.clip4j.kernels.Gemm;
 import io.clip4j.kernels.Kernels;
-import io.clip4j.kernels.VectorKernels;
-
 import io.clip4j.kernels.Parallel;
+import io.clip4j.kernels.VectorKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API kernels. {@link #matmul} is the register-blocked "broadcast A, stream B" form: a tile of 4 rows of C
+ * Vector API kernels. Wide products run on the inference GEMM ({@link Gemm}, transposed operands read in place);
+ * narrow ones on the register-blocked "broadcast A, stream B" form below: a tile of 4 rows of C
  * by 2 vectors of columns lives in registers for the whole k loop (8 FMAs per 2 loads of B), no horizontal
  * reductions. Each element of C is still summed over p in increasing order, as the scalar reference does.
  * Rows of C are split across {@link Parallel}'s pool; a block of rows re-uses one packed panel of B from cache.
@@ -26,12 +27,62 @@ public final class VectorTrainKernels implements TrainKernels {
 
     @Override
     public void matmul(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
-        if (USE_INFERENCE_GEMM && m >= 64 && k >= 256 && n >= 256) {
-            // wide layers: the inference GEMM (blocked for L1/L2, one block of columns per thread); for narrow ones
-            // packing B per call costs more than it saves (measured: ViT-B/32 +30 %, a width-128 model -30 %)
-            io.clip4j.kernels.Gemm.multiply(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
-            return;
+        if (wide(m, k, n)) {
+            Gemm.multiply(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+        } else {
+            narrow(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
         }
+    }
+
+    @Override
+    public void matmulTransposedA(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
+                                  boolean accumulate) {
+        if (wide(m, k, n)) {
+            Gemm.multiplyTransposedA(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+        } else {
+            narrow(transposedCopy(a, aOff, k, m), 0, b, bOff, c, cOff, m, k, n, accumulate);
+        }
+    }
+
+    @Override
+    public void matmulTransposedB(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
+                                  boolean accumulate) {
+        if (wide(m, k, n)) {
+            Gemm.multiplyTransposedB(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+        } else {
+            narrow(a, aOff, transposedCopy(b, bOff, n, k), 0, c, cOff, m, k, n, accumulate);
+        }
+    }
+
+    /** The transpose of a stored [rows, cols] matrix, in the calling thread's room (valid until its next call). */
+    private static float[] transposedCopy(float[] x, int off, int rows, int cols) {
+        float[] t = TRANSPOSED.get().room(rows * cols);
+        Matrices.transpose(x, off, rows, cols, t, 0);
+        return t;
+    }
+
+    /**
+     * Wide layers run on the inference GEMM (blocked for L1/L2, one block of columns per thread, the transposed operand
+     * read in place); for narrow ones packing B per call costs more than it saves (measured: ViT-B/32 +30 %, a
+     * width-128 model -30 %), so they copy a transposed operand once and use the kernel below.
+     */
+    private static boolean wide(int m, int k, int n) {
+        return USE_INFERENCE_GEMM && m >= 64 && k >= 256 && n >= 256;
+    }
+
+    /** A transposed copy of a narrow operand, per calling thread, grown as needed and kept. */
+    private static final class Room {
+        private float[] a = new float[0];
+
+        float[] room(int n) {
+            if (a.length < n) a = new float[n];
+            return a;
+        }
+    }
+
+    private static final ThreadLocal<Room> TRANSPOSED = ThreadLocal.withInitial(Room::new);
+
+    private void narrow(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
         long work = (long) m * k * n;
         if (work < (1 << 15) || m < 8) {
             rows(a, aOff, b, bOff, c, cOff, 0, m, k, n, accumulate);

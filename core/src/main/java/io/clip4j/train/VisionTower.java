@@ -10,7 +10,7 @@ import java.util.Arrays;
 final class VisionTower {
     private final TrainKernels k;
     private final int res, patch, grid, patches, seq, width, embed, kdim, maxBatch;
-    private final float[] conv, convT, cls, pos, lnPreG, lnPreB, lnPostG, lnPostB, proj;
+    private final float[] conv, cls, pos, lnPreG, lnPreB, lnPostG, lnPostB, proj;
     private final float[] gConv, gCls, gPos, gLnPreG, gLnPreB, gLnPostG, gLnPostB, gProj;
     private final ResidualBlock[] blocks;
     private final ResidualBlock.Scratch scratch;
@@ -18,7 +18,7 @@ final class VisionTower {
     private final float[] cols, patchOut, emb, meanPre, rstdPre, clsRows, meanPost, rstdPost, pooled, out;
     private final float[][] xs;
     // backward work
-    private final float[] dx, dPooled, dClsRows, dEmb, dPatchT, pooledT, projT;
+    private final float[] dx, dPooled, dClsRows, dEmb, dPatch;
 
     VisionTower(TrainKernels k, ClipConfig c, ParameterSet p, ParameterSet g, int maxBatch) {
         this.k = k;
@@ -32,7 +32,6 @@ final class VisionTower {
         embed = c.embedDim();
         kdim = 3 * patch * patch;
         conv = p.get("visual.conv1.weight");
-        convT = new float[conv.length];
         cls = p.get("visual.class_embedding");
         pos = p.get("visual.positional_embedding");
         lnPreG = p.get("visual.ln_pre.weight");
@@ -71,19 +70,11 @@ final class VisionTower {
         dPooled = new float[maxBatch * width];
         dClsRows = new float[maxBatch * width];
         dEmb = new float[rows * width];
-        dPatchT = new float[width * maxBatch * patches];
-        pooledT = new float[width * maxBatch];
-        projT = new float[embed * width];
-        refreshTransposes();
+        dPatch = new float[maxBatch * patches * width];
     }
 
     int maxBatch() {
         return maxBatch;
-    }
-
-    void refreshTransposes() {
-        Matrices.transpose(conv, 0, width, kdim, convT, 0);
-        for (ResidualBlock b : blocks) b.refreshTransposes();
     }
 
     /** @return [batch, embed] image features (a buffer reused by the next call) */
@@ -91,7 +82,7 @@ final class VisionTower {
         int img = 3 * res * res;
         if (pixels.length < batch * img) throw new IllegalArgumentException("pixels hold " + pixels.length + " floats, need " + batch * img);
         for (int b = 0; b < batch; b++) im2col(pixels, b * img, b * patches * kdim);
-        k.matmul(cols, 0, convT, 0, patchOut, 0, batch * patches, kdim, width, false);
+        k.matmulTransposedB(cols, 0, conv, 0, patchOut, 0, batch * patches, kdim, width, false);   // cols · convᵀ
         for (int b = 0; b < batch; b++) {
             int xb = b * seq * width;
             for (int c = 0; c < width; c++) emb[xb + c] = cls[c] + pos[c];
@@ -111,10 +102,8 @@ final class VisionTower {
 
     /** Parameter gradients of the visual.* tensors given d(loss)/d(image features) [batch, embed]. */
     void backward(float[] dOut, int batch) {
-        Matrices.transpose(pooled, 0, batch, width, pooledT, 0);
-        k.matmul(pooledT, 0, dOut, 0, gProj, 0, width, batch, embed, false);
-        Matrices.transpose(proj, 0, width, embed, projT, 0);
-        k.matmul(dOut, 0, projT, 0, dPooled, 0, batch, embed, width, false);
+        k.matmulTransposedA(pooled, 0, dOut, 0, gProj, 0, width, batch, embed, false);   // pooledᵀ · dOut
+        k.matmulTransposedB(dOut, 0, proj, 0, dPooled, 0, batch, embed, width, false);   // dOut · projᵀ
         LayerNormOp.backward(dPooled, clsRows, batch, width, lnPostG, meanPost, rstdPost, dClsRows, false, gLnPostG, gLnPostB);
         int rows = batch * seq;
         Arrays.fill(dx, 0, rows * width, 0f);
@@ -128,15 +117,12 @@ final class VisionTower {
             for (int i = 0; i < seq * width; i++) gPos[i] += dEmb[xb + i];
             for (int c = 0; c < width; c++) gCls[c] += dEmb[xb + c];
         }
-        // dPatchᵀ[W, batch*patches]: the class rows are skipped, patch q of image b is row b*seq + q + 1
+        // dPatch[batch*patches, W]: the class rows are skipped, patch q of image b is row b*seq + q + 1
         int n = batch * patches;
         for (int b = 0; b < batch; b++) {
-            for (int q = 0; q < patches; q++) {
-                int src = (b * seq + q + 1) * width, col = b * patches + q;
-                for (int c = 0; c < width; c++) dPatchT[c * n + col] = dEmb[src + c];
-            }
+            System.arraycopy(dEmb, (b * seq + 1) * width, dPatch, b * patches * width, patches * width);
         }
-        k.matmul(dPatchT, 0, cols, 0, gConv, 0, width, n, kdim, false);
+        k.matmulTransposedA(dPatch, 0, cols, 0, gConv, 0, width, n, kdim, false);   // dPatchᵀ · cols
     }
 
     /** Rows = patches in raster order; columns = (channel, ky, kx) as in the conv weight [W, 3, p, p]. */

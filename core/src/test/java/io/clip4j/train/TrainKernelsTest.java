@@ -45,6 +45,51 @@ class TrainKernelsTest {
         }
     }
 
+    /** The stored transpose of a row-major [rows, cols] matrix (with the same offset in front). */
+    private static float[] transposed(float[] a, int off, int rows, int cols) {
+        float[] t = new float[a.length];
+        System.arraycopy(a, 0, t, 0, off);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) t[off + j * rows + i] = a[off + i * cols + j];
+        }
+        return t;
+    }
+
+    /**
+     * Aᵀ·B and A·Bᵀ on the stored transposes give A·B (the scalar forms exactly: same sums in the same order), on odd
+     * sizes and on shapes wide enough for the inference GEMM (m >= 64, k, n >= 256), whose transposed packing
+     * reads the stored operand in place.
+     */
+    @Test
+    void transposedOperandsGiveTheSameProduct() {
+        Random r = new Random(5);
+        int[][] sizes = {{1, 1, 1}, {3, 5, 7}, {5, 17, 33}, {67, 65, 71}, {13, 3, 40}, {65, 257, 259}, {130, 300, 97}, {77, 391, 263}};
+        for (int[] s : sizes) {
+            int m = s[0], k = s[1], n = s[2];
+            for (boolean acc : new boolean[] {false, true}) {
+                float[] a = random(r, 3 + m * k), b = random(r, 5 + k * n), c0 = random(r, 2 + m * n);
+                float[] aT = transposed(a, 3, m, k), bT = transposed(b, 5, k, n);
+                float[] expect = c0.clone();
+                scalar.matmul(a, 3, b, 5, expect, 2, m, k, n, acc);
+                String shape = m + "x" + k + "x" + n + " acc " + acc;
+                float[] cs = c0.clone();
+                scalar.matmulTransposedA(aT, 3, b, 5, cs, 2, m, k, n, acc);
+                assertEquals(java.util.Arrays.toString(expect), java.util.Arrays.toString(cs), "scalar Aᵀ·B " + shape);
+                cs = c0.clone();
+                scalar.matmulTransposedB(a, 3, bT, 5, cs, 2, m, k, n, acc);
+                assertEquals(java.util.Arrays.toString(expect), java.util.Arrays.toString(cs), "scalar A·Bᵀ " + shape);
+                float[] cv = c0.clone();
+                vector.matmulTransposedA(aT, 3, b, 5, cv, 2, m, k, n, acc);
+                assertEquals(c0[1], cv[1]);
+                assertTrue(relErr(cv, expect) < 1e-6, "vector Aᵀ·B " + shape + ": " + relErr(cv, expect));
+                cv = c0.clone();
+                vector.matmulTransposedB(a, 3, bT, 5, cv, 2, m, k, n, acc);
+                assertEquals(c0[1], cv[1]);
+                assertTrue(relErr(cv, expect) < 1e-6, "vector A·Bᵀ " + shape + ": " + relErr(cv, expect));
+            }
+        }
+    }
+
     @Test
     void matmulIsAMatrixProduct() {
         // [[1,2],[3,4]] · [[5,6,7],[8,9,10]] = [[21,24,27],[47,54,61]]

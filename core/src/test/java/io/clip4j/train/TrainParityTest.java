@@ -47,7 +47,6 @@ class TrainParityTest {
         float[] tok = m.parameters().get("token_embedding.weight");
         int w = m.config().textWidth();
         for (int i = 0; i < tokenRows.length; i++) System.arraycopy(init, i * w, tok, tokenRows[i] * w, w);
-        m.parametersChanged();
         return m;
     }
 
