@@ -157,6 +157,72 @@ final class AttentionOp {
         k.weightedSums(dSt, 0, seq, seq, seq, qkv, qBase, stride, dqkv, kBase, stride, hd);        // dK = dSᵀ Q
     }
 
+    /**
+     * Attention for one query row per sequence (row {@code at[b]} of sequence b) against all its keys: the last block
+     * of a tower, whose other rows nothing reads. The same sums as {@link #forward} for that row, to the bit.
+     *
+     * @param probs [batch, heads, seq] the query row's probabilities (0 past the causal limit)
+     * @param out   [batch, width] attention output of the query rows, before out_proj
+     */
+    static void forwardAt(Kernels k, float[] qkv, float[] probs, float[] out, int batch, int seq, int width, int heads,
+                          boolean causal, int[] at) {
+        int hd = width / heads, stride = 3 * width, seqPad = padded(seq);
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        Parallel.forRange(batch * heads, 1, (t0, t1) -> {
+            float[] keysT = new float[hd * seqPad];
+            float[] q = new float[hd];
+            float[] scores = new float[seqPad];
+            for (int t = t0; t < t1; t++) {
+                int b = t / heads, h = t % heads, base = b * seq, i = at[b], n = causal ? i + 1 : seq;
+                transposeSlice(qkv, base * stride + width + h * hd, stride, seq, hd, keysT, seqPad);
+                int qOff = (base + i) * stride + h * hd;
+                for (int d = 0; d < hd; d++) q[d] = qkv[qOff + d] * scale;
+                k.weightedSum(q, hd, keysT, 0, seqPad, scores, 0, Math.min(seqPad, padded(n)));
+                k.softmax(scores, 0, n);
+                System.arraycopy(scores, 0, probs, t * seq, n);
+                Arrays.fill(probs, t * seq + n, (t + 1) * seq, 0f);
+                k.weightedSum(scores, n, qkv, base * stride + 2 * width + h * hd, stride, out, b * width + h * hd, hd);
+            }
+        });
+    }
+
+    /**
+     * The gradient of all packed qkv rows given dOut [batch, width] at the query rows of {@link #forwardAt}: with one
+     * query i, dP = dO·Vᵀ, dS = P ⊙ (dP - P·dP), dQ_i = dS K / √d, and every key and value row j gets a single term,
+     * dK_j = dS_j Q_i / √d, dV_j = P_j dO; the other query rows' gradients are 0. These are {@link #backward}'s sums
+     * with the rows that carry no gradient left out (they add exact zeros there).
+     */
+    static void backwardAt(Kernels k, float[] qkv, float[] probs, float[] dOut, float[] dqkv, int batch, int seq, int width,
+                           int heads, boolean causal, int[] at) {
+        int hd = width / heads, stride = 3 * width, seqPad = padded(seq);
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        Parallel.forRange(batch * heads, 1, (t0, t1) -> {
+            float[] valuesT = new float[hd * seqPad];
+            float[] dO = new float[hd], dp = new float[seqPad], ds = new float[seq];
+            for (int t = t0; t < t1; t++) {
+                int b = t / heads, h = t % heads, base = b * seq, i = at[b], n = causal ? i + 1 : seq, pr = t * seq;
+                int qBase = base * stride + h * hd, kBase = qBase + width, vBase = qBase + 2 * width;
+                transposeSlice(qkv, vBase, stride, seq, hd, valuesT, seqPad);
+                System.arraycopy(dOut, b * width + h * hd, dO, 0, hd);
+                k.weightedSum(dO, hd, valuesT, 0, seqPad, dp, 0, Math.min(seqPad, padded(n)));
+                float dot = 0f;
+                for (int j = 0; j < n; j++) dot += probs[pr + j] * dp[j];
+                for (int j = 0; j < n; j++) ds[j] = probs[pr + j] * (dp[j] - dot) * scale;
+                for (int r = 0; r < seq; r++) Arrays.fill(dqkv, qBase + r * stride, qBase + r * stride + hd, 0f);
+                k.weightedSum(ds, n, qkv, kBase, stride, dqkv, qBase + i * stride, hd);
+                int qRow = qBase + i * stride;
+                for (int j = 0; j < seq; j++) {
+                    int kj = kBase + j * stride, vj = vBase + j * stride;
+                    float dsj = j < n ? ds[j] : 0f, pj = j < n ? probs[pr + j] : 0f;
+                    for (int d = 0; d < hd; d++) {
+                        dqkv[kj + d] = dsj * qkv[qRow + d];
+                        dqkv[vj + d] = pj * dO[d];
+                    }
+                }
+            }
+        });
+    }
+
     /** dst[d * dstStride + j] = src[off + j * stride + d] for j < rows, d < cols: one head's slice, transposed. */
     private static void transposeSlice(float[] src, int off, int stride, int rows, int cols, float[] dst, int dstStride) {
         for (int j = 0; j < rows; j++) {

@@ -22,7 +22,7 @@ final class LinearOp {
     static void backward(TrainKernels k, float[] dy, float[] x, int rows, int in, int out, float[] w,
                          float[] dx, boolean accumulateDx, float[] dw, float[] db) {
         if (dw != null) k.matmulTransposedA(dy, 0, x, 0, dw, 0, out, rows, in, false);
-        if (db != null) Matrices.columnSums(dy, 0, rows, out, db);
+        if (db != null) k.columnSums(dy, 0, rows, out, db);
         if (dx != null) k.matmul(dy, 0, w, 0, dx, 0, rows, out, in, accumulateDx);
     }
 }

@@ -1,9 +1,8 @@
 package io.clip4j.train;
 
 import io.clip4j.kernels.Parallel;
-import java.util.Arrays;
 
-/** Transposes, column sums and sums of arrays: the glue between the matrix products of a backward pass. */
+/** Transposes and sums of arrays: the glue between the matrix products of the forward and backward passes. */
 final class Matrices {
     private Matrices() {}
 
@@ -21,26 +20,6 @@ final class Matrices {
                         for (int r = r0; r < r1; r++) dst[d + r] = src[srcOff + r * cols + c];
                     }
                 }
-            }
-        });
-    }
-
-    /**
-     * out[j] = sum over the rows of column j of m[rows, cols], each in double and in row order (the same sums as
-     * row sums of the transpose), in parallel over blocks of columns: every row is read once, contiguously.
-     */
-    static void columnSums(float[] m, int off, int rows, int cols, float[] out) {
-        final int block = 256;
-        int blocks = (cols + block - 1) / block;
-        Parallel.forRange(blocks, (long) rows * cols < (1 << 16) ? blocks : 1, (b0, b1) -> {
-            double[] s = new double[block];
-            for (int c0 = b0 * block; c0 < Math.min(cols, b1 * block); c0 += block) {
-                int n = Math.min(block, cols - c0);
-                Arrays.fill(s, 0, n, 0.0);
-                for (int r = 0, base = off + c0; r < rows; r++, base += cols) {
-                    for (int j = 0; j < n; j++) s[j] += m[base + j];
-                }
-                for (int j = 0; j < n; j++) out[c0 + j] = (float) s[j];
             }
         });
     }

@@ -91,6 +91,51 @@ final class ResidualBlock {
     }
 
     /**
+     * The block's output at one row per sequence, y[batch, width] = block(x) at row {@code at[b]} of sequence b: a
+     * tower's last block, of which only the pooled row is read (the ViT's class token, the text's EOT). Every row
+     * still gives its keys and values; only the pooled rows are attended from, projected and sent through the MLP. The
+     * same floats as {@link #forward} at those rows.
+     */
+    void forwardAt(float[] x, float[] y, int batch, int seq, int[] at) {
+        int rows = batch * seq;
+        LayerNormOp.forward(x, h1, rows, width, ln1g, ln1b, mean1, rstd1);
+        LinearOp.forward(k, h1, rows, width, inW, inB, qkv, 3 * width);
+        AttentionOp.forwardAt(k.elementwise(), qkv, probs, att, batch, seq, width, heads, causal, at);
+        LinearOp.forward(k, att, batch, width, outW, outB, x1, width);
+        for (int b = 0; b < batch; b++) addRow(x1, b * width, x, (b * seq + at[b]) * width);
+        LayerNormOp.forward(x1, h2, batch, width, ln2g, ln2b, mean2, rstd2);
+        LinearOp.forward(k, h2, batch, width, fcW, fcB, f, hidden);
+        ActivationOp.forward(k.elementwise(), quickGelu, f, act, batch * hidden);
+        LinearOp.forward(k, act, batch, hidden, projW, projB, y, width);
+        Matrices.add(y, x1, batch * width);
+    }
+
+    /**
+     * The backward pass of {@link #forwardAt}: given dY[batch, width] at the pooled rows, writes dX for every row of
+     * x (the rows that were not pooled get their gradient through the keys and values only) and the parameter
+     * gradients. The same floats as {@link #backward} with a dY that is zero off the pooled rows.
+     */
+    void backwardAt(float[] x, float[] dy, float[] dx, int batch, int seq, int[] at, Scratch s) {
+        int rows = batch * seq;
+        System.arraycopy(dy, 0, s.dx1, 0, batch * width);
+        LinearOp.backward(k, dy, act, batch, hidden, width, projW, s.dHidden, false, gProjW, gProjB);
+        ActivationOp.backward(k.elementwise(), quickGelu, f, s.dHidden, s.dHidden, batch * hidden);
+        LinearOp.backward(k, s.dHidden, h2, batch, width, hidden, fcW, s.dh, false, gFcW, gFcB);
+        LayerNormOp.backward(s.dh, x1, batch, width, ln2g, mean2, rstd2, s.dx1, true, gLn2g, gLn2b);
+        LinearOp.backward(k, s.dx1, att, batch, width, width, outW, s.da, false, gOutW, gOutB);
+        AttentionOp.backwardAt(k.elementwise(), qkv, probs, s.da, s.dqkv, batch, seq, width, heads, causal, at);
+        LinearOp.backward(k, s.dqkv, h1, rows, width, 3 * width, inW, s.dh, false, gInW, gInB);
+        if (gInB != null) Arrays.fill(gInB, width, 2 * width, 0f);   // the key bias: see backward
+        Arrays.fill(dx, 0, rows * width, 0f);
+        for (int b = 0; b < batch; b++) System.arraycopy(s.dx1, b * width, dx, (b * seq + at[b]) * width, width);
+        LayerNormOp.backward(s.dh, x, rows, width, ln1g, mean1, rstd1, dx, true, gLn1g, gLn1b);
+    }
+
+    private void addRow(float[] y, int yOff, float[] x, int xOff) {
+        for (int c = 0; c < width; c++) y[yOff + c] += x[xOff + c];
+    }
+
+    /**
      * Given dY, writes dX (may be the same array as dY) and this block's parameter gradients (skipped when the
      * block was built without a gradient set). {@code x} is the input given to {@link #forward}.
      */

@@ -41,6 +41,15 @@ public final class ScalarTrainKernels implements TrainKernels {
         }
     }
 
+    @Override
+    public void columnSums(float[] m, int off, int rows, int cols, float[] out) {
+        for (int j = 0; j < cols; j++) {
+            double s = 0;
+            for (int r = 0; r < rows; r++) s += m[off + r * cols + j];
+            out[j] = (float) s;
+        }
+    }
+
     private static final Kernels ELEMENTWISE = new ScalarKernels();
 
     @Override

@@ -56,9 +56,9 @@ final class TextTower {
         int rows = maxBatch * ctx;
         scratch = new ResidualBlock.Scratch(rows, width);
         emb = new float[rows * width];
-        xs = new float[layers + 1][];
+        xs = new float[Math.max(1, layers)][];   // the input of each block (the last one writes poolRows)
         xs[0] = emb;
-        for (int i = 1; i <= layers; i++) xs[i] = new float[rows * width];
+        for (int i = 1; i < layers; i++) xs[i] = new float[rows * width];
         poolRows = new float[maxBatch * width];
         mean = new float[maxBatch];
         rstd = new float[maxBatch];
@@ -94,9 +94,14 @@ final class TextTower {
                 for (int c = 0; c < width; c++) emb[dst + c] = tok[id * width + c] + pos[p * width + c];
             }
         }
-        for (int i = 0; i < blocks.length; i++) blocks[i].forward(xs[i], xs[i + 1], b, s);
-        float[] last = xs[blocks.length];
-        for (int r = 0; r < b; r++) System.arraycopy(last, (r * s + eot[r]) * width, poolRows, r * width, width);
+        // the last block computes only the EOT rows: nothing reads the others
+        int last = blocks.length - 1;
+        for (int i = 0; i < last; i++) blocks[i].forward(xs[i], xs[i + 1], b, s);
+        if (last >= 0) {
+            blocks[last].forwardAt(xs[last], poolRows, b, s, eot);
+        } else {
+            for (int r = 0; r < b; r++) System.arraycopy(emb, (r * s + eot[r]) * width, poolRows, r * width, width);
+        }
         LayerNormOp.forward(poolRows, pooled, b, width, lnG, lnB, mean, rstd);
         k.matmul(pooled, 0, proj, 0, out, 0, b, width, embed, false);
         return out;
@@ -113,9 +118,14 @@ final class TextTower {
         k.matmulTransposedB(dOut, 0, proj, 0, dPooled, 0, b, embed, width, false);    // dOut · projᵀ
         LayerNormOp.backward(dPooled, poolRows, b, width, lnG, mean, rstd, dPoolRows, false, gLnG, gLnB);
         int rows = b * s;
-        Arrays.fill(dx, 0, rows * width, 0f);
-        for (int r = 0; r < b; r++) System.arraycopy(dPoolRows, r * width, dx, (r * s + eot[r]) * width, width);
-        for (int i = blocks.length - 1; i >= 0; i--) blocks[i].backward(xs[i], dx, dx, b, s, scratch);
+        int last = blocks.length - 1;
+        if (last >= 0) {
+            blocks[last].backwardAt(xs[last], dPoolRows, dx, b, s, eot, scratch);
+        } else {
+            Arrays.fill(dx, 0, rows * width, 0f);
+            for (int r = 0; r < b; r++) System.arraycopy(dPoolRows, r * width, dx, (r * s + eot[r]) * width, width);
+        }
+        for (int i = last - 1; i >= 0; i--) blocks[i].backward(xs[i], dx, dx, b, s, scratch);
         Arrays.fill(gPos, 0f);
         for (int r = 0; r < b; r++) {
             for (int i = 0; i < s * width; i++) gPos[i] += dx[r * s * width + i];

@@ -25,6 +25,12 @@ public interface TrainKernels {
                            boolean accumulate);
 
     /**
+     * out[j] = the sum of column j of m[rows, cols] (a bias gradient), accumulated in double in row order: every
+     * implementation gives the same floats.
+     */
+    void columnSums(float[] m, int off, int rows, int cols, float[] out);
+
+    /**
      * The inference kernel layer of the same kind (vector or scalar reference) for everything but the products:
      * attention's weighted sums and softmax, axpy. Training and inference share those kernels and their tests.
      */

@@ -4,7 +4,11 @@ import io.clip4j.kernels.Gemm;
 import io.clip4j.kernels.Kernels;
 import io.clip4j.kernels.Parallel;
 import io.clip4j.kernels.VectorKernels;
+import java.util.Arrays;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -180,6 +184,35 @@ public final class VectorTrainKernels implements TrainKernels {
         int a0 = aOff + i * k, bp = bOff + j;
         for (int p = 0; p < k; p++, bp += n) s0 = FloatVector.broadcast(S, a[a0 + p]).fma(FloatVector.fromArray(S, b, bp), s0);
         s0.intoArray(c, c0);
+    }
+
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> HALF_F = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+
+    /**
+     * Blocks of columns in parallel; in a block every row is read once, contiguously, half a vector of floats
+     * widened to doubles at a time and added to that column's running double sum (row order, as the reference).
+     */
+    @Override
+    public void columnSums(float[] m, int off, int rows, int cols, float[] out) {
+        final int block = 256, dl = D.length();
+        int blocks = (cols + block - 1) / block;
+        Parallel.forRange(blocks, (long) rows * cols < (1 << 16) ? blocks : 1, (b0, b1) -> {
+            double[] s = new double[block];
+            for (int c0 = b0 * block; c0 < Math.min(cols, b1 * block); c0 += block) {
+                int n = Math.min(block, cols - c0), vec = n - n % dl;
+                Arrays.fill(s, 0, n, 0.0);
+                for (int r = 0, base = off + c0; r < rows; r++, base += cols) {
+                    int j = 0;
+                    for (; j < vec; j += dl) {
+                        DoubleVector x = (DoubleVector) FloatVector.fromArray(HALF_F, m, base + j).convertShape(VectorOperators.F2D, D, 0);
+                        DoubleVector.fromArray(D, s, j).add(x).intoArray(s, j);
+                    }
+                    for (; j < n; j++) s[j] += m[base + j];
+                }
+                for (int j = 0; j < n; j++) out[c0 + j] = (float) s[j];
+            }
+        });
     }
 
     /** The inference kernels' own Vector API implementation. */

@@ -17,6 +17,7 @@ final class VisionTower {
     // activations
     private final float[] cols, patchOut, emb, meanPre, rstdPre, clsRows, meanPost, rstdPost, pooled, out;
     private final float[][] xs;
+    private final int[] classRows;
     // backward work
     private final float[] dx, dPooled, dClsRows, dEmb, dPatch;
 
@@ -60,7 +61,8 @@ final class VisionTower {
         emb = new float[rows * width];
         meanPre = new float[rows];
         rstdPre = new float[rows];
-        xs = new float[layers + 1][rows * width];
+        xs = new float[Math.max(1, layers)][rows * width];   // the input of each block (the last one writes clsRows)
+        classRows = new int[maxBatch];                          // row 0 of every sequence
         clsRows = new float[maxBatch * width];
         meanPost = new float[maxBatch];
         rstdPost = new float[maxBatch];
@@ -92,9 +94,14 @@ final class VisionTower {
             }
         }
         LayerNormOp.forward(emb, xs[0], batch * seq, width, lnPreG, lnPreB, meanPre, rstdPre);
-        for (int i = 0; i < blocks.length; i++) blocks[i].forward(xs[i], xs[i + 1], batch, seq);
-        float[] last = xs[blocks.length];
-        for (int b = 0; b < batch; b++) System.arraycopy(last, b * seq * width, clsRows, b * width, width);
+        // the last block computes only the class rows: nothing reads the others
+        int last = blocks.length - 1;
+        for (int i = 0; i < last; i++) blocks[i].forward(xs[i], xs[i + 1], batch, seq);
+        if (last >= 0) {
+            blocks[last].forwardAt(xs[last], clsRows, batch, seq, classRows);
+        } else {
+            for (int b = 0; b < batch; b++) System.arraycopy(xs[0], b * seq * width, clsRows, b * width, width);
+        }
         LayerNormOp.forward(clsRows, pooled, batch, width, lnPostG, lnPostB, meanPost, rstdPost);
         k.matmul(pooled, 0, proj, 0, out, 0, batch, width, embed, false);
         return out;
@@ -106,9 +113,14 @@ final class VisionTower {
         k.matmulTransposedB(dOut, 0, proj, 0, dPooled, 0, batch, embed, width, false);   // dOut · projᵀ
         LayerNormOp.backward(dPooled, clsRows, batch, width, lnPostG, meanPost, rstdPost, dClsRows, false, gLnPostG, gLnPostB);
         int rows = batch * seq;
-        Arrays.fill(dx, 0, rows * width, 0f);
-        for (int b = 0; b < batch; b++) System.arraycopy(dClsRows, b * width, dx, b * seq * width, width);
-        for (int i = blocks.length - 1; i >= 0; i--) blocks[i].backward(xs[i], dx, dx, batch, seq, scratch);
+        int last = blocks.length - 1;
+        if (last >= 0) {
+            blocks[last].backwardAt(xs[last], dClsRows, dx, batch, seq, classRows, scratch);
+        } else {
+            Arrays.fill(dx, 0, rows * width, 0f);
+            for (int b = 0; b < batch; b++) System.arraycopy(dClsRows, b * width, dx, b * seq * width, width);
+        }
+        for (int i = last - 1; i >= 0; i--) blocks[i].backward(xs[i], dx, dx, batch, seq, scratch);
         LayerNormOp.backward(dx, emb, rows, width, lnPreG, meanPre, rstdPre, dEmb, false, gLnPreG, gLnPreB);
         Arrays.fill(gCls, 0f);
         Arrays.fill(gPos, 0f);

@@ -1,5 +1,6 @@
 package io.clip4j.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -179,6 +180,53 @@ class GradientCheckTest {
             float[] kb = java.util.Arrays.copyOfRange(g.get(pre + "attn.in_proj_bias"), width, 2 * width);
             for (float v : kb) assertEquals(0f, v);
         }
+    }
+
+    /**
+     * A tower's last block computes only its pooled rows (forwardAt / backwardAt): the same floats, to the bit, as the
+     * whole block at those rows, and the same input and parameter gradients as the whole block's backward pass with a
+     * dY that is zero elsewhere; bidirectional (pooled row 0, the ViT) and causal (pooled rows inside, the text).
+     */
+    @Test
+    void lastBlockAtPooledRowsIsTheWholeBlockThere() {
+        Random r = new Random(11);
+        int batch = 3, seq = 7, width = 32, heads = 4;
+        String pre = "b.";
+        String[] names = {"ln_1.weight", "ln_1.bias", "attn.in_proj_weight", "attn.in_proj_bias", "attn.out_proj.weight",
+                "attn.out_proj.bias", "ln_2.weight", "ln_2.bias", "mlp.c_fc.weight", "mlp.c_fc.bias", "mlp.c_proj.weight", "mlp.c_proj.bias"};
+        int[][] shapes = {{width}, {width}, {3 * width, width}, {3 * width}, {width, width}, {width}, {width}, {width},
+                {4 * width, width}, {4 * width}, {width, 4 * width}, {width}};
+        ParameterSet p = new ParameterSet();
+        for (int i = 0; i < names.length; i++) p.put(pre + names[i], shapes[i], random(r, ParameterSet.numel(shapes[i]), 0.5));
+        for (boolean causal : new boolean[] {false, true}) {
+            int[] at = causal ? new int[] {6, 2, 4} : new int[batch];
+            ParameterSet gWhole = zeros(p), gAt = zeros(p);
+            ResidualBlock whole = new ResidualBlock(K, p, gWhole, pre, width, heads, true, causal, batch, seq);
+            ResidualBlock pooled = new ResidualBlock(K, p, gAt, pre, width, heads, true, causal, batch, seq);
+            float[] x = random(r, batch * seq * width, 1), y = new float[x.length], yAt = new float[batch * width];
+            whole.forward(x, y, batch, seq);
+            pooled.forwardAt(x, yAt, batch, seq, at);
+            float[] dy = new float[x.length], dyAt = random(r, batch * width, 1);
+            for (int b = 0; b < batch; b++) {
+                float[] rowWhole = Arrays.copyOfRange(y, (b * seq + at[b]) * width, (b * seq + at[b] + 1) * width);
+                assertArrayEquals(rowWhole, Arrays.copyOfRange(yAt, b * width, (b + 1) * width), "causal=" + causal + " row " + b);
+                System.arraycopy(dyAt, b * width, dy, (b * seq + at[b]) * width, width);
+            }
+            float[] dx = new float[x.length], dxAt = new float[x.length];
+            whole.backward(x, dy, dx, batch, seq, new ResidualBlock.Scratch(batch * seq, width));
+            pooled.backwardAt(x, dyAt, dxAt, batch, seq, at, new ResidualBlock.Scratch(batch * seq, width));
+            assertTrue(relativeError(dxAt, dx) < 1e-6, "dx causal=" + causal + ": " + relativeError(dxAt, dx));
+            for (String n : names) {
+                double err = relativeError(gAt.get(pre + n), gWhole.get(pre + n));
+                assertTrue(err < 1e-6, n + " causal=" + causal + ": " + err);
+            }
+        }
+    }
+
+    private static ParameterSet zeros(ParameterSet p) {
+        ParameterSet g = new ParameterSet();
+        for (String n : p.names()) g.put(n, p.shape(n), new float[p.get(n).length]);
+        return g;
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.clip4j.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -74,10 +75,10 @@ class TrainKernelsTest {
                 String shape = m + "x" + k + "x" + n + " acc " + acc;
                 float[] cs = c0.clone();
                 scalar.matmulTransposedA(aT, 3, b, 5, cs, 2, m, k, n, acc);
-                assertEquals(java.util.Arrays.toString(expect), java.util.Arrays.toString(cs), "scalar Aᵀ·B " + shape);
+                assertEquals(Arrays.toString(expect), Arrays.toString(cs), "scalar Aᵀ·B " + shape);
                 cs = c0.clone();
                 scalar.matmulTransposedB(a, 3, bT, 5, cs, 2, m, k, n, acc);
-                assertEquals(java.util.Arrays.toString(expect), java.util.Arrays.toString(cs), "scalar A·Bᵀ " + shape);
+                assertEquals(Arrays.toString(expect), Arrays.toString(cs), "scalar A·Bᵀ " + shape);
                 float[] cv = c0.clone();
                 vector.matmulTransposedA(aT, 3, b, 5, cv, 2, m, k, n, acc);
                 assertEquals(c0[1], cv[1]);
@@ -91,13 +92,28 @@ class TrainKernelsTest {
     }
 
     @Test
+    void columnSumsAreTheSameFloatsAsTheReference() {
+        Random r = new Random(7);
+        for (int[] s : new int[][] {{1, 1}, {3, 7}, {17, 9}, {130, 263}, {1600, 385}}) {
+            int rows = s[0], cols = s[1];
+            float[] m = random(r, 4 + rows * cols), expect = new float[cols], got = new float[cols];
+            scalar.columnSums(m, 4, rows, cols, expect);
+            vector.columnSums(m, 4, rows, cols, got);
+            assertEquals(Arrays.toString(expect), Arrays.toString(got), rows + " x " + cols);
+            double first = 0;
+            for (int i = 0; i < rows; i++) first += m[4 + i * cols];
+            assertEquals((float) first, got[0]);
+        }
+    }
+
+    @Test
     void matmulIsAMatrixProduct() {
         // [[1,2],[3,4]] · [[5,6,7],[8,9,10]] = [[21,24,27],[47,54,61]]
         float[] a = {1, 2, 3, 4}, b = {5, 6, 7, 8, 9, 10};
         for (TrainKernels k : new TrainKernels[] {scalar, vector}) {
             float[] c = new float[6];
             k.matmul(a, 0, b, 0, c, 0, 2, 2, 3, false);
-            assertEquals(java.util.Arrays.toString(new float[] {21, 24, 27, 47, 54, 61}), java.util.Arrays.toString(c));
+            assertEquals(Arrays.toString(new float[] {21, 24, 27, 47, 54, 61}), Arrays.toString(c));
         }
     }
 
