@@ -35,7 +35,7 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--dtype", defaultValue = "f16", paramLabel = "f32|f16|bf16|q8|q4|q4_0",
             description = "Weight format (default: ${DEFAULT-VALUE}); q8 / q4_0 store the linear layers' weights and the "
                     + "token embedding as ggml q8_0 / q4_0 blocks of 32, the rest as f16; q4 is q4_0 with the patch "
-                    + "embedding and each tower's first block in q8_0 (closer to f32 for 4 % more bytes).")
+                    + "embedding and each tower's first block in q8_0 (closer to f32 for 4 %% more bytes).")
     String dtype;
 
     @Option(names = "--tower", defaultValue = "both", paramLabel = "both|image|text",
