@@ -1,6 +1,7 @@
 package io.clip4j.model;
 
 import io.clip4j.kernels.Activation;
+import io.clip4j.kernels.HeadSlices;
 import io.clip4j.kernels.Kernels;
 import io.clip4j.kernels.Matrix;
 import io.clip4j.kernels.Parallel;
@@ -143,17 +144,13 @@ final class TransformerBlock {
                 int base = bIdx * seq;
                 int first = queries == null ? 0 : queries[bIdx], last = queries == null ? seq : first + 1;
                 int keys = causal ? last : seq;
-                for (int j = 0; j < keys; j++) {
-                    int kOff = (base + j) * stride + width + h * headDim;
-                    for (int d = 0; d < headDim; d++) keysT[d * seqPad + j] = qkv[kOff + d];
-                }
+                HeadSlices.transpose(qkv, base * stride + width + h * headDim, stride, keys, headDim, keysT, seqPad);
                 if (everyQuery) {
                     allQueries(k, qkv, out, base, h, seq, seqPad, scale, keysT, qs, block);
                     continue;
                 }
                 for (int i = first; i < last; i++) {
-                    int qOff = (base + i) * stride + h * headDim;
-                    for (int d = 0; d < headDim; d++) q[d] = qkv[qOff + d] * scale;
+                    HeadSlices.scaled(qkv, (base + i) * stride + h * headDim, stride, 1, headDim, scale, q);
                     int n = causal ? i + 1 : seq;
                     // scores of the first n keys (rounded up to a vector; the extra lanes are not used)
                     k.weightedSum(q, headDim, keysT, 0, seqPad, scores, 0, Math.min(seqPad, (n + 15) / 16 * 16));
@@ -174,10 +171,7 @@ final class TransformerBlock {
     private void allQueries(Kernels k, float[] qkv, float[] out, int base, int h, int seq, int seqPad, float scale, float[] keysT,
                             float[] qs, float[] scores) {
         int stride = 3 * width;
-        for (int i = 0; i < seq; i++) {
-            int qOff = (base + i) * stride + h * headDim;
-            for (int d = 0; d < headDim; d++) qs[i * headDim + d] = qkv[qOff + d] * scale;
-        }
+        HeadSlices.scaled(qkv, base * stride + h * headDim, stride, seq, headDim, scale, qs);
         k.weightedSums(qs, 0, headDim, seq, headDim, keysT, 0, seqPad, scores, 0, seqPad, seqPad);
         for (int i = 0; i < seq; i++) k.softmax(scores, i * seqPad, seq);
         k.weightedSums(scores, 0, seqPad, seq, seq, qkv, base * stride + 2 * width + h * headDim, stride, out, base * width + h * headDim,

@@ -1,5 +1,6 @@
 package io.clip4j.train;
 
+import io.clip4j.kernels.HeadSlices;
 import io.clip4j.kernels.Kernels;
 import io.clip4j.kernels.Parallel;
 import java.util.Arrays;
@@ -37,14 +38,13 @@ final class AttentionOp {
             for (int t = t0; t < t1; t++) {
                 int b = t / heads, h = t % heads, base = b * seq;
                 int pBase = t * seq * seq;
-                transposeSlice(qkv, base * stride + width + h * hd, stride, seq, hd, keysT, seqPad);
+                HeadSlices.transpose(qkv, base * stride + width + h * hd, stride, seq, hd, keysT, seqPad);
                 if (!causal) {
                     allQueries(k, qkv, probs, out, base, h, pBase, seq, width, hd, scale, keysT, qs, block);
                     continue;
                 }
                 for (int i = 0; i < seq; i++) {
-                    int qOff = (base + i) * stride + h * hd;
-                    for (int d = 0; d < hd; d++) q[d] = qkv[qOff + d] * scale;
+                    HeadSlices.scaled(qkv, (base + i) * stride + h * hd, stride, 1, hd, scale, q);
                     int n = causal ? i + 1 : seq;
                     k.weightedSum(q, hd, keysT, 0, seqPad, scores, 0, Math.min(seqPad, padded(n)));
                     k.softmax(scores, 0, n);
@@ -66,10 +66,7 @@ final class AttentionOp {
     private static void allQueries(Kernels k, float[] qkv, float[] probs, float[] out, int base, int h, int pBase, int seq,
                                    int width, int hd, float scale, float[] keysT, float[] qs, float[] scores) {
         int stride = 3 * width, seqPad = padded(seq);
-        for (int i = 0; i < seq; i++) {
-            int qOff = (base + i) * stride + h * hd;
-            for (int d = 0; d < hd; d++) qs[i * hd + d] = qkv[qOff + d] * scale;
-        }
+        HeadSlices.scaled(qkv, base * stride + h * hd, stride, seq, hd, scale, qs);
         k.weightedSums(qs, 0, hd, seq, hd, keysT, 0, seqPad, scores, 0, seqPad, seqPad);
         for (int i = 0; i < seq; i++) {
             k.softmax(scores, i * seqPad, seq);
@@ -97,7 +94,7 @@ final class AttentionOp {
                 int b = t / heads, h = t % heads, base = b * seq;
                 int pBase = t * seq * seq;
                 int qBase = base * stride + h * hd, kBase = qBase + width, vBase = qBase + 2 * width;
-                transposeSlice(qkv, vBase, stride, seq, hd, valuesT, seqPad);
+                HeadSlices.transpose(qkv, vBase, stride, seq, hd, valuesT, seqPad);
                 if (!causal) {
                     allQueriesBackward(k, qkv, probs, dOut, dqkv, base, h, pBase, seq, width, hd, scale, valuesT, dpBlock,
                             dsBlock, dSt, probsT);
@@ -174,9 +171,8 @@ final class AttentionOp {
             float[] scores = new float[seqPad];
             for (int t = t0; t < t1; t++) {
                 int b = t / heads, h = t % heads, base = b * seq, i = at[b], n = causal ? i + 1 : seq;
-                transposeSlice(qkv, base * stride + width + h * hd, stride, seq, hd, keysT, seqPad);
-                int qOff = (base + i) * stride + h * hd;
-                for (int d = 0; d < hd; d++) q[d] = qkv[qOff + d] * scale;
+                HeadSlices.transpose(qkv, base * stride + width + h * hd, stride, seq, hd, keysT, seqPad);
+                HeadSlices.scaled(qkv, (base + i) * stride + h * hd, stride, 1, hd, scale, q);
                 k.weightedSum(q, hd, keysT, 0, seqPad, scores, 0, Math.min(seqPad, padded(n)));
                 k.softmax(scores, 0, n);
                 System.arraycopy(scores, 0, probs, t * seq, n);
@@ -202,7 +198,7 @@ final class AttentionOp {
             for (int t = t0; t < t1; t++) {
                 int b = t / heads, h = t % heads, base = b * seq, i = at[b], n = causal ? i + 1 : seq, pr = t * seq;
                 int qBase = base * stride + h * hd, kBase = qBase + width, vBase = qBase + 2 * width;
-                transposeSlice(qkv, vBase, stride, seq, hd, valuesT, seqPad);
+                HeadSlices.transpose(qkv, vBase, stride, seq, hd, valuesT, seqPad);
                 System.arraycopy(dOut, b * width + h * hd, dO, 0, hd);
                 k.weightedSum(dO, hd, valuesT, 0, seqPad, dp, 0, Math.min(seqPad, padded(n)));
                 float dot = 0f;
@@ -221,13 +217,5 @@ final class AttentionOp {
                 }
             }
         });
-    }
-
-    /** dst[d * dstStride + j] = src[off + j * stride + d] for j < rows, d < cols: one head's slice, transposed. */
-    private static void transposeSlice(float[] src, int off, int stride, int rows, int cols, float[] dst, int dstStride) {
-        for (int j = 0; j < rows; j++) {
-            int o = off + j * stride;
-            for (int d = 0; d < cols; d++) dst[d * dstStride + j] = src[o + d];
-        }
     }
 }
