@@ -22,7 +22,8 @@ public final class ErrorLines {
             err.println("clip4j: " + oneLine(t.getMessage()));
             return BAD_INPUT;
         }
-        err.println("clip4j: internal error: " + failure.getClass().getSimpleName() + ": " + oneLine(String.valueOf(failure.getMessage())));
+        err.println("clip4j: internal error: " + failure.getClass().getSimpleName() + ": "
+                + oneLine(String.valueOf(failure.getMessage())));
         if (System.getenv("CLIP4J_DEBUG") != null) failure.printStackTrace(err);
         else err.println("clip4j: (set CLIP4J_DEBUG=1 for the stack trace; please report it)");
         return INTERNAL;

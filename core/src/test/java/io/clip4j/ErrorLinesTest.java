@@ -20,8 +20,11 @@ class ErrorLinesTest {
     @Test
     void aUserErrorAnywhereInTheCauseChainIsOneLineAndStatus1() {
         int[] status = new int[1];
-        var wrapped = new RuntimeException("task failed", new UncheckedIOException("io",
-                new java.io.IOException("x", new Clip4jException("photo.jpg: truncated JPEG\nat byte 12"))));
+        var wrapped = new RuntimeException(
+                "task failed",
+                new UncheckedIOException(
+                        "io",
+                        new java.io.IOException("x", new Clip4jException("photo.jpg: truncated JPEG\nat byte 12"))));
         String[] lines = report(wrapped, status);
         assertEquals(ErrorLines.BAD_INPUT, status[0]);
         assertEquals(1, lines.length);

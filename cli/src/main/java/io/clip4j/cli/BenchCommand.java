@@ -20,25 +20,47 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code clip4j bench}: throughput of the encoders on synthetic inputs. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure encoder throughput on synthetic inputs (random pixels, random token ids).",
-                "JSON: {\"what\",\"batch\",\"items_per_s\",\"ms_per_item\",\"gflops_per_s\", ...}"})
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measure encoder throughput on synthetic inputs (random pixels, random token ids).",
+            "JSON: {\"what\",\"batch\",\"items_per_s\",\"ms_per_item\",\"gflops_per_s\", ...}"
+        })
 public final class BenchCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin OutputOptions output;
+    @Spec
+    CommandSpec spec;
 
-    enum What { image, text }
+    @Mixin
+    OutputOptions output;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "PATH|REPO_ID", description = ModelOption.MODEL_HELP)
+    enum What {
+        image,
+        text
+    }
+
+    @Option(
+            names = {"-m", "--model"},
+            required = true,
+            paramLabel = "PATH|REPO_ID",
+            description = ModelOption.MODEL_HELP)
     String model;
 
     @Option(names = "--what", required = true, paramLabel = "image|text", description = "Which encoder to measure.")
     What what;
 
-    @Option(names = "--batch", defaultValue = "1", paramLabel = "N", description = "Items per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            defaultValue = "1",
+            paramLabel = "N",
+            description = "Items per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--seconds", defaultValue = "10", paramLabel = "S", description = "Measuring time after warm-up (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seconds",
+            defaultValue = "10",
+            paramLabel = "S",
+            description = "Measuring time after warm-up (default: ${DEFAULT-VALUE}).")
     double seconds;
 
     @Option(names = "--threads", paramLabel = "T", description = "Compute threads (default: all cores).")
@@ -47,8 +69,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--half", description = "Keep weights in memory as fp16 (fp32 arithmetic).")
     boolean half;
 
-    @Option(names = "--tokens", defaultValue = "10", paramLabel = "L",
-            description = "Text: positions per prompt including SOT and EOT (default: ${DEFAULT-VALUE}; 77 = fully padded work).")
+    @Option(
+            names = "--tokens",
+            defaultValue = "10",
+            paramLabel = "L",
+            description =
+                    "Text: positions per prompt including SOT and EOT (default: ${DEFAULT-VALUE}; 77 = fully padded work).")
     int tokens;
 
     @Override
@@ -60,10 +86,13 @@ public final class BenchCommand implements Callable<Integer> {
         if (threads != null) Parallel.setThreads(threads);
         Path modelPath = ModelRefs.resolve(spec, model);
         long t0 = System.nanoTime();
-        try (Clip clip = Clip.load(modelPath, Clip.Options.defaults().withBatchSize(batch).withHalfWeights(half))) {
+        try (Clip clip = Clip.load(
+                modelPath, Clip.Options.defaults().withBatchSize(batch).withHalfWeights(half))) {
             double loadS = (System.nanoTime() - t0) / 1e9;
             ClipConfig c = clip.config();
-            Usage.require(what == What.image || tokens <= c.contextLength(), spec,
+            Usage.require(
+                    what == What.image || tokens <= c.contextLength(),
+                    spec,
                     "--tokens must be at most the model's context length " + c.contextLength() + ", got " + tokens);
             Random rnd = new Random(42);
             Runnable work;
@@ -121,9 +150,18 @@ public final class BenchCommand implements Callable<Integer> {
             doc.put("model", c.openaiName() != null ? c.openaiName() : c.describe());
             PrintWriter out = spec.commandLine().getOut();
             if (output.json()) OutputOptions.printJson(out, doc);
-            else out.printf(Locale.ROOT, "%s batch %d: %.2f %s/s, %.1f ms per item, %.1f GFLOP/s (%d threads, load %.2f s)%n",
-                    what, batch, items / elapsed, what == What.image ? "images" : "texts", 1000 * elapsed / items,
-                    items * flopsPerItem / elapsed / 1e9, Parallel.threads(), loadS);
+            else
+                out.printf(
+                        Locale.ROOT,
+                        "%s batch %d: %.2f %s/s, %.1f ms per item, %.1f GFLOP/s (%d threads, load %.2f s)%n",
+                        what,
+                        batch,
+                        items / elapsed,
+                        what == What.image ? "images" : "texts",
+                        1000 * elapsed / items,
+                        items * flopsPerItem / elapsed / 1e9,
+                        Parallel.threads(),
+                        loadS);
             out.flush();
             return 0;
         }

@@ -57,7 +57,11 @@ final class CurrentFolder {
 
     private boolean asked(boolean exists) {
         PrintWriter err = spec.commandLine().getErr();
-        err.printf(Locale.ROOT, "%s is not in the index %s. Index it now? [y/N] ", here, exists ? index : "(there is none yet)");
+        err.printf(
+                Locale.ROOT,
+                "%s is not in the index %s. Index it now? [y/N] ",
+                here,
+                exists ? index : "(there is none yet)");
         err.flush();
         try {
             String answer = new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset())).readLine();

@@ -4,28 +4,32 @@ import io.clip4j.download.ConsoleProgress;
 import io.clip4j.download.DownloadProgress;
 import io.clip4j.download.DownloadResult;
 import io.clip4j.download.HubDownloader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.Callable;
-
 /** {@code clip4j download REPO_ID}: fetches a CLIP model from the Hugging Face hub into the local cache. */
-@Command(name = "download",
+@Command(
+        name = "download",
         description = {
-                "Download a CLIP model (transformers or open_clip layout) from the Hugging Face hub.",
-                "Only the files clip4j needs are fetched (config, one copy of the weights, tokenizer files); "
-                        + "interrupted downloads resume, every file is checked against the hub's size and hash.",
-                "Prints the model folder on stdout.",
-                "Environment: HF_ENDPOINT (hub URL, default https://huggingface.co), HF_TOKEN (for private or gated "
-                        + "models), CLIP4J_CACHE (cache folder, default ~/.cache/clip4j/hub)."})
+            "Download a CLIP model (transformers or open_clip layout) from the Hugging Face hub.",
+            "Only the files clip4j needs are fetched (config, one copy of the weights, tokenizer files); "
+                    + "interrupted downloads resume, every file is checked against the hub's size and hash.",
+            "Prints the model folder on stdout.",
+            "Environment: HF_ENDPOINT (hub URL, default https://huggingface.co), HF_TOKEN (for private or gated "
+                    + "models), CLIP4J_CACHE (cache folder, default ~/.cache/clip4j/hub)."
+        })
 public final class DownloadCommand implements Callable<Integer> {
-    enum Format { text, json }
+    enum Format {
+        text,
+        json
+    }
 
     @Spec
     CommandSpec spec;
@@ -33,24 +37,38 @@ public final class DownloadCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "REPO_ID", description = "Repository id, e.g. openai/clip-vit-base-patch32.")
     String repoId;
 
-    @Option(names = "--revision", paramLabel = "R", description = "Branch, tag or commit (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--revision",
+            paramLabel = "R",
+            description = "Branch, tag or commit (default: ${DEFAULT-VALUE}).",
             defaultValue = HubDownloader.DEFAULT_REVISION)
     String revision;
 
     @Option(names = "--dir", paramLabel = "D", description = "Also place the finished files in folder D.")
     Path dir;
 
-    @Option(names = "--cache", paramLabel = "C", description = "Cache folder (default: $CLIP4J_CACHE or ~/.cache/clip4j/hub).")
+    @Option(
+            names = "--cache",
+            paramLabel = "C",
+            description = "Cache folder (default: $CLIP4J_CACHE or ~/.cache/clip4j/hub).")
     Path cache;
 
-    @Option(names = "--format", paramLabel = "F", defaultValue = "text",
+    @Option(
+            names = "--format",
+            paramLabel = "F",
+            defaultValue = "text",
             description = "Output on stdout: text (the folder path) or json. Default: ${DEFAULT-VALUE}.")
     Format format;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress output on stderr.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "No progress output on stderr.")
     boolean quiet;
 
     private final Map<String, String> environment;
@@ -72,7 +90,8 @@ public final class DownloadCommand implements Callable<Integer> {
             builder.cacheRoot(cache);
         }
         PrintWriter err = spec.commandLine().getErr();
-        DownloadProgress progress = quiet ? DownloadProgress.none() : new ConsoleProgress(err, ConsoleProgress.stderrIsTerminal());
+        DownloadProgress progress =
+                quiet ? DownloadProgress.none() : new ConsoleProgress(err, ConsoleProgress.stderrIsTerminal());
         DownloadResult result;
         try (HubDownloader hub = builder.build()) {
             result = hub.download(repoId, revision, dir, progress);

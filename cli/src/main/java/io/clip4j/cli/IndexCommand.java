@@ -1,16 +1,14 @@
 package io.clip4j.cli;
 
-import io.clip4j.exchange.NpyFiles;
-
-import io.clip4j.exchange.ParquetWriter;
-
 import io.clip4j.Clip4jException;
 import io.clip4j.Durations;
 import io.clip4j.api.Clip;
+import io.clip4j.api.ModelIdentity;
+import io.clip4j.exchange.NpyFiles;
+import io.clip4j.exchange.ParquetWriter;
+import io.clip4j.search.ImageStore;
 import io.clip4j.search.IndexStats;
 import io.clip4j.search.Indexer;
-import io.clip4j.api.ModelIdentity;
-import io.clip4j.search.ImageStore;
 import io.clip4j.search.VectorStore;
 import io.clip4j.solr.SolrImageStore;
 import java.io.IOException;
@@ -33,49 +31,89 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code clip4j index}: embed the images of folders into a search index, incrementally. */
-@Command(name = "index", mixinStandardHelpOptions = true,
-        description = {"Index the images under folders (recursively, hidden files skipped) for 'clip4j search'.",
-                "Only new or changed images are embedded, moved or renamed files are recognised by their content, and deleted ones are dropped.",
-                "The index remembers its model, its folders and its exclusions: 'clip4j index' alone brings the whole index up to date.",
-                "JSON: {\"added\",\"updated\",\"removed\",\"unchanged\",\"failed\"}. An unreadable image is reported on stderr "
-                        + "(one line each) and makes the exit status 1; the others are indexed."},
+@Command(
+        name = "index",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Index the images under folders (recursively, hidden files skipped) for 'clip4j search'.",
+            "Only new or changed images are embedded, moved or renamed files are recognised by their content, and deleted ones are dropped.",
+            "The index remembers its model, its folders and its exclusions: 'clip4j index' alone brings the whole index up to date.",
+            "JSON: {\"added\",\"updated\",\"removed\",\"unchanged\",\"failed\"}. An unreadable image is reported on stderr "
+                    + "(one line each) and makes the exit status 1; the others are indexed."
+        },
         subcommands = {IndexCommand.Export.class, IndexImportCommand.class})
 public final class IndexCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin ModelOption model;
-    @Mixin OutputOptions output;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--index", paramLabel = "DIR", description = "Index folder (default: $XDG_DATA_HOME/clip4j/index or ~/.local/share/clip4j/index).")
+    @Mixin
+    ModelOption model;
+
+    @Mixin
+    OutputOptions output;
+
+    @Option(
+            names = "--index",
+            paramLabel = "DIR",
+            description = "Index folder (default: $XDG_DATA_HOME/clip4j/index or ~/.local/share/clip4j/index).")
     Path index;
 
-    @Mixin SolrOptions solr;
+    @Mixin
+    SolrOptions solr;
 
-    @Option(names = "--shards", paramLabel = "N", description = "With --solr: create the collection when it does not exist, with N shards.")
+    @Option(
+            names = "--shards",
+            paramLabel = "N",
+            description = "With --solr: create the collection when it does not exist, with N shards.")
     Integer shards;
 
-    @Option(names = "--replicas", paramLabel = "N", defaultValue = "1", description = "With --shards: replicas of each shard (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--replicas",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "With --shards: replicas of each shard (default: ${DEFAULT-VALUE}).")
     int replicas;
 
-    @Option(names = "--configset", paramLabel = "NAME", defaultValue = "_default",
-            description = "With --shards: the cluster's configset of the new collection (default: ${DEFAULT-VALUE}; any with a mutable managed schema).")
+    @Option(
+            names = "--configset",
+            paramLabel = "NAME",
+            defaultValue = "_default",
+            description =
+                    "With --shards: the cluster's configset of the new collection (default: ${DEFAULT-VALUE}; any with a mutable managed schema).")
     String configSet;
 
-    @Option(names = "--exclude", paramLabel = "DIR", description = "Leave out this folder and everything under it (repeatable; remembered by the index).")
+    @Option(
+            names = "--exclude",
+            paramLabel = "DIR",
+            description = "Leave out this folder and everything under it (repeatable; remembered by the index).")
     List<Path> excludes = new ArrayList<>();
 
-    @Option(names = "--quantize", paramLabel = "none|int8", description = "Vector quantisation of a new index (HNSW over int8 vectors; the float vectors are kept for exact scores).")
+    @Option(
+            names = "--quantize",
+            paramLabel = "none|int8",
+            description =
+                    "Vector quantisation of a new index (HNSW over int8 vectors; the float vectors are kept for exact scores).")
     VectorStore.Quantization quantize;
 
-    @Option(names = "--commit-every", paramLabel = "N", description = "Images embedded between commits: the most an interruption loses (default: 8 x --batch).")
+    @Option(
+            names = "--commit-every",
+            paramLabel = "N",
+            description = "Images embedded between commits: the most an interruption loses (default: 8 x --batch).")
     Integer commitEvery;
 
-    @Option(names = "--progress", negatable = true, description = "Show the progress bar (default: when stderr is a terminal).")
+    @Option(
+            names = "--progress",
+            negatable = true,
+            description = "Show the progress bar (default: when stderr is a terminal).")
     Boolean progress;
 
     @Option(names = "--pause-after-commit-ms", hidden = true, defaultValue = "0")
     long pauseAfterCommitMs;
 
-    @Parameters(paramLabel = "DIR", arity = "0..*", description = "Folders (or image files) to index (default: those the index recorded).")
+    @Parameters(
+            paramLabel = "DIR",
+            arity = "0..*",
+            description = "Folders (or image files) to index (default: those the index recorded).")
     List<Path> roots = new ArrayList<>();
 
     @Override
@@ -85,7 +123,8 @@ public final class IndexCommand implements Callable<Integer> {
         IndexLocation where = solr.location(spec, index);
         String dir = where.name();
         Usage.require(shards == null || solr.solr != null, spec, "--shards is for a Solr collection (--solr)");
-        Usage.require(shards == null || shards >= 1 && replicas >= 1, spec, "--shards and --replicas must be at least 1");
+        Usage.require(
+                shards == null || shards >= 1 && replicas >= 1, spec, "--shards and --replicas must be at least 1");
         model.validateLimits();
         int every = commitEvery != null ? commitEvery : 8 * model.batch;
         Usage.require(every >= 1, spec, "--commit-every must be at least 1, got " + every);
@@ -104,18 +143,24 @@ public final class IndexCommand implements Callable<Integer> {
         if (model.model == null && roots.isEmpty() && !exists) {
             throw Usage.error(spec, dir + " is not an index yet: give --model and the folders to index");
         }
-        if (model.model == null && !exists) throw Usage.error(spec, "Missing required option: '--model=PATH|REPO_ID' (" + dir + " is not an index yet)");
+        if (model.model == null && !exists)
+            throw Usage.error(
+                    spec, "Missing required option: '--model=PATH|REPO_ID' (" + dir + " is not an index yet)");
         if (roots.isEmpty() && recordedRoots.isEmpty()) {
-            throw Usage.error(spec, dir + " does not record which folders it indexes (made by an older clip4j): give them");
+            throw Usage.error(
+                    spec, dir + " does not record which folders it indexes (made by an older clip4j): give them");
         }
         Path modelPath;
         if (model.model != null) modelPath = model.path();
         else {
             modelPath = recordedModel;
-            if (!Files.exists(modelPath)) throw new Clip4jException(modelPath + ": model recorded in the index is gone; pass --model PATH");
+            if (!Files.exists(modelPath))
+                throw new Clip4jException(modelPath + ": model recorded in the index is gone; pass --model PATH");
         }
         List<Path> walk = roots.isEmpty() ? recordedRoots : roots;
-        for (Path r : walk) if (!Files.exists(r)) throw new Clip4jException(r + ": no such folder" + (roots.isEmpty() ? " (recorded in the index)" : ""));
+        for (Path r : walk)
+            if (!Files.exists(r))
+                throw new Clip4jException(r + ": no such folder" + (roots.isEmpty() ? " (recorded in the index)" : ""));
         Set<Path> allRoots = new LinkedHashSet<>(recordedRoots), allExcludes = new LinkedHashSet<>(recordedExcludes);
         for (Path r : roots) allRoots.add(r.toAbsolutePath().normalize());
         for (Path e : excludes) allExcludes.add(e.toAbsolutePath().normalize());
@@ -126,9 +171,10 @@ public final class IndexCommand implements Callable<Integer> {
             SolrImageStore.createCollection(s.target(), configSet, shards, replicas);
         }
         try (Clip clip = model.load(modelPath, true, true);
-             ImageStore store = where.openForWriting(ModelIdentity.of(clip), quantize)) {
+                ImageStore store = where.openForWriting(ModelIdentity.of(clip), quantize)) {
             store.recordSources(List.copyOf(allRoots), List.copyOf(allExcludes));
-            IndexStats s = new Indexer(clip, store, every).pauseAfterCommit(pauseAfterCommitMs)
+            IndexStats s = new Indexer(clip, store, every)
+                    .pauseAfterCommit(pauseAfterCommitMs)
                     .run(walk, List.copyOf(allExcludes), bar);
             bar.finish();
             if (output.json()) {
@@ -140,11 +186,26 @@ public final class IndexCommand implements Callable<Integer> {
                 m.put("failed", s.failed());
                 OutputOptions.printJson(out, m);
             } else {
-                String work = s.embedded() == 0 ? "nothing to embed (" + Durations.format(s.seconds()) + ")"
-                        : String.format(Locale.ROOT, "embedded %d in %s (%.1f images/s)", s.embedded(), Durations.format(s.seconds()),
+                String work = s.embedded() == 0
+                        ? "nothing to embed (" + Durations.format(s.seconds()) + ")"
+                        : String.format(
+                                Locale.ROOT,
+                                "embedded %d in %s (%.1f images/s)",
+                                s.embedded(),
+                                Durations.format(s.seconds()),
                                 s.embedded() / Math.max(s.seconds(), 1e-9));
-                out.printf(Locale.ROOT, "%s: added %d, updated %d, removed %d, unchanged %d (moved %d), failed %d; %s; %d images indexed%n",
-                        dir, s.added(), s.updated(), s.removed(), s.unchanged(), s.moved(), s.failed(), work, store.size());
+                out.printf(
+                        Locale.ROOT,
+                        "%s: added %d, updated %d, removed %d, unchanged %d (moved %d), failed %d; %s; %d images indexed%n",
+                        dir,
+                        s.added(),
+                        s.updated(),
+                        s.removed(),
+                        s.unchanged(),
+                        s.moved(),
+                        s.failed(),
+                        work,
+                        store.size());
                 out.flush();
             }
             return s.failed() > 0 ? 1 : 0;
@@ -160,21 +221,33 @@ public final class IndexCommand implements Callable<Integer> {
     }
 
     /** {@code clip4j index export}: the index's vectors in clip-retrieval's layout. */
-    @Command(name = "export", mixinStandardHelpOptions = true,
-            description = {"Export the index in clip-retrieval's layout: DIR/img_emb/img_emb_0.npy (float32 [n, dim], unit rows) "
-                    + "and DIR/metadata/metadata_0.parquet (column image_path, row i names embedding i), sorted by path.",
-                    "The same paths are also written as DIR/metadata/metadata_0.csv for tools without a Parquet reader.",
-                    "JSON: {\"dir\",\"images\",\"dim\",\"embeddings\",\"metadata\"}."})
+    @Command(
+            name = "export",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Export the index in clip-retrieval's layout: DIR/img_emb/img_emb_0.npy (float32 [n, dim], unit rows) "
+                        + "and DIR/metadata/metadata_0.parquet (column image_path, row i names embedding i), sorted by path.",
+                "The same paths are also written as DIR/metadata/metadata_0.csv for tools without a Parquet reader.",
+                "JSON: {\"dir\",\"images\",\"dim\",\"embeddings\",\"metadata\"}."
+            })
     public static final class Export implements Callable<Integer> {
-        @Spec CommandSpec spec;
-        @Mixin OutputOptions output;
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        OutputOptions output;
 
         @Option(names = "--index", paramLabel = "DIR", description = "Index folder (default: the per-user index).")
         Path index;
 
-        @Mixin SolrOptions solr;
+        @Mixin
+        SolrOptions solr;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write (created if needed).")
+        @Option(
+                names = "--out",
+                required = true,
+                paramLabel = "DIR",
+                description = "Folder to write (created if needed).")
         Path out;
 
         @Override
@@ -208,7 +281,8 @@ public final class IndexCommand implements Callable<Integer> {
                 m.put("metadata", parquet.toString());
                 OutputOptions.printJson(stdout, m);
             } else {
-                stdout.println(String.format(Locale.ROOT, "%s: %d images x %d dims (%s, %s)", out, paths.size(), dim, npy, parquet));
+                stdout.println(String.format(
+                        Locale.ROOT, "%s: %d images x %d dims (%s, %s)", out, paths.size(), dim, npy, parquet));
             }
             stdout.flush();
             return 0;

@@ -16,35 +16,52 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code clip4j index import}: embeddings made elsewhere (the Spark job, clip-retrieval) into the index. */
-@Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Load embeddings made elsewhere into the index, without embedding again: the Parquet output of "
-                + "'clip4j spark embed' (path, embedding, sha256, error; its _clip4j-model.json names the model) or "
-                + "clip-retrieval's img_emb/img_emb_N.npy + metadata/metadata_N.parquet (image_path).",
-                "The embeddings must come from the index's model: checked against _clip4j-model.json when there is one; "
-                        + "clip-retrieval output records none, so --model (or the index's model) is taken on trust.",
-                "Relative paths are taken from --base (default: the current folder). Rows with an error are counted, not imported.",
-                "JSON: {\"index\",\"layout\",\"files\",\"imported\",\"skipped\",\"images\",\"seconds\"}."})
+@Command(
+        name = "import",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Load embeddings made elsewhere into the index, without embedding again: the Parquet output of "
+                    + "'clip4j spark embed' (path, embedding, sha256, error; its _clip4j-model.json names the model) or "
+                    + "clip-retrieval's img_emb/img_emb_N.npy + metadata/metadata_N.parquet (image_path).",
+            "The embeddings must come from the index's model: checked against _clip4j-model.json when there is one; "
+                    + "clip-retrieval output records none, so --model (or the index's model) is taken on trust.",
+            "Relative paths are taken from --base (default: the current folder). Rows with an error are counted, not imported.",
+            "JSON: {\"index\",\"layout\",\"files\",\"imported\",\"skipped\",\"images\",\"seconds\"}."
+        })
 public final class IndexImportCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin OutputOptions output;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--from", required = true, paramLabel = "DIR", description = "Folder with the embeddings to import.")
+    @Mixin
+    OutputOptions output;
+
+    @Option(
+            names = "--from",
+            required = true,
+            paramLabel = "DIR",
+            description = "Folder with the embeddings to import.")
     Path from;
 
     @Option(names = "--index", paramLabel = "DIR", description = "Index folder (default: the per-user index).")
     Path index;
 
-    @Option(names = "--model", paramLabel = "PATH", description = "The model that made the embeddings (needed for a new index "
-            + "when the folder does not name it).")
+    @Option(
+            names = "--model",
+            paramLabel = "PATH",
+            description = "The model that made the embeddings (needed for a new index "
+                    + "when the folder does not name it).")
     Path model;
 
-    @Option(names = "--base", paramLabel = "DIR", description = "Folder that relative image paths are relative to (default: the current folder).")
+    @Option(
+            names = "--base",
+            paramLabel = "DIR",
+            description = "Folder that relative image paths are relative to (default: the current folder).")
     Path base;
 
     @Option(names = "--quantize", paramLabel = "none|int8", description = "Vector quantisation of a new index.")
@@ -62,7 +79,11 @@ public final class IndexImportCommand implements Callable<Integer> {
             try (Clip clip = Clip.load(model)) {
                 identity = ModelIdentity.of(clip);
             }
-            if (recorded != null) ImageStore.checkModel(new ImageStore.Meta(recorded, recorded.embedDim(), ImageStore.Quantization.none), identity, from.toString());
+            if (recorded != null)
+                ImageStore.checkModel(
+                        new ImageStore.Meta(recorded, recorded.embedDim(), ImageStore.Quantization.none),
+                        identity,
+                        from.toString());
         } else if (recorded != null) {
             identity = recorded;
         } else if (IndexCommand.hasIndexFiles(dir)) {
@@ -70,14 +91,17 @@ public final class IndexImportCommand implements Callable<Integer> {
                 identity = existing.meta().model();
             }
         } else {
-            throw Usage.error(spec, from + " does not name its model (clip-retrieval output) and " + dir + " is not an index yet: give --model");
+            throw Usage.error(
+                    spec,
+                    from + " does not name its model (clip-retrieval output) and " + dir
+                            + " is not an index yet: give --model");
         }
         long t0 = System.nanoTime();
         try (VectorStore store = VectorStore.openForWriting(dir, identity, quantize)) {
             // a quarter of the heap for unflushed vectors, at most 2 GB (Lucene's limit per writer thread)
             store.setRamBufferMB(Math.min(2000, Runtime.getRuntime().maxMemory() / 4 / (1 << 20)));
-            EmbeddingImport.Stats s = new EmbeddingImport(store, base != null ? base : Path.of("")).run(from,
-                    new ImportProgress(spec.commandLine().getErr()));
+            EmbeddingImport.Stats s = new EmbeddingImport(store, base != null ? base : Path.of(""))
+                    .run(from, new ImportProgress(spec.commandLine().getErr()));
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (output.json()) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -90,9 +114,16 @@ public final class IndexImportCommand implements Callable<Integer> {
                 m.put("seconds", seconds);
                 OutputOptions.printJson(out, m);
             } else {
-                out.printf(Locale.ROOT, "%s: imported %d embeddings from %d %s files in %s (%d rows with errors skipped); %d images indexed%n",
-                        dir, s.imported(), s.files(), layout == EmbeddingImport.Layout.clip4j ? "clip4j Parquet" : "clip-retrieval",
-                        Durations.format(seconds), s.skipped(), store.size());
+                out.printf(
+                        Locale.ROOT,
+                        "%s: imported %d embeddings from %d %s files in %s (%d rows with errors skipped); %d images indexed%n",
+                        dir,
+                        s.imported(),
+                        s.files(),
+                        layout == EmbeddingImport.Layout.clip4j ? "clip4j Parquet" : "clip-retrieval",
+                        Durations.format(seconds),
+                        s.skipped(),
+                        store.size());
             }
             out.flush();
             return 0;

@@ -93,12 +93,14 @@ sealed interface IndexLocation {
             try {
                 Path modelPath = model != null ? model : store.meta().model().modelPath();
                 if (model == null && !Files.exists(modelPath)) {
-                    throw new Clip4jException(modelPath + ": model recorded in the collection is not on this machine; pass --model PATH");
+                    throw new Clip4jException(
+                            modelPath + ": model recorded in the collection is not on this machine; pass --model PATH");
                 }
                 TextnessDirection textness = textnessFile != null ? TextnessDirection.load(textnessFile) : null;
                 Clip clip = Clip.load(modelPath, options);
                 try {
-                    return new ClipSearchService(clip, true, store, textness, Path.of("").toAbsolutePath());
+                    return new ClipSearchService(
+                            clip, true, store, textness, Path.of("").toAbsolutePath());
                 } catch (RuntimeException e) {
                     clip.close();
                     throw e;

@@ -20,13 +20,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code clip4j info}: what a checkpoint holds. */
-@Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Show the architecture, parameter count, dtypes and file size of a checkpoint (nothing is computed).")
+@Command(
+        name = "info",
+        mixinStandardHelpOptions = true,
+        description =
+                "Show the architecture, parameter count, dtypes and file size of a checkpoint (nothing is computed).")
 public final class InfoCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin OutputOptions output;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "PATH|REPO_ID", description = ModelOption.MODEL_HELP)
+    @Mixin
+    OutputOptions output;
+
+    @Option(
+            names = {"-m", "--model"},
+            required = true,
+            paramLabel = "PATH|REPO_ID",
+            description = ModelOption.MODEL_HELP)
     String model;
 
     @Override
@@ -40,7 +50,8 @@ public final class InfoCommand implements Callable<Integer> {
             for (Tensor t : cp.weights().values()) {
                 params += t.numel();
                 // as stored: a block-quantised weight by its scheme ("q8_0/32"), others by dtype
-                String type = t.blocks() != null ? t.blocks().scheme() : t.dtype().name();
+                String type =
+                        t.blocks() != null ? t.blocks().scheme() : t.dtype().name();
                 if (t.name().startsWith("visual.")) {
                     visual += t.numel();
                     visualBytes += t.storedBytes();
@@ -78,20 +89,35 @@ public final class InfoCommand implements Callable<Integer> {
                 List<String[]> rows = new ArrayList<>();
                 rows.add(new String[] {"model", path.toString()});
                 rows.add(new String[] {"format", cp.format()});
-                rows.add(new String[] {"architecture", c.describe() + (c.openaiName() == null ? "" : " [" + c.openaiName() + "]")});
-                rows.add(new String[] {"image tower", String.format(Locale.ROOT, "%s, %d px", c.isVit() ? "ViT" : "ModifiedResNet", c.imageResolution())});
-                rows.add(new String[] {"text tower", String.format(Locale.ROOT, "context %d, vocabulary %,d", c.contextLength(), c.vocabSize())});
+                rows.add(new String[] {
+                    "architecture", c.describe() + (c.openaiName() == null ? "" : " [" + c.openaiName() + "]")
+                });
+                rows.add(new String[] {
+                    "image tower",
+                    String.format(Locale.ROOT, "%s, %d px", c.isVit() ? "ViT" : "ModifiedResNet", c.imageResolution())
+                });
+                rows.add(new String[] {
+                    "text tower",
+                    String.format(Locale.ROOT, "context %d, vocabulary %,d", c.contextLength(), c.vocabSize())
+                });
                 rows.add(new String[] {"embedding", c.embedDim() + " dims"});
-                rows.add(new String[] {"parameters", String.format(Locale.ROOT, "%,d (image %,d, text %,d)", params, visual, text)});
+                rows.add(new String[] {
+                    "parameters", String.format(Locale.ROOT, "%,d (image %,d, text %,d)", params, visual, text)
+                });
                 long all = params;
                 List<String> dt = new ArrayList<>();
-                dtypes.forEach((k, v) -> dt.add(String.format(Locale.ROOT, "%s %,d (%.1f %%)", k, v, all > 0 ? 100.0 * v / all : 0.0)));
+                dtypes.forEach((k, v) ->
+                        dt.add(String.format(Locale.ROOT, "%s %,d (%.1f %%)", k, v, all > 0 ? 100.0 * v / all : 0.0)));
                 rows.add(new String[] {"dtypes", String.join(", ", dt)});
                 rows.add(new String[] {"image stored", towerLine(cp.towers().hasImage(), visualTypes, visualBytes)});
                 rows.add(new String[] {"text stored", towerLine(cp.towers().hasText(), textTypes, textBytes)});
                 if (cp.modelId() != null) rows.add(new String[] {"model id", cp.modelId()});
-                rows.add(new String[] {"tensors", String.format(Locale.ROOT, "%,d", cp.weights().size())});
-                rows.add(new String[] {"file size", String.format(Locale.ROOT, "%.1f MB (%,d bytes)", cp.fileBytes() / 1e6, cp.fileBytes())});
+                rows.add(new String[] {
+                    "tensors", String.format(Locale.ROOT, "%,d", cp.weights().size())
+                });
+                rows.add(new String[] {
+                    "file size", String.format(Locale.ROOT, "%.1f MB (%,d bytes)", cp.fileBytes() / 1e6, cp.fileBytes())
+                });
                 int w = 0;
                 for (String[] r : rows) w = Math.max(w, r[0].length());
                 for (String[] r : rows) out.println(String.format(Locale.ROOT, "%-" + w + "s  %s", r[0], r[1]));

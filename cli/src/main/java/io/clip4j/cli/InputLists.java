@@ -53,7 +53,8 @@ final class InputLists {
             }
             return Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException | UncheckedIOException e) {
-            throw new Clip4jException(file + ": cannot read (" + (Files.exists(file) ? e.getClass().getSimpleName() : "no such file") + ")");
+            throw new Clip4jException(file + ": cannot read ("
+                    + (Files.exists(file) ? e.getClass().getSimpleName() : "no such file") + ")");
         }
     }
 
@@ -69,11 +70,20 @@ final class InputLists {
         int tokens = tokenizer.encode(text).length + 2;
         if (tokens <= context) return;
         if (!truncate) {
-            throw new Clip4jException(String.format(Locale.ROOT, "text \"%s\" is %d tokens, longer than the context of %d "
-                    + "(--truncate, the default, cuts it to fit)", preview(text), tokens, context));
+            throw new Clip4jException(String.format(
+                    Locale.ROOT,
+                    "text \"%s\" is %d tokens, longer than the context of %d "
+                            + "(--truncate, the default, cuts it to fit)",
+                    preview(text),
+                    tokens,
+                    context));
         }
-        err.println(String.format(Locale.ROOT, "clip4j: note: text \"%s\" is %d tokens; cut to the context of %d (--no-truncate refuses it)",
-                preview(text), tokens, context));
+        err.println(String.format(
+                Locale.ROOT,
+                "clip4j: note: text \"%s\" is %d tokens; cut to the context of %d (--no-truncate refuses it)",
+                preview(text),
+                tokens,
+                context));
         err.flush();
     }
 

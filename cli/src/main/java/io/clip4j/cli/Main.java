@@ -6,24 +6,39 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine;
 
 /**
  * The {@code clip4j} command. User errors end as one line on stderr ({@code clip4j: <message>}) and exit
  * status 1; usage errors exit 2; a bug prints its type and message (the stack trace with CLIP4J_DEBUG=1).
  */
-@Command(name = "clip4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "clip4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "CLIP (Contrastive Language-Image Pre-training) for the JVM.",
-        subcommands = {EmbedCommand.class, ClassifyCommand.class, TokenizeCommand.class, InfoCommand.class,
-                DownloadCommand.class, BenchCommand.class,
-                ProbeCommand.class,
-                SynthCommand.class,
-                ServeCommand.class,
-                IndexCommand.class, SearchCommand.class, TextnessCommand.class,
-                TrainCommand.class, DistillCommand.class, EvalCommand.class, ConvertCommand.class, QuickstartCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            EmbedCommand.class,
+            ClassifyCommand.class,
+            TokenizeCommand.class,
+            InfoCommand.class,
+            DownloadCommand.class,
+            BenchCommand.class,
+            ProbeCommand.class,
+            SynthCommand.class,
+            ServeCommand.class,
+            IndexCommand.class,
+            SearchCommand.class,
+            TextnessCommand.class,
+            TrainCommand.class,
+            DistillCommand.class,
+            EvalCommand.class,
+            ConvertCommand.class,
+            QuickstartCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -82,7 +97,6 @@ public final class Main implements Callable<Integer> {
         err.flush();
         return code;
     }
-
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override

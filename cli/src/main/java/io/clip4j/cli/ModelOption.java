@@ -8,20 +8,33 @@ import picocli.CommandLine.Spec;
 
 /** {@code --model PATH|REPO_ID}, {@code --max-pixels N}, {@code --batch N} and {@code --half}. */
 public final class ModelOption {
-    static final String MODEL_HELP = "Model folder or file (Hugging Face or open_clip folder, .safetensors, torch .bin/.pt), "
-            + "or a Hugging Face repository id such as openai/clip-vit-base-patch32, downloaded into the cache on first use.";
+    static final String MODEL_HELP =
+            "Model folder or file (Hugging Face or open_clip folder, .safetensors, torch .bin/.pt), "
+                    + "or a Hugging Face repository id such as openai/clip-vit-base-patch32, downloaded into the cache on first use.";
 
-    @Spec(Spec.Target.MIXEE) CommandSpec command;
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     /** Not required by the parser, so that 'clip4j index' can fall back on the index's model; {@link #path} requires it. */
-    @Option(names = {"-m", "--model"}, paramLabel = "PATH|REPO_ID", description = MODEL_HELP)
+    @Option(
+            names = {"-m", "--model"},
+            paramLabel = "PATH|REPO_ID",
+            description = MODEL_HELP)
     String model;
 
-    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "89478485",
-            description = "Refuse images with more pixels than this before decoding (default: ${DEFAULT-VALUE}, as Pillow).")
+    @Option(
+            names = "--max-pixels",
+            paramLabel = "N",
+            defaultValue = "89478485",
+            description =
+                    "Refuse images with more pixels than this before decoding (default: ${DEFAULT-VALUE}, as Pillow).")
     long maxPixels;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "16", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            defaultValue = "16",
+            description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--half", description = "Keep weights in memory as fp16 (half the memory; fp32 arithmetic).")
@@ -51,7 +64,13 @@ public final class ModelOption {
 
     Clip load(Path path, boolean normalize, boolean truncate) {
         validateLimits();
-        return Clip.load(path, Clip.Options.defaults().withMaxPixels(maxPixels).withBatchSize(batch)
-                .withNormalize(normalize).withTruncate(truncate).withHalfWeights(half));
+        return Clip.load(
+                path,
+                Clip.Options.defaults()
+                        .withMaxPixels(maxPixels)
+                        .withBatchSize(batch)
+                        .withNormalize(normalize)
+                        .withTruncate(truncate)
+                        .withHalfWeights(half));
     }
 }

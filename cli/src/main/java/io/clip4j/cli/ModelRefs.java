@@ -1,7 +1,7 @@
 package io.clip4j.cli;
 
-import io.clip4j.ErrorLines;
 import io.clip4j.Clip4jException;
+import io.clip4j.ErrorLines;
 import io.clip4j.download.ConsoleProgress;
 import io.clip4j.download.HubCache;
 import io.clip4j.download.HubDownloader;
@@ -56,8 +56,12 @@ final class ModelRefs {
         // the progress lines name every file fetched ("open_clip_model.safetensors: downloading 605 MB")
         PrintWriter err = command.commandLine().getErr();
         try (HubDownloader hub = HubDownloader.fromEnvironment(env).build()) {
-            return hub.download(repo.id(), HubDownloader.DEFAULT_REVISION, null,
-                    new ConsoleProgress(err, ConsoleProgress.stderrIsTerminal())).dir();
+            return hub.download(
+                            repo.id(),
+                            HubDownloader.DEFAULT_REVISION,
+                            null,
+                            new ConsoleProgress(err, ConsoleProgress.stderrIsTerminal()))
+                    .dir();
         } catch (Clip4jException e) {
             throw new Clip4jException(repo + ": no such local path, and not in the model cache " + cache.root()
                     + "; downloading it failed: " + ErrorLines.oneLine(e.getMessage()));

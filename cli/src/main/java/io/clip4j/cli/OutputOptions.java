@@ -8,11 +8,17 @@ import picocli.CommandLine.Option;
 
 /** {@code --format text|json}, shared by the commands. JSON goes to stdout as one document. */
 public final class OutputOptions {
-    public enum Format { text, json }
+    public enum Format {
+        text,
+        json
+    }
 
     static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
-    @Option(names = "--format", paramLabel = "text|json", description = "Output format (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--format",
+            paramLabel = "text|json",
+            description = "Output format (default: ${DEFAULT-VALUE}).",
             defaultValue = "text")
     Format format = Format.text;
 

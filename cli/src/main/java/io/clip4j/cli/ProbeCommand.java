@@ -24,20 +24,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code clip4j probe}: linear-probe accuracy of the image encoder on class folders. */
-@Command(name = "probe", mixinStandardHelpOptions = true,
-        description = {"Score a linear probe on the image embeddings of class folders, as in the CLIP paper.",
-                "The probe is a logistic regression on the frozen unit image embeddings. The L2 penalty is chosen on a stratified validation split of --train; the probe is then refit on all "
-                        + "of --train and scored on --test.",
-                "--train and --test hold one sub-folder per class (the folder name is the class). Progress is shown on "
-                        + "stderr when it is a terminal; --save FILE keeps the fitted probe as JSON "
-                        + "({\"classes\",\"dim\",\"lambda\",\"weights\":[[...] per class],\"bias\"}).",
-                "JSON: {\"classes\",\"train_images\",\"test_images\",\"skipped_images\",\"best_lambda\",\"val_accuracy\","
-                        + "\"test_accuracy\",\"per_class\":{name:{\"images\",\"accuracy\"}},\"sweep\":[{\"lambda\",\"val_accuracy\",\"val_loss\"}]}.",
-                "Unreadable images are reported and left out (exit status 1)."})
+@Command(
+        name = "probe",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Score a linear probe on the image embeddings of class folders, as in the CLIP paper.",
+            "The probe is a logistic regression on the frozen unit image embeddings. The L2 penalty is chosen on a stratified validation split of --train; the probe is then refit on all "
+                    + "of --train and scored on --test.",
+            "--train and --test hold one sub-folder per class (the folder name is the class). Progress is shown on "
+                    + "stderr when it is a terminal; --save FILE keeps the fitted probe as JSON "
+                    + "({\"classes\",\"dim\",\"lambda\",\"weights\":[[...] per class],\"bias\"}).",
+            "JSON: {\"classes\",\"train_images\",\"test_images\",\"skipped_images\",\"best_lambda\",\"val_accuracy\","
+                    + "\"test_accuracy\",\"per_class\":{name:{\"images\",\"accuracy\"}},\"sweep\":[{\"lambda\",\"val_accuracy\",\"val_loss\"}]}.",
+            "Unreadable images are reported and left out (exit status 1)."
+        })
 public final class ProbeCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin ModelOption model;
-    @Mixin OutputOptions output;
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOption model;
+
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--train", required = true, paramLabel = "DIR", description = "Training images: DIR/<class>/*.")
     Path train;
@@ -45,22 +54,36 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--test", required = true, paramLabel = "DIR", description = "Test images: DIR/<class>/*.")
     Path test;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of the validation split (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            paramLabel = "S",
+            description = "Seed of the validation split (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--val-fraction", defaultValue = "0.2", paramLabel = "F",
+    @Option(
+            names = "--val-fraction",
+            defaultValue = "0.2",
+            paramLabel = "F",
             description = "Share of each training class used to choose the penalty (default: ${DEFAULT-VALUE}).")
     double valFraction;
 
-    @Option(names = "--save", paramLabel = "FILE", description = "Save the fitted probe (classes, weights, bias, lambda) as JSON.")
+    @Option(
+            names = "--save",
+            paramLabel = "FILE",
+            description = "Save the fitted probe (classes, weights, bias, lambda) as JSON.")
     Path save;
 
-    @Option(names = "--progress", negatable = true, description = "Show the progress bar (default: when stderr is a terminal).")
+    @Option(
+            names = "--progress",
+            negatable = true,
+            description = "Show the progress bar (default: when stderr is a terminal).")
     Boolean progress;
 
     @Override
     public Integer call() {
-        Usage.require(valFraction > 0 && valFraction < 1, spec, "--val-fraction must be between 0 and 1, got " + valFraction);
+        Usage.require(
+                valFraction > 0 && valFraction < 1, spec, "--val-fraction must be between 0 and 1, got " + valFraction);
         model.validate();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -68,8 +91,13 @@ public final class ProbeCommand implements Callable<Integer> {
         ProgressBar bar = new ProgressBar(err, progress != null ? progress : tty, tty);
         FolderProbe.Report r;
         try (Clip clip = model.load(true, true)) {
-            r = FolderProbe.run(clip, train, test, LinearProbe.Settings.defaults().withSeed(seed).withValFraction(valFraction),
-                    bar::failed, bar::update);
+            r = FolderProbe.run(
+                    clip,
+                    train,
+                    test,
+                    LinearProbe.Settings.defaults().withSeed(seed).withValFraction(valFraction),
+                    bar::failed,
+                    bar::update);
         }
         bar.finish();
         if (save != null) saveProbe(r);
@@ -83,7 +111,9 @@ public final class ProbeCommand implements Callable<Integer> {
             j.put("val_accuracy", finite(r.valAccuracy()));
             j.put("test_accuracy", finite(r.testAccuracy()));
             Map<String, Object> per = new LinkedHashMap<>();
-            r.perClass().forEach((k, v) -> per.put(k, EmbedCommand.entry("images", v.images(), "accuracy", finite(v.accuracy()))));
+            r.perClass()
+                    .forEach((k, v) ->
+                            per.put(k, EmbedCommand.entry("images", v.images(), "accuracy", finite(v.accuracy()))));
             j.put("per_class", per);
             List<Map<String, Object>> sweep = new ArrayList<>();
             for (LinearProbe.SweepPoint p : r.sweep()) {
@@ -96,11 +126,19 @@ public final class ProbeCommand implements Callable<Integer> {
             j.put("sweep", sweep);
             OutputOptions.printJson(out, j);
         } else {
-            out.println(String.format(Locale.ROOT, "classes %d, train images %d, test images %d%s", r.classes().size(),
-                    r.trainImages(), r.testImages(), r.skippedImages() > 0 ? ", skipped " + r.skippedImages() : ""));
-            out.println(String.format(Locale.ROOT, "best lambda %.3g (validation accuracy %s)", r.bestLambda(), pct(r.valAccuracy())));
+            out.println(String.format(
+                    Locale.ROOT,
+                    "classes %d, train images %d, test images %d%s",
+                    r.classes().size(),
+                    r.trainImages(),
+                    r.testImages(),
+                    r.skippedImages() > 0 ? ", skipped " + r.skippedImages() : ""));
+            out.println(String.format(
+                    Locale.ROOT, "best lambda %.3g (validation accuracy %s)", r.bestLambda(), pct(r.valAccuracy())));
             out.println("test accuracy " + pct(r.testAccuracy()));
-            r.perClass().forEach((k, v) -> out.println(String.format(Locale.ROOT, "  %8s  %4d  %s", pct(v.accuracy()), v.images(), k)));
+            r.perClass()
+                    .forEach((k, v) -> out.println(
+                            String.format(Locale.ROOT, "  %8s  %4d  %s", pct(v.accuracy()), v.images(), k)));
         }
         out.flush();
         return r.skippedImages() > 0 ? 1 : 0;

@@ -1,7 +1,7 @@
 package io.clip4j.cli;
 
-import io.clip4j.ErrorLines;
 import io.clip4j.Durations;
+import io.clip4j.ErrorLines;
 import io.clip4j.search.IndexProgress;
 import java.io.Console;
 import java.io.PrintWriter;
@@ -37,8 +37,15 @@ final class ProgressBar implements IndexProgress {
         double rate = secs > 0 ? done / secs : 0;
         String eta = rate > 0 ? Durations.format((total - done) / rate) : "-:--";
         int width = 24, filled = (int) ((long) width * done / total);
-        String line = String.format(Locale.ROOT, "[%s%s] %d/%d  %.1f images/s  ETA %s", "#".repeat(filled),
-                ".".repeat(width - filled), done, total, rate, eta);
+        String line = String.format(
+                Locale.ROOT,
+                "[%s%s] %d/%d  %.1f images/s  ETA %s",
+                "#".repeat(filled),
+                ".".repeat(width - filled),
+                done,
+                total,
+                rate,
+                eta);
         if (inPlace) {
             err.print("\r" + line + "\u001b[K");
             drawn = done < total;

@@ -21,31 +21,58 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code clip4j quickstart}: synthetic data, a small CLIP trained from scratch, zero-shot and search, a report. */
-@Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = {"Run the offline demo, with nothing to download. It writes a synthetic set of coloured shapes (holding out "
-                + QuickstartRecipe.HOLDOUT + "), trains a small CLIP from scratch for --seconds, classifies unseen images "
-                + "zero-shot (including the held-out colour-shape pairs), searches them by text, distils the model into a "
-                + "half-size student stored in fp16, and writes OUT/report.html.",
-                "JSON: {\"report\",\"model\",\"steps\",\"train_seconds\",\"images_per_s\",\"final_loss\",\"zeroshot\",\"search\",\"seconds\"}."})
+@Command(
+        name = "quickstart",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the offline demo, with nothing to download. It writes a synthetic set of coloured shapes (holding out "
+                    + QuickstartRecipe.HOLDOUT
+                    + "), trains a small CLIP from scratch for --seconds, classifies unseen images "
+                    + "zero-shot (including the held-out colour-shape pairs), searches them by text, distils the model into a "
+                    + "half-size student stored in fp16, and writes OUT/report.html.",
+            "JSON: {\"report\",\"model\",\"steps\",\"train_seconds\",\"images_per_s\",\"final_loss\",\"zeroshot\",\"search\",\"seconds\"}."
+        })
 public final class QuickstartCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin OutputOptions output;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--out", defaultValue = "quickstart", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    @Mixin
+    OutputOptions output;
+
+    @Option(
+            names = "--out",
+            defaultValue = "quickstart",
+            paramLabel = "DIR",
+            description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--seconds", defaultValue = "150", paramLabel = "S", description = "Training time budget (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seconds",
+            defaultValue = "150",
+            paramLabel = "S",
+            description = "Training time budget (default: ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed for data, initialisation and order (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "Seed for data, initialisation and order (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--distill-seconds", defaultValue = "60", paramLabel = "S",
-            description = "Time budget for distilling the trained model into a half-size student stored in fp16; 0 skips it (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--distill-seconds",
+            defaultValue = "60",
+            paramLabel = "S",
+            description =
+                    "Time budget for distilling the trained model into a half-size student stored in fp16; 0 skips it (default: ${DEFAULT-VALUE}).")
     double distillSeconds;
 
-    @Option(names = "--max-steps", paramLabel = "N",
-            description = "Stop training after N steps even if time is left (with a large --seconds: the same run on a busy or slow machine as on a free one).")
+    @Option(
+            names = "--max-steps",
+            paramLabel = "N",
+            description =
+                    "Stop training after N steps even if time is left (with a large --seconds: the same run on a busy or slow machine as on a free one).")
     Long maxSteps;
 
     /** Tests: a one-layer model on a handful of tiny images, so the whole pipeline runs in seconds. */
@@ -54,13 +81,16 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        QuickstartRecipe recipe = tiny ? QuickstartRecipe.tiny(seconds, seed) : QuickstartRecipe.standard(seconds, seed);
+        QuickstartRecipe recipe =
+                tiny ? QuickstartRecipe.tiny(seconds, seed) : QuickstartRecipe.standard(seconds, seed);
         if (maxSteps != null) recipe = recipe.withMaxSteps(maxSteps);
         PrintWriter err = spec.commandLine().getErr();
         var bar = new TrainCommand.Bar(err);
         Quickstart.Result r;
         try {
-            if (!(distillSeconds >= 0)) throw new ParameterException(spec.commandLine(), "--distill-seconds must be >= 0, got " + distillSeconds);
+            if (!(distillSeconds >= 0))
+                throw new ParameterException(
+                        spec.commandLine(), "--distill-seconds must be >= 0, got " + distillSeconds);
             r = Quickstart.run(out, recipe, distillSeconds, new Quickstart.Progress() {
                 @Override
                 public void stage(String message) {
@@ -100,7 +130,8 @@ public final class QuickstartCommand implements Callable<Integer> {
             List<Object> searches = new ArrayList<>();
             for (var s : r.searches()) {
                 List<Object> hits = new ArrayList<>();
-                for (var h : s.hits()) hits.add(Map.of("path", h.path().toString(), "label", h.truth(), "score", h.score()));
+                for (var h : s.hits())
+                    hits.add(Map.of("path", h.path().toString(), "label", h.truth(), "score", h.score()));
                 searches.add(Map.of("query", s.query(), "results", hits));
             }
             m.put("search", searches);
@@ -109,27 +140,54 @@ public final class QuickstartCommand implements Callable<Integer> {
             m.put("seconds", r.seconds());
             OutputOptions.printJson(o, m);
         } else {
-            o.printf(Locale.ROOT, "trained %s from scratch: %d steps in %.0f s (%.0f images/s), final loss %.3f%n",
-                    r.recipe().model().describe(), r.steps(), r.trainSeconds(), r.imagesPerSecond(), r.finalLoss());
-            o.printf(Locale.ROOT, "zero-shot top-1 over %d labels: seen pairs %.1f%% (%d images), held-out pairs %.1f%% (%d images); chance %.1f%%%n",
-                    z.labels(), 100 * z.seenTop1(), z.seenImages(), 100 * z.heldoutTop1(), z.heldoutImages(), 100 * z.chance());
-            o.printf(Locale.ROOT, "held-out pairs: colour right %.1f%% (chance %.1f%%), shape right %.1f%% (chance %.1f%%)%n",
-                    100 * z.heldoutColour(), 100.0 / z.colours(), 100 * z.heldoutShape(), 100.0 / z.shapes());
+            o.printf(
+                    Locale.ROOT,
+                    "trained %s from scratch: %d steps in %.0f s (%.0f images/s), final loss %.3f%n",
+                    r.recipe().model().describe(),
+                    r.steps(),
+                    r.trainSeconds(),
+                    r.imagesPerSecond(),
+                    r.finalLoss());
+            o.printf(
+                    Locale.ROOT,
+                    "zero-shot top-1 over %d labels: seen pairs %.1f%% (%d images), held-out pairs %.1f%% (%d images); chance %.1f%%%n",
+                    z.labels(),
+                    100 * z.seenTop1(),
+                    z.seenImages(),
+                    100 * z.heldoutTop1(),
+                    z.heldoutImages(),
+                    100 * z.chance());
+            o.printf(
+                    Locale.ROOT,
+                    "held-out pairs: colour right %.1f%% (chance %.1f%%), shape right %.1f%% (chance %.1f%%)%n",
+                    100 * z.heldoutColour(),
+                    100.0 / z.colours(),
+                    100 * z.heldoutShape(),
+                    100.0 / z.shapes());
             if (!r.searches().isEmpty()) {
                 var s = r.searches().get(0);
                 List<String> hits = new ArrayList<>();
-                for (var h : s.hits()) hits.add(r.out().relativize(h.path()) + String.format(Locale.ROOT, " (%.2f)", h.score()));
+                for (var h : s.hits())
+                    hits.add(r.out().relativize(h.path()) + String.format(Locale.ROOT, " (%.2f)", h.score()));
                 o.println("search \"" + s.query() + "\": " + String.join(", ", hits));
             }
             if (r.student() != null) {
                 var st = r.student();
-                o.printf(Locale.ROOT, "distilled student (%s, fp16): %.1f MB vs %.1f MB, %.0f vs %.0f images/s; zero-shot seen %.1f%% vs %.1f%%, "
+                o.printf(
+                        Locale.ROOT,
+                        "distilled student (%s, fp16): %.1f MB vs %.1f MB, %.0f vs %.0f images/s; zero-shot seen %.1f%% vs %.1f%%, "
                                 + "held-out %.1f%% vs %.1f%%; agreement with the teacher %.1f%%, overlap@10 %.1f%%%n",
-                        describeVision(st.student().config()), st.student().fileBytes() / 1e6, st.teacher().fileBytes() / 1e6,
-                        st.student().imagesPerSecond(), st.teacher().imagesPerSecond(),
-                        100 * st.student().evaluation().zeroShot().seenTop1(), 100 * st.teacher().evaluation().zeroShot().seenTop1(),
-                        100 * st.student().evaluation().zeroShot().heldoutTop1(), 100 * st.teacher().evaluation().zeroShot().heldoutTop1(),
-                        100 * st.agreement().zeroShotAgreement(), 100 * st.agreement().overlap());
+                        describeVision(st.student().config()),
+                        st.student().fileBytes() / 1e6,
+                        st.teacher().fileBytes() / 1e6,
+                        st.student().imagesPerSecond(),
+                        st.teacher().imagesPerSecond(),
+                        100 * st.student().evaluation().zeroShot().seenTop1(),
+                        100 * st.teacher().evaluation().zeroShot().seenTop1(),
+                        100 * st.student().evaluation().zeroShot().heldoutTop1(),
+                        100 * st.teacher().evaluation().zeroShot().heldoutTop1(),
+                        100 * st.agreement().zeroShotAgreement(),
+                        100 * st.agreement().overlap());
             }
             o.println("report: " + r.report());
         }

@@ -3,12 +3,11 @@ package io.clip4j.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.clip4j.Clip4jException;
 import io.clip4j.api.Clip;
+import io.clip4j.image.Thumbnails;
 import io.clip4j.search.ClipSearchService;
 import io.clip4j.search.ResultPages;
 import io.clip4j.search.SearchService;
-import io.clip4j.image.Thumbnails;
 import java.awt.image.BufferedImage;
-import io.clip4j.search.VectorStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -29,55 +28,92 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code clip4j search}: rank indexed images by a query of weighted text and image terms. */
-@Command(name = "search", mixinStandardHelpOptions = true,
-        description = {"Search an index made by 'clip4j index' and print the best matches, best first (score = cosine).",
-                "The query joins terms with + and -, and w:term gives a term the weight w. A term naming an existing file "
-                        + "is an image: \"2:golden retriever\" + ./pool.jpg - fruit",
-                "Put -- before a query that starts with -. JSON: {\"results\":[{\"path\",\"score\"}]}."})
+@Command(
+        name = "search",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Search an index made by 'clip4j index' and print the best matches, best first (score = cosine).",
+            "The query joins terms with + and -, and w:term gives a term the weight w. A term naming an existing file "
+                    + "is an image: \"2:golden retriever\" + ./pool.jpg - fruit",
+            "Put -- before a query that starts with -. JSON: {\"results\":[{\"path\",\"score\"}]}."
+        })
 public final class SearchCommand implements Callable<Integer> {
-    public enum Format { table, json, html }
+    public enum Format {
+        table,
+        json,
+        html
+    }
 
     /** Side of the inline previews, in pixels: about six text lines in common terminal fonts. */
     static final int PREVIEW_SIDE = 128;
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--index", paramLabel = "DIR", description = "Index folder (default: the per-user index).")
     Path index;
 
-    @Mixin SolrOptions solr;
+    @Mixin
+    SolrOptions solr;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "PATH|REPO_ID", description = "Model to use (default: the one recorded in the index; must be the same model).")
+    @Option(
+            names = {"-m", "--model"},
+            paramLabel = "PATH|REPO_ID",
+            description = "Model to use (default: the one recorded in the index; must be the same model).")
     String model;
 
-    @Option(names = {"-t", "--top"}, paramLabel = "K", defaultValue = "10", description = "Number of results (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-t", "--top"},
+            paramLabel = "K",
+            defaultValue = "10",
+            description = "Number of results (default: ${DEFAULT-VALUE}).")
     int top;
 
     @Option(names = "--min-score", paramLabel = "S", description = "Leave out results whose score (cosine) is below S.")
     Float minScore;
 
-    @Option(names = {"-f", "--paths-only"}, description = "Print only the paths of the results, one per line (for xargs and scripts).")
+    @Option(
+            names = {"-f", "--paths-only"},
+            description = "Print only the paths of the results, one per line (for xargs and scripts).")
     boolean pathsOnly;
 
-    @Option(names = "--textness", paramLabel = "S", defaultValue = "0", description = "Add S x the textness direction to text terms (S < 0: favour images showing the meaning over images of the words).")
+    @Option(
+            names = "--textness",
+            paramLabel = "S",
+            defaultValue = "0",
+            description =
+                    "Add S x the textness direction to text terms (S < 0: favour images showing the meaning over images of the words).")
     float textness;
 
-    @Option(names = "--textness-file", paramLabel = "F", description = "Textness direction (default: textness.json in the index folder).")
+    @Option(
+            names = "--textness-file",
+            paramLabel = "F",
+            description = "Textness direction (default: textness.json in the index folder).")
     Path textnessFile;
 
-    @Option(names = "--format", paramLabel = "table|json|html", defaultValue = "table", description = "Output format (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--format",
+            paramLabel = "table|json|html",
+            defaultValue = "table",
+            description = "Output format (default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the output here instead of stdout.")
     Path outFile;
 
-    @Option(names = "--index-here", description = "Index the current folder first when the index does not cover it yet, as rclip does "
-            + "(without this option a terminal is asked; the index's summary goes to stderr).")
+    @Option(
+            names = "--index-here",
+            description = "Index the current folder first when the index does not cover it yet, as rclip does "
+                    + "(without this option a terminal is asked; the index's summary goes to stderr).")
     boolean indexHere;
 
-    @Option(names = "--preview", paramLabel = "auto|kitty|iterm2|off", defaultValue = "auto",
-            description = "Pictures of the results in the table, inline in the terminal: auto (default) shows them in kitty, iTerm2 and "
-                    + "WezTerm when stdout is the terminal; kitty or iterm2 forces that protocol.")
+    @Option(
+            names = "--preview",
+            paramLabel = "auto|kitty|iterm2|off",
+            defaultValue = "auto",
+            description =
+                    "Pictures of the results in the table, inline in the terminal: auto (default) shows them in kitty, iTerm2 and "
+                            + "WezTerm when stdout is the terminal; kitty or iterm2 forces that protocol.")
     String preview;
 
     @Parameters(paramLabel = "QUERY", arity = "1..*", description = "Query terms.")
@@ -86,8 +122,13 @@ public final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Usage.require(top >= 1, spec, "--top must be at least 1, got " + top);
-        Usage.require(minScore == null || minScore >= -1 && minScore <= 1, spec, "--min-score must be a cosine between -1 and 1, got " + minScore);
-        Usage.require(!pathsOnly || !spec.commandLine().getParseResult().hasMatchedOption("--format"), spec,
+        Usage.require(
+                minScore == null || minScore >= -1 && minScore <= 1,
+                spec,
+                "--min-score must be a cosine between -1 and 1, got " + minScore);
+        Usage.require(
+                !pathsOnly || !spec.commandLine().getParseResult().hasMatchedOption("--format"),
+                spec,
                 "--paths-only and --format exclude each other");
         TerminalImages.Protocol pictures = previewProtocol();
         IndexLocation where = solr.location(spec, index);
@@ -97,14 +138,19 @@ public final class SearchCommand implements Callable<Integer> {
             indexStatus = new CurrentFolder(spec, dir, model).indexIfWanted(indexHere);
             if (indexStatus == 2 || indexStatus != 0 && !IndexCommand.hasIndexFiles(dir)) return indexStatus;
         } else Usage.require(!indexHere, spec, "--index-here is for an index folder, not a Solr collection");
-        try (ClipSearchService service = where.openService(ModelRefs.resolve(spec, model), textnessFile, Clip.Options.defaults())) {
-            List<SearchService.Hit> hits = new ArrayList<>(service.search(service.queryVector(String.join(" ", query), textness), top));
+        try (ClipSearchService service =
+                where.openService(ModelRefs.resolve(spec, model), textnessFile, Clip.Options.defaults())) {
+            List<SearchService.Hit> hits =
+                    new ArrayList<>(service.search(service.queryVector(String.join(" ", query), textness), top));
             if (minScore != null) hits.removeIf(h -> h.score() < minScore);
-            String text = pathsOnly ? paths(hits) : switch (format) {
-                case json -> json(hits);
-                case table -> pictures == TerminalImages.Protocol.off ? table(hits) : tableWithPictures(hits, pictures);
-                case html -> ResultPages.resultsHtml("clip4j: " + String.join(" ", query), hits);
-            };
+            String text = pathsOnly
+                    ? paths(hits)
+                    : switch (format) {
+                        case json -> json(hits);
+                        case table ->
+                            pictures == TerminalImages.Protocol.off ? table(hits) : tableWithPictures(hits, pictures);
+                        case html -> ResultPages.resultsHtml("clip4j: " + String.join(" ", query), hits);
+                    };
             write(spec.commandLine().getOut(), outFile, text);
             return indexStatus;
         }
@@ -178,7 +224,12 @@ public final class SearchCommand implements Callable<Integer> {
         int rankWidth = Math.max(1, Integer.toString(hits.size()).length());
         sb.append(String.format(Locale.ROOT, "%" + rankWidth + "s  %7s  %s%n", "#", "score", "path"));
         for (int i = 0; i < hits.size(); i++) {
-            sb.append(String.format(Locale.ROOT, "%" + rankWidth + "d  %7.4f  %s%n", i + 1, hits.get(i).score(), hits.get(i).path()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%" + rankWidth + "d  %7.4f  %s%n",
+                    i + 1,
+                    hits.get(i).score(),
+                    hits.get(i).path()));
             sb.append(afterRow.apply(hits.get(i)));
         }
         return sb.toString();

@@ -9,7 +9,9 @@ import picocli.CommandLine.Option;
 
 /** {@code --solr URL --collection NAME}: a SolrCloud collection instead of an index folder. */
 final class SolrOptions {
-    @Option(names = "--solr", paramLabel = "URL[,URL...]",
+    @Option(
+            names = "--solr",
+            paramLabel = "URL[,URL...]",
             description = "Use a SolrCloud collection instead of an index folder: the URL of one or more of its nodes "
                     + "(e.g. http://localhost:8983/solr; one that answers is enough). Needs --collection.")
     String solr;
@@ -32,7 +34,8 @@ final class SolrOptions {
 
     /** Where the index is: the collection of --solr, else {@code index}, else the per-user index folder. */
     IndexLocation location(CommandSpec spec, Path index) {
-        return target(spec, index).map(IndexLocation::solr)
+        return target(spec, index)
+                .map(IndexLocation::solr)
                 .orElseGet(() -> IndexLocation.folder(index != null ? index : Main.defaultIndex(spec)));
     }
 }

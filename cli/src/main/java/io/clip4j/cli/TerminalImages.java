@@ -15,7 +15,11 @@ import javax.imageio.ImageIO;
  * sequence; a terminal that speaks neither would print garbage, so previews are off unless the terminal is known.
  */
 final class TerminalImages {
-    enum Protocol { kitty, iterm2, off }
+    enum Protocol {
+        kitty,
+        iterm2,
+        off
+    }
 
     /** kitty splits the payload into chunks of at most 4096 base64 characters. */
     static final int KITTY_CHUNK = 4096;
@@ -26,8 +30,10 @@ final class TerminalImages {
     static Protocol detect(Map<String, String> env, boolean stdoutIsTerminal) {
         if (!stdoutIsTerminal) return Protocol.off;
         String term = env.getOrDefault("TERM", ""), program = env.getOrDefault("TERM_PROGRAM", "");
-        if (term.equals("xterm-kitty") || env.containsKey("KITTY_WINDOW_ID") || program.equals("ghostty")) return Protocol.kitty;
-        if (program.equals("iTerm.app") || program.equals("WezTerm") || program.equals("mintty")) return Protocol.iterm2;
+        if (term.equals("xterm-kitty") || env.containsKey("KITTY_WINDOW_ID") || program.equals("ghostty"))
+            return Protocol.kitty;
+        if (program.equals("iTerm.app") || program.equals("WezTerm") || program.equals("mintty"))
+            return Protocol.iterm2;
         return Protocol.off;
     }
 
@@ -42,12 +48,19 @@ final class TerminalImages {
                 for (int start = 0; start < b64.length(); start += KITTY_CHUNK) {
                     int end = Math.min(b64.length(), start + KITTY_CHUNK);
                     String more = end < b64.length() ? "1" : "0";
-                    sb.append("\033_G").append(start == 0 ? "a=T,f=100,m=" : "m=").append(more).append(';')
-                            .append(b64, start, end).append("\033\\");
+                    sb.append("\033_G")
+                            .append(start == 0 ? "a=T,f=100,m=" : "m=")
+                            .append(more)
+                            .append(';')
+                            .append(b64, start, end)
+                            .append("\033\\");
                 }
             }
-            case iterm2 -> sb.append(String.format(Locale.ROOT, "\033]1337;File=inline=1;size=%d;preserveAspectRatio=1:", png.length))
-                    .append(b64).append('\007');
+            case iterm2 ->
+                sb.append(String.format(
+                                Locale.ROOT, "\033]1337;File=inline=1;size=%d;preserveAspectRatio=1:", png.length))
+                        .append(b64)
+                        .append('\007');
             case off -> {
                 return "";
             }

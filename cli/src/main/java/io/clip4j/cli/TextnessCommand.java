@@ -1,11 +1,11 @@
 package io.clip4j.cli;
 
-import io.clip4j.ErrorLines;
 import io.clip4j.Clip4jException;
+import io.clip4j.ErrorLines;
 import io.clip4j.api.Clip;
-import io.clip4j.search.ClipSearchService;
-import io.clip4j.image.ImageFiles;
 import io.clip4j.api.ModelIdentity;
+import io.clip4j.image.ImageFiles;
+import io.clip4j.search.ClipSearchService;
 import io.clip4j.search.ResultPages;
 import io.clip4j.search.SearchService;
 import io.clip4j.search.TextnessDirection;
@@ -29,11 +29,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code clip4j textness fit|grid}: the "has written text" direction of the image embedding space. */
-@Command(name = "textness", mixinStandardHelpOptions = true,
+@Command(
+        name = "textness",
+        mixinStandardHelpOptions = true,
         description = "Fit and inspect the textness direction used by 'clip4j search --textness S'.",
         subcommands = {TextnessCommand.Fit.class, TextnessCommand.Grid.class})
 public final class TextnessCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     /** Without a subcommand: the usage on stderr, exit status 2. */
     @Override
@@ -41,16 +44,29 @@ public final class TextnessCommand implements Callable<Integer> {
         return Main.usageError(spec);
     }
 
-    @Command(name = "fit", mixinStandardHelpOptions = true,
-            description = {"Fit the textness direction: a logistic regression (L2, no hidden layer) on the unit image embeddings "
-                    + "of images with written text against images without. The unit weight vector of the 'has text' class is saved as JSON.",
-                    "It is written to --out FILE, else to textness.json in the --index folder (default: the per-user index)."})
+    @Command(
+            name = "fit",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Fit the textness direction: a logistic regression (L2, no hidden layer) on the unit image embeddings "
+                        + "of images with written text against images without. The unit weight vector of the 'has text' class is saved as JSON.",
+                "It is written to --out FILE, else to textness.json in the --index folder (default: the per-user index)."
+            })
     public static final class Fit implements Callable<Integer> {
-        @Spec CommandSpec spec;
-        @Mixin ModelOption model;
-        @Mixin OutputOptions output;
+        @Spec
+        CommandSpec spec;
 
-        @Option(names = "--with-text", required = true, paramLabel = "DIR", description = "Images that contain written text.")
+        @Mixin
+        ModelOption model;
+
+        @Mixin
+        OutputOptions output;
+
+        @Option(
+                names = "--with-text",
+                required = true,
+                paramLabel = "DIR",
+                description = "Images that contain written text.")
         Path withText;
 
         @Option(names = "--without-text", required = true, paramLabel = "DIR", description = "Images without text.")
@@ -59,16 +75,24 @@ public final class TextnessCommand implements Callable<Integer> {
         @Option(names = "--out", paramLabel = "FILE", description = "Where to save the direction.")
         Path out;
 
-        @Option(names = "--index", paramLabel = "DIR", description = "Save as DIR/textness.json (the index must use the same model).")
+        @Option(
+                names = "--index",
+                paramLabel = "DIR",
+                description = "Save as DIR/textness.json (the index must use the same model).")
         Path index;
 
-        @Option(names = "--l2", paramLabel = "LAMBDA", defaultValue = "0.001", description = "L2 penalty on the weights (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--l2",
+                paramLabel = "LAMBDA",
+                defaultValue = "0.001",
+                description = "L2 penalty on the weights (default: ${DEFAULT-VALUE}).")
         double l2;
 
         @Override
         public Integer call() {
             Usage.require(l2 >= 0, spec, "--l2 must be >= 0, got " + l2);
-            PrintWriter stdout = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+            PrintWriter stdout = spec.commandLine().getOut(),
+                    err = spec.commandLine().getErr();
             List<Path> pos = files(withText), neg = files(withoutText);
             try (Clip clip = model.load(true, true)) {
                 ModelIdentity id = ModelIdentity.of(clip);
@@ -77,12 +101,14 @@ public final class TextnessCommand implements Callable<Integer> {
                     Path dir = index != null ? index : Main.defaultIndex(spec);
                     try (VectorStore store = VectorStore.openForReading(dir)) {
                         if (!store.meta().model().sameModel(id)) {
-                            throw new Clip4jException(dir + ": index was built with another model (" + store.meta().model().path() + ")");
+                            throw new Clip4jException(dir + ": index was built with another model ("
+                                    + store.meta().model().path() + ")");
                         }
                     }
                     target = dir.resolve(TextnessDirection.FILE_NAME);
                 }
-                TextnessTrainer.Result r = TextnessTrainer.fit(clip, pos, neg, l2, msg -> err.println("clip4j: " + ErrorLines.oneLine(msg)));
+                TextnessTrainer.Result r = TextnessTrainer.fit(
+                        clip, pos, neg, l2, msg -> err.println("clip4j: " + ErrorLines.oneLine(msg)));
                 r.direction().save(target);
                 if (output.json()) {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -93,8 +119,13 @@ public final class TextnessCommand implements Callable<Integer> {
                     m.put("failed", r.failed());
                     OutputOptions.printJson(stdout, m);
                 } else {
-                    stdout.printf(Locale.ROOT, "%s: textness direction from %d images with text, %d without; training accuracy %.3f%n",
-                            target, r.direction().withText(), r.direction().withoutText(), r.direction().trainAccuracy());
+                    stdout.printf(
+                            Locale.ROOT,
+                            "%s: textness direction from %d images with text, %d without; training accuracy %.3f%n",
+                            target,
+                            r.direction().withText(),
+                            r.direction().withoutText(),
+                            r.direction().trainAccuracy());
                     stdout.flush();
                 }
                 return r.failed() > 0 ? 1 : 0;
@@ -109,30 +140,56 @@ public final class TextnessCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "grid", mixinStandardHelpOptions = true,
-            description = {"Draw the textness figure: the top results of a query at several textness scales, one row each, "
-                    + "as PREFIX.html and PREFIX.png.",
-                    "JSON: {\"html\",\"png\",\"rows\":[{\"textness\",\"results\":[{\"path\",\"score\"}]}]}."})
+    @Command(
+            name = "grid",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Draw the textness figure: the top results of a query at several textness scales, one row each, "
+                        + "as PREFIX.html and PREFIX.png.",
+                "JSON: {\"html\",\"png\",\"rows\":[{\"textness\",\"results\":[{\"path\",\"score\"}]}]}."
+            })
     public static final class Grid implements Callable<Integer> {
-        @Spec CommandSpec spec;
-        @Mixin OutputOptions output;
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        OutputOptions output;
 
         @Option(names = "--index", paramLabel = "DIR", description = "Index folder (default: the per-user index).")
         Path index;
 
-        @Option(names = {"-m", "--model"}, paramLabel = "PATH|REPO_ID", description = "Model (default: the one recorded in the index).")
+        @Option(
+                names = {"-m", "--model"},
+                paramLabel = "PATH|REPO_ID",
+                description = "Model (default: the one recorded in the index).")
         String model;
 
-        @Option(names = "--textness-file", paramLabel = "F", description = "Textness direction (default: textness.json in the index folder).")
+        @Option(
+                names = "--textness-file",
+                paramLabel = "F",
+                description = "Textness direction (default: textness.json in the index folder).")
         Path textnessFile;
 
-        @Option(names = "--scales", paramLabel = "S,S,...", split = ",", defaultValue = "-2,-1,0,1,2", description = "Textness scales, one row each (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--scales",
+                paramLabel = "S,S,...",
+                split = ",",
+                defaultValue = "-2,-1,0,1,2",
+                description = "Textness scales, one row each (default: ${DEFAULT-VALUE}).")
         List<Float> scales;
 
-        @Option(names = "--top", paramLabel = "K", defaultValue = "10", description = "Results per row (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--top",
+                paramLabel = "K",
+                defaultValue = "10",
+                description = "Results per row (default: ${DEFAULT-VALUE}).")
         int top;
 
-        @Option(names = "--out", paramLabel = "PREFIX", defaultValue = "textness-grid", description = "Output prefix (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--out",
+                paramLabel = "PREFIX",
+                defaultValue = "textness-grid",
+                description = "Output prefix (default: ${DEFAULT-VALUE}).")
         String prefix;
 
         @Parameters(paramLabel = "QUERY", arity = "1..*", description = "Query terms, as for search.")
@@ -144,9 +201,11 @@ public final class TextnessCommand implements Callable<Integer> {
             Usage.require(!scales.isEmpty(), spec, "--scales: give at least one scale");
             Path dir = index != null ? index : Main.defaultIndex(spec);
             String q = String.join(" ", query);
-            try (ClipSearchService service = ClipSearchService.open(dir, ModelRefs.resolve(spec, model), textnessFile, Clip.Options.defaults())) {
+            try (ClipSearchService service = ClipSearchService.open(
+                    dir, ModelRefs.resolve(spec, model), textnessFile, Clip.Options.defaults())) {
                 if (!service.hasTextness()) {
-                    throw new Clip4jException(dir + ": no textness direction; run 'clip4j textness fit --index DIR' or pass --textness-file");
+                    throw new Clip4jException(dir
+                            + ": no textness direction; run 'clip4j textness fit --index DIR' or pass --textness-file");
                 }
                 List<ResultPages.Row> rows = new ArrayList<>();
                 for (float s : scales) {
@@ -166,7 +225,8 @@ public final class TextnessCommand implements Callable<Integer> {
                     List<Map<String, Object>> jsonRows = new ArrayList<>();
                     for (int i = 0; i < rows.size(); i++) {
                         List<Map<String, Object>> results = new ArrayList<>();
-                        for (SearchService.Hit h : rows.get(i).hits()) results.add(EmbedCommand.entry("path", h.path().toString(), "score", h.score()));
+                        for (SearchService.Hit h : rows.get(i).hits())
+                            results.add(EmbedCommand.entry("path", h.path().toString(), "score", h.score()));
                         jsonRows.add(EmbedCommand.entry("textness", scales.get(i), "results", results));
                     }
                     Map<String, Object> doc = new LinkedHashMap<>();

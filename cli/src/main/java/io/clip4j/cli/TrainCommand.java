@@ -1,8 +1,8 @@
 package io.clip4j.cli;
 
-import io.clip4j.ErrorLines;
 import io.clip4j.Clip4jException;
 import io.clip4j.Durations;
+import io.clip4j.ErrorLines;
 import io.clip4j.checkpoint.Checkpoint;
 import io.clip4j.checkpoint.CheckpointLoader;
 import io.clip4j.data.CsvCaptionSource;
@@ -32,12 +32,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code clip4j train}: contrastive training (fine-tuning or from scratch) of a ViT CLIP in pure Java. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a ViT CLIP on image-caption pairs with open_clip's loss, AdamW and learning-rate schedules. "
-                + "The data is open_clip's CSV/TSV: a header row, columns filepath and title, paths relative to the file. "
-                + "Checkpoints (an open_clip folder with the optimizer state), metrics.csv and curves.png go to --out; "
-                + "an --out that holds a state is resumed.",
-                "JSON: {\"out\",\"steps\",\"losses\",\"metrics\",\"skipped_rows\",\"seconds\"}."})
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train a ViT CLIP on image-caption pairs with open_clip's loss, AdamW and learning-rate schedules. "
+                    + "The data is open_clip's CSV/TSV: a header row, columns filepath and title, paths relative to the file. "
+                    + "Checkpoints (an open_clip folder with the optimizer state), metrics.csv and curves.png go to --out; "
+                    + "an --out that holds a state is resumed.",
+            "JSON: {\"out\",\"steps\",\"losses\",\"metrics\",\"skipped_rows\",\"seconds\"}."
+        })
 public final class TrainCommand implements Callable<Integer> {
     /** open_clip's default warmup. */
     static final int DEFAULT_WARMUP = 10_000;
@@ -45,80 +49,162 @@ public final class TrainCommand implements Callable<Integer> {
     /** Row problems printed one per line; beyond, a summary line. */
     static final int MAX_PROBLEM_LINES = 10;
 
-    @Spec CommandSpec spec;
-    @Mixin OutputOptions output;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "CSV", description = "Training pairs: open_clip CSV/TSV with a header row.")
+    @Mixin
+    OutputOptions output;
+
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "CSV",
+            description = "Training pairs: open_clip CSV/TSV with a header row.")
     Path data;
 
-    @Option(names = "--csv-img-key", defaultValue = "filepath", paramLabel = "COLUMN", description = "Image path column (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--csv-img-key",
+            defaultValue = "filepath",
+            paramLabel = "COLUMN",
+            description = "Image path column (default: ${DEFAULT-VALUE}).")
     String imgKey;
 
-    @Option(names = "--csv-caption-key", defaultValue = "title", paramLabel = "COLUMN", description = "Caption column (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--csv-caption-key",
+            defaultValue = "title",
+            paramLabel = "COLUMN",
+            description = "Caption column (default: ${DEFAULT-VALUE}).")
     String captionKey;
 
-    @Option(names = "--csv-separator", paramLabel = "SEP", description = "Field separator: one character, or 'tab' (default: tab for .tsv files, else ',').")
+    @Option(
+            names = "--csv-separator",
+            paramLabel = "SEP",
+            description = "Field separator: one character, or 'tab' (default: tab for .tsv files, else ',').")
     String separator;
 
     @Option(names = "--init", paramLabel = "PATH", description = "Fine-tune this checkpoint (any format clip4j loads).")
     Path init;
 
-    @Option(names = "--model-config", paramLabel = "FILE", description = "Train from scratch: open_clip model config JSON (or an open_clip_config.json); with --init, checked against it.")
+    @Option(
+            names = "--model-config",
+            paramLabel = "FILE",
+            description =
+                    "Train from scratch: open_clip model config JSON (or an open_clip_config.json); with --init, checked against it.")
     Path modelConfig;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (checkpoints, training state, metrics).")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
+            description = "Output folder (checkpoints, training state, metrics).")
     Path out;
 
-    @Option(names = "--epochs", defaultValue = "1", paramLabel = "E", description = "Passes over the data (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--epochs",
+            defaultValue = "1",
+            paramLabel = "E",
+            description = "Passes over the data (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--max-steps", defaultValue = "-1", paramLabel = "N", description = "Total steps (overrides --epochs).")
+    @Option(
+            names = "--max-steps",
+            defaultValue = "-1",
+            paramLabel = "N",
+            description = "Total steps (overrides --epochs).")
     long maxSteps;
 
-    @Option(names = "--max-seconds", defaultValue = "0", paramLabel = "S", description = "Time budget: as many steps as fit (the schedule adapts); 0 = none.")
+    @Option(
+            names = "--max-seconds",
+            defaultValue = "0",
+            paramLabel = "S",
+            description = "Time budget: as many steps as fit (the schedule adapts); 0 = none.")
     double maxSeconds;
 
-    @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "Pairs per step (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            defaultValue = "32",
+            paramLabel = "N",
+            description = "Pairs per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "5e-4", paramLabel = "RATE", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lr",
+            defaultValue = "5e-4",
+            paramLabel = "RATE",
+            description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--warmup", paramLabel = "STEPS", description = "Linear warmup steps (default: open_clip's 10000, or a tenth of the run when that is shorter).")
+    @Option(
+            names = "--warmup",
+            paramLabel = "STEPS",
+            description =
+                    "Linear warmup steps (default: open_clip's 10000, or a tenth of the run when that is shorter).")
     Integer warmup;
 
-    @Option(names = "--schedule", defaultValue = "cosine", paramLabel = "cosine|const", description = "After warmup (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--schedule",
+            defaultValue = "cosine",
+            paramLabel = "cosine|const",
+            description = "After warmup (default: ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--wd", defaultValue = "0.2", paramLabel = "DECAY", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--wd",
+            defaultValue = "0.2",
+            paramLabel = "DECAY",
+            description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
     double wd;
 
     @Option(names = "--no-shuffle", description = "Keep the file order.")
     boolean noShuffle;
 
-    @Option(names = "--no-augment", description = "Evaluation preprocessing instead of random resized crops (scale 0.9-1).")
+    @Option(
+            names = "--no-augment",
+            description = "Evaluation preprocessing instead of random resized crops (scale 0.9-1).")
     boolean noAugment;
 
     @Option(names = "--lock-image", description = "LiT: freeze the image tower; train the text tower only.")
     boolean lockImage;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed for shuffling, augmentation and from-scratch init (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "Seed for shuffling, augmentation and from-scratch init (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--save-every", defaultValue = "1000", paramLabel = "STEPS", description = "Checkpoint interval; 0 = at the end only (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--save-every",
+            defaultValue = "1000",
+            paramLabel = "STEPS",
+            description = "Checkpoint interval; 0 = at the end only (default: ${DEFAULT-VALUE}).")
     long saveEvery;
 
-    @Option(names = "--val", paramLabel = "CSV", description = "Validation pairs (same format and --csv-* options): image<->text retrieval R@1/5/10.")
+    @Option(
+            names = "--val",
+            paramLabel = "CSV",
+            description = "Validation pairs (same format and --csv-* options): image<->text retrieval R@1/5/10.")
     Path val;
 
-    @Option(names = "--zeroshot", paramLabel = "DIR", description = "Class folders (class name = folder name): zero-shot top-1.")
+    @Option(
+            names = "--zeroshot",
+            paramLabel = "DIR",
+            description = "Class folders (class name = folder name): zero-shot top-1.")
     Path zeroshot;
 
-    @Option(names = "--templates", paramLabel = "NAME|FILE|'... {} ...'", defaultValue = "simple",
+    @Option(
+            names = "--templates",
+            paramLabel = "NAME|FILE|'... {} ...'",
+            defaultValue = "simple",
             description = "Prompt templates for --zeroshot, as in classify (default: ${DEFAULT-VALUE}).")
     String templates;
 
-    @Option(names = "--eval-every", defaultValue = "500", paramLabel = "STEPS", description = "Evaluation interval (also at the start and the end); 0 = start and end only (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--eval-every",
+            defaultValue = "500",
+            paramLabel = "STEPS",
+            description =
+                    "Evaluation interval (also at the start and the end); 0 = start and end only (default: ${DEFAULT-VALUE}).")
     long evalEvery;
 
     @Override
@@ -130,7 +216,8 @@ public final class TrainCommand implements Callable<Integer> {
         var kind = LrSchedule.parseKind(schedule);
         boolean resume = TrainCheckpoint.hasState(out);
         if (!resume && init == null && modelConfig == null) {
-            throw new Clip4jException("--init or --model-config is required (or an --out folder holding a training state)");
+            throw new Clip4jException(
+                    "--init or --model-config is required (or an --out folder holding a training state)");
         }
         ClipConfig wanted = modelConfig == null ? null : ModelConfigFile.read(modelConfig);
         checkFit(resume, wanted);
@@ -140,8 +227,10 @@ public final class TrainCommand implements Callable<Integer> {
         CsvCaptionSource source = load(data, csv, err, skippedRows);
         TrainingEvaluation evaluation = null;
         if (val != null || zeroshot != null) {
-            evaluation = new TrainingEvaluation(val == null ? null : load(val, csv, err, skippedRows),
-                    zeroshot == null ? null : ClassFolders.scan(zeroshot), PromptTemplates.resolve(templates));
+            evaluation = new TrainingEvaluation(
+                    val == null ? null : load(val, csv, err, skippedRows),
+                    zeroshot == null ? null : ClassFolders.scan(zeroshot),
+                    PromptTemplates.resolve(templates));
         }
         ClipTokenizer tokenizer = ClipTokenizer.openai();
         long runSteps = maxSteps >= 0 ? maxSteps : (long) (source.size() / Math.max(1, batch)) * epochs;
@@ -151,19 +240,39 @@ public final class TrainCommand implements Callable<Integer> {
                     + " steps): the learning rate stays below --lr " + lr + " throughout");
             err.flush();
         }
-        var settings = new TrainingRun.Settings(batch, epochs, maxSteps, lr, warmupSteps, kind, wd, !noShuffle, !noAugment,
-                lockImage, seed, saveEvery, evalEvery, maxSeconds);
+        var settings = new TrainingRun.Settings(
+                batch,
+                epochs,
+                maxSteps,
+                lr,
+                warmupSteps,
+                kind,
+                wd,
+                !noShuffle,
+                !noAugment,
+                lockImage,
+                seed,
+                saveEvery,
+                evalEvery,
+                maxSeconds);
         var bar = new Bar(err);
         TrainingRun.Result r;
         try {
-            r = TrainingRun.run(source, out, () -> {
-                if (init != null) {
-                    try (Checkpoint c = CheckpointLoader.load(init)) {
-                        return TrainableClip.fromCheckpoint(c);
-                    }
-                }
-                return TrainableClip.fromScratch(wanted, seed);
-            }, tokenizer, settings, evaluation, bar);
+            r = TrainingRun.run(
+                    source,
+                    out,
+                    () -> {
+                        if (init != null) {
+                            try (Checkpoint c = CheckpointLoader.load(init)) {
+                                return TrainableClip.fromCheckpoint(c);
+                            }
+                        }
+                        return TrainableClip.fromScratch(wanted, seed);
+                    },
+                    tokenizer,
+                    settings,
+                    evaluation,
+                    bar);
         } finally {
             bar.finish();
         }
@@ -174,12 +283,15 @@ public final class TrainCommand implements Callable<Integer> {
             m.put("steps", r.steps());
             m.put("losses", new ArrayList<>(r.losses()));
             m.put("metrics", r.metrics());
-            m.put("skipped_rows", skippedRows.stream().mapToInt(Integer::intValue).sum());
+            m.put(
+                    "skipped_rows",
+                    skippedRows.stream().mapToInt(Integer::intValue).sum());
             m.put("seconds", r.seconds());
             OutputOptions.printJson(o, m);
         } else {
             List<Float> l = r.losses();
-            o.println("saved " + out + " (step " + r.steps() + (l.isEmpty() ? "" : ", last loss " + l.get(l.size() - 1)) + ")");
+            o.println("saved " + out + " (step " + r.steps() + (l.isEmpty() ? "" : ", last loss " + l.get(l.size() - 1))
+                    + ")");
             if (!r.metrics().isEmpty()) o.println("final " + Bar.metrics(r.metrics()));
         }
         o.flush();
@@ -195,12 +307,20 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         if (wanted != null && initConfig != null) {
-            mismatch(ConfigFit.differences(wanted, initConfig), "--model-config " + modelConfig + " does not fit --init " + init);
+            mismatch(
+                    ConfigFit.differences(wanted, initConfig),
+                    "--model-config " + modelConfig + " does not fit --init " + init);
         }
         if (resume) {
             ClipConfig saved = ModelConfigFile.read(out.resolve(TrainCheckpoint.CONFIG_FILE));
-            if (wanted != null) mismatch(ConfigFit.differences(wanted, saved), "--model-config " + modelConfig + " does not fit the run saved in " + out);
-            if (initConfig != null) mismatch(ConfigFit.differences(initConfig, saved), "--init " + init + " does not fit the run saved in " + out);
+            if (wanted != null)
+                mismatch(
+                        ConfigFit.differences(wanted, saved),
+                        "--model-config " + modelConfig + " does not fit the run saved in " + out);
+            if (initConfig != null)
+                mismatch(
+                        ConfigFit.differences(initConfig, saved),
+                        "--init " + init + " does not fit the run saved in " + out);
         }
     }
 
@@ -211,7 +331,8 @@ public final class TrainCommand implements Callable<Integer> {
     static Character parseSeparator(String s) {
         if (s == null) return null;
         if (s.equalsIgnoreCase("tab") || s.equals("\\t")) return '\t';
-        if (s.length() != 1) throw new Clip4jException("--csv-separator must be one character or 'tab', got '" + s + "'");
+        if (s.length() != 1)
+            throw new Clip4jException("--csv-separator must be one character or 'tab', got '" + s + "'");
         return s.charAt(0);
     }
 
@@ -222,8 +343,8 @@ public final class TrainCommand implements Callable<Integer> {
             if (++count[0] <= MAX_PROBLEM_LINES) err.println("clip4j: " + ErrorLines.oneLine(line));
         });
         if (count[0] > MAX_PROBLEM_LINES) {
-            err.println("clip4j: " + file + ": " + (count[0] - MAX_PROBLEM_LINES) + " more rows skipped (" + s.malformedRows()
-                    + " malformed, " + s.missingImages() + " with a missing image file in all)");
+            err.println("clip4j: " + file + ": " + (count[0] - MAX_PROBLEM_LINES) + " more rows skipped ("
+                    + s.malformedRows() + " malformed, " + s.missingImages() + " with a missing image file in all)");
         }
         err.flush();
         skipped.add(count[0]);
@@ -241,14 +362,25 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         /** A terminal gets one line redrawn in place; a log file gets a plain line every 10 s (and the last step). */
-        private final boolean terminal = System.console() != null && System.console().isTerminal();
+        private final boolean terminal =
+                System.console() != null && System.console().isTerminal();
+
         private long lastPlain;
 
         @Override
         public void step(long step, long total, float loss, double lr, double ips, double left) {
             int width = 24, filled = (int) Math.min(width, width * (step + 1) / total);
-            String text = String.format(Locale.ROOT, "[%s%s] %d/%d loss %.4f lr %.2e %.1f img/s ETA %s",
-                    "#".repeat(filled), ".".repeat(width - filled), step + 1, total, loss, lr, ips, eta(left));
+            String text = String.format(
+                    Locale.ROOT,
+                    "[%s%s] %d/%d loss %.4f lr %.2e %.1f img/s ETA %s",
+                    "#".repeat(filled),
+                    ".".repeat(width - filled),
+                    step + 1,
+                    total,
+                    loss,
+                    lr,
+                    ips,
+                    eta(left));
             if (terminal) {
                 err.print("\r" + text + " ");
                 drawn = true;

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * OutOfMemoryError, whatever the references would add up to if they were copied.
  */
 class PickleBombHeapTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     /** clip4j info on {@code file} with -Xmx48m: exit status and stderr. */
     record Child(int code, String err) {}
@@ -28,10 +29,20 @@ class PickleBombHeapTest {
     private Child info(Path file) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path err = tmp.resolve("stderr.txt");
-        Process p = new ProcessBuilder(List.of(java, "-Xmx48m", "--add-modules=jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.clip4j.cli.Main",
-                "info", "--model", file.toString()))
-                .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(List.of(
+                        java,
+                        "-Xmx48m",
+                        "--add-modules=jdk.incubator.vector",
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.clip4j.cli.Main",
+                        "info",
+                        "--model",
+                        file.toString()))
+                .redirectError(err.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "no answer within 2 minutes");
         return new Child(p.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
     }
@@ -46,7 +57,10 @@ class PickleBombHeapTest {
         assertFalse(c.err().contains("OutOfMemoryError") || c.err().contains("\tat "), c.err());
         assertEquals(1, c.code(), c.err());
         // the JVM's own notice of the incubator module is not clip4j's
-        String[] lines = c.err().lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toArray(String[]::new);
+        String[] lines = c.err()
+                .lines()
+                .filter(l -> !l.startsWith("WARNING: Using incubator modules"))
+                .toArray(String[]::new);
         assertEquals(1, lines.length, c.err());
         assertTrue(lines[0].startsWith("clip4j: " + file), c.err());
     }
@@ -64,10 +78,16 @@ class PickleBombHeapTest {
     void aListBombOf200KilobytesIsOneLine() throws Exception {
         // big = 10k ints (memo 2); {"w": outer} with outer = [big] * 60k, appended one by one and by APPENDS:
         // 600 million elements if the references were copies
-        PickleBytes p = new PickleBytes().proto().emptyDict().memoize().str("w").emptyList().memoize();
+        PickleBytes p = new PickleBytes()
+                .proto()
+                .emptyDict()
+                .memoize()
+                .str("w")
+                .emptyList()
+                .memoize();
         p.emptyList().memoize().mark();
         for (int i = 0; i < 10_000; i++) small(p, i);
-        p.op('e').pop();   // big stays in the memo; outer is on top again
+        p.op('e').pop(); // big stays in the memo; outer is on top again
         for (int i = 0; i < 30_000; i++) ref(p, 2).append();
         p.mark();
         for (int i = 0; i < 30_000; i++) ref(p, 2);

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** What the commands say: probe's progress and saved probe, info's table, one duration format. */
 class CliMessagesTest {
     static final String VIT = TestCheckpoints.resource("models/vit-tiny").toString();
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     /** DIR/<class>/ with copies of the test images: two classes. */
     Path classes(String name, List<String> a, List<String> b) throws IOException {
@@ -33,16 +35,38 @@ class CliMessagesTest {
 
     @Test
     void probeShowsProgressOnStderrAndSavesTheFittedProbe() throws IOException {
-        Path train = classes("train", List.of("astronaut.png", "chelsea.png", "coffee.png", "camera.png", "rocket.jpg"),
-                List.of("synth_gray_64x300.png", "synth_odd_225x224.png", "synth_rgba_120x90.png", "synth_tall_41x333.png", "synth_wide_1000x37.png"));
+        Path train = classes(
+                "train",
+                List.of("astronaut.png", "chelsea.png", "coffee.png", "camera.png", "rocket.jpg"),
+                List.of(
+                        "synth_gray_64x300.png",
+                        "synth_odd_225x224.png",
+                        "synth_rgba_120x90.png",
+                        "synth_tall_41x333.png",
+                        "synth_wide_1000x37.png"));
         Path test = classes("test", List.of("page.png"), List.of("synth_tiny_7x5.png"));
         Path saved = tmp.resolve("probe/probe.json");
-        CliRunner r = CliRunner.run("probe", "--model", VIT, "--train", train.toString(), "--test", test.toString(),
-                "--progress", "--save", saved.toString(), "--format", "json");
+        CliRunner r = CliRunner.run(
+                "probe",
+                "--model",
+                VIT,
+                "--train",
+                train.toString(),
+                "--test",
+                test.toString(),
+                "--progress",
+                "--save",
+                saved.toString(),
+                "--format",
+                "json");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().matches("(?s).*\\] 12/12 .* images/s  ETA \\d+:\\d\\d.*"), r.err());
         JsonNode probe = Fixtures.JSON.readTree(saved.toFile());
-        assertEquals(List.of("photo", "synthetic"), List.of(probe.get("classes").get(0).asText(), probe.get("classes").get(1).asText()));
+        assertEquals(
+                List.of("photo", "synthetic"),
+                List.of(
+                        probe.get("classes").get(0).asText(),
+                        probe.get("classes").get(1).asText()));
         assertEquals(48, probe.get("dim").asInt());
         assertEquals(2, probe.get("weights").size());
         assertEquals(48, probe.get("weights").get(0).size());
@@ -50,14 +74,18 @@ class CliMessagesTest {
         assertEquals(r.json().get("best_lambda").asDouble(), probe.get("lambda").asDouble());
 
         // the saved probe predicts what the command scored: argmax(W x + b) over the test embeddings
-        JsonNode emb = CliRunner.run("embed", "--model", VIT, "--format", "json", test.toString()).json().get("images");
+        JsonNode emb = CliRunner.run("embed", "--model", VIT, "--format", "json", test.toString())
+                .json()
+                .get("images");
         int correct = 0;
         for (JsonNode img : emb) {
             int truth = img.get("path").asText().contains("/synthetic/") ? 1 : 0;
             double[] z = new double[2];
             for (int k = 0; k < 2; k++) {
                 z[k] = probe.get("bias").get(k).asDouble();
-                for (int d = 0; d < 48; d++) z[k] += probe.get("weights").get(k).get(d).asDouble() * img.get("embedding").get(d).asDouble();
+                for (int d = 0; d < 48; d++)
+                    z[k] += probe.get("weights").get(k).get(d).asDouble()
+                            * img.get("embedding").get(d).asDouble();
             }
             if ((z[1] > z[0] ? 1 : 0) == truth) correct++;
         }
@@ -82,7 +110,8 @@ class CliMessagesTest {
     void indexProgressUsesTheClockFormat() throws IOException {
         Path pics = Files.createDirectories(tmp.resolve("pics"));
         Files.copy(TestCheckpoints.resource("image/chelsea.png"), pics.resolve("a.png"));
-        CliRunner r = CliRunner.run("index", "--model", VIT, "--index", tmp.resolve("idx").toString(), "--progress", pics.toString());
+        CliRunner r = CliRunner.run(
+                "index", "--model", VIT, "--index", tmp.resolve("idx").toString(), "--progress", pics.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("] 1/1 "), r.err());
         assertTrue(r.out().matches("(?s).*embedded 1 in \\d+:\\d\\d \\(\\d+\\.\\d images/s\\).*"), r.out());

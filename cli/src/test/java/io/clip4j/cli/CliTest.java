@@ -1,6 +1,5 @@
 package io.clip4j.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +21,9 @@ class CliTest {
     static final String VIT = TestCheckpoints.resource("models/vit-tiny").toString();
     static final String CAT = TestCheckpoints.resource("image/chelsea.png").toString();
     static final String COFFEE = TestCheckpoints.resource("image/coffee.png").toString();
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     static float[] floats(JsonNode arr) {
         float[] f = new float[arr.size()];
@@ -37,12 +38,14 @@ class CliTest {
             if (!line.isBlank()) cases.add(Fixtures.JSON.readTree(line));
         }
         List<String> args = new ArrayList<>(List.of("tokenize", "--truncate", "--format", "json", "--"));
-        for (int i = 0; i < Math.min(20, cases.size()); i++) args.add(cases.get(i).get("text").asText());
+        for (int i = 0; i < Math.min(20, cases.size()); i++)
+            args.add(cases.get(i).get("text").asText());
         CliRunner r = CliRunner.run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         JsonNode rows = r.json();
         for (int i = 0; i < rows.size(); i++) {
-            assertEquals(cases.get(i).get("text").asText(), rows.get(i).get("text").asText());
+            assertEquals(
+                    cases.get(i).get("text").asText(), rows.get(i).get("text").asText());
             assertEquals(cases.get(i).get("ids77"), rows.get(i).get("ids"), "ids of case " + i);
         }
     }
@@ -53,8 +56,10 @@ class CliTest {
         CliRunner refused = CliRunner.run("tokenize", "--no-truncate", longText);
         refused.assertOneLineError("102 tokens");
         assertTrue(refused.err().contains("--truncate") && !refused.err().contains("use truncation"), refused.err());
-        for (String[] args : new String[][] {{"tokenize", "--context", "8", "--format", "json", longText},
-                {"tokenize", "--truncate", "--context", "8", "--format", "json", longText}}) {
+        for (String[] args : new String[][] {
+            {"tokenize", "--context", "8", "--format", "json", longText},
+            {"tokenize", "--truncate", "--context", "8", "--format", "json", longText}
+        }) {
             CliRunner ok = CliRunner.run(args);
             assertEquals(0, ok.code(), ok.err());
             assertTrue(ok.err().contains("102 tokens; cut to the context of 8"), ok.err());
@@ -72,7 +77,11 @@ class CliTest {
 
     @Test
     void tokenizeUsesTheModelsContextLength() throws IOException {
-        int context = Fixtures.json("models/vit-tiny/open_clip_config.json").get("model_cfg").get("text_cfg").get("context_length").asInt();
+        int context = Fixtures.json("models/vit-tiny/open_clip_config.json")
+                .get("model_cfg")
+                .get("text_cfg")
+                .get("context_length")
+                .asInt();
         CliRunner r = CliRunner.run("tokenize", "--model", VIT, "a photo of a cat");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("(7 of " + context + ")"), r.out());
@@ -85,8 +94,17 @@ class CliTest {
     void embedRawTextsAreTheReferenceEmbeddings() {
         Map<String, Tensor> exp = Fixtures.safetensors("models/vit-tiny/expected.safetensors");
         JsonNode texts = Fixtures.json("models/vit-tiny/expected.json").get("texts");
-        CliRunner r = CliRunner.run("embed", "--model", VIT, "--raw", "--format", "json",
-                "--text", texts.get(0).asText(), "--text", texts.get(3).asText());
+        CliRunner r = CliRunner.run(
+                "embed",
+                "--model",
+                VIT,
+                "--raw",
+                "--format",
+                "json",
+                "--text",
+                texts.get(0).asText(),
+                "--text",
+                texts.get(3).asText());
         assertEquals(0, r.code(), r.err());
         float[] all = exp.get("text_embeds").toFloatArray();
         int e = exp.get("text_embeds").dim(1);
@@ -101,9 +119,22 @@ class CliTest {
 
     @Test
     void embedNormalisesByDefaultAndReportsBadImagesWithoutLosingTheGoodOnes() throws IOException {
-        Path bad = Files.write(tmp.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0});
-        CliRunner r = CliRunner.run("embed", "--model", VIT, "--format", "json", "--image", CAT, "--image", bad.toString(),
-                "--image", COFFEE, "--text", "a cat");
+        Path bad =
+                Files.write(tmp.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0});
+        CliRunner r = CliRunner.run(
+                "embed",
+                "--model",
+                VIT,
+                "--format",
+                "json",
+                "--image",
+                CAT,
+                "--image",
+                bad.toString(),
+                "--image",
+                COFFEE,
+                "--text",
+                "a cat");
         assertEquals(1, r.code());
         JsonNode doc = r.json();
         assertEquals(2, doc.get("images").size());
@@ -136,22 +167,38 @@ class CliTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-        CliRunner r = CliRunner.run("classify", "--model", VIT, "--labels", String.join(",", labels),
-                "--templates", tfile.toString(), "--top", "3", "--format", "json", CAT, COFFEE);
+        CliRunner r = CliRunner.run(
+                "classify",
+                "--model",
+                VIT,
+                "--labels",
+                String.join(",", labels),
+                "--templates",
+                tfile.toString(),
+                "--top",
+                "3",
+                "--format",
+                "json",
+                CAT,
+                COFFEE);
         assertEquals(0, r.code(), r.err());
 
         // the same computation from `embed` outputs: normalise prompts, average per class, renormalise, exp(s)*cos
-        List<String> args = new ArrayList<>(List.of("embed", "--model", VIT, "--format", "json", "--image", CAT, "--image", COFFEE));
+        List<String> args = new ArrayList<>(
+                List.of("embed", "--model", VIT, "--format", "json", "--image", CAT, "--image", COFFEE));
         for (String l : labels) for (String t : templates) args.addAll(List.of("--text", t.replace("{}", l)));
         JsonNode emb = CliRunner.run(args.toArray(String[]::new)).json();
-        double scale = Math.exp(Fixtures.safetensors("models/vit-tiny/expected.safetensors").get("logit_scale").toFloatArray()[0]);
+        double scale = Math.exp(Fixtures.safetensors("models/vit-tiny/expected.safetensors")
+                .get("logit_scale")
+                .toFloatArray()[0]);
         for (int img = 0; img < 2; img++) {
             float[] x = floats(emb.get("images").get(img).get("embedding"));
             double[] logits = new double[labels.size()];
             for (int c = 0; c < labels.size(); c++) {
                 double[] mean = new double[x.length];
                 for (int t = 0; t < templates.size(); t++) {
-                    float[] v = floats(emb.get("texts").get(c * templates.size() + t).get("embedding"));
+                    float[] v = floats(
+                            emb.get("texts").get(c * templates.size() + t).get("embedding"));
                     for (int i = 0; i < v.length; i++) mean[i] += v[i] / templates.size();
                 }
                 double n = 0, dot = 0;
@@ -168,14 +215,16 @@ class CliTest {
                 int c = labels.indexOf(p.get("label").asText());
                 assertEquals(Math.exp(logits[c] - max) / sum, p.get("prob").asDouble(), 1e-5);
             }
-            assertTrue(top.get(0).get("prob").asDouble() >= top.get(1).get("prob").asDouble());
+            assertTrue(
+                    top.get(0).get("prob").asDouble() >= top.get(1).get("prob").asDouble());
         }
     }
 
     @Test
     void classifyReportsABadImageInItsRow() throws IOException {
         Path txt = Files.writeString(tmp.resolve("readme.txt"), "not an image");
-        CliRunner r = CliRunner.run("classify", "--model", VIT, "--labels", "a,b", "--format", "json", CAT, txt.toString());
+        CliRunner r =
+                CliRunner.run("classify", "--model", VIT, "--labels", "a,b", "--format", "json", CAT, txt.toString());
         assertEquals(1, r.code());
         assertEquals(2, r.json().get(0).get("top").size());
         assertTrue(r.json().get(1).get("error").asText().contains("readme.txt"));
@@ -184,7 +233,8 @@ class CliTest {
     @Test
     void infoCountsEveryParameter() {
         long params = 0;
-        for (Tensor t : Fixtures.safetensors("models/vit-tiny/open_clip_model.safetensors").values()) params += t.numel();
+        for (Tensor t : Fixtures.safetensors("models/vit-tiny/open_clip_model.safetensors")
+                .values()) params += t.numel();
         CliRunner r = CliRunner.run("info", "--model", VIT, "--format", "json");
         assertEquals(0, r.code(), r.err());
         JsonNode info = r.json();
@@ -193,7 +243,8 @@ class CliTest {
         assertEquals("ViT", info.get("image_tower").asText());
         assertEquals(48, info.get("embed_dim").asInt());
         assertTrue(info.get("dtypes").has("F16"));
-        CliRunner text = CliRunner.run("info", "--model", TestCheckpoints.resource("models/rn-tiny").toString());
+        CliRunner text = CliRunner.run(
+                "info", "--model", TestCheckpoints.resource("models/rn-tiny").toString());
         assertTrue(text.out().contains("ModifiedResNet"), text.out());
     }
 
@@ -216,7 +267,8 @@ class CliTest {
         assertEquals(2, CliRunner.run("frobnicate").code());
         CliRunner help = CliRunner.run("--help");
         assertEquals(0, help.code());
-        for (String c : new String[] {"embed", "classify", "tokenize", "info", "download"}) assertTrue(help.out().contains(c), c);
+        for (String c : new String[] {"embed", "classify", "tokenize", "info", "download"})
+            assertTrue(help.out().contains(c), c);
     }
 
     @Test

@@ -25,24 +25,48 @@ import org.junit.jupiter.api.io.TempDir;
 class CliUsageTest {
     static final String VIT = TestCheckpoints.resource("models/vit-tiny").toString();
     static final String CAT = TestCheckpoints.resource("image/chelsea.png").toString();
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     @Test
     void valuesOutOfRangeAreBadUsage() {
         String idx = tmp.resolve("idx").toString();
         CliRunner.run("search", "--index", idx, "--top", "0", "cat").assertUsageError("--top");
         CliRunner.run("search", "--index", idx, "--min-score", "2", "cat").assertUsageError("--min-score");
-        CliRunner.run("classify", "--model", VIT, "--labels", "a,b", "--top", "0", CAT).assertUsageError("--top");
+        CliRunner.run("classify", "--model", VIT, "--labels", "a,b", "--top", "0", CAT)
+                .assertUsageError("--top");
         CliRunner.run("classify", "--model", VIT, "--labels", "a,b").assertUsageError("no images");
         CliRunner.run("classify", "--model", VIT, "--labels", " , ", CAT).assertUsageError("--labels");
         CliRunner.run("tokenize", "--context", "1", "x").assertUsageError("--context");
-        CliRunner.run("embed", "--model", VIT, "--max-pixels", "0", "--text", "x").assertUsageError("--max-pixels");
+        CliRunner.run("embed", "--model", VIT, "--max-pixels", "0", "--text", "x")
+                .assertUsageError("--max-pixels");
         CliRunner.run("embed", "--model", VIT, "--batch", "0", "--text", "x").assertUsageError("--batch");
         CliRunner.run("embed", "--text", "x").assertUsageError("--model");
-        CliRunner.run("index", "--model", VIT, "--index", idx, "--commit-every", "0", tmp.toString()).assertUsageError("--commit-every");
-        CliRunner.run("probe", "--model", VIT, "--train", tmp.toString(), "--test", tmp.toString(), "--val-fraction", "1")
+        CliRunner.run("index", "--model", VIT, "--index", idx, "--commit-every", "0", tmp.toString())
+                .assertUsageError("--commit-every");
+        CliRunner.run(
+                        "probe",
+                        "--model",
+                        VIT,
+                        "--train",
+                        tmp.toString(),
+                        "--test",
+                        tmp.toString(),
+                        "--val-fraction",
+                        "1")
                 .assertUsageError("--val-fraction");
-        CliRunner.run("textness", "fit", "--model", VIT, "--with-text", tmp.toString(), "--without-text", tmp.toString(), "--l2", "-1")
+        CliRunner.run(
+                        "textness",
+                        "fit",
+                        "--model",
+                        VIT,
+                        "--with-text",
+                        tmp.toString(),
+                        "--without-text",
+                        tmp.toString(),
+                        "--l2",
+                        "-1")
                 .assertUsageError("--l2");
         CliRunner.run("textness", "grid", "--index", idx, "--top", "0", "x").assertUsageError("--top");
         CliRunner.run("serve", "--index", idx, "--port", "-1").assertUsageError("--port");
@@ -65,8 +89,20 @@ class CliUsageTest {
     @Test
     void everyCommandTakesFormatJson() {
         List<String[]> commands = new ArrayList<>();
-        for (String c : List.of("embed", "classify", "tokenize", "info", "download", "bench", "probe", "synth", "serve", "index",
-                "search", "train", "quickstart")) {
+        for (String c : List.of(
+                "embed",
+                "classify",
+                "tokenize",
+                "info",
+                "download",
+                "bench",
+                "probe",
+                "synth",
+                "serve",
+                "index",
+                "search",
+                "train",
+                "quickstart")) {
             commands.add(new String[] {c});
         }
         commands.add(new String[] {"textness", "fit"});
@@ -77,7 +113,9 @@ class CliUsageTest {
             args.add("--help");
             CliRunner r = CliRunner.run(args.toArray(String[]::new));
             assertEquals(0, r.code(), String.join(" ", c));
-            assertTrue(r.out().matches("(?s).*--format[= ][^\\n]*json.*"), String.join(" ", c) + " lacks --format json:\n" + r.out());
+            assertTrue(
+                    r.out().matches("(?s).*--format[= ][^\\n]*json.*"),
+                    String.join(" ", c) + " lacks --format json:\n" + r.out());
         }
     }
 
@@ -85,15 +123,36 @@ class CliUsageTest {
     @Test
     void helpTextsHaveParamLabelsAndSentences() {
         Pattern fieldLabel = Pattern.compile("--[a-z-]+=<[a-zA-Z]+>");
-        for (String c : List.of("embed", "classify", "tokenize", "info", "download", "bench", "probe", "synth", "serve", "index",
-                "search", "textness fit", "textness grid", "index export", "train", "quickstart", "distill", "eval zeroshot",
-                "eval retrieval", "eval agreement", "convert")) {
+        for (String c : List.of(
+                "embed",
+                "classify",
+                "tokenize",
+                "info",
+                "download",
+                "bench",
+                "probe",
+                "synth",
+                "serve",
+                "index",
+                "search",
+                "textness fit",
+                "textness grid",
+                "index export",
+                "train",
+                "quickstart",
+                "distill",
+                "eval zeroshot",
+                "eval retrieval",
+                "eval agreement",
+                "convert")) {
             List<String> args = new ArrayList<>(List.of(c.split(" ")));
             args.add("--help");
             String help = CliRunner.run(args.toArray(String[]::new)).out();
             Matcher m = fieldLabel.matcher(help);
             assertFalse(m.find(), c + ": option without a paramLabel: " + (m.find(0) ? m.group() : ""));
-            assertFalse(help.contains("each optionally") || help.contains("per class;"), c + ": fragment in the summary:\n" + help);
+            assertFalse(
+                    help.contains("each optionally") || help.contains("per class;"),
+                    c + ": fragment in the summary:\n" + help);
         }
     }
 
@@ -103,9 +162,11 @@ class CliUsageTest {
         CliRunner r = CliRunner.run("tokenize", "--model", model.toString(), "a photo of a cat");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("(7 of 24)"), r.out());
-        CliRunner longText = CliRunner.run("tokenize", "--model", model.toString(), "--no-truncate", "word ".repeat(30));
+        CliRunner longText =
+                CliRunner.run("tokenize", "--model", model.toString(), "--no-truncate", "word ".repeat(30));
         longText.assertOneLineError("longer than the context of 24");
-        CliRunner embed = CliRunner.run("embed", "--model", model.toString(), "--format", "json", "--text", "word ".repeat(30));
+        CliRunner embed =
+                CliRunner.run("embed", "--model", model.toString(), "--format", "json", "--text", "word ".repeat(30));
         assertEquals(0, embed.code(), embed.err());
         assertTrue(embed.err().contains("32 tokens; cut to the context of 24"), embed.err());
     }
@@ -113,7 +174,8 @@ class CliUsageTest {
     /** vit-tiny with its text positions cut to {@code context} (open_clip folder). */
     static Path shortContextModel(Path tmp, int context) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("ctx" + context));
-        Map<String, Tensor> weights = new LinkedHashMap<>(Fixtures.safetensors("models/vit-tiny/open_clip_model.safetensors"));
+        Map<String, Tensor> weights =
+                new LinkedHashMap<>(Fixtures.safetensors("models/vit-tiny/open_clip_model.safetensors"));
         Tensor pos = weights.get("positional_embedding");
         int width = pos.dim(1);
         float[] cut = Arrays.copyOf(pos.toFloatArray(), context * width);

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 class IndexImportTest {
     static final String VIT = TestCheckpoints.resource("models/vit-tiny").toString();
     static final String RN = TestCheckpoints.resource("models/rn-tiny").toString();
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     private Path indexed() throws IOException {
         Path pics = Files.createDirectories(tmp.resolve("pics"));
@@ -54,10 +56,23 @@ class IndexImportTest {
     void anExportImportsBackBitForBitAndSearchesTheSame() throws IOException {
         Path idx = indexed();
         Path exported = tmp.resolve("exported");
-        assertEquals(0, CliRunner.run("index", "export", "--index", idx.toString(), "--out", exported.toString()).code());
+        assertEquals(
+                0,
+                CliRunner.run("index", "export", "--index", idx.toString(), "--out", exported.toString())
+                        .code());
 
         Path copy = tmp.resolve("copy");
-        CliRunner imp = CliRunner.run("index", "import", "--from", exported.toString(), "--index", copy.toString(), "--model", VIT, "--format", "json");
+        CliRunner imp = CliRunner.run(
+                "index",
+                "import",
+                "--from",
+                exported.toString(),
+                "--index",
+                copy.toString(),
+                "--model",
+                VIT,
+                "--format",
+                "json");
         assertEquals(0, imp.code(), imp.err());
         JsonNode j = imp.json();
         assertEquals("clip-retrieval", j.get("layout").asText());
@@ -66,12 +81,22 @@ class IndexImportTest {
         for (String p : want.keySet()) assertArrayEquals(want.get(p), got.get(p), p);
         assertEquals(want.size(), j.get("imported").asInt());
 
-        JsonNode a = CliRunner.run("search", "--index", idx.toString(), "--format", "json", "a cat").json().get("results");
-        JsonNode b = CliRunner.run("search", "--index", copy.toString(), "--format", "json", "a cat").json().get("results");
+        JsonNode a = CliRunner.run("search", "--index", idx.toString(), "--format", "json", "a cat")
+                .json()
+                .get("results");
+        JsonNode b = CliRunner.run("search", "--index", copy.toString(), "--format", "json", "a cat")
+                .json()
+                .get("results");
         assertEquals(a.toString(), b.toString());
 
         // the files exist here, so their size and mtime were kept: a later index run of the folder embeds nothing
-        CliRunner again = CliRunner.run("index", "--index", copy.toString(), "--format", "json", tmp.resolve("pics").toString());
+        CliRunner again = CliRunner.run(
+                "index",
+                "--index",
+                copy.toString(),
+                "--format",
+                "json",
+                tmp.resolve("pics").toString());
         assertEquals(0, again.code(), again.err());
         assertEquals(want.size(), again.json().get("unchanged").asInt(), again.out());
     }
@@ -80,17 +105,23 @@ class IndexImportTest {
     void float16EmbeddingsAreStoredAtUnitLength() throws IOException {
         Path idx = indexed();
         Path exported = tmp.resolve("exported");
-        assertEquals(0, CliRunner.run("index", "export", "--index", idx.toString(), "--out", exported.toString()).code());
+        assertEquals(
+                0,
+                CliRunner.run("index", "export", "--index", idx.toString(), "--out", exported.toString())
+                        .code());
         // as clip-retrieval writes them: float16
         Path npy = exported.resolve("img_emb/img_emb_0.npy");
         NpyMatrix m = NpyMatrix.read(npy);
         byte[] h = NpyFiles.header("<f2", m.rows(), m.cols());
-        ByteBuffer b = ByteBuffer.allocate(h.length + 2 * m.data().length).order(ByteOrder.LITTLE_ENDIAN).put(h);
+        ByteBuffer b = ByteBuffer.allocate(h.length + 2 * m.data().length)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .put(h);
         for (float v : m.data()) b.putShort(Float.floatToFloat16(v));
         Files.write(npy, b.array());
 
         Path copy = tmp.resolve("copy");
-        CliRunner imp = CliRunner.run("index", "import", "--from", exported.toString(), "--index", copy.toString(), "--model", VIT);
+        CliRunner imp = CliRunner.run(
+                "index", "import", "--from", exported.toString(), "--index", copy.toString(), "--model", VIT);
         assertEquals(0, imp.code(), imp.err());
         Map<String, float[]> want = vectors(idx);
         for (Map.Entry<String, float[]> e : vectors(copy).entrySet()) {
@@ -109,15 +140,28 @@ class IndexImportTest {
     void embeddingsOfAnotherModelAreRefused() throws IOException {
         Path idx = indexed();
         Path exported = tmp.resolve("exported");
-        assertEquals(0, CliRunner.run("index", "export", "--index", idx.toString(), "--out", exported.toString()).code());
+        assertEquals(
+                0,
+                CliRunner.run("index", "export", "--index", idx.toString(), "--out", exported.toString())
+                        .code());
         // a _clip4j-model.json naming the ResNet, imported into the ViT's index
         Path rnIdx = tmp.resolve("rn-idx");
         Files.createDirectories(tmp.resolve("one"));
         Files.copy(TestCheckpoints.resource("image/coffee.png"), tmp.resolve("one/coffee.png"));
-        assertEquals(0, CliRunner.run("index", "--model", RN, "--index", rnIdx.toString(), tmp.resolve("one").toString()).code());
+        assertEquals(
+                0,
+                CliRunner.run(
+                                "index",
+                                "--model",
+                                RN,
+                                "--index",
+                                rnIdx.toString(),
+                                tmp.resolve("one").toString())
+                        .code());
         try (VectorStore rn = VectorStore.openForReading(rnIdx)) {
-            Files.writeString(exported.resolve(EmbeddingImport.MODEL_FILE), new ObjectMapper()
-                    .writeValueAsString(rn.meta().model().toMap()));
+            Files.writeString(
+                    exported.resolve(EmbeddingImport.MODEL_FILE),
+                    new ObjectMapper().writeValueAsString(rn.meta().model().toMap()));
         }
         CliRunner r = CliRunner.run("index", "import", "--from", exported.toString(), "--index", idx.toString());
         r.assertOneLineError(idx.toString());
@@ -129,8 +173,18 @@ class IndexImportTest {
     void missingModelAndBrokenShardsAreOneLine() throws IOException {
         Path idx = indexed();
         Path exported = tmp.resolve("exported");
-        assertEquals(0, CliRunner.run("index", "export", "--index", idx.toString(), "--out", exported.toString()).code());
-        CliRunner.run("index", "import", "--from", exported.toString(), "--index", tmp.resolve("new").toString()).assertUsageError("--model");
+        assertEquals(
+                0,
+                CliRunner.run("index", "export", "--index", idx.toString(), "--out", exported.toString())
+                        .code());
+        CliRunner.run(
+                        "index",
+                        "import",
+                        "--from",
+                        exported.toString(),
+                        "--index",
+                        tmp.resolve("new").toString())
+                .assertUsageError("--model");
 
         Path npy = exported.resolve("img_emb/img_emb_0.npy");
         byte[] all = Files.readAllBytes(npy);
@@ -139,7 +193,8 @@ class IndexImportTest {
         cut.assertOneLineError(npy.toString());
 
         // more rows of metadata than embeddings
-        List<float[]> one = new ArrayList<>(List.of(new float[vectors(idx).values().iterator().next().length]));
+        List<float[]> one = new ArrayList<>(
+                List.of(new float[vectors(idx).values().iterator().next().length]));
         one.get(0)[0] = 1;
         NpyFiles.writeFloat32(npy, one, one.get(0).length);
         CliRunner rows = CliRunner.run("index", "import", "--from", exported.toString(), "--index", idx.toString());

@@ -25,8 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** rclip's habits in {@code search}: indexing the folder one stands in, and pictures inline in the terminal. */
 class SearchHereAndPreviewTest {
-    static final String VIT = TestCheckpoints.resource("models/vit-tiny").toAbsolutePath().toString();
-    @TempDir Path tmp;
+    static final String VIT =
+            TestCheckpoints.resource("models/vit-tiny").toAbsolutePath().toString();
+
+    @TempDir
+    Path tmp;
 
     Path pictures() throws IOException {
         Path pics = Files.createDirectories(tmp.resolve("pics"));
@@ -37,11 +40,18 @@ class SearchHereAndPreviewTest {
 
     /** clip4j in its own JVM, started in {@code cwd} (the current folder is what --index-here indexes). */
     static CliRunner inFolder(Path cwd, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules=jdk.incubator.vector",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
         cmd.addAll(List.of(args));
         Path err = Files.createTempFile("clip4j-err", ".txt");
-        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(cwd.toFile())
+                .redirectError(err.toFile())
+                .start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "clip4j did not finish");
@@ -55,7 +65,8 @@ class SearchHereAndPreviewTest {
     void indexHereIndexesTheCurrentFolderOnceThenSearches() throws Exception {
         Path pics = pictures();
         String idx = tmp.resolve("idx").toString();
-        CliRunner first = inFolder(pics, "search", "--index", idx, "--model", VIT, "--index-here", "--format", "json", "a cat");
+        CliRunner first =
+                inFolder(pics, "search", "--index", idx, "--model", VIT, "--index-here", "--format", "json", "a cat");
         assertEquals(0, first.code(), first.err());
         assertEquals(List.of("cat.png", "coffee.png"), CliIndexHabitsTest.paths(first.json()));
         assertTrue(first.err().contains("added 2"), "the index's summary goes to stderr: " + first.err());
@@ -72,7 +83,9 @@ class SearchHereAndPreviewTest {
         CliRunner quiet = inFolder(more, "search", "--index", idx, "-f", "a cat");
         assertEquals(0, quiet.code(), quiet.err());
         assertFalse(quiet.out().contains("cat3.png"), quiet.out());
-        assertTrue(inFolder(more, "search", "--index", idx, "--index-here", "-f", "a cat").out().contains("cat3.png"));
+        assertTrue(inFolder(more, "search", "--index", idx, "--index-here", "-f", "a cat")
+                .out()
+                .contains("cat3.png"));
     }
 
     @Test
@@ -86,17 +99,22 @@ class SearchHereAndPreviewTest {
     void previewsCarryEachResultAsAPngInTheTerminalsProtocol() throws Exception {
         Path pics = pictures();
         String idx = tmp.resolve("idx").toString();
-        assertEquals(0, CliRunner.run("index", "--model", VIT, "--index", idx, pics.toString()).code());
+        assertEquals(
+                0,
+                CliRunner.run("index", "--model", VIT, "--index", idx, pics.toString())
+                        .code());
 
         CliRunner kitty = CliRunner.run("search", "--index", idx, "--preview", "kitty", "a cat");
         assertEquals(0, kitty.code(), kitty.err());
         List<BufferedImage> shown = kittyImages(kitty.out());
         assertEquals(2, shown.size(), "one picture per result");
-        for (BufferedImage im : shown) assertEquals(SearchCommand.PREVIEW_SIDE, Math.max(im.getWidth(), im.getHeight()));
+        for (BufferedImage im : shown)
+            assertEquals(SearchCommand.PREVIEW_SIDE, Math.max(im.getWidth(), im.getHeight()));
         assertTrue(kitty.out().contains("cat.png") && kitty.out().contains("coffee.png"), "the table stays");
 
         CliRunner iterm = CliRunner.run("search", "--index", idx, "--preview", "iterm2", "a cat");
-        Matcher m = Pattern.compile("\033]1337;File=inline=1;size=(\\d+);preserveAspectRatio=1:([A-Za-z0-9+/=]+)\007").matcher(iterm.out());
+        Matcher m = Pattern.compile("\033]1337;File=inline=1;size=(\\d+);preserveAspectRatio=1:([A-Za-z0-9+/=]+)\007")
+                .matcher(iterm.out());
         int n = 0;
         while (m.find()) {
             byte[] png = Base64.getDecoder().decode(m.group(2));
@@ -109,7 +127,9 @@ class SearchHereAndPreviewTest {
         // auto: no pictures when stdout is not a terminal (as here), nor in JSON or with -f
         CliRunner auto = CliRunner.runWithEnv(Map.of("TERM", "xterm-kitty"), "search", "--index", idx, "a cat");
         assertFalse(auto.out().contains("\033"), auto.out());
-        assertFalse(CliRunner.run("search", "--index", idx, "--preview", "kitty", "-f", "a cat").out().contains("\033"));
+        assertFalse(CliRunner.run("search", "--index", idx, "--preview", "kitty", "-f", "a cat")
+                .out()
+                .contains("\033"));
         CliRunner.run("search", "--index", idx, "--preview", "sixel", "cat").assertUsageError("--preview");
     }
 
@@ -141,7 +161,8 @@ class SearchHereAndPreviewTest {
         assertEquals("a=T,f=100,m=1", keys.get(0));
         assertEquals("m=0", keys.get(keys.size() - 1));
         for (String k : keys.subList(1, keys.size() - 1)) assertEquals("m=1", k);
-        BufferedImage back = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(payload.toString())));
+        BufferedImage back =
+                ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(payload.toString())));
         assertEquals(noise.getRGB(17, 33), back.getRGB(17, 33));
     }
 
@@ -152,7 +173,8 @@ class SearchHereAndPreviewTest {
         while (m.find()) {
             payload.append(m.group(2));
             if (m.group(1).endsWith("m=0")) {
-                images.add(ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(payload.toString()))));
+                images.add(ImageIO.read(
+                        new ByteArrayInputStream(Base64.getDecoder().decode(payload.toString()))));
                 payload.setLength(0);
             }
         }

@@ -13,13 +13,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SynthCommandTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void writesALoadableDataSet() throws IOException {
         Path dir = tmp.resolve("shapes");
-        CliRunner r = CliRunner.run("synth", "--out", dir.toString(), "--count", "12", "--seed", "4", "--size", "32",
-                "--holdout", "red circle,blue star", "--per-class", "1", "--format", "json");
+        CliRunner r = CliRunner.run(
+                "synth",
+                "--out",
+                dir.toString(),
+                "--count",
+                "12",
+                "--seed",
+                "4",
+                "--size",
+                "32",
+                "--holdout",
+                "red circle,blue star",
+                "--per-class",
+                "1",
+                "--format",
+                "json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = r.json();
         assertEquals(12, j.get("train").asInt());
@@ -31,7 +46,8 @@ class SynthCommandTest {
         for (int i = 0; i < 12; i++) assertFalse(train.caption(i).contains("red circle"));
         assertTrue(Files.isRegularFile(dir.resolve("heldout/blue star/000.png")));
 
-        CliRunner text = CliRunner.run("synth", "--out", tmp.resolve("t").toString(), "--count", "2", "--per-class", "0");
+        CliRunner text =
+                CliRunner.run("synth", "--out", tmp.resolve("t").toString(), "--count", "2", "--per-class", "0");
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().startsWith("wrote 2 training"), text.out());
     }

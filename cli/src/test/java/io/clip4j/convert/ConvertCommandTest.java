@@ -21,11 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ConvertCommandTest {
     @TempDir
     Path tmp;
+
     static final Path MODEL = Fixtures.resource("models/vit-tiny");
-    static final List<Path> IMAGES = List.of(Fixtures.resource("image/chelsea.png"), Fixtures.resource("image/rocket.jpg"));
+    static final List<Path> IMAGES =
+            List.of(Fixtures.resource("image/chelsea.png"), Fixtures.resource("image/rocket.jpg"));
 
     JsonNode convert(Path out, String dtype) {
-        CliRunner r = CliRunner.run("convert", "--model", MODEL.toString(), "--out", out.toString(), "--dtype", dtype, "--format", "json");
+        CliRunner r = CliRunner.run(
+                "convert", "--model", MODEL.toString(), "--out", out.toString(), "--dtype", dtype, "--format", "json");
         assertEquals(0, r.code(), r.err());
         return r.json();
     }
@@ -37,7 +40,10 @@ class ConvertCommandTest {
         long b16 = convert(f16, "f16").get("bytes").asLong();
         convert(bf16, "bf16");
         assertTrue(b16 < b32 * 0.51 && b16 > b32 * 0.49, b16 + " vs " + b32);
-        try (Clip ref = Clip.load(MODEL); Clip a = Clip.load(f32); Clip h = Clip.load(f16); Clip b = Clip.load(bf16)) {
+        try (Clip ref = Clip.load(MODEL);
+                Clip a = Clip.load(f32);
+                Clip h = Clip.load(f16);
+                Clip b = Clip.load(bf16)) {
             float[][] want = ref.embedImages(IMAGES);
             float[][] same = a.embedImages(IMAGES);
             for (int i = 0; i < want.length; i++) assertArrayEquals(want[i], same[i], "f32 conversion changes nothing");
@@ -52,7 +58,10 @@ class ConvertCommandTest {
                 assertTrue(eb > eh && eb < 5e-2, "bf16 " + eb);
             }
         }
-        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(f16.resolve("open_clip_model.safetensors"))));
+        assertEquals(
+                "rw-r--r--",
+                PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(f16.resolve("open_clip_model.safetensors"))));
         FileModesCheck.assertShareable(f16);
     }
 
@@ -65,11 +74,16 @@ class ConvertCommandTest {
         assertEquals("q8_0", j8.get("dtype").asText());
         long b8 = j8.get("bytes").asLong(), b4 = convert(q4, "q4").get("bytes").asLong();
         long b40 = convert(q40, "q4_0").get("bytes").asLong();
-        assertTrue(b8 < b16 * 0.6 && b40 < b8 * 0.65 && b4 > b40 && b4 < b8, b16 + " / " + b8 + " / " + b4 + " / " + b40);
+        assertTrue(
+                b8 < b16 * 0.6 && b40 < b8 * 0.65 && b4 > b40 && b4 < b8, b16 + " / " + b8 + " / " + b4 + " / " + b40);
         try (SafeTensorsFile f = SafeTensorsFile.open(q40.resolve("open_clip_model.safetensors"))) {
             assertEquals("q4_0/32", f.metadata().get("clip4j.quant"));
             assertEquals(DType.U8, f.tensors().get("visual.conv1.weight.q4").dtype());
-            assertEquals(DType.F16, f.tensors().get("transformer.resblocks.0.mlp.c_fc.weight.scale").dtype());
+            assertEquals(
+                    DType.F16,
+                    f.tensors()
+                            .get("transformer.resblocks.0.mlp.c_fc.weight.scale")
+                            .dtype());
             assertEquals(DType.F16, f.tensors().get("visual.proj").dtype());
             assertEquals("[128, 3, 8, 8]", f.metadata().get("clip4j.shape.visual.conv1.weight"));
             assertTrue(f.metadata().keySet().stream().noneMatch(k -> k.startsWith("clip4j.quant.")), "pure q4_0");
@@ -78,21 +92,45 @@ class ConvertCommandTest {
         try (SafeTensorsFile f = SafeTensorsFile.open(q4.resolve("open_clip_model.safetensors"))) {
             assertEquals("q4_0/32", f.metadata().get("clip4j.quant"));
             assertEquals("q4", f.metadata().get("dtype"));
-            for (String w : List.of("visual.conv1.weight", "visual.transformer.resblocks.0.mlp.c_fc.weight",
+            for (String w : List.of(
+                    "visual.conv1.weight",
+                    "visual.transformer.resblocks.0.mlp.c_fc.weight",
                     "transformer.resblocks.0.attn.in_proj_weight")) {
                 assertEquals(DType.I8, f.tensors().get(w + ".q8").dtype(), w);
                 assertEquals("q8_0/32", f.metadata().get("clip4j.quant." + w), w);
             }
-            assertEquals(DType.U8, f.tensors().get("visual.transformer.resblocks.1.mlp.c_fc.weight.q4").dtype());
+            assertEquals(
+                    DType.U8,
+                    f.tensors()
+                            .get("visual.transformer.resblocks.1.mlp.c_fc.weight.q4")
+                            .dtype());
             assertEquals(DType.U8, f.tensors().get("token_embedding.weight.q4").dtype());
         }
         Clip.Options half = Clip.Options.defaults().withHalfWeights(true);
-        try (Clip ref = Clip.load(MODEL); Clip a = Clip.load(q8); Clip b = Clip.load(q4); Clip c = Clip.load(q40);
-             Clip ah = Clip.load(q8, half)) {
-            assertTrue(a.checkpoint().weights().get("transformer.resblocks.1.attn.in_proj_weight").blocks() != null);
-            assertEquals("q8_0/32", b.checkpoint().weights().get("visual.conv1.weight").blocks().scheme());
-            assertEquals("q4_0/32", b.checkpoint().weights().get("visual.transformer.resblocks.1.attn.in_proj_weight").blocks().scheme());
-            float[][] want = ref.embedImages(IMAGES), e8 = a.embedImages(IMAGES), e4 = b.embedImages(IMAGES), e8h = ah.embedImages(IMAGES);
+        try (Clip ref = Clip.load(MODEL);
+                Clip a = Clip.load(q8);
+                Clip b = Clip.load(q4);
+                Clip c = Clip.load(q40);
+                Clip ah = Clip.load(q8, half)) {
+            assertTrue(a.checkpoint()
+                            .weights()
+                            .get("transformer.resblocks.1.attn.in_proj_weight")
+                            .blocks()
+                    != null);
+            assertEquals(
+                    "q8_0/32",
+                    b.checkpoint().weights().get("visual.conv1.weight").blocks().scheme());
+            assertEquals(
+                    "q4_0/32",
+                    b.checkpoint()
+                            .weights()
+                            .get("visual.transformer.resblocks.1.attn.in_proj_weight")
+                            .blocks()
+                            .scheme());
+            float[][] want = ref.embedImages(IMAGES),
+                    e8 = a.embedImages(IMAGES),
+                    e4 = b.embedImages(IMAGES),
+                    e8h = ah.embedImages(IMAGES);
             float[][] e40 = c.embedImages(IMAGES);
             double mixed = 0, pure = 0;
             for (int i = 0; i < want.length; i++) {
@@ -113,16 +151,29 @@ class ConvertCommandTest {
         convert(back, "f32");
         CliRunner r = CliRunner.run("convert", "--model", q8.toString(), "--out", back.toString(), "--dtype", "f32");
         assertEquals(0, r.code(), r.err());
-        try (Clip a = Clip.load(q8); Clip c = Clip.load(back)) {
+        try (Clip a = Clip.load(q8);
+                Clip c = Clip.load(back)) {
             assertArrayEquals(a.embedText("a dog"), c.embedText("a dog"));
         }
     }
 
     @Test
     void badInput() {
-        CliRunner r = CliRunner.run("convert", "--model", MODEL.toString(), "--out", tmp.resolve("x").toString(), "--dtype", "q3");
+        CliRunner r = CliRunner.run(
+                "convert",
+                "--model",
+                MODEL.toString(),
+                "--out",
+                tmp.resolve("x").toString(),
+                "--dtype",
+                "q3");
         r.assertOneLineError("q3");
-        CliRunner missing = CliRunner.run("convert", "--model", tmp.resolve("nope").toString(), "--out", tmp.resolve("y").toString());
+        CliRunner missing = CliRunner.run(
+                "convert",
+                "--model",
+                tmp.resolve("nope").toString(),
+                "--out",
+                tmp.resolve("y").toString());
         missing.assertOneLineError("nope");
     }
 }

@@ -22,8 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 class DistillCommandTest {
     @TempDir
     static Path shared;
+
     @TempDir
     Path tmp;
+
     static Path data;
     static final String TEACHER = Fixtures.resource("models/vit-tiny").toString();
 
@@ -35,9 +37,11 @@ class DistillCommandTest {
     }
 
     static CliRunner distill(Path out, String... more) {
-        List<String> a = new ArrayList<>(List.of("distill", "--teacher", TEACHER, "--out", out.toString(), "--batch", "8"));
+        List<String> a =
+                new ArrayList<>(List.of("distill", "--teacher", TEACHER, "--out", out.toString(), "--batch", "8"));
         if (!List.of(more).contains("--format")) a.addAll(List.of("--format", "json"));
-        if (List.of(more).stream().noneMatch(m -> m.equals("--data"))) a.addAll(List.of("--data", data.resolve("train.tsv").toString()));
+        if (List.of(more).stream().noneMatch(m -> m.equals("--data")))
+            a.addAll(List.of("--data", data.resolve("train.tsv").toString()));
         a.addAll(List.of(more));
         return CliRunner.run(a.toArray(String[]::new));
     }
@@ -52,17 +56,36 @@ class DistillCommandTest {
         assertEquals(40, j.get("teacher_computed").asInt(), "epoch 0 runs the teacher on every image");
         assertEquals(40, j.get("teacher_cached").asInt(), "epoch 1 takes crop 1 mod 1 = 0 from the cache");
         assertEquals(40, j.get("cache_entries").asInt());
-        try (Clip student = Clip.load(out); Clip teacher = Clip.load(Path.of(TEACHER))) {
+        try (Clip student = Clip.load(out);
+                Clip teacher = Clip.load(Path.of(TEACHER))) {
             assertEquals(64, student.config().visionWidth());
             assertEquals(1, student.config().visionLayers()[0]);
             assertEquals(teacher.config().embedDim(), student.config().embedDim());
-            for (String t : List.of("text_projection", "token_embedding.weight", "transformer.resblocks.1.mlp.c_fc.weight", "logit_scale")) {
-                assertArrayEquals(teacher.checkpoint().weights().get(t).toFloatArray(), student.checkpoint().weights().get(t).toFloatArray(), t);
+            for (String t : List.of(
+                    "text_projection",
+                    "token_embedding.weight",
+                    "transformer.resblocks.1.mlp.c_fc.weight",
+                    "logit_scale")) {
+                assertArrayEquals(
+                        teacher.checkpoint().weights().get(t).toFloatArray(),
+                        student.checkpoint().weights().get(t).toFloatArray(),
+                        t);
             }
         }
-        CliRunner embed = CliRunner.run("embed", "--model", out.toString(), "--format", "json", "--image",
-                data.resolve("classes").resolve(Files.list(data.resolve("classes")).findFirst().orElseThrow().getFileName())
-                        .resolve("000.png").toString());
+        CliRunner embed = CliRunner.run(
+                "embed",
+                "--model",
+                out.toString(),
+                "--format",
+                "json",
+                "--image",
+                data.resolve("classes")
+                        .resolve(Files.list(data.resolve("classes"))
+                                .findFirst()
+                                .orElseThrow()
+                                .getFileName())
+                        .resolve("000.png")
+                        .toString());
         assertEquals(0, embed.code(), embed.err());
         assertTrue(Files.isRegularFile(out.resolve("curves.png")) && Files.isRegularFile(out.resolve("metrics.csv")));
         FileModesCheck.assertShareable(out);
@@ -73,24 +96,40 @@ class DistillCommandTest {
         Path out = tmp.resolve("text");
         CliRunner r = distill(out, "--tower", "text", "--epochs", "2", "--teacher-cache", "1");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.json().get("student").asText().contains("Text(width 32, layers 1"), r.json().toString());
-        try (Clip student = Clip.load(out); Clip teacher = Clip.load(Path.of(TEACHER))) {
+        assertTrue(
+                r.json().get("student").asText().contains("Text(width 32, layers 1"),
+                r.json().toString());
+        try (Clip student = Clip.load(out);
+                Clip teacher = Clip.load(Path.of(TEACHER))) {
             assertEquals(32, student.config().textWidth());
             assertEquals(1, student.config().textLayers());
-            for (String t : List.of("visual.proj", "visual.conv1.weight", "visual.transformer.resblocks.1.attn.in_proj_weight")) {
-                assertArrayEquals(teacher.checkpoint().weights().get(t).toFloatArray(), student.checkpoint().weights().get(t).toFloatArray(), t);
+            for (String t : List.of(
+                    "visual.proj", "visual.conv1.weight", "visual.transformer.resblocks.1.attn.in_proj_weight")) {
+                assertArrayEquals(
+                        teacher.checkpoint().weights().get(t).toFloatArray(),
+                        student.checkpoint().weights().get(t).toFloatArray(),
+                        t);
             }
             float[] losses = new float[r.json().get("losses").size()];
-            for (int i = 0; i < losses.length; i++) losses[i] = (float) r.json().get("losses").get(i).asDouble();
-            assertTrue(losses[losses.length - 1] < losses[0], "the text student learns: " + java.util.Arrays.toString(losses));
+            for (int i = 0; i < losses.length; i++)
+                losses[i] = (float) r.json().get("losses").get(i).asDouble();
+            assertTrue(
+                    losses[losses.length - 1] < losses[0],
+                    "the text student learns: " + java.util.Arrays.toString(losses));
         }
-        CliRunner noCaptions = distill(tmp.resolve("t2"), "--tower", "text", "--data", data.resolve("classes").toString());
+        CliRunner noCaptions = distill(
+                tmp.resolve("t2"),
+                "--tower",
+                "text",
+                "--data",
+                data.resolve("classes").toString());
         noCaptions.assertOneLineError("needs captions");
     }
 
     @Test
     void aFolderOfImagesWithoutCaptionsIsDistilledAgainstTheBatchsOwnEmbeddings() {
-        CliRunner r = distill(tmp.resolve("folder"), "--data", data.resolve("classes").toString(), "--max-steps", "3");
+        CliRunner r =
+                distill(tmp.resolve("folder"), "--data", data.resolve("classes").toString(), "--max-steps", "3");
         assertEquals(0, r.code(), r.err());
         assertEquals(3, r.json().get("steps").asInt());
         assertTrue(r.json().get("losses").get(2).asDouble() > 0);
@@ -103,12 +142,12 @@ class DistillCommandTest {
         Path cache = out.resolve(TeacherCache.FILE);
         long size = Files.size(cache);
         try (RandomAccessFile f = new RandomAccessFile(cache.toFile(), "rw")) {
-            f.seek(size - 100);   // inside the last record's embedding
+            f.seek(size - 100); // inside the last record's embedding
             int b = f.read();
             f.seek(size - 100);
             f.write(b ^ 0x5A);
         }
-        CliRunner again = distill(out, "--epochs", "2", "--teacher-cache", "1");   // resumes at epoch 1
+        CliRunner again = distill(out, "--epochs", "2", "--teacher-cache", "1"); // resumes at epoch 1
         assertEquals(0, again.code(), again.err());
         JsonNode j = again.json();
         assertEquals(1, j.get("cache_dropped").asInt());
@@ -123,15 +162,53 @@ class DistillCommandTest {
     @Test
     void aModifiedResNetTeacherTeachesAViTStudent() {
         String rn = Fixtures.resource("models/rn-tiny").toString();
-        CliRunner r = CliRunner.run("distill", "--teacher", rn, "--data", data.resolve("train.tsv").toString(), "--out",
-                tmp.resolve("rn").toString(), "--student-width", "32", "--student-layers", "1", "--student-heads", "2", "--init", "random",
-                "--batch", "8", "--max-steps", "2", "--format", "json");
+        CliRunner r = CliRunner.run(
+                "distill",
+                "--teacher",
+                rn,
+                "--data",
+                data.resolve("train.tsv").toString(),
+                "--out",
+                tmp.resolve("rn").toString(),
+                "--student-width",
+                "32",
+                "--student-layers",
+                "1",
+                "--student-heads",
+                "2",
+                "--init",
+                "random",
+                "--batch",
+                "8",
+                "--max-steps",
+                "2",
+                "--format",
+                "json");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.json().get("student").asText().startsWith("ViT(width 32, layers 1, heads 2, patch 32"), r.json().toString());
-        CliRunner noShape = CliRunner.run("distill", "--teacher", rn, "--data", data.toString(), "--out", tmp.resolve("rn2").toString());
+        assertTrue(
+                r.json().get("student").asText().startsWith("ViT(width 32, layers 1, heads 2, patch 32"),
+                r.json().toString());
+        CliRunner noShape = CliRunner.run(
+                "distill",
+                "--teacher",
+                rn,
+                "--data",
+                data.toString(),
+                "--out",
+                tmp.resolve("rn2").toString());
         noShape.assertOneLineError("ModifiedResNet");
-        CliRunner inherit = CliRunner.run("distill", "--teacher", rn, "--data", data.toString(), "--out", tmp.resolve("rn3").toString(),
-                "--student-width", "32", "--student-layers", "1");
+        CliRunner inherit = CliRunner.run(
+                "distill",
+                "--teacher",
+                rn,
+                "--data",
+                data.toString(),
+                "--out",
+                tmp.resolve("rn3").toString(),
+                "--student-width",
+                "32",
+                "--student-layers",
+                "1");
         inherit.assertOneLineError("--init random");
     }
 
@@ -140,7 +217,9 @@ class DistillCommandTest {
         for (String heads : List.of("1", "2", "4", "16")) {
             CliRunner r = distill(tmp.resolve("h" + heads), "--student-heads", heads, "--max-steps", "2");
             assertEquals(0, r.code(), heads + ": " + r.err());
-            assertTrue(r.json().get("student").asText().contains("heads " + heads), r.json().toString());
+            assertTrue(
+                    r.json().get("student").asText().contains("heads " + heads),
+                    r.json().toString());
         }
         CliRunner bad = distill(tmp.resolve("h3"), "--student-heads", "3", "--max-steps", "1");
         assertEquals(2, bad.code(), bad.err());
@@ -150,15 +229,23 @@ class DistillCommandTest {
     @Test
     void aTwelveHeadStudentFineTunesIntoATwentyFourHeadOne() {
         Path first = tmp.resolve("h2");
-        assertEquals(0, distill(first, "--student-heads", "2", "--max-steps", "2").code());
-        CliRunner r = distill(tmp.resolve("h4"), "--student-heads", "4", "--init", first.toString(), "--max-steps", "2");
+        assertEquals(
+                0, distill(first, "--student-heads", "2", "--max-steps", "2").code());
+        CliRunner r =
+                distill(tmp.resolve("h4"), "--student-heads", "4", "--init", first.toString(), "--max-steps", "2");
         assertEquals(0, r.code(), r.err());
     }
 
     @Test
     void badInputIsOneLineNamingTheCulprit() throws Exception {
-        CliRunner noTeacher = CliRunner.run("distill", "--teacher", tmp.resolve("nope").toString(), "--data", data.toString(),
-                "--out", tmp.resolve("x").toString());
+        CliRunner noTeacher = CliRunner.run(
+                "distill",
+                "--teacher",
+                tmp.resolve("nope").toString(),
+                "--data",
+                data.toString(),
+                "--out",
+                tmp.resolve("x").toString());
         assertEquals(1, noTeacher.code());
         noTeacher.assertOneLineError("nope");
 
@@ -168,8 +255,10 @@ class DistillCommandTest {
         noImages.assertOneLineError("no images");
 
         Path config = tmp.resolve("student.json");
-        Files.writeString(config, "{\"embed_dim\": 64, \"vision_cfg\": {\"image_size\": 32, \"layers\": 1, \"width\": 64, \"patch_size\": 8},"
-                + " \"text_cfg\": {}}");
+        Files.writeString(
+                config,
+                "{\"embed_dim\": 64, \"vision_cfg\": {\"image_size\": 32, \"layers\": 1, \"width\": 64, \"patch_size\": 8},"
+                        + " \"text_cfg\": {}}");
         CliRunner misfit = distill(tmp.resolve("z"), "--student-config", config.toString());
         assertEquals(1, misfit.code());
         misfit.assertOneLineError("embed_dim 64 does not fit the teacher's embedding (48)");

@@ -1,15 +1,14 @@
 package io.clip4j.download;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.Clip4jException;
 import io.clip4j.cli.DownloadCommand;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,11 +18,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code clip4j download} end to end through picocli, against the local fake hub. */
 class DownloadCommandTest {
@@ -80,7 +79,8 @@ class DownloadCommandTest {
         int exit = run(env(), "acme/clip-tiny");
 
         assertEquals(0, exit, err.toString());
-        Path snapshot = tmp.resolve("cache/models--acme--clip-tiny/snapshots/" + COMMIT).toAbsolutePath();
+        Path snapshot =
+                tmp.resolve("cache/models--acme--clip-tiny/snapshots/" + COMMIT).toAbsolutePath();
         assertEquals(snapshot + System.lineSeparator(), out.toString());
         assertArrayEquals(weights, Files.readAllBytes(snapshot.resolve("model.safetensors")));
         assertTrue(err.toString().contains("model.safetensors: downloading 0.2 MB"), err.toString());
@@ -93,8 +93,18 @@ class DownloadCommandTest {
         Path target = tmp.resolve("model");
         Path cache = tmp.resolve("other-cache");
 
-        int exit = run(env(), "acme/clip-tiny", "--revision", COMMIT, "--dir", target.toString(),
-                "--cache", cache.toString(), "--format", "json", "--quiet");
+        int exit = run(
+                env(),
+                "acme/clip-tiny",
+                "--revision",
+                COMMIT,
+                "--dir",
+                target.toString(),
+                "--cache",
+                cache.toString(),
+                "--format",
+                "json",
+                "--quiet");
 
         assertEquals(0, exit, err.toString());
         assertEquals("", err.toString(), "--quiet prints nothing on stderr");
@@ -108,9 +118,12 @@ class DownloadCommandTest {
         assertEquals("model.safetensors", model.get("name").asText());
         assertEquals(weights.length, model.get("bytes").asLong());
         assertEquals(FakeHub.sha256(weights), model.get("sha256").asText());
-        assertEquals(FakeHub.sha256(config), json.get("files").get(0).get("sha256").asText());
+        assertEquals(
+                FakeHub.sha256(config), json.get("files").get(0).get("sha256").asText());
         assertArrayEquals(weights, Files.readAllBytes(target.resolve("model.safetensors")));
-        assertTrue(Files.isDirectory(cache.resolve("models--acme--clip-tiny/snapshots/" + COMMIT)), "--cache overrides CLIP4J_CACHE");
+        assertTrue(
+                Files.isDirectory(cache.resolve("models--acme--clip-tiny/snapshots/" + COMMIT)),
+                "--cache overrides CLIP4J_CACHE");
     }
 
     @Test

@@ -24,7 +24,9 @@ class ModelRepoIdTest {
     static final Path VIT = TestCheckpoints.resource("models/vit-tiny");
     static final Path CAT = TestCheckpoints.resource("image/chelsea.png");
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
+
     FakeHub hub;
 
     @BeforeEach
@@ -32,7 +34,10 @@ class ModelRepoIdTest {
         hub = new FakeHub();
         hub.repo("acme/vit-tiny", COMMIT)
                 .file("open_clip_config.json", Files.readAllBytes(VIT.resolve("open_clip_config.json")), false)
-                .file("open_clip_model.safetensors", Files.readAllBytes(VIT.resolve("open_clip_model.safetensors")), true);
+                .file(
+                        "open_clip_model.safetensors",
+                        Files.readAllBytes(VIT.resolve("open_clip_model.safetensors")),
+                        true);
     }
 
     @AfterEach
@@ -50,11 +55,16 @@ class ModelRepoIdTest {
     @Test
     void aRepoIdIsDownloadedOnFirstUseAndUsedFromTheCacheOfflineAfter() {
         CliRunner local = CliRunner.run("embed", "--model", VIT.toString(), "--format", "json", CAT.toString());
-        CliRunner first = CliRunner.runWithEnv(env(), "embed", "--model", "acme/vit-tiny", "--format", "json", CAT.toString());
+        CliRunner first =
+                CliRunner.runWithEnv(env(), "embed", "--model", "acme/vit-tiny", "--format", "json", CAT.toString());
         assertEquals(0, first.code(), first.err());
         assertTrue(first.err().contains("open_clip_model.safetensors: downloading"), first.err());
-        assertEquals(local.json().get("images").get(0).get("embedding"), first.json().get("images").get(0).get("embedding"));
-        assertTrue(hub.fileNamesRequested().contains("open_clip_model.safetensors"), hub.fileNamesRequested().toString());
+        assertEquals(
+                local.json().get("images").get(0).get("embedding"),
+                first.json().get("images").get(0).get("embedding"));
+        assertTrue(
+                hub.fileNamesRequested().contains("open_clip_model.safetensors"),
+                hub.fileNamesRequested().toString());
 
         hub.requests.clear();
         Map<String, String> offline = env();
@@ -82,7 +92,8 @@ class ModelRepoIdTest {
 
     @Test
     void anExistingLocalPathWinsOverARepoIdOfTheSameName() throws IOException {
-        // "target/<name>" is a relative path (the build folder is under the working directory) and reads as ORG/NAME too
+        // "target/<name>" is a relative path (the build folder is under the working directory) and reads as ORG/NAME
+        // too
         String name = "target/repo-id-test-" + UUID.randomUUID();
         Path model = Files.createDirectories(Path.of(name));
         try {
@@ -90,7 +101,10 @@ class ModelRepoIdTest {
             Files.copy(VIT.resolve("open_clip_model.safetensors"), model.resolve("open_clip_model.safetensors"));
             hub.repo(name, COMMIT)
                     .file("open_clip_config.json", Files.readAllBytes(VIT.resolve("open_clip_config.json")), false)
-                    .file("open_clip_model.safetensors", Files.readAllBytes(VIT.resolve("open_clip_model.safetensors")), true);
+                    .file(
+                            "open_clip_model.safetensors",
+                            Files.readAllBytes(VIT.resolve("open_clip_model.safetensors")),
+                            true);
             CliRunner r = CliRunner.runWithEnv(env(), "info", "--model", name, "--format", "json");
             assertEquals(0, r.code(), r.err());
             assertEquals(name, r.json().get("path").asText());

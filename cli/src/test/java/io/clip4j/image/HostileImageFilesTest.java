@@ -1,7 +1,5 @@
 package io.clip4j.image;
 
-import io.clip4j.testing.Fixtures;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.clip4j.Clip4jException;
 import io.clip4j.cli.CliRunner;
 import io.clip4j.data.CsvCaptionSource;
+import io.clip4j.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +51,8 @@ class HostileImageFilesTest {
     }
 
     private static String refusal(Path file) {
-        Clip4jException e = assertTimeoutPreemptively(NO_HANG,
-                () -> assertThrows(Clip4jException.class, () -> ImageDecoder.decode(file)));
+        Clip4jException e = assertTimeoutPreemptively(
+                NO_HANG, () -> assertThrows(Clip4jException.class, () -> ImageDecoder.decode(file)));
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         assertTrue(e.getMessage().startsWith(file.toString() + ": "), e.getMessage());
         return e.getMessage();
@@ -78,14 +77,16 @@ class HostileImageFilesTest {
     void aLinkToARegularImageIsFollowed() throws IOException {
         Path real = Fixtures.resource("image/block.png");
         Path link = Files.createSymbolicLink(tmp.resolve("link.png"), real);
-        assertArrayEquals(ImageDecoder.decode(real).samples(), ImageDecoder.decode(link).samples());
+        assertArrayEquals(
+                ImageDecoder.decode(real).samples(), ImageDecoder.decode(link).samples());
     }
 
     @Test
     void aFileOverTheSizeCapIsRefusedNamingFileAndCap() throws IOException {
         Path big = Files.write(tmp.resolve("big.png"), new byte[5000]);
         Clip4jException e = assertThrows(Clip4jException.class, () -> ImageFileReader.read(big, 4096));
-        assertEquals(big + ": file of 5000 bytes is larger than the image file size limit of 4096 bytes", e.getMessage());
+        assertEquals(
+                big + ": file of 5000 bytes is larger than the image file size limit of 4096 bytes", e.getMessage());
         assertEquals(5000, ImageFileReader.read(big, 5000).length);
         assertEquals(512L * 1024 * 1024, ImageFileReader.DEFAULT_MAX_BYTES);
     }
@@ -93,8 +94,8 @@ class HostileImageFilesTest {
     @Test
     void thumbnailsGoThroughTheSameReader() throws Exception {
         Path pipe = fifo();
-        Clip4jException e = assertTimeoutPreemptively(NO_HANG,
-                () -> assertThrows(Clip4jException.class, () -> Thumbnails.thumbnail(pipe, 64)));
+        Clip4jException e = assertTimeoutPreemptively(
+                NO_HANG, () -> assertThrows(Clip4jException.class, () -> Thumbnails.thumbnail(pipe, 64)));
         assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
     }
 
@@ -102,13 +103,16 @@ class HostileImageFilesTest {
     void embedAndClassifyReportTheFileInOneLine() throws Exception {
         Path pipe = fifo();
         Path zero = linkToDevZero();
-        CliRunner embed = assertTimeoutPreemptively(NO_HANG, () -> CliRunner.run("embed", "--model", MODEL, pipe.toString()));
+        CliRunner embed =
+                assertTimeoutPreemptively(NO_HANG, () -> CliRunner.run("embed", "--model", MODEL, pipe.toString()));
         assertEquals(1, embed.code(), embed.err());
         embed.assertOneLineError(pipe + ": not a regular file");
-        CliRunner classify = assertTimeoutPreemptively(NO_HANG,
-                () -> CliRunner.run("classify", "--model", MODEL, "--labels", "a,b", zero.toString()));
+        CliRunner classify = assertTimeoutPreemptively(
+                NO_HANG, () -> CliRunner.run("classify", "--model", MODEL, "--labels", "a,b", zero.toString()));
         assertEquals(1, classify.code(), classify.err());
-        assertTrue(classify.out().contains(zero + ": not a regular file") || classify.err().contains(zero + ": not a regular file"),
+        assertTrue(
+                classify.out().contains(zero + ": not a regular file")
+                        || classify.err().contains(zero + ": not a regular file"),
                 classify.out() + classify.err());
     }
 
@@ -119,6 +123,8 @@ class HostileImageFilesTest {
         Path tsv = Files.writeString(tmp.resolve("pairs.tsv"), "filepath\ttitle\npipe.png\ta pipe\nok.png\ta block\n");
         CsvCaptionSource data = assertTimeoutPreemptively(NO_HANG, () -> CsvCaptionSource.load(tsv));
         assertEquals(1, data.size());
-        assertTrue(data.problems().get(0).contains(pipe + ": not a regular file (row skipped)"), data.problems().toString());
+        assertTrue(
+                data.problems().get(0).contains(pipe + ": not a regular file (row skipped)"),
+                data.problems().toString());
     }
 }

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ProbeCommandTest {
     static final String VIT = TestCheckpoints.resource("models/vit-tiny").toString();
     static final Map<String, Integer> COLOURS = Map.of("red", 0xDC1E1E, "green", 0x1EAA32, "blue", 0x1E46DC);
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
+
     Path train;
     Path test;
 
@@ -54,8 +57,8 @@ class ProbeCommandTest {
 
     @Test
     void probeSeparatesTheColours() {
-        CliRunner r = CliRunner.run("probe", "--model", VIT, "--train", train.toString(), "--test", test.toString(),
-                "--format", "json");
+        CliRunner r = CliRunner.run(
+                "probe", "--model", VIT, "--train", train.toString(), "--test", test.toString(), "--format", "json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = r.json();
         assertEquals("[\"blue\",\"green\",\"red\"]", j.get("classes").toString());
@@ -75,8 +78,8 @@ class ProbeCommandTest {
     @Test
     void unreadableImagesAreSkippedAndReported() throws IOException {
         Files.writeString(train.resolve("red/broken.png"), "not a png");
-        CliRunner r = CliRunner.run("probe", "--model", VIT, "--train", train.toString(), "--test", test.toString(),
-                "--format", "json");
+        CliRunner r = CliRunner.run(
+                "probe", "--model", VIT, "--train", train.toString(), "--test", test.toString(), "--format", "json");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("broken.png"), r.err());
         assertEquals(30, r.json().get("train_images").asInt());

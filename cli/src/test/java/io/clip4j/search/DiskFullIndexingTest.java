@@ -129,8 +129,16 @@ class DiskFullIndexingTest {
             CliRunner r;
             System.setErr(new PrintStream(threads, true, StandardCharsets.UTF_8));
             try {
-                r = CliRunner.run("index", "--model", VIT, "--index", index.toString(), "--commit-every", "1",
-                        first.toString(), more.toString());
+                r = CliRunner.run(
+                        "index",
+                        "--model",
+                        VIT,
+                        "--index",
+                        index.toString(),
+                        "--commit-every",
+                        "1",
+                        first.toString(),
+                        more.toString());
             } finally {
                 System.setErr(stderr);
                 realDisk();
@@ -140,7 +148,8 @@ class DiskFullIndexingTest {
                 assertEquals(1, r.code(), where);
                 r.assertOneLineError(index + ": disk full");
             }
-            assertFalse(threads.toString(StandardCharsets.UTF_8).contains("\tat "), "a stack trace on stderr: " + threads);
+            assertFalse(
+                    threads.toString(StandardCharsets.UTF_8).contains("\tat "), "a stack trace on stderr: " + threads);
             // the index opens, at a commit holding at least what the first run committed
             Map<String, VectorStore.Entry> now = entries(index);
             assertTrue(now.keySet().containsAll(committed), where + now.keySet());
@@ -149,7 +158,8 @@ class DiskFullIndexingTest {
             }
         }
         // with room again, the same command completes the index
-        CliRunner done = CliRunner.run("index", "--model", VIT, "--index", index.toString(), first.toString(), more.toString());
+        CliRunner done =
+                CliRunner.run("index", "--model", VIT, "--index", index.toString(), first.toString(), more.toString());
         assertEquals(0, done.code(), done.err());
         assertEquals(17, entries(index).size());
     }
@@ -178,8 +188,9 @@ class DiskFullIndexingTest {
         CliRunner r;
         System.setErr(new PrintStream(threads, true, StandardCharsets.UTF_8));
         try {
-            r = CliRunner.run("index", "--model", VIT, "--index", index.toString(), "--commit-every", "1", images.toString());
-            Thread.sleep(500);   // a merge thread that would print does so right after its failure
+            r = CliRunner.run(
+                    "index", "--model", VIT, "--index", index.toString(), "--commit-every", "1", images.toString());
+            Thread.sleep(500); // a merge thread that would print does so right after its failure
         } finally {
             System.setErr(stderr);
         }

@@ -23,12 +23,30 @@ class InterruptedIndexingTest {
     void killedIndexingLosesAtMostOneBatchAndResumes(@TempDir Path tmp) throws Exception {
         Path images = tmp.resolve("images"), index = tmp.resolve("index");
         TestImages.shapeFolder(images, TOTAL, 11, 40);
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), "io.clip4j.cli.Main",
-                "index", "--model", VIT, "--index", index.toString(), "--batch", "2", "--commit-every", "4",
-                "--pause-after-commit-ms", "150", images.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules=jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.clip4j.cli.Main",
+                "index",
+                "--model",
+                VIT,
+                "--index",
+                index.toString(),
+                "--batch",
+                "2",
+                "--commit-every",
+                "4",
+                "--pause-after-commit-ms",
+                "150",
+                images.toString()));
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("child.log").toFile())
+                .start();
         int committed = 0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try {
@@ -43,7 +61,9 @@ class InterruptedIndexingTest {
                 }
                 if (committed >= 12) break;
             }
-            assertTrue(p.isAlive(), "the child finished before it could be killed: " + Files.readString(tmp.resolve("child.log")));
+            assertTrue(
+                    p.isAlive(),
+                    "the child finished before it could be killed: " + Files.readString(tmp.resolve("child.log")));
         } finally {
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
@@ -55,16 +75,23 @@ class InterruptedIndexingTest {
         }
         assertTrue(afterKill >= committed && afterKill < TOTAL, "indexed before the kill: " + afterKill);
 
-        CliRunner search = CliRunner.run("search", "--index", index.toString(), "--top", "5", "--format", "json", "red");
+        CliRunner search =
+                CliRunner.run("search", "--index", index.toString(), "--top", "5", "--format", "json", "red");
         assertEquals(0, search.code(), search.err());
         assertEquals(5, search.json().get("results").size());
 
-        CliRunner again = CliRunner.run("index", "--model", VIT, "--index", index.toString(), "--format", "json", images.toString());
+        CliRunner again = CliRunner.run(
+                "index", "--model", VIT, "--index", index.toString(), "--format", "json", images.toString());
         assertEquals(0, again.code(), again.err());
         JsonNode s = again.json();
         assertEquals(TOTAL, s.get("added").asInt() + s.get("unchanged").asInt(), s.toString());
         assertEquals(afterKill, s.get("unchanged").asInt(), s.toString());
-        assertEquals(0, s.get("removed").asInt() + s.get("updated").asInt() + s.get("failed").asInt(), s.toString());
+        assertEquals(
+                0,
+                s.get("removed").asInt()
+                        + s.get("updated").asInt()
+                        + s.get("failed").asInt(),
+                s.toString());
         try (VectorStore store = VectorStore.openForReading(index)) {
             assertEquals(TOTAL, store.size());
         }

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 class SearchCliTest {
     static final String VIT = TestCheckpoints.resource("models/vit-tiny").toString();
     static final String RN = TestCheckpoints.resource("models/rn-tiny").toString();
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     static CliRunner ok(String... args) {
         CliRunner r = CliRunner.run(args);
@@ -32,9 +34,15 @@ class SearchCliTest {
     }
 
     static void assertCounts(JsonNode j, int added, int updated, int removed, int unchanged, int failed) {
-        assertEquals(List.of(added, updated, removed, unchanged, failed),
-                List.of(j.get("added").asInt(), j.get("updated").asInt(), j.get("removed").asInt(), j.get("unchanged").asInt(),
-                        j.get("failed").asInt()), j.toString());
+        assertEquals(
+                List.of(added, updated, removed, unchanged, failed),
+                List.of(
+                        j.get("added").asInt(),
+                        j.get("updated").asInt(),
+                        j.get("removed").asInt(),
+                        j.get("unchanged").asInt(),
+                        j.get("failed").asInt()),
+                j.toString());
         assertEquals(5, j.size(), j.toString());
     }
 
@@ -45,7 +53,10 @@ class SearchCliTest {
         for (String t : texts) args.addAll(List.of("--text", t));
         JsonNode j = ok(args.toArray(String[]::new)).json();
         Map<String, double[]> out = new HashMap<>();
-        for (JsonNode n : j.get("images")) out.put(Path.of(n.get("path").asText()).toAbsolutePath().normalize().toString(), doubles(n.get("embedding")));
+        for (JsonNode n : j.get("images"))
+            out.put(
+                    Path.of(n.get("path").asText()).toAbsolutePath().normalize().toString(),
+                    doubles(n.get("embedding")));
         for (JsonNode n : j.get("texts")) out.put("text:" + n.get("text").asText(), doubles(n.get("embedding")));
         return out;
     }
@@ -73,7 +84,8 @@ class SearchCliTest {
     /** Images: shapes drawn here, a few words, and reference photos (a JPEG among them). */
     List<Path> collection(Path dir) throws IOException {
         List<Path> files = new ArrayList<>(TestImages.shapeFolder(dir, 10, 7, 48));
-        for (int i = 0; i < 4; i++) files.add(TestImages.png(TestImages.words(i, 64), dir.resolve("sub/words" + i + ".png")));
+        for (int i = 0; i < 4; i++)
+            files.add(TestImages.png(TestImages.words(i, 64), dir.resolve("sub/words" + i + ".png")));
         for (String name : List.of("chelsea.png", "rocket.jpg", "logo.png")) {
             Path target = dir.resolve("photos").resolve(name);
             Files.createDirectories(target.getParent());
@@ -91,14 +103,18 @@ class SearchCliTest {
     void searchRankingEqualsBruteForceCosineOfEmbedOutputs() throws IOException {
         Path images = tmp.resolve("images"), index = tmp.resolve("index");
         List<Path> files = collection(images);
-        JsonNode summary = ok("index", "--model", VIT, "--index", index.toString(), "--format", "json", images.toString()).json();
+        JsonNode summary = ok(
+                        "index", "--model", VIT, "--index", index.toString(), "--format", "json", images.toString())
+                .json();
         assertCounts(summary, files.size(), 0, 0, 0, 0);
 
         Path queryImage = files.get(11);
         Map<String, double[]> ref = embed(files, List.of("a red circle", "fruit", "a photo of a cat"));
 
         // text query
-        JsonNode res = ok("search", "--index", index.toString(), "--top", "100", "--format", "json", "a photo of a cat").json().get("results");
+        JsonNode res = ok("search", "--index", index.toString(), "--top", "100", "--format", "json", "a photo of a cat")
+                .json()
+                .get("results");
         assertRanking(ref, files, unit(ref.get("text:a photo of a cat")), res);
 
         // weighted, signed, mixed query
@@ -107,16 +123,33 @@ class SearchCliTest {
         add(combined, 2, ref.get("text:a red circle"));
         add(combined, 1, ref.get(queryImage.toString()));
         add(combined, -1, ref.get("text:fruit"));
-        res = ok("search", "--index", index.toString(), "--top", "5", "--format", "json", "--", q).json().get("results");
+        res = ok("search", "--index", index.toString(), "--top", "5", "--format", "json", "--", q)
+                .json()
+                .get("results");
         assertEquals(5, res.size());
         assertRanking(ref, files, unit(combined), res);
         // the same query as separate shell words
-        JsonNode res2 = ok("search", "--index", index.toString(), "--top", "5", "--format", "json", "--", "2:a red circle", "+",
-                queryImage.toString(), "-", "fruit").json().get("results");
+        JsonNode res2 = ok(
+                        "search",
+                        "--index",
+                        index.toString(),
+                        "--top",
+                        "5",
+                        "--format",
+                        "json",
+                        "--",
+                        "2:a red circle",
+                        "+",
+                        queryImage.toString(),
+                        "-",
+                        "fruit")
+                .json()
+                .get("results");
         assertEquals(res, res2);
 
         // table: aligned columns, best first
-        String table = ok("search", "--index", index.toString(), "--top", "3", "a photo of a cat").out();
+        String table = ok("search", "--index", index.toString(), "--top", "3", "a photo of a cat")
+                .out();
         String[] lines = table.strip().split("\n");
         assertEquals(4, lines.length, table);
         assertTrue(lines[1].startsWith("1  "), table);
@@ -129,7 +162,9 @@ class SearchCliTest {
         assertEquals(4, page.split("<img ", -1).length - 1, page);
         assertEquals(4, page.split("src=\"data:image/jpeg;base64,", -1).length - 1);
         // the search page's tiles: rank, folder/name and score, best first, each a link to the full image
-        JsonNode top4 = ok("search", "--index", index.toString(), "--top", "4", "--format", "json", "cat").json().get("results");
+        JsonNode top4 = ok("search", "--index", index.toString(), "--top", "4", "--format", "json", "cat")
+                .json()
+                .get("results");
         int at = -1;
         for (int i = 0; i < 4; i++) {
             Path p = Path.of(top4.get(i).get("path").asText());
@@ -137,8 +172,10 @@ class SearchCliTest {
             int pos = page.indexOf(tile);
             assertTrue(pos > at, "result " + (i + 1) + " linked after the one before: " + tile);
             at = pos;
-            String meta = "<span class=\"rank\">" + (i + 1) + "</span><span class=\"name\">" + p.getParent().getFileName() + "/"
-                    + p.getFileName() + "</span><span class=\"score\">" + String.format(Locale.ROOT, "%.3f", top4.get(i).get("score").asDouble());
+            String meta = "<span class=\"rank\">" + (i + 1) + "</span><span class=\"name\">"
+                    + p.getParent().getFileName() + "/" + p.getFileName() + "</span><span class=\"score\">"
+                    + String.format(
+                            Locale.ROOT, "%.3f", top4.get(i).get("score").asDouble());
             assertTrue(page.indexOf(meta, pos) > pos, "tile " + (i + 1) + " shows " + meta);
         }
         assertTrue(page.contains(".tile .rank"), "the page's stylesheet is inlined");
@@ -171,22 +208,27 @@ class SearchCliTest {
         assertCounts(ok(run).json(), 8, 0, 0, 0, 0);
         assertCounts(ok(run).json(), 0, 0, 0, 8, 0);
 
-        TestImages.png(TestImages.words(5, 40), images.resolve("new.png"));                // added
-        TestImages.png(TestImages.words(6, 40), files.get(1));                             // modified
+        TestImages.png(TestImages.words(5, 40), images.resolve("new.png")); // added
+        TestImages.png(TestImages.words(6, 40), files.get(1)); // modified
         Files.setLastModifiedTime(files.get(1), FileTime.fromMillis(System.currentTimeMillis() + 5000));
-        Files.delete(files.get(2));                                                        // removed
+        Files.delete(files.get(2)); // removed
         Files.createDirectories(images.resolve("moved"));
-        Files.move(files.get(3), images.resolve("moved/renamed.png"));                     // moved: unchanged
+        Files.move(files.get(3), images.resolve("moved/renamed.png")); // moved: unchanged
         Files.setLastModifiedTime(files.get(4), FileTime.fromMillis(System.currentTimeMillis() + 9000)); // touched only
         assertCounts(ok(run).json(), 1, 1, 1, 6, 0);
         assertCounts(ok(run).json(), 0, 0, 0, 8, 0);
 
         // the moved file is found under its new path, the old one is gone
-        JsonNode res = ok("search", "--index", index.toString(), "--top", "20", "--format", "json", "shapes").json().get("results");
+        JsonNode res = ok("search", "--index", index.toString(), "--top", "20", "--format", "json", "shapes")
+                .json()
+                .get("results");
         List<String> paths = new ArrayList<>();
         res.forEach(n -> paths.add(n.get("path").asText()));
         assertEquals(8, paths.size());
-        assertTrue(paths.contains(images.resolve("moved/renamed.png").toAbsolutePath().toString()), paths.toString());
+        assertTrue(
+                paths.contains(
+                        images.resolve("moved/renamed.png").toAbsolutePath().toString()),
+                paths.toString());
         assertTrue(!paths.contains(files.get(3).toAbsolutePath().toString()));
     }
 
@@ -195,7 +237,8 @@ class SearchCliTest {
         Path images = tmp.resolve("images"), index = tmp.resolve("index");
         TestImages.shapeFolder(images, 3, 4, 32);
         Files.writeString(images.resolve("broken.png"), "this is not a PNG");
-        CliRunner r = CliRunner.run("index", "--model", VIT, "--index", index.toString(), "--format", "json", images.toString());
+        CliRunner r = CliRunner.run(
+                "index", "--model", VIT, "--index", index.toString(), "--format", "json", images.toString());
         assertEquals(1, r.code(), r.err());
         assertCounts(r.json(), 3, 0, 0, 0, 1);
         String[] lines = r.err().strip().split("\n");
@@ -208,8 +251,10 @@ class SearchCliTest {
         Path images = tmp.resolve("images"), index = tmp.resolve("index");
         TestImages.shapeFolder(images, 2, 5, 32);
         ok("index", "--model", VIT, "--index", index.toString(), images.toString());
-        CliRunner.run("index", "--model", RN, "--index", index.toString(), images.toString()).assertOneLineError("another model");
-        CliRunner.run("search", "--model", RN, "--index", index.toString(), "cat").assertOneLineError("another model");
+        CliRunner.run("index", "--model", RN, "--index", index.toString(), images.toString())
+                .assertOneLineError("another model");
+        CliRunner.run("search", "--model", RN, "--index", index.toString(), "cat")
+                .assertOneLineError("another model");
         // the same model under another path is accepted
         Path copy = tmp.resolve("vit-copy");
         Files.createDirectories(copy);
@@ -226,9 +271,11 @@ class SearchCliTest {
         Path foreign = tmp.resolve("foreign");
         Files.createDirectories(foreign);
         Files.writeString(foreign.resolve("thesis.tex"), "\\documentclass{article}");
-        CliRunner.run("index", "--model", VIT, "--index", foreign.toString(), images.toString()).assertOneLineError("not a clip4j index");
+        CliRunner.run("index", "--model", VIT, "--index", foreign.toString(), images.toString())
+                .assertOneLineError("not a clip4j index");
         CliRunner.run("search", "--index", foreign.toString(), "cat").assertOneLineError("not a clip4j index");
-        CliRunner.run("search", "--index", tmp.resolve("nothing").toString(), "cat").assertOneLineError("nothing");
+        CliRunner.run("search", "--index", tmp.resolve("nothing").toString(), "cat")
+                .assertOneLineError("nothing");
 
         Path index = tmp.resolve("index");
         ok("index", "--model", VIT, "--index", index.toString(), images.toString());
@@ -239,7 +286,8 @@ class SearchCliTest {
             }
         }
         CliRunner.run("search", "--index", index.toString(), "cat").assertOneLineError(index.toString());
-        CliRunner.run("index", "--model", VIT, "--index", index.toString(), images.toString()).assertOneLineError(index.toString());
+        CliRunner.run("index", "--model", VIT, "--index", index.toString(), images.toString())
+                .assertOneLineError(index.toString());
     }
 
     @Test
@@ -248,9 +296,13 @@ class SearchCliTest {
         TestImages.shapeFolder(images, 2, 8, 32);
         ok("index", "--model", VIT, "--index", index.toString(), images.toString());
         CliRunner.run("search", "--index", index.toString(), "3:").assertOneLineError("3:");
-        CliRunner.run("search", "--index", index.toString(), "--", "cat", "+", "./missing/dog.jpg").assertOneLineError("./missing/dog.jpg");
-        CliRunner.run("search", "--index", index.toString(), "--", "cat", "-", "cat").assertOneLineError("cancel");
-        CliRunner.run("search", "--index", index.toString(), "--textness", "1", "cat").assertOneLineError("textness");
-        CliRunner.run("search", "--index", index.toString(), "--top", "0", "cat").assertUsageError("--top");  // bad usage: 2
+        CliRunner.run("search", "--index", index.toString(), "--", "cat", "+", "./missing/dog.jpg")
+                .assertOneLineError("./missing/dog.jpg");
+        CliRunner.run("search", "--index", index.toString(), "--", "cat", "-", "cat")
+                .assertOneLineError("cancel");
+        CliRunner.run("search", "--index", index.toString(), "--textness", "1", "cat")
+                .assertOneLineError("textness");
+        CliRunner.run("search", "--index", index.toString(), "--top", "0", "cat")
+                .assertUsageError("--top"); // bad usage: 2
     }
 }

@@ -35,7 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SolrCliTest {
     static final String VIT = SearchCliTest.VIT;
-    @TempDir static Path tmp;
+
+    @TempDir
+    static Path tmp;
+
     static SolrTestCluster cluster;
 
     @BeforeAll
@@ -64,10 +67,26 @@ class SolrCliTest {
         Path images = tmp.resolve("images"), folder = tmp.resolve("index");
         List<Path> files = TestImages.shapeFolder(images, 8, 7, 40);
 
-        JsonNode first = ok(onSolr("photos", "index", "--model", VIT, "--shards", "2", "--replicas", "2",
-                "--configset", SolrTestCluster.CONFIGSET, "--format", "json", images.toString())).json();
+        JsonNode first = ok(onSolr(
+                        "photos",
+                        "index",
+                        "--model",
+                        VIT,
+                        "--shards",
+                        "2",
+                        "--replicas",
+                        "2",
+                        "--configset",
+                        SolrTestCluster.CONFIGSET,
+                        "--format",
+                        "json",
+                        images.toString()))
+                .json();
         SearchCliTest.assertCounts(first, 8, 0, 0, 0, 0);
-        assertEquals(first, ok("index", "--model", VIT, "--index", folder.toString(), "--format", "json", images.toString()).json());
+        assertEquals(
+                first,
+                ok("index", "--model", VIT, "--index", folder.toString(), "--format", "json", images.toString())
+                        .json());
         assertSameResults("a red circle");
 
         // a move, a copy and a deletion, then a bare re-index of the recorded folders
@@ -78,33 +97,55 @@ class SolrCliTest {
         Files.delete(files.get(2));
         JsonNode again = ok(onSolr("photos", "index", "--format", "json")).json();
         SearchCliTest.assertCounts(again, 1, 0, 1, 7, 0); // the moved file counts as unchanged
-        assertEquals(again, ok("index", "--index", folder.toString(), "--format", "json").json());
+        assertEquals(
+                again,
+                ok("index", "--index", folder.toString(), "--format", "json").json());
         assertSameResults("a blue square");
         String text = ok(onSolr("photos", "index")).out();
         assertTrue(text.startsWith("collection photos at http://127.0.0.1:"), text);
         assertTrue(text.contains("nothing to embed") && text.strip().endsWith("8 images indexed"), text);
 
         // the export is the folder index's, row for row
-        ok(onSolr("photos", "index", "export", "--out", tmp.resolve("export-solr").toString()));
-        ok("index", "export", "--index", folder.toString(), "--out", tmp.resolve("export-folder").toString());
+        ok(onSolr(
+                "photos", "index", "export", "--out", tmp.resolve("export-solr").toString()));
+        ok(
+                "index",
+                "export",
+                "--index",
+                folder.toString(),
+                "--out",
+                tmp.resolve("export-folder").toString());
         for (String f : List.of("metadata/metadata_0.csv", "img_emb/img_emb_0.npy")) {
-            assertEquals(-1L, Files.mismatch(tmp.resolve("export-solr").resolve(f), tmp.resolve("export-folder").resolve(f)), f);
+            assertEquals(
+                    -1L,
+                    Files.mismatch(
+                            tmp.resolve("export-solr").resolve(f),
+                            tmp.resolve("export-folder").resolve(f)),
+                    f);
         }
 
         // the image itself comes first for a query by image, with the exact cosine 1
-        JsonNode byImage = ok(onSolr("photos", "search", "--format", "json", "--top", "1", moved.toString())).json().get("results");
+        JsonNode byImage = ok(onSolr("photos", "search", "--format", "json", "--top", "1", moved.toString()))
+                .json()
+                .get("results");
         assertEquals(moved.toString(), byImage.get(0).get("path").asText());
         assertEquals(1.0, byImage.get(0).get("score").asDouble(), 1e-5);
     }
 
     private static void assertSameResults(String query) {
-        JsonNode solr = ok(onSolr("photos", "search", "--format", "json", "--top", "8", query)).json();
-        JsonNode lucene = ok("search", "--index", tmp.resolve("index").toString(), "--format", "json", "--top", "8", query).json();
+        JsonNode solr = ok(onSolr("photos", "search", "--format", "json", "--top", "8", query))
+                .json();
+        JsonNode lucene = ok(
+                        "search", "--index", tmp.resolve("index").toString(), "--format", "json", "--top", "8", query)
+                .json();
         assertEquals(lucene.get("results").size(), solr.get("results").size());
         for (int i = 0; i < solr.get("results").size(); i++) {
             JsonNode s = solr.get("results").get(i), l = lucene.get("results").get(i);
             int rank = i + 1;
-            assertEquals(l.get("path"), s.get("path"), () -> "rank " + rank + " for '" + query + "':\n" + solr + "\n" + lucene);
+            assertEquals(
+                    l.get("path"),
+                    s.get("path"),
+                    () -> "rank " + rank + " for '" + query + "':\n" + solr + "\n" + lucene);
             assertEquals(l.get("score").asDouble(), s.get("score").asDouble(), 1e-6);
         }
     }
@@ -115,7 +156,9 @@ class SolrCliTest {
         TestImages.shapeFolder(images, 2, 9, 32);
         CliRunner missing = CliRunner.run(onSolr("nosuch", "search", "cat"));
         assertEquals(1, missing.code(), missing.err());
-        assertTrue(missing.err().contains("collection nosuch at ") && missing.err().contains("no such collection"), missing.err());
+        assertTrue(
+                missing.err().contains("collection nosuch at ") && missing.err().contains("no such collection"),
+                missing.err());
         assertEquals(1, missing.err().strip().split("\n").length, missing.err());
 
         CliRunner uncreated = CliRunner.run(onSolr("fresh", "index", "--model", VIT, images.toString()));
@@ -124,7 +167,9 @@ class SolrCliTest {
 
         CliRunner down = CliRunner.run("search", "--solr", "http://127.0.0.1:1/solr", "--collection", "x", "cat");
         assertEquals(1, down.code(), down.err());
-        assertEquals("clip4j: collection x at http://127.0.0.1:1/solr: cannot reach Solr (no node answered)", down.err().strip());
+        assertEquals(
+                "clip4j: collection x at http://127.0.0.1:1/solr: cannot reach Solr (no node answered)",
+                down.err().strip());
 
         CliRunner.run("index", "--shards", "2", images.toString()).assertUsageError("--shards");
         CliRunner.run("search", "--solr", cluster.solrUrls(), "cat").assertUsageError("--collection");
@@ -136,27 +181,63 @@ class SolrCliTest {
     void serveOnSolrAnswersTheSearchApi() throws Exception {
         Path images = tmp.resolve("served");
         TestImages.shapeFolder(images, 5, 11, 40);
-        ok(onSolr("served", "index", "--model", VIT, "--shards", "1", "--configset", SolrTestCluster.CONFIGSET, images.toString()));
+        ok(onSolr(
+                "served",
+                "index",
+                "--model",
+                VIT,
+                "--shards",
+                "1",
+                "--configset",
+                SolrTestCluster.CONFIGSET,
+                images.toString()));
         // a collection has no folder for textness.json: the direction is fitted to a file and given to serve
-        Path with = tmp.resolve("with-text"), without = tmp.resolve("without-text"), direction = tmp.resolve("textness.json");
+        Path with = tmp.resolve("with-text"),
+                without = tmp.resolve("without-text"),
+                direction = tmp.resolve("textness.json");
         for (int i = 0; i < 12; i++) {
             TestImages.png(TestImages.words(i, 48), with.resolve("w" + i + ".png"));
             TestImages.png(TestImages.shapes(i, 48), without.resolve("s" + i + ".png"));
         }
-        ok("textness", "fit", "--model", VIT, "--with-text", with.toString(), "--without-text", without.toString(),
-                "--out", direction.toString());
+        ok(
+                "textness",
+                "fit",
+                "--model",
+                VIT,
+                "--with-text",
+                with.toString(),
+                "--without-text",
+                without.toString(),
+                "--out",
+                direction.toString());
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path stderr = tmp.resolve("serve-stderr.txt");
-        Process p = new ProcessBuilder(java, "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "io.clip4j.cli.Main",
-                "serve", "--solr", cluster.solrUrls(), "--collection", "served", "--port", "0", "--format", "json",
-                "--textness-file", direction.toString())
-                .redirectError(stderr.toFile()).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "--add-modules=jdk.incubator.vector",
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.clip4j.cli.Main",
+                        "serve",
+                        "--solr",
+                        cluster.solrUrls(),
+                        "--collection",
+                        "served",
+                        "--port",
+                        "0",
+                        "--format",
+                        "json",
+                        "--textness-file",
+                        direction.toString())
+                .redirectError(stderr.toFile())
+                .start();
         try {
             LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
             CompletableFuture.runAsync(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader in =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = in.readLine()) != null; ) lines.add(line);
                 } catch (Exception ignored) {
                     // the child ended
@@ -170,24 +251,48 @@ class SolrCliTest {
 
             HttpClient http = HttpClient.newHttpClient();
             URI base = URI.create(started.get("url").asText());
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("api/search?k=3&q="
-                    + URLEncoder.encode("a red circle", StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(base.resolve(
+                                    "api/search?k=3&q=" + URLEncoder.encode("a red circle", StandardCharsets.UTF_8)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
             JsonNode results = Fixtures.JSON.readTree(r.body()).get("results");
             assertEquals(3, results.size(), r.body());
             String id = results.get(0).get("id").asText();
-            HttpResponse<String> like = http.send(HttpRequest.newBuilder(base.resolve("api/search?k=10&like=" + id)).build(),
+            HttpResponse<String> like = http.send(
+                    HttpRequest.newBuilder(base.resolve("api/search?k=10&like=" + id))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, like.statusCode(), like.body());
-            assertEquals(4, Fixtures.JSON.readTree(like.body()).get("results").size(), "all but the image itself: " + like.body());
-            assertTrue(Fixtures.JSON.readTree(http.send(HttpRequest.newBuilder(base.resolve("healthz")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body()).get("textness").asBoolean(), "the direction is loaded");
-            HttpResponse<String> wordy = http.send(HttpRequest.newBuilder(base.resolve("api/search?k=3&textness=2&q="
-                    + URLEncoder.encode("a red circle", StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(
+                    4,
+                    Fixtures.JSON.readTree(like.body()).get("results").size(),
+                    "all but the image itself: " + like.body());
+            assertTrue(
+                    Fixtures.JSON
+                            .readTree(http.send(
+                                            HttpRequest.newBuilder(base.resolve("healthz"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .body())
+                            .get("textness")
+                            .asBoolean(),
+                    "the direction is loaded");
+            HttpResponse<String> wordy = http.send(
+                    HttpRequest.newBuilder(base.resolve("api/search?k=3&textness=2&q="
+                                    + URLEncoder.encode("a red circle", StandardCharsets.UTF_8)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, wordy.statusCode(), wordy.body());
             assertEquals(3, Fixtures.JSON.readTree(wordy.body()).get("results").size(), wordy.body());
-            assertEquals(200, http.send(HttpRequest.newBuilder(base.resolve("api/image/" + id)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode());
+            assertEquals(
+                    200,
+                    http.send(
+                                    HttpRequest.newBuilder(base.resolve("api/image/" + id))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode());
             assertFalse(read(stderr).contains("\tat "), "no stack trace: " + read(stderr));
         } finally {
             p.toHandle().destroy();

@@ -1,7 +1,5 @@
 package io.clip4j.search;
 
-import io.clip4j.image.ImageFiles;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.clip4j.api.Clip;
 import io.clip4j.checkpoint.TestCheckpoints;
 import io.clip4j.cli.CliRunner;
+import io.clip4j.image.ImageFiles;
 import io.clip4j.testing.Fixtures;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -22,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Textness: logistic regression on synthetic word vs shape pictures, the saved direction, search and grid. */
 class TextnessTest {
     static final String VIT = TestCheckpoints.resource("models/vit-tiny").toString();
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     @Test
     void logisticRegressionFindsALinearSeparator() {
@@ -36,7 +37,9 @@ class TextnessTest {
             y[i] = ExactRanking.cosine(x[i], truth) > 0.05;
         }
         TextnessTrainer.Result fit = TextnessTrainer.fit(x, y, 1e-4, RecallTest.fakeModel(d));
-        assertTrue(fit.direction().trainAccuracy() > 0.95, "accuracy " + fit.direction().trainAccuracy());
+        assertTrue(
+                fit.direction().trainAccuracy() > 0.95,
+                "accuracy " + fit.direction().trainAccuracy());
         float[] w = fit.direction().direction();
         double cos = 0;
         for (int i = 0; i < d; i++) cos += w[i] * truth[i];
@@ -57,8 +60,19 @@ class TextnessTest {
         }
         CliRunner idx = CliRunner.run("index", "--model", VIT, "--index", index.toString(), collection.toString());
         assertEquals(0, idx.code(), idx.err());
-        CliRunner fit = CliRunner.run("textness", "fit", "--model", VIT, "--with-text", with.toString(), "--without-text",
-                without.toString(), "--index", index.toString(), "--format", "json");
+        CliRunner fit = CliRunner.run(
+                "textness",
+                "fit",
+                "--model",
+                VIT,
+                "--with-text",
+                with.toString(),
+                "--without-text",
+                without.toString(),
+                "--index",
+                index.toString(),
+                "--format",
+                "json");
         assertEquals(0, fit.code(), fit.err());
         JsonNode summary = fit.json();
         assertEquals(60, summary.get("with_text").asInt());
@@ -92,17 +106,39 @@ class TextnessTest {
         double[] wordsInTop = new double[2];
         float[] scales = {-3, 3};
         for (int s = 0; s < 2; s++) {
-            CliRunner r = CliRunner.run("search", "--index", index.toString(), "--top", "10", "--textness", String.valueOf(scales[s]),
-                    "--format", "json", "a picture");
+            CliRunner r = CliRunner.run(
+                    "search",
+                    "--index",
+                    index.toString(),
+                    "--top",
+                    "10",
+                    "--textness",
+                    String.valueOf(scales[s]),
+                    "--format",
+                    "json",
+                    "a picture");
             assertEquals(0, r.code(), r.err());
-            for (JsonNode h : r.json().get("results")) if (Path.of(h.get("path").asText()).getFileName().toString().startsWith("w")) wordsInTop[s]++;
+            for (JsonNode h : r.json().get("results"))
+                if (Path.of(h.get("path").asText()).getFileName().toString().startsWith("w")) wordsInTop[s]++;
         }
-        assertTrue(wordsInTop[1] > wordsInTop[0], "words in the top 10 at -3 and +3: " + wordsInTop[0] + ", " + wordsInTop[1]);
+        assertTrue(
+                wordsInTop[1] > wordsInTop[0],
+                "words in the top 10 at -3 and +3: " + wordsInTop[0] + ", " + wordsInTop[1]);
 
         // the grid: HTML with one row per scale, and a PNG
         Path prefix = tmp.resolve("grid");
-        CliRunner g = CliRunner.run("textness", "grid", "--index", index.toString(), "--scales", "-2,0,2", "--top", "4",
-                "--out", prefix.toString(), "a picture");
+        CliRunner g = CliRunner.run(
+                "textness",
+                "grid",
+                "--index",
+                index.toString(),
+                "--scales",
+                "-2,0,2",
+                "--top",
+                "4",
+                "--out",
+                prefix.toString(),
+                "a picture");
         assertEquals(0, g.code(), g.err());
         String html = Files.readString(Path.of(prefix + ".html"));
         assertEquals(12, html.split("<img ", -1).length - 1);
@@ -112,7 +148,9 @@ class TextnessTest {
     }
 
     static double[] projections(Clip clip, TextnessDirection dir, Path folder, int n) {
-        List<Path> files = ImageFiles.walk(List.of(folder)).stream().map(ImageFiles.Found::path).toList();
+        List<Path> files = ImageFiles.walk(List.of(folder)).stream()
+                .map(ImageFiles.Found::path)
+                .toList();
         float[][] e = clip.embedImages(files);
         double[] out = new double[e.length];
         for (int i = 0; i < e.length; i++) out[i] = ExactRanking.cosine(e[i], dir.direction());

@@ -8,8 +8,7 @@ import io.clip4j.cli.ServeCommand;
  * in a child JVM (to send it SIGTERM) and serves the browser test. Run from the project folder.
  */
 public final class FakeIndexServeMain {
-    private FakeIndexServeMain() {
-    }
+    private FakeIndexServeMain() {}
 
     public static void main(String[] args) {
         ServeCommand.opener = dir -> TestIndex.images(true);

@@ -1,7 +1,5 @@
 package io.clip4j.server;
 
-import io.clip4j.search.ImageStore;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.clip4j.checkpoint.TestCheckpoints;
 import io.clip4j.cli.CliRunner;
 import io.clip4j.cli.ServeCommandAccess;
-import io.clip4j.search.SearchService;
 import io.clip4j.image.StoredPaths;
+import io.clip4j.search.ImageStore;
+import io.clip4j.search.SearchService;
 import io.clip4j.search.VectorStore;
 import java.io.IOException;
 import java.net.URI;
@@ -49,30 +48,37 @@ class NonUtf8NamesTest {
         assertEquals(ff.toString(), fe.toString());
         assertNotEquals(ff, Path.of(ff.toString()));
         assertEquals(ff, StoredPaths.toPath(StoredPaths.of(ff)));
-        assertEquals(images.resolve("rocket.jpg").toAbsolutePath().toString(), StoredPaths.of(images.resolve("rocket.jpg")));
+        assertEquals(
+                images.resolve("rocket.jpg").toAbsolutePath().toString(), StoredPaths.of(images.resolve("rocket.jpg")));
 
         Path index = tmp.resolve("index");
-        CliRunner built = CliRunner.run("index", "--model", VIT, "--index", index.toString(), "--format", "json", images.toString());
+        CliRunner built = CliRunner.run(
+                "index", "--model", VIT, "--index", index.toString(), "--format", "json", images.toString());
         assertEquals(0, built.code(), built.err());
         assertEquals(3, built.json().get("added").asInt(), built.out());
         try (VectorStore store = VectorStore.openForReading(index)) {
             Map<String, VectorStore.Entry> entries = store.entries();
             assertEquals(3, entries.size(), entries.keySet().toString());
-            assertTrue(entries.containsKey(StoredPaths.of(ff)) && entries.containsKey(StoredPaths.of(fe)), entries.keySet().toString());
+            assertTrue(
+                    entries.containsKey(StoredPaths.of(ff)) && entries.containsKey(StoredPaths.of(fe)),
+                    entries.keySet().toString());
         }
         // a second run finds nothing changed: the stored paths name the files found again
-        CliRunner again = CliRunner.run("index", "--model", VIT, "--index", index.toString(), "--format", "json", images.toString());
+        CliRunner again = CliRunner.run(
+                "index", "--model", VIT, "--index", index.toString(), "--format", "json", images.toString());
         assertEquals(3, again.json().get("unchanged").asInt(), again.out());
 
         try (SearchService service = ServeCommandAccess.open(index);
-             SearchServer server = new SearchServer(service, ServerConfig.defaults().withPort(0)).start()) {
+                SearchServer server =
+                        new SearchServer(service, ServerConfig.defaults().withPort(0)).start()) {
             Http http = new Http(server.uri());
             for (Path f : new Path[] {ff, fe}) {
                 String id = ImageStore.idOf(StoredPaths.of(f));
                 assertEquals(f, service.pathOf(id).orElseThrow());
                 HttpResponse<byte[]> thumb = http.get("api/image/" + id);
                 assertEquals(200, thumb.statusCode(), () -> Http.text(thumb));
-                assertEquals("image/jpeg", thumb.headers().firstValue("content-type").orElse(""));
+                assertEquals(
+                        "image/jpeg", thumb.headers().firstValue("content-type").orElse(""));
             }
         }
     }

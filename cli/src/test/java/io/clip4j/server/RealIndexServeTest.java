@@ -28,34 +28,48 @@ class RealIndexServeTest {
             Files.copy(TestCheckpoints.resource("image/" + f), images.resolve(f));
         }
         Path index = tmp.resolve("index");
-        String model = TestCheckpoints.resource("models/vit-tiny").toAbsolutePath().toString();
+        String model =
+                TestCheckpoints.resource("models/vit-tiny").toAbsolutePath().toString();
         CliRunner built = CliRunner.run("index", "--model", model, "--index", index.toString(), images.toString());
         assertEquals(0, built.code(), built.err());
-        JsonNode cli = CliRunner.run("search", "--index", index.toString(), "--format", "json", "--top", "4", "a cat").json();
+        JsonNode cli = CliRunner.run("search", "--index", index.toString(), "--format", "json", "--top", "4", "a cat")
+                .json();
 
         HttpClient http = HttpClient.newHttpClient();
         try (SearchService service = io.clip4j.cli.ServeCommandAccess.open(index);
-             SearchServer server = new SearchServer(service, ServerConfig.defaults().withPort(0)).start()) {
+                SearchServer server =
+                        new SearchServer(service, ServerConfig.defaults().withPort(0)).start()) {
             URI base = server.uri();
             String q = URLEncoder.encode("a cat", StandardCharsets.UTF_8);
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/search?k=4&q=" + q)).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(base.resolve("/api/search?k=4&q=" + q))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
             JsonNode results = Fixtures.JSON.readTree(r.body()).get("results");
             assertEquals(4, results.size());
             for (int i = 0; i < 4; i++) {
-                assertEquals(cli.get("results").get(i).get("path").asText(), results.get(i).get("path").asText());
-                assertEquals(cli.get("results").get(i).get("score").asDouble(), results.get(i).get("score").asDouble(), 1e-5);
+                assertEquals(
+                        cli.get("results").get(i).get("path").asText(),
+                        results.get(i).get("path").asText());
+                assertEquals(
+                        cli.get("results").get(i).get("score").asDouble(),
+                        results.get(i).get("score").asDouble(),
+                        1e-5);
             }
             // the real query parser behind the server: a quoted absolute path to an indexed file is still refused
-            String attack = URLEncoder.encode("2:\"" + images.resolve("chelsea.png").toAbsolutePath() + "\"", StandardCharsets.UTF_8);
-            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(base.resolve("/api/search?q=" + attack)).build(),
+            String attack = URLEncoder.encode(
+                    "2:\"" + images.resolve("chelsea.png").toAbsolutePath() + "\"", StandardCharsets.UTF_8);
+            HttpResponse<String> refused = http.send(
+                    HttpRequest.newBuilder(base.resolve("/api/search?q=" + attack))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(400, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("upload the image instead"), refused.body());
 
             String id = results.get(0).get("id").asText();
-            HttpResponse<byte[]> img = http.send(HttpRequest.newBuilder(base.resolve("/api/image/" + id)).build(),
+            HttpResponse<byte[]> img = http.send(
+                    HttpRequest.newBuilder(base.resolve("/api/image/" + id)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, img.statusCode());
             assertTrue(img.headers().firstValue("content-type").orElse("").startsWith("image/jpeg"));

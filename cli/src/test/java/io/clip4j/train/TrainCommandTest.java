@@ -1,6 +1,5 @@
 package io.clip4j.train;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,11 +29,18 @@ import org.junit.jupiter.api.io.TempDir;
  * is checked on PNG files against the in-process trainer (itself checked against the reference) on the same files.
  */
 class TrainCommandTest {
-    static final String[] CAPTIONS = {"a photo of a cat", "a photo of a dog", "", "A  Photo   OF a\tCAT!!".replace('\t', ' '),
-            "a red square", "two blue circles"};
+    static final String[] CAPTIONS = {
+        "a photo of a cat",
+        "a photo of a dog",
+        "",
+        "A  Photo   OF a\tCAT!!".replace('\t', ' '),
+        "a red square",
+        "two blue circles"
+    };
 
     @TempDir
     Path tmp;
+
     Path tsv;
 
     record Run(int code, String out, String err) {
@@ -94,7 +100,8 @@ class TrainCommandTest {
         assertEquals(3, losses.size());
         assertTrue(run.err().contains("img/s") && run.err().contains("ETA"), run.err());
 
-        // in process: the first 4 pairs (no shuffle), the same batch every step (4 pairs per epoch of 6 → 1 step per epoch)
+        // in process: the first 4 pairs (no shuffle), the same batch every step (4 pairs per epoch of 6 → 1 step per
+        // epoch)
         TrainableClip m;
         try (var c = CheckpointLoader.load(Fixtures.resource("models/vit-tiny"))) {
             m = TrainableClip.fromCheckpoint(c);
@@ -107,12 +114,17 @@ class TrainCommandTest {
             System.arraycopy(pre.preprocess(tmp.resolve("img/" + i + ".png")), 0, pixels, i * 3 * 32 * 32, 3 * 32 * 32);
             ids[i] = tok.tokenize(CAPTIONS[i], 77, true);
         }
-        var trainer = new ClipTrainer(m, new AdamW(m.parameters(), 0.9, 0.98, 1e-6, 0.2, n -> true), LrSchedule.constant(1e-3));
+        var trainer = new ClipTrainer(
+                m, new AdamW(m.parameters(), 0.9, 0.98, 1e-6, 0.2, n -> true), LrSchedule.constant(1e-3));
         // not bit-exact: Math.exp may differ by an ulp between interpreted and JIT-compiled code
-        for (int s = 0; s < 3; s++) assertEquals(trainer.step(pixels, ids, 4), (float) losses.get(s).asDouble(), 1e-5, "loss of step " + s);
+        for (int s = 0; s < 3; s++)
+            assertEquals(trainer.step(pixels, ids, 4), (float) losses.get(s).asDouble(), 1e-5, "loss of step " + s);
 
         try (Clip clip = Clip.load(out)) {
-            assertEquals(m.parameters().get("logit_scale")[0], clip.checkpoint().weights().get("logit_scale").getFloat(0), 1e-6);
+            assertEquals(
+                    m.parameters().get("logit_scale")[0],
+                    clip.checkpoint().weights().get("logit_scale").getFloat(0),
+                    1e-6);
             var visProj = clip.checkpoint().weights().get("visual.proj").toFloatArray();
             assertTrue(Fixtures.relativeError(visProj, m.parameters().get("visual.proj")) < 1e-5);
         }
@@ -152,10 +164,15 @@ class TrainCommandTest {
         Run again = cli(args(resumed, 3, "--schedule", "cosine", "--warmup", "1"));
         assertEquals(1, again.code());
         assertTrue(again.err().contains("already at step 3"), again.err());
-        assertEquals(a.json().get("losses").get(2).asDouble(), b2.json().get("losses").get(0).asDouble(), 1e-5);
+        assertEquals(
+                a.json().get("losses").get(2).asDouble(),
+                b2.json().get("losses").get(0).asDouble(),
+                1e-5);
         var pa = Fixtures.safetensors(straight.resolve("open_clip_model.safetensors"));
         var pb = Fixtures.safetensors(resumed.resolve("open_clip_model.safetensors"));
-        for (String n : pa.keySet()) assertTrue(Fixtures.relativeError(pb.get(n).toFloatArray(), pa.get(n).toFloatArray()) < 1e-5, n);
+        for (String n : pa.keySet())
+            assertTrue(
+                    Fixtures.relativeError(pb.get(n).toFloatArray(), pa.get(n).toFloatArray()) < 1e-5, n);
     }
 
     /** A damaged train_state.json (issue 14): one line naming the field, exit 1, never an internal error. */
@@ -166,16 +183,21 @@ class TrainCommandTest {
         Path state = out.resolve(TrainCheckpoint.STATE_JSON);
         String good = Files.readString(state);
         String[][] cases = {
-                {"\"step\" : 2", "\"step\" : -3", "'step' must be a whole number >= 0, got -3"},
-                {"\"step\" : 2,", "", "'step' is missing"},
-                {"\"step\" : 2", "\"step\" : \"two\"", "'step' must be a whole number, got \"two\""},
-                {"\"step\" : 2", "\"step\" : 1e30", "'step' must be a whole number"},
-                {"\"step\" : 2", "\"step\" : 99", "'completed_steps' (2) differs from 'step' (99)"},
-                {"\"completed_steps\" : 2", "\"completed_steps\" : 1", "'completed_steps' (1) differs from 'step' (2)"},
-                {"\"seed\" : 0", "\"seed\" : [0]", "'seed' must be a whole number, got [0]"},
-                {"\"lock_image\" : false", "\"lock_image\" : 0", "'lock_image' must be true or false"},
-                {"\"schedule_progress\" : 0.5", "\"schedule_progress\" : 7", "'schedule_progress' must be a number from 0 to 1"},
-                {"{", "[", "cannot read"}};
+            {"\"step\" : 2", "\"step\" : -3", "'step' must be a whole number >= 0, got -3"},
+            {"\"step\" : 2,", "", "'step' is missing"},
+            {"\"step\" : 2", "\"step\" : \"two\"", "'step' must be a whole number, got \"two\""},
+            {"\"step\" : 2", "\"step\" : 1e30", "'step' must be a whole number"},
+            {"\"step\" : 2", "\"step\" : 99", "'completed_steps' (2) differs from 'step' (99)"},
+            {"\"completed_steps\" : 2", "\"completed_steps\" : 1", "'completed_steps' (1) differs from 'step' (2)"},
+            {"\"seed\" : 0", "\"seed\" : [0]", "'seed' must be a whole number, got [0]"},
+            {"\"lock_image\" : false", "\"lock_image\" : 0", "'lock_image' must be true or false"},
+            {
+                "\"schedule_progress\" : 0.5",
+                "\"schedule_progress\" : 7",
+                "'schedule_progress' must be a number from 0 to 1"
+            },
+            {"{", "[", "cannot read"}
+        };
         for (String[] c : cases) {
             assertTrue(good.contains(c[0]), c[0] + " in " + good);
             Files.writeString(state, good.replace(c[0], c[1]));
@@ -187,28 +209,45 @@ class TrainCommandTest {
         Files.writeString(state, "[2]");
         assertTrue(cli(args(out, 4)).err().contains("train_state.json: not a clip4j training state"));
         // a step beyond the run, consistently in train_state.json: the optimizer state still says 2
-        Files.writeString(state, good.replace("\"step\" : 2", "\"step\" : 99").replace("\"completed_steps\" : 2", "\"completed_steps\" : 99"));
+        Files.writeString(
+                state,
+                good.replace("\"step\" : 2", "\"step\" : 99")
+                        .replace("\"completed_steps\" : 2", "\"completed_steps\" : 99"));
         Run beyond = cli(args(out, 4));
         assertEquals(1, beyond.code(), beyond.err());
-        assertTrue(beyond.err().contains("holds the optimizer state of step 2 but train_state.json says step 99"), beyond.err());
+        assertTrue(
+                beyond.err().contains("holds the optimizer state of step 2 but train_state.json says step 99"),
+                beyond.err());
         // the optimizer state of another step than train_state.json names: files of different checkpoints
-        Files.writeString(state, good.replace("\"step\" : 2", "\"step\" : 1").replace("\"completed_steps\" : 2", "\"completed_steps\" : 1"));
+        Files.writeString(
+                state,
+                good.replace("\"step\" : 2", "\"step\" : 1")
+                        .replace("\"completed_steps\" : 2", "\"completed_steps\" : 1"));
         Run mixed = cli(args(out, 4));
         assertEquals(1, mixed.code(), mixed.err());
-        assertTrue(mixed.err().contains("train_state.safetensors: holds the optimizer state of step 2 but train_state.json says step 1"), mixed.err());
+        assertTrue(
+                mixed.err()
+                        .contains(
+                                "train_state.safetensors: holds the optimizer state of step 2 but train_state.json says step 1"),
+                mixed.err());
         Files.writeString(state, good);
         assertEquals(0, cli(args(out, 4)).code());
     }
 
     @Test
     void userErrorsAreOneLine() {
-        Run noStart = cli("train", "--data", tsv.toString(), "--out", tmp.resolve("x").toString());
+        Run noStart =
+                cli("train", "--data", tsv.toString(), "--out", tmp.resolve("x").toString());
         assertEquals(1, noStart.code(), noStart.err());
-        assertTrue(noStart.err().contains("--init or --model-config") && noStart.err().lines().count() == 1, noStart.err());
+        assertTrue(
+                noStart.err().contains("--init or --model-config")
+                        && noStart.err().lines().count() == 1,
+                noStart.err());
         Run badSchedule = cli(args(tmp.resolve("y"), 1, "--schedule", "linear"));
         assertEquals(1, badSchedule.code());
         assertTrue(badSchedule.err().contains("--schedule"), badSchedule.err());
-        Run missingData = cli(args(tmp.resolve("z"), 1, "--data", tmp.resolve("none.tsv").toString()));
+        Run missingData =
+                cli(args(tmp.resolve("z"), 1, "--data", tmp.resolve("none.tsv").toString()));
         assertEquals(1, missingData.code());
         assertTrue(missingData.err().contains("none.tsv"), missingData.err());
     }
@@ -226,12 +265,29 @@ class TrainCommandTest {
     @Test
     void fromScratchWithAModelConfig() throws Exception {
         Path cfg = tmp.resolve("tiny.json");
-        Files.writeString(cfg, "{\"embed_dim\": 16, \"quick_gelu\": true, \"vision_cfg\": {\"image_size\": 16, \"layers\": 1, "
-                + "\"width\": 32, \"head_width\": 16, \"patch_size\": 8}, \"text_cfg\": {\"context_length\": 77, \"vocab_size\": 49408, "
-                + "\"width\": 16, \"heads\": 2, \"layers\": 1}}");
+        Files.writeString(
+                cfg,
+                "{\"embed_dim\": 16, \"quick_gelu\": true, \"vision_cfg\": {\"image_size\": 16, \"layers\": 1, "
+                        + "\"width\": 32, \"head_width\": 16, \"patch_size\": 8}, \"text_cfg\": {\"context_length\": 77, \"vocab_size\": 49408, "
+                        + "\"width\": 16, \"heads\": 2, \"layers\": 1}}");
         Path out = tmp.resolve("scratch");
-        Run r = cli("train", "--data", tsv.toString(), "--model-config", cfg.toString(), "--out", out.toString(), "--epochs", "2",
-                "--batch", "3", "--warmup", "1", "--lock-image", "--format", "json");
+        Run r = cli(
+                "train",
+                "--data",
+                tsv.toString(),
+                "--model-config",
+                cfg.toString(),
+                "--out",
+                out.toString(),
+                "--epochs",
+                "2",
+                "--batch",
+                "3",
+                "--warmup",
+                "1",
+                "--lock-image",
+                "--format",
+                "json");
         assertEquals(0, r.code(), r.err());
         assertEquals(4, r.json().get("steps").asInt());
         JsonNode state = Fixtures.JSON.readTree(out.resolve("train_state.json").toFile());

@@ -26,11 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code clip4j train}: evaluation, metric files, CSV options, NaN stop, config checks, augmented resume. */
 class TrainEvaluationCommandTest {
-    static final String[] CAPTIONS = {"a photo of a cat", "a photo of a dog", "a red square", "two blue circles",
-            "a green tree", "a yellow sun"};
+    static final String[] CAPTIONS = {
+        "a photo of a cat", "a photo of a dog", "a red square", "two blue circles", "a green tree", "a yellow sun"
+    };
 
     @TempDir
     Path tmp;
+
     Path tsv;
 
     record Run(int code, String out, String err) {
@@ -64,9 +66,26 @@ class TrainEvaluationCommandTest {
     List<String> args(Path out, int steps, String... more) {
         var opts = new java.util.LinkedHashMap<String, String>();
         List<String> flags = new ArrayList<>();
-        String[] base = {"--data", tsv.toString(), "--init", Fixtures.resource("models/vit-tiny").toString(), "--max-steps",
-            Integer.toString(steps), "--warmup", "0", "--schedule", "const", "--lr", "1e-3", "--batch", "4", "--out",
-            out.toString(), "--format", "json"};
+        String[] base = {
+            "--data",
+            tsv.toString(),
+            "--init",
+            Fixtures.resource("models/vit-tiny").toString(),
+            "--max-steps",
+            Integer.toString(steps),
+            "--warmup",
+            "0",
+            "--schedule",
+            "const",
+            "--lr",
+            "1e-3",
+            "--batch",
+            "4",
+            "--out",
+            out.toString(),
+            "--format",
+            "json"
+        };
         for (int i = 0; i < base.length; i += 2) opts.put(base[i], base[i + 1]);
         for (int i = 0; i < more.length; i++) {
             if (more[i].equals("--no-augment")) flags.add(more[i]);
@@ -88,15 +107,33 @@ class TrainEvaluationCommandTest {
         Files.copy(tmp.resolve("img/3.png"), tmp.resolve("zs/cat/b.png"));
         Files.copy(tmp.resolve("img/1.png"), tmp.resolve("zs/dog/a.png"));
         Path out = tmp.resolve("run");
-        Run r = cli(args(out, 4, "--val", tsv.toString(), "--zeroshot", tmp.resolve("zs").toString(), "--eval-every", "2",
-                "--templates", "a photo of a {}."));
+        Run r = cli(args(
+                out,
+                4,
+                "--val",
+                tsv.toString(),
+                "--zeroshot",
+                tmp.resolve("zs").toString(),
+                "--eval-every",
+                "2",
+                "--templates",
+                "a photo of a {}."));
         assertEquals(0, r.code(), r.err());
         // evaluations at steps 0, 2 and 4, one stderr line each
-        assertEquals(3, r.err().lines().filter(l -> l.startsWith("clip4j: eval step")).count(), r.err());
+        assertEquals(
+                3,
+                r.err().lines().filter(l -> l.startsWith("clip4j: eval step")).count(),
+                r.err());
         assertTrue(r.err().contains("eval step 4: image_to_text_R@1 "), r.err());
         JsonNode metrics = r.json().get("metrics");
-        for (String k : List.of("image_to_text_R@1", "image_to_text_R@5", "image_to_text_R@10", "text_to_image_R@1",
-                "text_to_image_R@5", "text_to_image_R@10", "zeroshot_top1")) {
+        for (String k : List.of(
+                "image_to_text_R@1",
+                "image_to_text_R@5",
+                "image_to_text_R@10",
+                "text_to_image_R@1",
+                "text_to_image_R@5",
+                "text_to_image_R@10",
+                "zeroshot_top1")) {
             assertTrue(metrics.has(k), k + " in " + metrics);
             double v = metrics.get(k).asDouble();
             assertTrue(v >= 0 && v <= 1, k + " = " + v);
@@ -107,12 +144,15 @@ class TrainEvaluationCommandTest {
         assertEquals(Math.rint(z), z, 1e-9);
 
         String header = Files.readAllLines(out.resolve("metrics.csv")).get(0);
-        assertEquals("step,image_to_text_R@1,image_to_text_R@5,image_to_text_R@10,text_to_image_R@1,text_to_image_R@5,"
-                + "text_to_image_R@10,zeroshot_top1,loss,lr,images_per_s", header);
+        assertEquals(
+                "step,image_to_text_R@1,image_to_text_R@5,image_to_text_R@10,text_to_image_R@1,text_to_image_R@5,"
+                        + "text_to_image_R@10,zeroshot_top1,loss,lr,images_per_s",
+                header);
         MetricCurves c = MetricCurves.readCsv(out.resolve("metrics.csv"));
         assertArrayEquals(new double[] {1, 2, 3, 4}, c.points("loss")[0]);
         assertArrayEquals(new double[] {0, 2, 4}, c.points("zeroshot_top1")[0]);
-        for (int s = 0; s < 4; s++) assertEquals(r.json().get("losses").get(s).asDouble(), c.points("loss")[1][s], 1e-6);
+        for (int s = 0; s < 4; s++)
+            assertEquals(r.json().get("losses").get(s).asDouble(), c.points("loss")[1][s], 1e-6);
         assertEquals(metrics.get("zeroshot_top1").asDouble(), c.points("zeroshot_top1")[1][2], 1e-12);
         BufferedImage png = ImageIO.read(out.resolve("curves.png").toFile());
         assertEquals(800, png.getWidth());
@@ -139,29 +179,77 @@ class TrainEvaluationCommandTest {
     @Test
     void csvOptionsColumnsSeparatorAndSkippedRows() throws Exception {
         StringBuilder csv = new StringBuilder("id;caption;image\n");
-        for (int i = 0; i < CAPTIONS.length; i++) csv.append(i).append(";\"").append(CAPTIONS[i]).append("; quoted\";img/").append(i).append(".png\n");
+        for (int i = 0; i < CAPTIONS.length; i++)
+            csv.append(i)
+                    .append(";\"")
+                    .append(CAPTIONS[i])
+                    .append("; quoted\";img/")
+                    .append(i)
+                    .append(".png\n");
         csv.append("7;too few fields\n");
-        for (int i = 0; i < 11; i++) csv.append(100 + i).append(";a ghost;img/none").append(i).append(".png\n");
+        for (int i = 0; i < 11; i++)
+            csv.append(100 + i).append(";a ghost;img/none").append(i).append(".png\n");
         Path file = tmp.resolve("pairs.txt");
         Files.writeString(file, csv.toString());
-        Run r = cli(List.of("train", "--data", file.toString(), "--csv-separator", ";", "--csv-img-key", "image",
-                "--csv-caption-key", "caption", "--init", Fixtures.resource("models/vit-tiny").toString(), "--max-steps", "1",
-                "--batch", "6", "--warmup", "0", "--out", tmp.resolve("csv").toString(), "--format", "json"));
+        Run r = cli(List.of(
+                "train",
+                "--data",
+                file.toString(),
+                "--csv-separator",
+                ";",
+                "--csv-img-key",
+                "image",
+                "--csv-caption-key",
+                "caption",
+                "--init",
+                Fixtures.resource("models/vit-tiny").toString(),
+                "--max-steps",
+                "1",
+                "--batch",
+                "6",
+                "--warmup",
+                "0",
+                "--out",
+                tmp.resolve("csv").toString(),
+                "--format",
+                "json"));
         assertEquals(0, r.code(), r.err());
         assertEquals(12, r.json().get("skipped_rows").asInt());
-        List<String> lines = r.err().lines().filter(l -> l.startsWith("clip4j: " + file)).toList();
+        List<String> lines =
+                r.err().lines().filter(l -> l.startsWith("clip4j: " + file)).toList();
         assertEquals(11, lines.size(), r.err());
         assertTrue(lines.get(0).contains(":8: expected 3 fields, found 2"), lines.get(0));
         assertTrue(lines.get(1).contains("none0.png: no such image file"), lines.get(1));
-        assertTrue(lines.get(10).contains("2 more rows skipped (1 malformed, 11 with a missing image file in all)"), lines.get(10));
+        assertTrue(
+                lines.get(10).contains("2 more rows skipped (1 malformed, 11 with a missing image file in all)"),
+                lines.get(10));
         assertEquals(1, r.json().get("steps").asInt(), "the 6 good rows make one batch of 6");
 
-        Run wrongKey = cli(List.of("train", "--data", file.toString(), "--csv-separator", ";", "--init",
-                Fixtures.resource("models/vit-tiny").toString(), "--out", tmp.resolve("k").toString()));
+        Run wrongKey = cli(List.of(
+                "train",
+                "--data",
+                file.toString(),
+                "--csv-separator",
+                ";",
+                "--init",
+                Fixtures.resource("models/vit-tiny").toString(),
+                "--out",
+                tmp.resolve("k").toString()));
         assertEquals(1, wrongKey.code());
-        assertTrue(wrongKey.err().contains("no column 'filepath'") && wrongKey.err().lines().count() == 1, wrongKey.err());
-        Run badSep = cli(List.of("train", "--data", file.toString(), "--csv-separator", ";;", "--init",
-                Fixtures.resource("models/vit-tiny").toString(), "--out", tmp.resolve("k").toString()));
+        assertTrue(
+                wrongKey.err().contains("no column 'filepath'")
+                        && wrongKey.err().lines().count() == 1,
+                wrongKey.err());
+        Run badSep = cli(List.of(
+                "train",
+                "--data",
+                file.toString(),
+                "--csv-separator",
+                ";;",
+                "--init",
+                Fixtures.resource("models/vit-tiny").toString(),
+                "--out",
+                tmp.resolve("k").toString()));
         assertEquals(1, badSep.code());
         assertTrue(badSep.err().contains("--csv-separator"), badSep.err());
     }
@@ -173,11 +261,13 @@ class TrainEvaluationCommandTest {
         Run r = cli(args(out, 5, "--lr", "1e30"));
         assertEquals(1, r.code(), r.err());
         assertEquals(1, r.err().lines().filter(l -> l.startsWith("clip4j:")).count(), r.err());
-        String line = r.err().lines().filter(l -> l.startsWith("clip4j:")).findFirst().orElseThrow();
+        String line =
+                r.err().lines().filter(l -> l.startsWith("clip4j:")).findFirst().orElseThrow();
         assertTrue(line.contains("at step 2") && line.contains("last good checkpoint (step 0)"), line);
         JsonNode state = Fixtures.JSON.readTree(out.resolve("train_state.json").toFile());
         assertEquals(0, state.get("step").asInt());
-        try (var init = CheckpointLoader.load(Fixtures.resource("models/vit-tiny")); Clip saved = Clip.load(out)) {
+        try (var init = CheckpointLoader.load(Fixtures.resource("models/vit-tiny"));
+                Clip saved = Clip.load(out)) {
             float[] a = init.weights().get("visual.proj").toFloatArray();
             float[] b = saved.checkpoint().weights().get("visual.proj").toFloatArray();
             assertArrayEquals(a, b, "the checkpoint holds the parameters before the diverging updates");
@@ -189,7 +279,7 @@ class TrainEvaluationCommandTest {
     @Test
     void modelConfigMustFitInitAndTheResumedRun() throws Exception {
         Path cfg = tmp.resolve("cfg.json");
-        ModelConfigFileWriter.write(cfg, 48, 256);   // vit-tiny's shape except the vision width
+        ModelConfigFileWriter.write(cfg, 48, 256); // vit-tiny's shape except the vision width
         Run r = cli(args(tmp.resolve("a"), 1, "--model-config", cfg.toString()));
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().contains("does not fit --init") && r.err().contains("vision width 256 vs 128"), r.err());
@@ -197,14 +287,27 @@ class TrainEvaluationCommandTest {
 
         Path fitting = tmp.resolve("fit.json");
         try (var c = CheckpointLoader.load(Fixtures.resource("models/vit-tiny"))) {
-            Files.writeString(fitting, TrainCheckpoint.openClipConfig(c.config()).toString());
+            Files.writeString(
+                    fitting, TrainCheckpoint.openClipConfig(c.config()).toString());
         }
         Run ok = cli(args(tmp.resolve("b"), 1, "--model-config", fitting.toString()));
         assertEquals(0, ok.code(), ok.err());
-        Run resumedOther = cli(List.of("train", "--data", tsv.toString(), "--model-config", cfg.toString(), "--max-steps", "2",
-                "--batch", "4", "--out", tmp.resolve("b").toString()));
+        Run resumedOther = cli(List.of(
+                "train",
+                "--data",
+                tsv.toString(),
+                "--model-config",
+                cfg.toString(),
+                "--max-steps",
+                "2",
+                "--batch",
+                "4",
+                "--out",
+                tmp.resolve("b").toString()));
         assertEquals(1, resumedOther.code(), resumedOther.err());
-        assertTrue(resumedOther.err().contains("does not fit the run saved in") && resumedOther.err().contains("vision width 256 vs 128"),
+        assertTrue(
+                resumedOther.err().contains("does not fit the run saved in")
+                        && resumedOther.err().contains("vision width 256 vs 128"),
                 resumedOther.err());
     }
 
@@ -214,19 +317,26 @@ class TrainEvaluationCommandTest {
         List<String> aug = List.of("--seed", "7");
         Run a = cli(withAugment(args(straight, 3, aug.toArray(String[]::new))));
         assertEquals(0, a.code(), a.err());
-        assertEquals(0, cli(withAugment(args(resumed, 2, aug.toArray(String[]::new)))).code());
+        assertEquals(
+                0,
+                cli(withAugment(args(resumed, 2, aug.toArray(String[]::new)))).code());
         Run b = cli(withAugment(args(resumed, 3, aug.toArray(String[]::new))));
         assertEquals(0, b.code(), b.err());
-        assertEquals(a.json().get("losses").get(2).asDouble(), b.json().get("losses").get(0).asDouble(), 1e-5);
+        assertEquals(
+                a.json().get("losses").get(2).asDouble(),
+                b.json().get("losses").get(0).asDouble(),
+                1e-5);
         // and augmentation does change what the model sees
         Run plain = cli(args(tmp.resolve("plain"), 1, "--seed", "7", "--no-augment"));
-        assertFalse(Math.abs(plain.json().get("losses").get(0).asDouble() - a.json().get("losses").get(0).asDouble()) < 1e-7);
+        assertFalse(Math.abs(plain.json().get("losses").get(0).asDouble()
+                        - a.json().get("losses").get(0).asDouble())
+                < 1e-7);
         MetricCurves c = MetricCurves.readCsv(resumed.resolve("metrics.csv"));
         assertArrayEquals(new double[] {1, 2, 3}, c.points("loss")[0], "the resumed run keeps the earlier rows");
     }
 
     private static List<String> withAugment(List<String> a) {
-        return a;   // args() adds no --no-augment: augmentation is on by default
+        return a; // args() adds no --no-augment: augmentation is on by default
     }
 
     /** A config JSON shaped like vit-tiny (embed 48, 32 px, patch 8...) with a chosen vision width. */
@@ -234,7 +344,8 @@ class TrainEvaluationCommandTest {
         static void write(Path file, int embed, int visionWidth) throws Exception {
             try (var c = CheckpointLoader.load(Fixtures.resource("models/vit-tiny"))) {
                 var json = TrainCheckpoint.openClipConfig(c.config());
-                var vision = (com.fasterxml.jackson.databind.node.ObjectNode) json.get("model_cfg").get("vision_cfg");
+                var vision = (com.fasterxml.jackson.databind.node.ObjectNode)
+                        json.get("model_cfg").get("vision_cfg");
                 vision.put("width", visionWidth);
                 Files.writeString(file, json.toString());
             }

@@ -97,7 +97,8 @@ public final class Clip implements AutoCloseable {
         this.tokenizer = checkpoint.vocabJson() != null && checkpoint.mergesTxt() != null
                 ? ClipTokenizer.fromFiles(checkpoint.vocabJson(), checkpoint.mergesTxt())
                 : ClipTokenizer.openai();
-        this.preprocessor = new ImagePreprocessor(c.imageResolution(), c.mean(), c.std()).withMaxPixels(options.maxPixels());
+        this.preprocessor =
+                new ImagePreprocessor(c.imageResolution(), c.mean(), c.std()).withMaxPixels(options.maxPixels());
     }
 
     /** Loads a model folder or file (Hugging Face, open_clip, safetensors, torch.save), memory-mapped. */
@@ -129,13 +130,33 @@ public final class Clip implements AutoCloseable {
         this.preprocessor = base.preprocessor.withMaxPixels(options.maxPixels());
     }
 
-    public ClipConfig config() { return checkpoint.config(); }
-    public Checkpoint checkpoint() { return checkpoint; }
-    public ClipModel model() { return model; }
-    public ClipTokenizer tokenizer() { return tokenizer; }
-    public ImagePreprocessor preprocessor() { return preprocessor; }
-    public Options options() { return options; }
-    public int embedDim() { return checkpoint.config().embedDim(); }
+    public ClipConfig config() {
+        return checkpoint.config();
+    }
+
+    public Checkpoint checkpoint() {
+        return checkpoint;
+    }
+
+    public ClipModel model() {
+        return model;
+    }
+
+    public ClipTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public ImagePreprocessor preprocessor() {
+        return preprocessor;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    public int embedDim() {
+        return checkpoint.config().embedDim();
+    }
 
     /** exp(logit_scale): the factor between cosine similarity and logits. */
     public float logitScaleExp() {
@@ -186,7 +207,8 @@ public final class Clip implements AutoCloseable {
             float[] emb = model.encodeTexts(chunk, null);
             for (int j = 0; j < m; j++) {
                 float[] v = finish(Arrays.copyOfRange(emb, j * e, (j + 1) * e));
-                if (!allFinite(v)) throw new Clip4jException("text " + (order[s + j] + 1) + " of " + n + ": " + NON_FINITE);
+                if (!allFinite(v))
+                    throw new Clip4jException("text " + (order[s + j] + 1) + " of " + n + ": " + NON_FINITE);
                 out[order[s + j]] = v;
             }
         }
@@ -245,12 +267,14 @@ public final class Clip implements AutoCloseable {
     public float[][] embedPixels(float[] pixels, int n) {
         float[][] out = embedPixelsOrNull(pixels, n);
         for (int i = 0; i < n; i++) {
-            if (out[i] == null) throw new Clip4jException((n == 1 ? "image" : "image " + (i + 1) + " of " + n) + ": " + NON_FINITE);
+            if (out[i] == null)
+                throw new Clip4jException((n == 1 ? "image" : "image " + (i + 1) + " of " + n) + ": " + NON_FINITE);
         }
         return out;
     }
 
-    static final String NON_FINITE = "the model's embedding is not finite (NaN or infinity: weights too large for float32?)";
+    static final String NON_FINITE =
+            "the model's embedding is not finite (NaN or infinity: weights too large for float32?)";
 
     /** As {@link #embedPixels}, with null for an embedding that holds a NaN or an infinity. */
     float[][] embedPixelsOrNull(float[] pixels, int n) {
@@ -288,7 +312,8 @@ public final class Clip implements AutoCloseable {
     }
 
     public static float cosine(float[] a, float[] b) {
-        if (a.length != b.length) throw new IllegalArgumentException("dimensions differ: " + a.length + " vs " + b.length);
+        if (a.length != b.length)
+            throw new IllegalArgumentException("dimensions differ: " + a.length + " vs " + b.length);
         double dot = 0, na = 0, nb = 0;
         for (int i = 0; i < a.length; i++) {
             dot += (double) a[i] * b[i];

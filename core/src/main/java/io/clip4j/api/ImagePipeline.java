@@ -15,8 +15,8 @@ import java.util.concurrent.Future;
  * batches of decoded pixels are alive beyond the one being encoded, whatever the number of files.
  */
 final class ImagePipeline {
-    private static final ExecutorService DECODERS = Executors.newFixedThreadPool(
-            Math.max(1, Runtime.getRuntime().availableProcessors() - 1), r -> {
+    private static final ExecutorService DECODERS =
+            Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors() - 1), r -> {
                 Thread t = new Thread(r, "clip4j-decode");
                 t.setDaemon(true);
                 return t;
@@ -77,8 +77,10 @@ final class ImagePipeline {
                 String err = errors[i - start];
                 float[] v = err == null ? emb[g++] : null;
                 if (err == null && v == null) err = files.get(i) + ": " + Clip.NON_FINITE;
-                results.add(err != null ? new Clip.ImageResult(files.get(i), null, err)
-                        : new Clip.ImageResult(files.get(i), v, null));
+                results.add(
+                        err != null
+                                ? new Clip.ImageResult(files.get(i), null, err)
+                                : new Clip.ImageResult(files.get(i), v, null));
             }
         }
         return results;
@@ -86,7 +88,8 @@ final class ImagePipeline {
 
     private Decoded decode(Path file, Clip.ImageReader reader) {
         try {
-            float[] pixels = reader == null ? clip.preprocessor().preprocess(file)
+            float[] pixels = reader == null
+                    ? clip.preprocessor().preprocess(file)
                     : clip.preprocessor().preprocess(reader.read(file), file.toString());
             return new Decoded(pixels, null);
         } catch (IOException e) {

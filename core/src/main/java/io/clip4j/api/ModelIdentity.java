@@ -3,7 +3,6 @@ package io.clip4j.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.Clip4jException;
-import io.clip4j.api.Clip;
 import io.clip4j.model.ClipConfig;
 import io.clip4j.tensor.Tensor;
 import java.nio.ByteBuffer;
@@ -37,19 +36,34 @@ public record ModelIdentity(String path, String configHash, String weights, int 
 
     public static ModelIdentity of(Clip clip) {
         ClipConfig c = clip.config();
-        String canonical = String.join("|", String.valueOf(c.embedDim()), String.valueOf(c.imageResolution()),
-                Arrays.toString(c.visionLayers()), String.valueOf(c.visionWidth()), String.valueOf(c.visionPatchSize()),
-                String.valueOf(c.visionHeads()), String.valueOf(c.contextLength()), String.valueOf(c.vocabSize()),
-                String.valueOf(c.textWidth()), String.valueOf(c.textHeads()), String.valueOf(c.textLayers()),
-                String.valueOf(c.quickGelu()), Arrays.toString(c.mean()), Arrays.toString(c.std()));
+        String canonical = String.join(
+                "|",
+                String.valueOf(c.embedDim()),
+                String.valueOf(c.imageResolution()),
+                Arrays.toString(c.visionLayers()),
+                String.valueOf(c.visionWidth()),
+                String.valueOf(c.visionPatchSize()),
+                String.valueOf(c.visionHeads()),
+                String.valueOf(c.contextLength()),
+                String.valueOf(c.vocabSize()),
+                String.valueOf(c.textWidth()),
+                String.valueOf(c.textHeads()),
+                String.valueOf(c.textLayers()),
+                String.valueOf(c.quickGelu()),
+                Arrays.toString(c.mean()),
+                Arrays.toString(c.std()));
         MessageDigest md = sha256();
         md.update(canonical.getBytes(StandardCharsets.UTF_8));
         String configHash = HexFormat.of().formatHex(md.digest());
 
         String recorded = clip.checkpoint().modelId();
-        String weights = recorded != null ? recorded : fingerprint(clip.checkpoint().weights());
-        return new ModelIdentity(clip.checkpoint().source().toAbsolutePath().normalize().toString(), configHash,
-                weights, clip.embedDim());
+        String weights =
+                recorded != null ? recorded : fingerprint(clip.checkpoint().weights());
+        return new ModelIdentity(
+                clip.checkpoint().source().toAbsolutePath().normalize().toString(),
+                configHash,
+                weights,
+                clip.embedDim());
     }
 
     /**
@@ -61,8 +75,13 @@ public record ModelIdentity(String path, String configHash, String weights, int 
         names.sort(null);
         // a handful of tensors spread over both towers, always the same ones for the same architecture
         List<String> picked = new ArrayList<>();
-        for (String n : List.of("text_projection", "visual.proj", "logit_scale", "token_embedding.weight",
-                "positional_embedding", "ln_final.weight")) {
+        for (String n : List.of(
+                "text_projection",
+                "visual.proj",
+                "logit_scale",
+                "token_embedding.weight",
+                "positional_embedding",
+                "ln_final.weight")) {
             if (w.containsKey(n)) picked.add(n);
         }
         for (int i = 0; i < names.size(); i += Math.max(1, names.size() / 8)) picked.add(names.get(i));
@@ -113,12 +132,18 @@ public record ModelIdentity(String path, String configHash, String weights, int 
     }
 
     public static ModelIdentity fromNode(JsonNode n, String where) {
-        if (n == null || !n.hasNonNull("path") || !n.hasNonNull("config_sha256") || !n.hasNonNull("weights_fingerprint")
+        if (n == null
+                || !n.hasNonNull("path")
+                || !n.hasNonNull("config_sha256")
+                || !n.hasNonNull("weights_fingerprint")
                 || !n.hasNonNull("embed_dim")) {
             throw new Clip4jException(where + ": model identity is missing or incomplete");
         }
-        return new ModelIdentity(n.get("path").asText(), n.get("config_sha256").asText(),
-                n.get("weights_fingerprint").asText(), n.get("embed_dim").asInt());
+        return new ModelIdentity(
+                n.get("path").asText(),
+                n.get("config_sha256").asText(),
+                n.get("weights_fingerprint").asText(),
+                n.get("embed_dim").asInt());
     }
 
     public Map<String, Object> toMap() {

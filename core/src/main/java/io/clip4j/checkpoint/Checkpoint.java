@@ -33,7 +33,8 @@ public record Checkpoint(
         Path mergesTxt,
         Towers towers,
         String modelId,
-        AutoCloseable storage) implements AutoCloseable {
+        AutoCloseable storage)
+        implements AutoCloseable {
 
     public static final String MODEL_ID_KEY = "clip4j.model_id";
 

@@ -6,8 +6,8 @@ import io.clip4j.Clip4jException;
 import io.clip4j.model.ClipConfig;
 import io.clip4j.quant.QuantizedTensors;
 import io.clip4j.tensor.Tensor;
-import java.lang.foreign.Arena;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +44,8 @@ public final class CheckpointLoader {
             } else {
                 String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
                 if (name.endsWith(".safetensors")) c = bare(path, "safetensors", res);
-                else if (isZip(path) || name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".bin")) c = bare(path, "torch", res);
+                else if (isZip(path) || name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".bin"))
+                    c = bare(path, "torch", res);
                 else throw new Clip4jException(path + ": not a CLIP checkpoint (" + EXPECTED + ")");
             }
             return c;
@@ -94,7 +95,8 @@ public final class CheckpointLoader {
         ClipConfig config = OpenClipConfig.read(dir.resolve("open_clip_config.json"));
         Path weights = firstExisting(dir, "open_clip_model.safetensors", "open_clip_pytorch_model.bin");
         if (weights == null) {
-            throw new Clip4jException(dir + ": open_clip folder has no open_clip_model.safetensors or open_clip_pytorch_model.bin");
+            throw new Clip4jException(
+                    dir + ": open_clip folder has no open_clip_model.safetensors or open_clip_pytorch_model.bin");
         }
         Loaded w = weights(weights, res);
         return finish(dir, "open_clip", w, config, null, null, res);
@@ -109,21 +111,28 @@ public final class CheckpointLoader {
         } else {
             Path index = firstExisting(dir, "model.safetensors.index.json", "pytorch_model.bin.index.json");
             if (index == null) {
-                throw new Clip4jException(dir + ": Hugging Face folder has no model.safetensors, pytorch_model.bin or shard index");
+                throw new Clip4jException(
+                        dir + ": Hugging Face folder has no model.safetensors, pytorch_model.bin or shard index");
             }
             w = shards(dir, index, res);
         }
         Path vocab = dir.resolve("vocab.json");
         Path merges = dir.resolve("merges.txt");
-        return finish(dir, "huggingface", w, config, Files.isRegularFile(vocab) ? vocab : null,
-                Files.isRegularFile(merges) ? merges : null, res);
+        return finish(
+                dir,
+                "huggingface",
+                w,
+                config,
+                Files.isRegularFile(vocab) ? vocab : null,
+                Files.isRegularFile(merges) ? merges : null,
+                res);
     }
 
     private static Loaded shards(Path dir, Path index, Resources res) {
         JsonNode map = JsonFiles.readObject(index).get("weight_map");
         if (map == null || !map.isObject()) throw new Clip4jException(index + ": no \"weight_map\" object");
         Set<String> files = new LinkedHashSet<>();
-        for (Iterator<JsonNode> it = map.elements(); it.hasNext();) {
+        for (Iterator<JsonNode> it = map.elements(); it.hasNext(); ) {
             String f = it.next().asText();
             Path p = dir.resolve(f).normalize();
             if (!p.startsWith(dir.normalize()) || f.contains("/") || f.contains("\\")) {
@@ -137,7 +146,8 @@ public final class CheckpointLoader {
             Loaded part = weights(dir.resolve(f), res);
             for (Map.Entry<String, Tensor> e : part.tensors.entrySet()) {
                 if (all.put(e.getKey(), e.getValue()) != null) {
-                    throw new Clip4jException(dir.resolve(f) + ": tensor '" + Printable.of(e.getKey()) + "' also appears in another shard");
+                    throw new Clip4jException(dir.resolve(f) + ": tensor '" + Printable.of(e.getKey())
+                            + "' also appears in another shard");
                 }
             }
             bytes += part.fileBytes;
@@ -165,8 +175,8 @@ public final class CheckpointLoader {
             res.add(arena::close);
             TorchArchive.Contents contents = TorchArchive.read(file, arena);
             if (!(contents.root() instanceof Map<?, ?>) && !(contents.root() instanceof TorchArchive.ScriptObject)) {
-                throw new Clip4jException(file + ": holds a " + RestrictedUnpickler.describe(contents.root())
-                        + ", not a state dict");
+                throw new Clip4jException(
+                        file + ": holds a " + RestrictedUnpickler.describe(contents.root()) + ", not a state dict");
             }
             raw.putAll(TorchArchive.stateDict(contents));
             bytes = contents.fileBytes();
@@ -175,15 +185,26 @@ public final class CheckpointLoader {
         return new Loaded(tensors, bytes, metadata);
     }
 
-    private static Checkpoint finish(Path source, String format, Loaded w, ClipConfig config, Path vocab, Path merges,
-            Resources res) {
+    private static Checkpoint finish(
+            Path source, String format, Loaded w, ClipConfig config, Path vocab, Path merges, Resources res) {
         config.check(source.toString());
         Map<String, Tensor> tensors = openAiNames(source, w, res).tensors;
         String towerWord = w.metadata.get(Towers.METADATA_KEY);
-        Towers towers = towerWord == null ? Towers.BOTH : Towers.parse(towerWord, source + ": __metadata__ " + Towers.METADATA_KEY);
+        Towers towers = towerWord == null
+                ? Towers.BOTH
+                : Towers.parse(towerWord, source + ": __metadata__ " + Towers.METADATA_KEY);
         CheckpointValidator.validate(source.toString(), tensors, config, towers);
-        return new Checkpoint(java.util.Collections.unmodifiableMap(tensors), config, format, source, w.fileBytes,
-                vocab, merges, towers, w.metadata.get(Checkpoint.MODEL_ID_KEY), res);
+        return new Checkpoint(
+                java.util.Collections.unmodifiableMap(tensors),
+                config,
+                format,
+                source,
+                w.fileBytes,
+                vocab,
+                merges,
+                towers,
+                w.metadata.get(Checkpoint.MODEL_ID_KEY),
+                res);
     }
 
     /** Transformers-named weights renamed (and re-laid-out) to OpenAI's names; others as they are. */
@@ -192,7 +213,8 @@ public final class CheckpointLoader {
         Arena derived = Arena.ofShared();
         res.add(derived::close);
         Map<String, Tensor> mapped = HuggingFaceNames.toOpenAi(source.toString(), w.tensors, derived);
-        return new Loaded(StateDicts.canonical(source.toString(), new LinkedHashMap<>(mapped)), w.fileBytes, w.metadata);
+        return new Loaded(
+                StateDicts.canonical(source.toString(), new LinkedHashMap<>(mapped)), w.fileBytes, w.metadata);
     }
 
     private static Path firstExisting(Path dir, String... names) {
@@ -225,5 +247,4 @@ public final class CheckpointLoader {
             }
         }
     }
-
 }

@@ -29,7 +29,8 @@ public final class CheckpointValidator {
         List<String> unexpected = new ArrayList<>();
         for (String k : weights.keySet()) if (!expected.containsKey(k)) unexpected.add(k);
         if (!missing.isEmpty() || !unexpected.isEmpty()) {
-            StringBuilder sb = new StringBuilder(source).append(": tensors do not match ").append(config.describe());
+            StringBuilder sb =
+                    new StringBuilder(source).append(": tensors do not match ").append(config.describe());
             if (!missing.isEmpty()) sb.append("; missing ").append(list(missing));
             if (!unexpected.isEmpty()) sb.append("; unexpected ").append(list(unexpected));
             throw new Clip4jException(sb.toString());
@@ -37,8 +38,9 @@ public final class CheckpointValidator {
         for (Map.Entry<String, int[]> e : expected.entrySet()) {
             Tensor t = weights.get(e.getKey());
             if (!Arrays.equals(t.shape(), e.getValue())) {
-                throw new Clip4jException(source + ": tensor '" + Printable.of(e.getKey()) + "' has shape " + Arrays.toString(t.shape())
-                        + " but " + config.describe() + " needs " + Arrays.toString(e.getValue()));
+                throw new Clip4jException(
+                        source + ": tensor '" + Printable.of(e.getKey()) + "' has shape " + Arrays.toString(t.shape())
+                                + " but " + config.describe() + " needs " + Arrays.toString(e.getValue()));
             }
             DType d = t.dtype();
             if (d != DType.F32 && d != DType.F16 && d != DType.BF16) {
@@ -48,14 +50,19 @@ public final class CheckpointValidator {
             // NaN or infinite weights make every output NaN: embed would print "NaN"s and exit 0.
             long bad = t.firstNonFinite();
             if (bad >= 0) {
-                throw new Clip4jException(source + ": tensor '" + Printable.of(e.getKey()) + "' holds a non-finite value ("
-                        + t.getFloat(bad) + " at element " + bad + "); the checkpoint is corrupt");
+                throw new Clip4jException(
+                        source + ": tensor '" + Printable.of(e.getKey()) + "' holds a non-finite value ("
+                                + t.getFloat(bad) + " at element " + bad + "); the checkpoint is corrupt");
             }
         }
     }
 
     private static String list(List<String> names) {
-        String shown = String.join(", ", names.subList(0, Math.min(SHOWN, names.size())).stream().map(Printable::of).toList());
+        String shown = String.join(
+                ", ",
+                names.subList(0, Math.min(SHOWN, names.size())).stream()
+                        .map(Printable::of)
+                        .toList());
         return names.size() + " tensor" + (names.size() == 1 ? "" : "s") + " (" + shown
                 + (names.size() > SHOWN ? ", ..." : "") + ")";
     }

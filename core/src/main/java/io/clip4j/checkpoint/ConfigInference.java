@@ -23,10 +23,14 @@ public final class ConfigInference {
         if (sd.containsKey("visual.proj")) {
             Tensor conv1 = need(source, sd, "visual.conv1.weight");
             visionWidth = conv1.dim(0);
-            visionLayers = new int[] {(int) sd.keySet().stream()
-                    .filter(k -> k.startsWith("visual.") && k.endsWith(".attn.in_proj_weight")).count()};
+            visionLayers = new int[] {
+                (int) sd.keySet().stream()
+                        .filter(k -> k.startsWith("visual.") && k.endsWith(".attn.in_proj_weight"))
+                        .count()
+            };
             patch = conv1.dim(-1);
-            int grid = (int) Math.round(Math.sqrt(need(source, sd, "visual.positional_embedding").dim(0) - 1));
+            int grid = (int) Math.round(
+                    Math.sqrt(need(source, sd, "visual.positional_embedding").dim(0) - 1));
             resolution = patch * grid;
             visionHeads = visionWidth / 64;
         } else {
@@ -35,7 +39,8 @@ public final class ConfigInference {
                 String prefix = "visual.layer" + b + ".";
                 Set<String> blocks = new TreeSet<>();
                 for (String k : sd.keySet()) {
-                    if (k.startsWith(prefix)) blocks.add(k.substring(prefix.length()).split("\\.")[0]);
+                    if (k.startsWith(prefix))
+                        blocks.add(k.substring(prefix.length()).split("\\.")[0]);
                 }
                 visionLayers[b - 1] = blocks.size();
             }
@@ -44,7 +49,8 @@ public final class ConfigInference {
                         + "'visual.layer1.0.conv1.weight' (ModifiedResNet) is present");
             }
             visionWidth = sd.get("visual.layer1.0.conv1.weight").dim(0);
-            int outputWidth = (int) Math.round(Math.sqrt(need(source, sd, "visual.attnpool.positional_embedding").dim(0) - 1));
+            int outputWidth = (int) Math.round(Math.sqrt(
+                    need(source, sd, "visual.attnpool.positional_embedding").dim(0) - 1));
             patch = 0;
             resolution = outputWidth * 32;
             visionHeads = visionWidth * 32 / 64;
@@ -57,8 +63,20 @@ public final class ConfigInference {
         for (String k : sd.keySet()) {
             if (k.startsWith("transformer.resblocks.")) textBlocks.add(k.split("\\.")[2]);
         }
-        return new ClipConfig(embedDim, resolution, visionLayers, visionWidth, patch, visionHeads, context, vocab,
-                textWidth, textWidth / 64, textBlocks.size(), true, ClipConfig.OPENAI_MEAN.clone(),
+        return new ClipConfig(
+                embedDim,
+                resolution,
+                visionLayers,
+                visionWidth,
+                patch,
+                visionHeads,
+                context,
+                vocab,
+                textWidth,
+                textWidth / 64,
+                textBlocks.size(),
+                true,
+                ClipConfig.OPENAI_MEAN.clone(),
                 ClipConfig.OPENAI_STD.clone());
     }
 

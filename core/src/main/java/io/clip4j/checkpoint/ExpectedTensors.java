@@ -55,7 +55,8 @@ public final class ExpectedTensors {
     }
 
     private static void batchNorm(Map<String, int[]> m, String p, int ch) {
-        for (String s : new String[] {"weight", "bias", "running_mean", "running_var"}) m.put(p + "." + s, new int[] {ch});
+        for (String s : new String[] {"weight", "bias", "running_mean", "running_var"})
+            m.put(p + "." + s, new int[] {ch});
     }
 
     private static void conv(Map<String, int[]> m, String p, int out, int in, int k) {

@@ -40,6 +40,7 @@ public final class HuggingFaceNames {
 
     /** The inverse tables, OpenAI name -> transformers name, for writing a CLIPModel folder (convert --layout hf). */
     public static final Map<String, String> FIXED_FROM_OPENAI = inverse(FIXED);
+
     public static final Map<String, String> LAYER_PARTS_FROM_OPENAI = inverse(LAYER_PARTS);
 
     private static Map<String, String> inverse(Map<String, String> m) {
@@ -71,13 +72,15 @@ public final class HuggingFaceNames {
             }
             if (k.equals("visual_projection.weight") || k.equals("text_projection.weight")) {
                 String name = k.startsWith("visual") ? "visual.proj" : "text_projection";
-                if (t.rank() != 2) throw new Clip4jException(source + ": tensor '" + Printable.of(k) + "' should be 2-D but is " + t);
+                if (t.rank() != 2)
+                    throw new Clip4jException(source + ": tensor '" + Printable.of(k) + "' should be 2-D but is " + t);
                 out.put(name, TensorOps.transpose2d(name, arena, t));
                 continue;
             }
             Matcher m = LAYER.matcher(k);
             if (m.matches()) {
-                String prefix = (m.group(1).equals("vision") ? "visual." : "") + "transformer.resblocks." + m.group(2) + ".";
+                String prefix =
+                        (m.group(1).equals("vision") ? "visual." : "") + "transformer.resblocks." + m.group(2) + ".";
                 String rest = m.group(3);
                 Matcher q = QKV.matcher(rest);
                 if (q.matches()) {
@@ -88,7 +91,10 @@ public final class HuggingFaceNames {
                 }
                 String mapped = null;
                 for (Map.Entry<String, String> p : LAYER_PARTS.entrySet()) {
-                    if (rest.startsWith(p.getKey())) mapped = prefix + p.getValue() + rest.substring(p.getKey().length());
+                    if (rest.startsWith(p.getKey()))
+                        mapped = prefix
+                                + p.getValue()
+                                + rest.substring(p.getKey().length());
                 }
                 if (mapped != null) {
                     out.put(mapped, t.renamed(mapped));
@@ -106,7 +112,8 @@ public final class HuggingFaceNames {
                                 + "qkv".charAt(i) + "_proj." + kind.getKey() + "'");
                     }
                 }
-                if (parts[0].dtype() != parts[1].dtype() || parts[0].dtype() != parts[2].dtype()
+                if (parts[0].dtype() != parts[1].dtype()
+                        || parts[0].dtype() != parts[2].dtype()
                         || !java.util.Arrays.equals(parts[0].shape(), parts[1].shape())
                         || !java.util.Arrays.equals(parts[0].shape(), parts[2].shape())) {
                     throw new Clip4jException(source + ": q/k/v projections of '" + hfName(block.getKey())

@@ -20,14 +20,17 @@ final class JsonFiles {
     static JsonNode readObject(Path path) {
         try {
             long size = Files.size(path);
-            if (size > MAX_BYTES) throw new Clip4jException(path + ": " + size + " bytes is too large for a JSON config file");
+            if (size > MAX_BYTES)
+                throw new Clip4jException(path + ": " + size + " bytes is too large for a JSON config file");
             JsonNode n = JSON.readTree(Files.readString(path));
             if (n == null || !n.isObject()) throw new Clip4jException(path + ": not a JSON object");
             return n;
         } catch (NoSuchFileException e) {
             throw new Clip4jException(path + ": no such file or directory");
         } catch (IOException e) {
-            String msg = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+            String msg = e.getMessage() == null
+                    ? ""
+                    : e.getMessage().lines().findFirst().orElse("");
             throw new Clip4jException(path + ": invalid JSON: " + Printable.of(msg));
         }
     }
@@ -36,7 +39,8 @@ final class JsonFiles {
         JsonNode v = obj == null ? null : obj.get(key);
         if (v == null || v.isNull()) return dflt;
         if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 0) {
-            throw new Clip4jException(file + ": " + where + key + " must be a non-negative integer, not " + Printable.of(v.toString()));
+            throw new Clip4jException(
+                    file + ": " + where + key + " must be a non-negative integer, not " + Printable.of(v.toString()));
         }
         return v.asInt();
     }
@@ -44,10 +48,14 @@ final class JsonFiles {
     static float[] floats3(Path file, JsonNode obj, String key, float[] dflt, String where) {
         JsonNode v = obj == null ? null : obj.get(key);
         if (v == null || v.isNull()) return dflt.clone();
-        if (!v.isArray() || v.size() != 3) throw new Clip4jException(file + ": " + where + key + " must be a list of 3 numbers, not " + Printable.of(v.toString()));
+        if (!v.isArray() || v.size() != 3)
+            throw new Clip4jException(
+                    file + ": " + where + key + " must be a list of 3 numbers, not " + Printable.of(v.toString()));
         float[] out = new float[3];
         for (int i = 0; i < 3; i++) {
-            if (!v.get(i).isNumber()) throw new Clip4jException(file + ": " + where + key + " must be a list of 3 numbers, not " + Printable.of(v.toString()));
+            if (!v.get(i).isNumber())
+                throw new Clip4jException(
+                        file + ": " + where + key + " must be a list of 3 numbers, not " + Printable.of(v.toString()));
             out[i] = (float) v.get(i).asDouble();
         }
         return out;

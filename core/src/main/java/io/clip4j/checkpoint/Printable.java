@@ -16,9 +16,14 @@ public final class Printable {
         int n = s.length();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            boolean plain = c >= 0x20 && c != 0x7f && c != '\\' && !Character.isSurrogate(c)
-                    && !(c >= 0x80 && c < 0xa0) && Character.getType(c) != Character.FORMAT
-                    && c != 0x2028 && c != 0x2029;
+            boolean plain = c >= 0x20
+                    && c != 0x7f
+                    && c != '\\'
+                    && !Character.isSurrogate(c)
+                    && !(c >= 0x80 && c < 0xa0)
+                    && Character.getType(c) != Character.FORMAT
+                    && c != 0x2028
+                    && c != 0x2029;
             if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
                 if (sb != null) sb.append(c).append(s.charAt(i + 1));
                 i++;

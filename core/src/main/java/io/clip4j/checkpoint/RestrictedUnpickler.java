@@ -4,7 +4,6 @@ import io.clip4j.Clip4jException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.math.BigInteger;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,15 +28,26 @@ final class RestrictedUnpickler {
         static Tuple of(Object... items) {
             return new Tuple(Collections.unmodifiableList(Arrays.asList(items)));
         }
-        Object get(int i) { return items.get(i); }
-        int size() { return items.size(); }
+
+        Object get(int i) {
+            return items.get(i);
+        }
+
+        int size() {
+            return items.size();
+        }
         /** Not the items: a tuple can be nested arbitrarily deep, and its text is never needed. */
-        @Override public String toString() { return "tuple(" + items.size() + ")"; }
+        @Override
+        public String toString() {
+            return "tuple(" + items.size() + ")";
+        }
     }
 
     /** A reference to a module-level name that the host allowed. */
     record Global(String module, String name) {
-        String qualified() { return module + "." + name; }
+        String qualified() {
+            return module + "." + name;
+        }
     }
 
     /** What the unpickler may do beyond building plain values. */
@@ -47,11 +57,15 @@ final class RestrictedUnpickler {
         Object call(Global g, Tuple args);
         /** BUILD (setstate) on an object the host created; returns the object. */
         Object build(Object obj, Object state);
+
         Object persistentLoad(Object pid);
     }
 
     private static final Object MARK = new Object() {
-        @Override public String toString() { return "MARK"; }
+        @Override
+        public String toString() {
+            return "MARK";
+        }
     };
     private static final int MAX_DEPTH = 1 << 20;
     /** Nesting of tuples used as dict keys: hashing them is recursive. Real keys are strings or flat tuples. */
@@ -62,6 +76,7 @@ final class RestrictedUnpickler {
      * a bomb makes a few bytes copy a big container again and again (e.g. one state dict BUILT into many objects).
      */
     private static final long CELLS_PER_BYTE = 8;
+
     private static final long CELLS_FLOOR = 1 << 16;
     private static final long MAX_INT_BYTES = 1024;
 
@@ -157,8 +172,8 @@ final class RestrictedUnpickler {
     private Global global(String module, String name) {
         Global g = new Global(module, name);
         if (!host.allows(g)) {
-            throw new Clip4jException(file + ": refusing to load: the pickle asks for global '" + Printable.of(g.qualified())
-                    + "' (only tensor state dicts are allowed)");
+            throw new Clip4jException(file + ": refusing to load: the pickle asks for global '"
+                    + Printable.of(g.qualified()) + "' (only tensor state dicts are allowed)");
         }
         return g;
     }
@@ -182,8 +197,17 @@ final class RestrictedUnpickler {
                 case ')' -> push(new Tuple(List.of()));
                 case 't' -> push(new Tuple(popMark()));
                 case 0x85 -> push(Tuple.of(pop()));
-                case 0x86 -> { Object b = pop(); Object a = pop(); push(Tuple.of(a, b)); }
-                case 0x87 -> { Object c = pop(); Object b = pop(); Object a = pop(); push(Tuple.of(a, b, c)); }
+                case 0x86 -> {
+                    Object b = pop();
+                    Object a = pop();
+                    push(Tuple.of(a, b));
+                }
+                case 0x87 -> {
+                    Object c = pop();
+                    Object b = pop();
+                    Object a = pop();
+                    push(Tuple.of(a, b, c));
+                }
                 case 'l' -> push(new ArrayList<>(popMark()));
                 case 'd' -> {
                     List<Object> kv = popMark();
@@ -209,7 +233,10 @@ final class RestrictedUnpickler {
                     else if (s.equals("00")) push(Boolean.FALSE);
                     else push(parseLong(s));
                 }
-                case 'L' -> { String s = line().trim(); push(parseLong(s.endsWith("L") ? s.substring(0, s.length() - 1) : s)); }
+                case 'L' -> {
+                    String s = line().trim();
+                    push(parseLong(s.endsWith("L") ? s.substring(0, s.length() - 1) : s));
+                }
                 case 'G' -> push(Double.longBitsToDouble(Long.reverseBytes(le(8))));
                 case 'F' -> {
                     try {
@@ -264,7 +291,8 @@ final class RestrictedUnpickler {
                 case 0x93 -> { // STACK_GLOBAL
                     Object name = pop();
                     Object module = pop();
-                    if (!(module instanceof String m) || !(name instanceof String n)) throw bad("STACK_GLOBAL needs strings");
+                    if (!(module instanceof String m) || !(name instanceof String n))
+                        throw bad("STACK_GLOBAL needs strings");
                     push(global(m, n));
                 }
                 case 'R', 0x81 -> { // REDUCE, NEWOBJ
@@ -283,10 +311,14 @@ final class RestrictedUnpickler {
                 case 'Q' -> push(host.persistentLoad(pop())); // BINPERSID
                 case 'P' -> push(host.persistentLoad(line())); // PERSID
                 case 0x8f -> push(new ArrayList<Object>()); // EMPTY_SET: kept as a list, never needed
-                case 0x90 -> { List<Object> items = popMark(); asList(top()).addAll(items); } // ADDITEMS
+                case 0x90 -> {
+                    List<Object> items = popMark();
+                    asList(top()).addAll(items);
+                } // ADDITEMS
                 case 0x91 -> push(new Tuple(popMark())); // FROZENSET
-                default -> throw bad("unsupported or unsafe opcode 0x" + Integer.toHexString(op)
-                        + (op == 'i' || op == 'o' || op == 0x92 ? " (object construction)" : ""));
+                default ->
+                    throw bad("unsupported or unsafe opcode 0x" + Integer.toHexString(op)
+                            + (op == 'i' || op == 'o' || op == 0x92 ? " (object construction)" : ""));
             }
         }
     }
@@ -314,7 +346,8 @@ final class RestrictedUnpickler {
             int depth = depths.removeLast();
             if (o instanceof List<?> || o instanceof Map<?, ?>) throw bad("a dict key is an unhashable " + describe(o));
             if (o instanceof Tuple t) {
-                if (depth >= MAX_KEY_DEPTH) throw bad("a dict key is a tuple nested too deeply (over " + MAX_KEY_DEPTH + " levels)");
+                if (depth >= MAX_KEY_DEPTH)
+                    throw bad("a dict key is a tuple nested too deeply (over " + MAX_KEY_DEPTH + " levels)");
                 charge(t.size());
                 for (Object item : t.items()) {
                     todo.add(item);

@@ -13,7 +13,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -35,7 +34,8 @@ public final class SafeTensorsFile implements AutoCloseable {
     static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private final Path path;
     private final Arena arena;
@@ -43,8 +43,8 @@ public final class SafeTensorsFile implements AutoCloseable {
     private final Map<String, Tensor> tensors;
     private final Map<String, String> metadata;
 
-    private SafeTensorsFile(Path path, Arena arena, long fileBytes, Map<String, Tensor> tensors,
-            Map<String, String> metadata) {
+    private SafeTensorsFile(
+            Path path, Arena arena, long fileBytes, Map<String, Tensor> tensors, Map<String, String> metadata) {
         this.path = path;
         this.arena = arena;
         this.fileBytes = fileBytes;
@@ -78,8 +78,10 @@ public final class SafeTensorsFile implements AutoCloseable {
         if (size < 8) throw bad(path, "file is " + size + " bytes, shorter than the 8-byte header length");
         long headerLen = file.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
         if (headerLen < 0 || headerLen > size - 8) {
-            throw bad(path, "header length " + Long.toUnsignedString(headerLen) + " exceeds the file size " + size
-                    + " (truncated or not safetensors)");
+            throw bad(
+                    path,
+                    "header length " + Long.toUnsignedString(headerLen) + " exceeds the file size " + size
+                            + " (truncated or not safetensors)");
         }
         if (headerLen > MAX_HEADER_BYTES) throw bad(path, "header length " + headerLen + " exceeds 100 MB");
         byte[] headerBytes = file.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE);
@@ -96,8 +98,10 @@ public final class SafeTensorsFile implements AutoCloseable {
         if (header == null || !header.isObject()) throw bad(path, "header is not a JSON object");
         for (long i = jsonEnd; i < headerBytes.length; i++) {
             if (headerBytes[(int) i] != ' ') {
-                throw bad(path, "header has bytes after its JSON object (at header byte " + i
-                        + "; only space padding is allowed)");
+                throw bad(
+                        path,
+                        "header has bytes after its JSON object (at header byte " + i
+                                + "; only space padding is allowed)");
             }
         }
         long dataStart = 8 + headerLen;
@@ -106,15 +110,16 @@ public final class SafeTensorsFile implements AutoCloseable {
         Map<String, String> metadata = new LinkedHashMap<>();
         List<long[]> ranges = new ArrayList<>();
         List<String> rangeNames = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String name = e.getKey();
             JsonNode v = e.getValue();
             if (name.equals("__metadata__")) {
                 if (!v.isObject()) throw bad(path, "__metadata__ is not an object");
-                for (Iterator<Map.Entry<String, JsonNode>> m = v.fields(); m.hasNext();) {
+                for (Iterator<Map.Entry<String, JsonNode>> m = v.fields(); m.hasNext(); ) {
                     Map.Entry<String, JsonNode> kv = m.next();
-                    if (!kv.getValue().isTextual()) throw bad(path, "__metadata__ value '" + Printable.of(kv.getKey()) + "' is not a string");
+                    if (!kv.getValue().isTextual())
+                        throw bad(path, "__metadata__ value '" + Printable.of(kv.getKey()) + "' is not a string");
                     metadata.put(kv.getKey(), kv.getValue().asText());
                 }
                 continue;
@@ -133,7 +138,10 @@ public final class SafeTensorsFile implements AutoCloseable {
             long numel = 1;
             for (int i = 0; i < shape.length; i++) {
                 JsonNode d = sh.get(i);
-                if (!d.canConvertToLong() || !d.isIntegralNumber() || d.asLong() < 0 || d.asLong() > Integer.MAX_VALUE) {
+                if (!d.canConvertToLong()
+                        || !d.isIntegralNumber()
+                        || d.asLong() < 0
+                        || d.asLong() > Integer.MAX_VALUE) {
                     throw bad(path, where + " has an invalid shape " + Printable.of(sh.toString()));
                 }
                 shape[i] = (int) d.asLong();
@@ -144,15 +152,22 @@ public final class SafeTensorsFile implements AutoCloseable {
                 }
             }
             JsonNode off = v.get("data_offsets");
-            if (off == null || !off.isArray() || off.size() != 2 || !off.get(0).isIntegralNumber()
-                    || !off.get(1).isIntegralNumber() || !off.get(0).canConvertToLong() || !off.get(1).canConvertToLong()) {
+            if (off == null
+                    || !off.isArray()
+                    || off.size() != 2
+                    || !off.get(0).isIntegralNumber()
+                    || !off.get(1).isIntegralNumber()
+                    || !off.get(0).canConvertToLong()
+                    || !off.get(1).canConvertToLong()) {
                 throw bad(path, where + " has invalid data_offsets " + Printable.of(String.valueOf(off)));
             }
             long begin = off.get(0).asLong();
             long end = off.get(1).asLong();
             if (begin < 0 || end < begin || end > dataSize) {
-                throw bad(path, where + " data_offsets [" + begin + ", " + end + "] lie outside the data area of "
-                        + dataSize + " bytes");
+                throw bad(
+                        path,
+                        where + " data_offsets [" + begin + ", " + end + "] lie outside the data area of " + dataSize
+                                + " bytes");
             }
             long expected;
             try {
@@ -172,8 +187,10 @@ public final class SafeTensorsFile implements AutoCloseable {
             long[] prev = ranges.get(i - 1);
             long[] cur = ranges.get(i);
             if (cur[0] < prev[1]) {
-                throw bad(path, "tensors '" + Printable.of(rangeNames.get((int) prev[2])) + "' and '" + Printable.of(rangeNames.get((int) cur[2]))
-                        + "' overlap");
+                throw bad(
+                        path,
+                        "tensors '" + Printable.of(rangeNames.get((int) prev[2])) + "' and '"
+                                + Printable.of(rangeNames.get((int) cur[2])) + "' overlap");
             }
         }
         return new SafeTensorsFile(path, arena, size, tensors, metadata);
@@ -189,12 +206,21 @@ public final class SafeTensorsFile implements AutoCloseable {
         return new Clip4jException(path + ": invalid safetensors file: " + what);
     }
 
-    public Path path() { return path; }
-    public long fileBytes() { return fileBytes; }
+    public Path path() {
+        return path;
+    }
+
+    public long fileBytes() {
+        return fileBytes;
+    }
     /** Tensors in header order. */
-    public Map<String, Tensor> tensors() { return tensors; }
+    public Map<String, Tensor> tensors() {
+        return tensors;
+    }
     /** The header's {@code __metadata__} (string to string), empty when absent. */
-    public Map<String, String> metadata() { return metadata; }
+    public Map<String, String> metadata() {
+        return metadata;
+    }
 
     @Override
     public void close() {

@@ -34,7 +34,8 @@ public final class SafeTensorsWriter {
         // The reference orders tensors by dtype size (largest first) then name, which keeps every tensor
         // aligned to its element size given the 8-byte-aligned header.
         List<Map.Entry<String, Tensor>> order = new ArrayList<>(tensors.entrySet());
-        order.sort(Comparator.<Map.Entry<String, Tensor>>comparingInt(e -> -e.getValue().dtype().bytes)
+        order.sort(Comparator.<Map.Entry<String, Tensor>>comparingInt(
+                        e -> -e.getValue().dtype().bytes)
                 .thenComparing(Map.Entry::getKey));
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
@@ -63,18 +64,20 @@ public final class SafeTensorsWriter {
         Path tmp = null;
         try {
             tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch =
+                    FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 while (head.hasRemaining()) ch.write(head);
                 for (Map.Entry<String, Tensor> e : order) {
                     var seg = e.getValue().data();
                     for (long pos = 0; pos < seg.byteSize(); pos += 1 << 30) {
-                        ByteBuffer data = seg.asSlice(pos, Math.min(1 << 30, seg.byteSize() - pos)).asByteBuffer();
+                        ByteBuffer data = seg.asSlice(pos, Math.min(1 << 30, seg.byteSize() - pos))
+                                .asByteBuffer();
                         while (data.hasRemaining()) ch.write(data);
                     }
                 }
                 ch.force(true);
             }
-            FileModes.shareable(tmp);   // createTempFile made it 0600
+            FileModes.shareable(tmp); // createTempFile made it 0600
             try {
                 Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

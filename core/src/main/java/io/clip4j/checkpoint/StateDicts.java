@@ -36,7 +36,8 @@ final class StateDicts {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : sd.entrySet()) {
             String key = ddp ? e.getKey().substring("module.".length()) : e.getKey();
-            if (OPENAI_EXTRAS.contains(key) || key.endsWith("num_batches_tracked") || key.endsWith("position_ids")) continue;
+            if (OPENAI_EXTRAS.contains(key) || key.endsWith("num_batches_tracked") || key.endsWith("position_ids"))
+                continue;
             if (!(e.getValue() instanceof Tensor t)) {
                 throw new Clip4jException(source + ": entry '" + Printable.of(e.getKey()) + "' is a "
                         + RestrictedUnpickler.describe(e.getValue()) + ", not a tensor (expected a CLIP state dict)");

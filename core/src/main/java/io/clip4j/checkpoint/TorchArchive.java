@@ -39,9 +39,18 @@ public final class TorchArchive {
             this.attributes = attributes;
         }
 
-        String className() { return className; }
-        Map<String, Object> attributes() { return attributes; }
-        @Override public String toString() { return "ScriptObject(" + className + ")"; }
+        String className() {
+            return className;
+        }
+
+        Map<String, Object> attributes() {
+            return attributes;
+        }
+
+        @Override
+        public String toString() {
+            return "ScriptObject(" + className + ")";
+        }
     }
 
     /** Module nesting of a TorchScript tree (CLIP's is 6: visual.transformer.resblocks.0.attn.out_proj). */
@@ -56,10 +65,11 @@ public final class TorchArchive {
             Map.entry("ShortStorage", DType.I16), Map.entry("CharStorage", DType.I8),
             Map.entry("ByteStorage", DType.U8), Map.entry("BoolStorage", DType.BOOL));
 
-    private static final Set<String> REBUILD_FUNCTIONS = Set.of("_rebuild_tensor_v2", "_rebuild_tensor", "_rebuild_parameter");
+    private static final Set<String> REBUILD_FUNCTIONS =
+            Set.of("_rebuild_tensor_v2", "_rebuild_tensor", "_rebuild_parameter");
     /** TorchScript wraps typed containers in these; they only restore type tags or build plain lists. */
-    private static final Set<String> JIT_PICKLE_FUNCTIONS = Set.of("restore_type_tag", "build_intlist",
-            "build_tensorlist", "build_doublelist", "build_boollist");
+    private static final Set<String> JIT_PICKLE_FUNCTIONS =
+            Set.of("restore_type_tag", "build_intlist", "build_tensorlist", "build_doublelist", "build_boollist");
 
     private TorchArchive() {}
 
@@ -92,13 +102,18 @@ public final class TorchArchive {
                 break;
             }
         }
-        if (root == null) throw new Clip4jException(path + ": zip archive has no <folder>/data.pkl: not a torch.save file");
+        if (root == null)
+            throw new Clip4jException(path + ": zip archive has no <folder>/data.pkl: not a torch.save file");
         String byteOrderEntry = root + "/byteorder";
         if (zip.entries().containsKey(byteOrderEntry)) {
             MemorySegment orderBytes = zip.entry(byteOrderEntry);
-            if (orderBytes.byteSize() > 16) throw new Clip4jException(path + ": the byteorder entry holds " + orderBytes.byteSize() + " bytes, not 'little'");
+            if (orderBytes.byteSize() > 16)
+                throw new Clip4jException(
+                        path + ": the byteorder entry holds " + orderBytes.byteSize() + " bytes, not 'little'");
             String order = new String(orderBytes.toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII).trim();
-            if (!order.equals("little")) throw new Clip4jException(path + ": storages are in '" + Printable.of(order) + "' byte order; only little-endian is supported");
+            if (!order.equals("little"))
+                throw new Clip4jException(path + ": storages are in '" + Printable.of(order)
+                        + "' byte order; only little-endian is supported");
         }
         String codeFolder = root + "/code/";
         boolean script = zip.entries().containsKey(root + "/constants.pkl")
@@ -124,7 +139,8 @@ public final class TorchArchive {
     private static Map<String, Object> stateDict(Path path, Object root, long pickleBytes) {
         Map<String, Object> out = new LinkedHashMap<>();
         if (root instanceof ScriptObject so) {
-            flattenScript(path, so, out, pickleBytes >= Long.MAX_VALUE / 64 ? Long.MAX_VALUE : (1 << 20) + 16 * pickleBytes);
+            flattenScript(
+                    path, so, out, pickleBytes >= Long.MAX_VALUE / 64 ? Long.MAX_VALUE : (1 << 20) + 16 * pickleBytes);
         } else if (root instanceof Map<?, ?> m) {
             for (Map.Entry<?, ?> e : m.entrySet()) out.put(String.valueOf(e.getKey()), e.getValue());
         } else {
@@ -166,8 +182,9 @@ public final class TorchArchive {
                 if (!e.getKey().equals("attn_mask")) out.put(name, t.renamed(name));
             } else if (v instanceof ScriptObject child) {
                 if (stack.size() >= MAX_MODULE_DEPTH) {
-                    throw new Clip4jException(path + ": invalid torch checkpoint: TorchScript modules nested too deeply "
-                            + "(over " + MAX_MODULE_DEPTH + " levels, or a module containing itself)");
+                    throw new Clip4jException(
+                            path + ": invalid torch checkpoint: TorchScript modules nested too deeply " + "(over "
+                                    + MAX_MODULE_DEPTH + " levels, or a module containing itself)");
                 }
                 stack.push(new Frame(name + ".", child.attributes().entrySet().iterator()));
             }
@@ -215,7 +232,8 @@ public final class TorchArchive {
             }
             return switch (g.name()) {
                 case "_rebuild_parameter" -> {
-                    if (args.size() < 1 || !(args.get(0) instanceof Tensor)) throw bad("_rebuild_parameter without a tensor");
+                    if (args.size() < 1 || !(args.get(0) instanceof Tensor))
+                        throw bad("_rebuild_parameter without a tensor");
                     yield args.get(0);
                 }
                 case "_rebuild_tensor_v2", "_rebuild_tensor" -> rebuildTensor(args);
@@ -228,10 +246,12 @@ public final class TorchArchive {
         public Object build(Object obj, Object state) {
             if (obj instanceof ScriptObject so) {
                 if (state instanceof Map<?, ?> attrs) {
-                    for (Map.Entry<?, ?> e : attrs.entrySet()) so.attributes().put(String.valueOf(e.getKey()), e.getValue());
+                    for (Map.Entry<?, ?> e : attrs.entrySet())
+                        so.attributes().put(String.valueOf(e.getKey()), e.getValue());
                     return so;
                 }
-                throw bad("module " + Printable.of(so.className()) + " has a custom __setstate__ state; cannot read it without running code");
+                throw bad("module " + Printable.of(so.className())
+                        + " has a custom __setstate__ state; cannot read it without running code");
             }
             // OrderedDict state dicts carry their `_metadata` (module versions) as instance state: not needed.
             if (obj instanceof Map<?, ?>) return obj;
@@ -243,9 +263,12 @@ public final class TorchArchive {
             if (!(pid instanceof Tuple t) || t.size() != 5 || !"storage".equals(t.get(0))) {
                 throw bad("unsupported persistent id " + RestrictedUnpickler.describe(pid));
             }
-            if (!(t.get(1) instanceof Global type) || !STORAGE_TYPES.containsKey(type.name())) throw bad("unknown storage type");
-            if (!(t.get(2) instanceof String key)) throw bad("a storage key is a " + RestrictedUnpickler.describe(t.get(2)) + ", not a string");
-            if (!(t.get(4) instanceof Long numel) || numel < 0) throw bad("storage '" + Printable.of(key) + "' has no element count");
+            if (!(t.get(1) instanceof Global type) || !STORAGE_TYPES.containsKey(type.name()))
+                throw bad("unknown storage type");
+            if (!(t.get(2) instanceof String key))
+                throw bad("a storage key is a " + RestrictedUnpickler.describe(t.get(2)) + ", not a string");
+            if (!(t.get(4) instanceof Long numel) || numel < 0)
+                throw bad("storage '" + Printable.of(key) + "' has no element count");
             DType dtype = STORAGE_TYPES.get(type.name());
             Storage st = storages.get(key);
             if (st == null) {
@@ -263,8 +286,11 @@ public final class TorchArchive {
         }
 
         private Tensor rebuildTensor(Tuple args) {
-            if (args.size() < 4 || !(args.get(0) instanceof Storage st) || !(args.get(1) instanceof Long offset)
-                    || !(args.get(2) instanceof Tuple size) || !(args.get(3) instanceof Tuple stride)) {
+            if (args.size() < 4
+                    || !(args.get(0) instanceof Storage st)
+                    || !(args.get(1) instanceof Long offset)
+                    || !(args.get(2) instanceof Tuple size)
+                    || !(args.get(3) instanceof Tuple stride)) {
                 throw bad("malformed _rebuild_tensor arguments");
             }
             String where = "a tensor of storage '" + Printable.of(st.key()) + "'";
@@ -278,7 +304,8 @@ public final class TorchArchive {
             long maxIndex = offset;
             try {
                 for (int i = 0; i < rank; i++) {
-                    if (!(size.get(i) instanceof Long s) || s < 0 || s > Integer.MAX_VALUE) throw bad(where + " has a bad size");
+                    if (!(size.get(i) instanceof Long s) || s < 0 || s > Integer.MAX_VALUE)
+                        throw bad(where + " has a bad size");
                     if (!(stride.get(i) instanceof Long str) || str < 0) throw bad(where + " has a bad stride");
                     shape[i] = (int) (long) s;
                     strides[i] = str;
@@ -291,7 +318,8 @@ public final class TorchArchive {
             String name = "storage " + st.key();
             if (numel == 0) return new Tensor(name, st.dtype(), shape, MemorySegment.ofArray(new byte[0]));
             if (maxIndex >= st.numel()) {
-                throw new Clip4jException(path + ": a tensor reaches past the end of storage '" + Printable.of(st.key()) + "'");
+                throw new Clip4jException(
+                        path + ": a tensor reaches past the end of storage '" + Printable.of(st.key()) + "'");
             }
             int es = st.dtype().bytes;
             if (isContiguous(shape, strides)) {

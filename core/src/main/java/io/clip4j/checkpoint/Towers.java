@@ -8,7 +8,9 @@ import java.util.Locale;
  * recorded as {@code __metadata__["clip4j.towers"]} in its safetensors file). {@code logit_scale} goes with either.
  */
 public enum Towers {
-    BOTH, IMAGE, TEXT;
+    BOTH,
+    IMAGE,
+    TEXT;
 
     public static final String METADATA_KEY = "clip4j.towers";
 
@@ -17,12 +19,19 @@ public enum Towers {
             case "both" -> BOTH;
             case "image" -> IMAGE;
             case "text" -> TEXT;
-            default -> throw new Clip4jException(where + ": '" + Printable.of(s) + "' is not a tower choice (both, image or text)");
+            default ->
+                throw new Clip4jException(
+                        where + ": '" + Printable.of(s) + "' is not a tower choice (both, image or text)");
         };
     }
 
-    public boolean hasImage() { return this != TEXT; }
-    public boolean hasText() { return this != IMAGE; }
+    public boolean hasImage() {
+        return this != TEXT;
+    }
+
+    public boolean hasText() {
+        return this != IMAGE;
+    }
 
     /** Whether a tensor (OpenAI name) belongs in a file of these towers. */
     public boolean includes(String name) {

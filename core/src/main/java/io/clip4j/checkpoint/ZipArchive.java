@@ -31,6 +31,7 @@ final class ZipArchive {
      * most this many times the file. A 3 MB entry of zeros claiming 3 GB is a bomb, not a checkpoint.
      */
     static final long MAX_RATIO = 64;
+
     static final long INFLATE_FLOOR = 1 << 20;
 
     private final Path path;
@@ -120,7 +121,8 @@ final class ZipArchive {
             int commentLen = u16(at + 32);
             long local = u32(at + 42);
             check(at + 46, nameLen + extraLen);
-            String name = new String(file.asSlice(at + 46, nameLen).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+            String name =
+                    new String(file.asSlice(at + 46, nameLen).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
             if (out.containsKey(name)) throw bad("entry '" + Printable.of(name) + "' appears twice");
             long x = at + 46 + nameLen;
             long xEnd = x + extraLen;
@@ -129,9 +131,17 @@ final class ZipArchive {
                 int len = u16(x + 2);
                 if (id == 0x0001) {
                     long p = x + 4;
-                    if (usize == 0xffffffffL) { usize = u64(p); p += 8; }
-                    if (comp == 0xffffffffL) { comp = u64(p); p += 8; }
-                    if (local == 0xffffffffL) { local = u64(p); }
+                    if (usize == 0xffffffffL) {
+                        usize = u64(p);
+                        p += 8;
+                    }
+                    if (comp == 0xffffffffL) {
+                        comp = u64(p);
+                        p += 8;
+                    }
+                    if (local == 0xffffffffL) {
+                        local = u64(p);
+                    }
                 }
                 x += 4 + len;
             }
@@ -152,7 +162,8 @@ final class ZipArchive {
         // The local header's own name/extra lengths decide where the data starts (torch pads the extra field
         // so that data is 64-byte aligned; the central directory's extra field may differ).
         long data = local + 30 + u16(local + 26) + u16(local + 28);
-        if (e.compressedSize() > file.byteSize() - data) throw bad("entry '" + shown + "' extends past the end of the file (truncated?)");
+        if (e.compressedSize() > file.byteSize() - data)
+            throw bad("entry '" + shown + "' extends past the end of the file (truncated?)");
         MemorySegment stored = file.asSlice(data, e.compressedSize());
         return switch (e.method()) {
             case 0 -> {
@@ -189,7 +200,8 @@ final class ZipArchive {
                 if (outPos >= size) {
                     // Nothing fits any more: either the stream ends now or it is longer than declared.
                     if (inf.inflate(new byte[1]) > 0) throw bad("entry '" + name + "' inflates past its declared size");
-                    if (!inf.finished() && inPos >= in.byteSize() && inf.needsInput()) throw bad("entry '" + name + "' is truncated");
+                    if (!inf.finished() && inPos >= in.byteSize() && inf.needsInput())
+                        throw bad("entry '" + name + "' is truncated");
                     continue;
                 }
                 long n = Math.min(1 << 20, size - outPos);

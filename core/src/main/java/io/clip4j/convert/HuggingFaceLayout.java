@@ -41,7 +41,8 @@ final class HuggingFaceLayout {
             } else {
                 Matcher m = BLOCK.matcher(k);
                 if (!m.matches()) throw new IllegalArgumentException("no transformers name for " + k);
-                String prefix = (m.group(1) != null ? "vision_model" : "text_model") + ".encoder.layers." + m.group(2) + ".";
+                String prefix =
+                        (m.group(1) != null ? "vision_model" : "text_model") + ".encoder.layers." + m.group(2) + ".";
                 String rest = m.group(3);
                 if (rest.startsWith("attn.in_proj_")) {
                     String kind = rest.substring("attn.in_proj_".length());
@@ -50,13 +51,18 @@ final class HuggingFaceLayout {
                     shape[0] /= 3;
                     for (int i = 0; i < 3; i++) {
                         String name = prefix + "self_attn." + "qkv".charAt(i) + "_proj." + kind;
-                        out.put(name, new Tensor(name, t.dtype(), shape, t.data().asSlice(i * third, third)));
+                        out.put(
+                                name,
+                                new Tensor(name, t.dtype(), shape, t.data().asSlice(i * third, third)));
                     }
                     continue;
                 }
                 String mapped = null;
                 for (Map.Entry<String, String> p : BLOCK_PARTS.entrySet()) {
-                    if (rest.startsWith(p.getKey())) mapped = prefix + p.getValue() + rest.substring(p.getKey().length());
+                    if (rest.startsWith(p.getKey()))
+                        mapped = prefix
+                                + p.getValue()
+                                + rest.substring(p.getKey().length());
                 }
                 if (mapped == null) throw new IllegalArgumentException("no transformers name for " + k);
                 out.put(mapped, t.renamed(mapped));

@@ -11,14 +11,18 @@ import java.util.Locale;
  * bare OpenAI state-dict {@code .safetensors} file (its open_clip config recorded in {@code __metadata__}).
  */
 public enum Layout {
-    OPEN_CLIP, HF, OPENAI;
+    OPEN_CLIP,
+    HF,
+    OPENAI;
 
     public static Layout parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "open_clip", "openclip" -> OPEN_CLIP;
             case "hf", "huggingface", "transformers" -> HF;
             case "openai" -> OPENAI;
-            default -> throw new Clip4jException("--layout: unknown layout '" + Printable.of(s) + "' (open_clip, hf or openai)");
+            default ->
+                throw new Clip4jException(
+                        "--layout: unknown layout '" + Printable.of(s) + "' (open_clip, hf or openai)");
         };
     }
 

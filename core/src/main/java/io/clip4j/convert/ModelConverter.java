@@ -1,17 +1,17 @@
 package io.clip4j.convert;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clip4j.Clip4jException;
+import io.clip4j.api.ModelIdentity;
 import io.clip4j.checkpoint.Checkpoint;
 import io.clip4j.checkpoint.CheckpointLoader;
 import io.clip4j.checkpoint.ExpectedTensors;
 import io.clip4j.checkpoint.SafeTensorsWriter;
 import io.clip4j.checkpoint.Towers;
-import io.clip4j.api.ModelIdentity;
 import io.clip4j.quant.QuantScheme;
 import io.clip4j.quant.QuantizedTensors;
 import io.clip4j.tensor.Tensor;
 import io.clip4j.tokenizer.ClipTokenizer;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clip4j.train.TrainCheckpoint;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -49,25 +49,29 @@ public final class ModelConverter {
 
     /** The reason these options cannot be combined (whatever the model), or null. */
     public static String refusal(Path out, WeightDType dtype, Layout layout) {
-        if (layout == Layout.HF && dtype.quant != null) return "--layout hf stores float weights (f32, f16 or bf16), not " + dtype.word();
+        if (layout == Layout.HF && dtype.quant != null)
+            return "--layout hf stores float weights (f32, f16 or bf16), not " + dtype.word();
         if (layout == Layout.OPENAI && !out.getFileName().toString().endsWith(".safetensors")) {
             return "--layout openai writes one file: --out must end in .safetensors";
         }
         return null;
     }
 
-    public static Result write(Checkpoint c, Path out, WeightDType dtype, Towers towers, Layout layout, String producer) {
+    public static Result write(
+            Checkpoint c, Path out, WeightDType dtype, Towers towers, Layout layout, String producer) {
         Path absOut = out.toAbsolutePath().normalize();
         if (absOut.equals(c.source().toAbsolutePath().normalize())) {
             throw new Clip4jException(out + ": is the model being converted; choose another --out");
         }
         if (c.towers() != Towers.BOTH) {
-            throw new Clip4jException(c.source() + ": holds only the " + c.towers().word() + " tower; convert the whole model");
+            throw new Clip4jException(
+                    c.source() + ": holds only the " + c.towers().word() + " tower; convert the whole model");
         }
         String refused = refusal(out, dtype, layout);
         if (refused != null) throw new Clip4jException(refused);
         if (layout == Layout.HF && !c.config().isVit()) {
-            throw new Clip4jException(c.source() + ": --layout hf: transformers' CLIPModel has no ModifiedResNet image tower");
+            throw new Clip4jException(
+                    c.source() + ": --layout hf: transformers' CLIPModel has no ModifiedResNet image tower");
         }
         Path dir = layout == Layout.OPENAI ? absOut.getParent() : absOut;
         try {
@@ -76,7 +80,8 @@ public final class ModelConverter {
             throw new Clip4jException(dir + ": cannot create the folder (" + e.getMessage() + ")");
         }
         Map<String, Tensor> stored = new LinkedHashMap<>(), loaded = new LinkedHashMap<>();
-        Map<String, String> metadata = new LinkedHashMap<>(Map.of("format", "pt", "producer", producer, "dtype", dtype.word()));
+        Map<String, String> metadata =
+                new LinkedHashMap<>(Map.of("format", "pt", "producer", producer, "dtype", dtype.word()));
         if (dtype.quant != null) metadata.put(QuantizedTensors.SCHEME_KEY, dtype.quant.id);
         long params = 0;
         try (Arena arena = Arena.ofConfined()) {
@@ -128,8 +133,9 @@ public final class ModelConverter {
         }
     }
 
-    private static Path writeHuggingFace(Checkpoint c, Path dir, Map<String, Tensor> tensors, Map<String, String> metadata,
-                                         WeightDType dtype) throws IOException {
+    private static Path writeHuggingFace(
+            Checkpoint c, Path dir, Map<String, Tensor> tensors, Map<String, String> metadata, WeightDType dtype)
+            throws IOException {
         Path f = dir.resolve("model.safetensors");
         SafeTensorsWriter.write(f, tensors, metadata);
         String torchDtype = switch (dtype) {

@@ -17,12 +17,17 @@ import java.util.Locale;
  * with the first layers in q8_0 (see {@link #schemeOf}); {@code q4_0} is q4_0 throughout, like ggml's file of that name.
  */
 public enum WeightDType {
-    F32("f32", DType.F32, null, null), F16("f16", DType.F16, null, null), BF16("bf16", DType.BF16, null, null),
-    Q8("q8_0", DType.F16, QuantScheme.Q8_0, null), Q4("q4", DType.F16, QuantScheme.Q4_0, QuantScheme.Q8_0),
+    F32("f32", DType.F32, null, null),
+    F16("f16", DType.F16, null, null),
+    BF16("bf16", DType.BF16, null, null),
+    Q8("q8_0", DType.F16, QuantScheme.Q8_0, null),
+    Q4("q4", DType.F16, QuantScheme.Q4_0, QuantScheme.Q8_0),
     Q4_0("q4_0", DType.F16, QuantScheme.Q4_0, null);
 
-    private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort SHORT_LE =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat FLOAT_LE =
+            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
      * The scheme weight {@code name} of {@code shape} is stored in: null for a float tensor, else this format's
@@ -39,7 +44,8 @@ public enum WeightDType {
     }
 
     private static boolean firstLayer(String name) {
-        return name.equals("visual.conv1.weight") || name.startsWith("visual.transformer.resblocks.0.")
+        return name.equals("visual.conv1.weight")
+                || name.startsWith("visual.transformer.resblocks.0.")
                 || name.startsWith("transformer.resblocks.0.");
     }
 
@@ -49,6 +55,7 @@ public enum WeightDType {
     public final QuantScheme quant;
     /** The scheme of the selected weights of the first layers when it is not {@link #quant}, or null. */
     private final QuantScheme firstLayers;
+
     private final String word;
 
     WeightDType(String word, DType stored, QuantScheme quant, QuantScheme firstLayers) {
@@ -82,7 +89,8 @@ public enum WeightDType {
             case F16 -> {
                 for (int i = 0; i < v.length; i++) {
                     if (Float.isFinite(v[i]) && Math.abs(v[i]) > 65504f) {
-                        throw new Clip4jException(t.name() + ": value " + v[i] + " does not fit in float16 (use --dtype bf16 or f32)");
+                        throw new Clip4jException(
+                                t.name() + ": value " + v[i] + " does not fit in float16 (use --dtype bf16 or f32)");
                     }
                     seg.setAtIndex(SHORT_LE, i, Float.floatToFloat16(v[i]));
                 }

@@ -6,5 +6,4 @@ package io.clip4j.data;
  * are left out, so {@code size} can be smaller than the batch size (even 0 if all of a step's images failed).
  * {@code epoch} is the pass over the data the batch belongs to.
  */
-public record Batch(float[] pixels, int[][] tokens, int size, int[] indices, int epoch) {
-}
+public record Batch(float[] pixels, int[][] tokens, int size, int[] indices, int epoch) {}

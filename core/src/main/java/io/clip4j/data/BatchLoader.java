@@ -45,11 +45,16 @@ public final class BatchLoader implements AutoCloseable {
      * Tuning: context length, worker threads, batches prepared ahead, dropping the last partial batch, reports, and
      * the seeding of the crops (a distillation run with a teacher cache repeats K crops per image).
      */
-    public record Options(int contextLength, int threads, int prefetch, boolean dropLast, Consumer<String> report,
-                          Augmentation augmentation) {
+    public record Options(
+            int contextLength,
+            int threads,
+            int prefetch,
+            boolean dropLast,
+            Consumer<String> report,
+            Augmentation augmentation) {
         public static Options defaults() {
             int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-            return new Options(77, threads, threads + 1, false, msg -> { }, Augmentation.PER_EPOCH);
+            return new Options(77, threads, threads + 1, false, msg -> {}, Augmentation.PER_EPOCH);
         }
 
         public Options withContextLength(int n) {
@@ -95,13 +100,30 @@ public final class BatchLoader implements AutoCloseable {
     /** An image left out: its name and why. */
     public record Skipped(String image, String reason) {}
 
-    public BatchLoader(CaptionSource source, ClipTokenizer tokenizer, int resolution, float[] mean, float[] std,
-                       int batch, boolean shuffle, boolean augment, long seed) {
+    public BatchLoader(
+            CaptionSource source,
+            ClipTokenizer tokenizer,
+            int resolution,
+            float[] mean,
+            float[] std,
+            int batch,
+            boolean shuffle,
+            boolean augment,
+            long seed) {
         this(source, tokenizer, resolution, mean, std, batch, shuffle, augment, seed, Options.defaults());
     }
 
-    public BatchLoader(CaptionSource source, ClipTokenizer tokenizer, int resolution, float[] mean, float[] std,
-                       int batch, boolean shuffle, boolean augment, long seed, Options options) {
+    public BatchLoader(
+            CaptionSource source,
+            ClipTokenizer tokenizer,
+            int resolution,
+            float[] mean,
+            float[] std,
+            int batch,
+            boolean shuffle,
+            boolean augment,
+            long seed,
+            Options options) {
         if (batch < 1) throw new Clip4jException("batch size must be at least 1, got " + batch);
         if (resolution < 1) throw new IllegalArgumentException("resolution must be positive");
         if (options.threads() < 1 || options.prefetch() < 1 || options.contextLength() < 1) {
@@ -208,7 +230,8 @@ public final class BatchLoader implements AutoCloseable {
                 continue;
             }
             if (x.length != plane) {
-                throw new IllegalStateException(source.imageName(i) + ": source gave " + x.length + " floats, expected " + plane);
+                throw new IllegalStateException(
+                        source.imageName(i) + ": source gave " + x.length + " floats, expected " + plane);
             }
             pix[n] = x;
             toks[n] = tokenizer.tokenize(source.caption(i), options.contextLength(), true);

@@ -48,8 +48,14 @@ public final class CsvCaptionSource implements CaptionSource {
     private final int missingImages;
     private final long maxPixels;
 
-    private CsvCaptionSource(Path file, List<Path> images, List<String> captions, List<String> problems,
-                             int malformedRows, int missingImages, long maxPixels) {
+    private CsvCaptionSource(
+            Path file,
+            List<Path> images,
+            List<String> captions,
+            List<String> problems,
+            int malformedRows,
+            int missingImages,
+            long maxPixels) {
         this.file = file;
         this.images = List.copyOf(images);
         this.captions = List.copyOf(captions);
@@ -60,7 +66,7 @@ public final class CsvCaptionSource implements CaptionSource {
     }
 
     public static CsvCaptionSource load(Path file) {
-        return load(file, Options.defaults(), p -> { });
+        return load(file, Options.defaults(), p -> {});
     }
 
     /**
@@ -95,8 +101,11 @@ public final class CsvCaptionSource implements CaptionSource {
             String where = file + ":" + rec.line() + ": ";
             if (rec.fields().size() != header.size()) {
                 malformed++;
-                note(report, problems, where + "expected " + header.size() + " fields, found " + rec.fields().size()
-                        + " (row skipped)");
+                note(
+                        report,
+                        problems,
+                        where + "expected " + header.size() + " fields, found "
+                                + rec.fields().size() + " (row skipped)");
                 continue;
             }
             String p = rec.fields().get(imgCol).strip();
@@ -122,8 +131,8 @@ public final class CsvCaptionSource implements CaptionSource {
             images.add(image);
             captions.add(rec.fields().get(capCol));
         }
-        return new CsvCaptionSource(file, images, captions, problems, malformed, missing,
-                ImageDecoder.DEFAULT_MAX_PIXELS);
+        return new CsvCaptionSource(
+                file, images, captions, problems, malformed, missing, ImageDecoder.DEFAULT_MAX_PIXELS);
     }
 
     private static void note(Consumer<String> report, List<String> problems, String msg) {
@@ -150,11 +159,16 @@ public final class CsvCaptionSource implements CaptionSource {
         } catch (java.nio.file.NoSuchFileException e) {
             throw new Clip4jException(file + ": no such file");
         } catch (IOException e) {
-            throw new Clip4jException(file + ": cannot read file (" + e.getClass().getSimpleName() + ")");
+            throw new Clip4jException(
+                    file + ": cannot read file (" + e.getClass().getSimpleName() + ")");
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new Clip4jException(file + ": not UTF-8 text");
         }

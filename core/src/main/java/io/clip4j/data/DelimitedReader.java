@@ -51,7 +51,7 @@ public final class DelimitedReader {
         int startLine = line;
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
-        boolean quoted = false;       // inside a quoted section
+        boolean quoted = false; // inside a quoted section
         boolean fieldStarted = false; // a character of the current field has been read
         while (pos < text.length()) {
             char c = text.charAt(pos++);

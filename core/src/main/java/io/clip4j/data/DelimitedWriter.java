@@ -4,11 +4,11 @@ import java.util.List;
 
 /** RFC 4180 output: a field is quoted (quotes doubled) only when it holds the separator, a quote or a line break. */
 public final class DelimitedWriter {
-    private DelimitedWriter() {
-    }
+    private DelimitedWriter() {}
 
     public static String field(String s, char separator) {
-        boolean quote = s.indexOf(separator) >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0;
+        boolean quote =
+                s.indexOf(separator) >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0;
         return quote ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 

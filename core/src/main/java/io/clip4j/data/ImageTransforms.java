@@ -17,16 +17,15 @@ import java.util.Random;
  * Stateless and thread-safe (the caller owns the {@link Random}).
  */
 public final class ImageTransforms {
-    private ImageTransforms() {
-    }
+    private ImageTransforms() {}
 
     /** CHW float[3 * R * R]; {@code rng} null = evaluation transform. */
     public static float[] pixels(DecodedImage image, int resolution, float[] mean, float[] std, Random rng) {
         return pixels(image, resolution, mean, std, rng, RandomResizedCrop.OPEN_CLIP);
     }
 
-    public static float[] pixels(DecodedImage image, int resolution, float[] mean, float[] std, Random rng,
-                                 RandomResizedCrop crop) {
+    public static float[] pixels(
+            DecodedImage image, int resolution, float[] mean, float[] std, Random rng, RandomResizedCrop crop) {
         ImagePreprocessor pre = new ImagePreprocessor(resolution, mean, std);
         if (rng == null) return pre.preprocess(image);
         RandomResizedCrop.Box box = crop.params(image.width(), image.height(), rng);

@@ -11,8 +11,7 @@ import java.util.Random;
  */
 public final class RandomResizedCrop {
     /** A crop box in pixels: top row, left column, height, width (torchvision's i, j, h, w). */
-    public record Box(int top, int left, int height, int width) {
-    }
+    public record Box(int top, int left, int height, int width) {}
 
     /** open_clip's training crop: scale (0.9, 1.0), torchvision's default ratio (3/4, 4/3). */
     public static final RandomResizedCrop OPEN_CLIP = new RandomResizedCrop(0.9, 1.0, 3.0 / 4.0, 4.0 / 3.0);
@@ -26,7 +25,8 @@ public final class RandomResizedCrop {
         if (!(scaleMin > 0 && scaleMin <= scaleMax && scaleMax <= 1)) {
             throw new IllegalArgumentException("scale must satisfy 0 < min <= max <= 1");
         }
-        if (!(ratioMin > 0 && ratioMin <= ratioMax)) throw new IllegalArgumentException("ratio must satisfy 0 < min <= max");
+        if (!(ratioMin > 0 && ratioMin <= ratioMax))
+            throw new IllegalArgumentException("ratio must satisfy 0 < min <= max");
         this.scaleMin = scaleMin;
         this.scaleMax = scaleMax;
         this.ratioMin = ratioMin;

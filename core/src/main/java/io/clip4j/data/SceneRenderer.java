@@ -17,8 +17,7 @@ import java.awt.image.BufferedImage;
  * white by background) in a band on the side away from the shape. Stateless and thread-safe.
  */
 public final class SceneRenderer {
-    private SceneRenderer() {
-    }
+    private SceneRenderer() {}
 
     public static BufferedImage render(SyntheticScene s, int size) {
         BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
@@ -80,8 +79,20 @@ public final class SceneRenderer {
     /** A plus sign whose arms are {@code 2 * half} wide and reach the unit circle. */
     private static Shape cross(double half) {
         Path2D.Double p = new Path2D.Double();
-        double[][] pts = {{-half, -1}, {half, -1}, {half, -half}, {1, -half}, {1, half}, {half, half}, {half, 1},
-            {-half, 1}, {-half, half}, {-1, half}, {-1, -half}, {-half, -half}};
+        double[][] pts = {
+            {-half, -1},
+            {half, -1},
+            {half, -half},
+            {1, -half},
+            {1, half},
+            {half, half},
+            {half, 1},
+            {-half, 1},
+            {-half, half},
+            {-1, half},
+            {-1, -half},
+            {-half, -half}
+        };
         p.moveTo(pts[0][0], pts[0][1]);
         for (int i = 1; i < pts.length; i++) p.lineTo(pts[i][0], pts[i][1]);
         p.closePath();

@@ -18,8 +18,8 @@ import java.util.Set;
  * the shapes' sizes and which wordings there are. Immutable and thread-safe.
  */
 public final class SceneSampler {
-    static final List<String> WORDS = List.of("cat", "dog", "sun", "tree", "car", "fish", "book", "moon", "hat",
-            "cup", "key", "boat");
+    static final List<String> WORDS =
+            List.of("cat", "dog", "sun", "tree", "car", "fish", "book", "moon", "hat", "cup", "key", "boat");
 
     private final Set<Combo> excluded;
     private final double wordProbability;
@@ -65,7 +65,8 @@ public final class SceneSampler {
         String caption = style.wording() == SceneStyle.Wording.COMPACT
                 ? compactCaption(rng, combo.colour(), combo.shape(), size, word)
                 : caption(rng, combo.colour(), combo.shape(), size, pos, bg, word);
-        return new SyntheticScene(combo.shape(), combo.colour(), size, pos, bg, cx, cy, radius, rotation, word, caption);
+        return new SyntheticScene(
+                combo.shape(), combo.colour(), size, pos, bg, cx, cy, radius, rotation, word, caption);
     }
 
     private static double clamp(double v, double r) {

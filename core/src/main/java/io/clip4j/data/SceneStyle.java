@@ -20,7 +20,10 @@ import io.clip4j.data.SyntheticScene.Size;
  * @param largeRadius the same for a large shape
  */
 public record SceneStyle(double smallRadius, double largeRadius, Wording wording) {
-    public enum Wording { DESCRIPTIVE, COMPACT }
+    public enum Wording {
+        DESCRIPTIVE,
+        COMPACT
+    }
 
     public static final SceneStyle DESCRIPTIVE = new SceneStyle(0.15, 0.28, Wording.DESCRIPTIVE);
     public static final SceneStyle COMPACT = new SceneStyle(0.24, 0.45, Wording.COMPACT);
@@ -28,7 +31,8 @@ public record SceneStyle(double smallRadius, double largeRadius, Wording wording
     public SceneStyle {
         // 1.1 x the radius must fit in half the side
         if (!(smallRadius > 0 && smallRadius < largeRadius && largeRadius <= 0.45)) {
-            throw new Clip4jException("shape radii must satisfy 0 < small < large <= 0.45, got " + smallRadius + ", " + largeRadius);
+            throw new Clip4jException(
+                    "shape radii must satisfy 0 < small < large <= 0.45, got " + smallRadius + ", " + largeRadius);
         }
     }
 

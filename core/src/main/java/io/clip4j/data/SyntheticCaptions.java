@@ -16,6 +16,7 @@ import java.util.Set;
 public final class SyntheticCaptions implements CaptionSource {
     /** Stream numbers keep the training, validation and class-folder images of one seed apart. */
     public static final int TRAIN = 0;
+
     public static final int VAL = 1;
     public static final int CLASSES = 2;
     public static final int HELDOUT = 3;
@@ -34,7 +35,8 @@ public final class SyntheticCaptions implements CaptionSource {
         this(count, seed, imageSize, holdout, wordProbability, SceneStyle.DESCRIPTIVE);
     }
 
-    public SyntheticCaptions(int count, long seed, int imageSize, Set<Combo> holdout, double wordProbability, SceneStyle style) {
+    public SyntheticCaptions(
+            int count, long seed, int imageSize, Set<Combo> holdout, double wordProbability, SceneStyle style) {
         this(count, seed, TRAIN, imageSize, new SceneSampler(holdout, wordProbability, style));
     }
 
@@ -65,7 +67,9 @@ public final class SyntheticCaptions implements CaptionSource {
     /** The k-th scene of a given colour-shape pair (for class folders), independent of the count. */
     public SyntheticScene sceneOf(Combo combo, int k) {
         long index = ((long) combo.colour().ordinal() * SyntheticScene.Shape.values().length
-                + combo.shape().ordinal()) * 1_000_003L + k;
+                                + combo.shape().ordinal())
+                        * 1_000_003L
+                + k;
         return sampler.sample(rng(seed, stream, index), combo);
     }
 

@@ -28,19 +28,33 @@ import javax.imageio.ImageIO;
  */
 public final class SyntheticDataset {
     /** What to write. */
-    public record Settings(int count, long seed, int imageSize, Set<Combo> holdout, int valCount, int perClass,
-                           double wordProbability, SceneStyle style) {
+    public record Settings(
+            int count,
+            long seed,
+            int imageSize,
+            Set<Combo> holdout,
+            int valCount,
+            int perClass,
+            double wordProbability,
+            SceneStyle style) {
         public Settings {
             if (count < 1) throw new Clip4jException("--count must be at least 1, got " + count);
             if (valCount < 0) throw new Clip4jException("--val-count must be >= 0, got " + valCount);
             if (perClass < 0) throw new Clip4jException("--per-class must be >= 0, got " + perClass);
-            if (imageSize < 8 || imageSize > 4096) throw new Clip4jException("--size must be in 8..4096, got " + imageSize);
+            if (imageSize < 8 || imageSize > 4096)
+                throw new Clip4jException("--size must be in 8..4096, got " + imageSize);
             holdout = Set.copyOf(holdout);
         }
 
         /** Settings in {@code clip4j synth}'s style ({@link SceneStyle#DESCRIPTIVE}). */
-        public Settings(int count, long seed, int imageSize, Set<Combo> holdout, int valCount, int perClass,
-                        double wordProbability) {
+        public Settings(
+                int count,
+                long seed,
+                int imageSize,
+                Set<Combo> holdout,
+                int valCount,
+                int perClass,
+                double wordProbability) {
             this(count, seed, imageSize, holdout, valCount, perClass, wordProbability, SceneStyle.DESCRIPTIVE);
         }
 
@@ -50,12 +64,10 @@ public final class SyntheticDataset {
     }
 
     /** What was written. */
-    public record Summary(Path dir, int train, int val, int classes, int classImages, int heldoutClasses,
-                          int heldoutImages) {
-    }
+    public record Summary(
+            Path dir, int train, int val, int classes, int classImages, int heldoutClasses, int heldoutImages) {}
 
-    private SyntheticDataset() {
-    }
+    private SyntheticDataset() {}
 
     /** Parses --holdout: "red circle,blue star" (blank entries ignored). */
     public static Set<Combo> parseHoldout(String list) {
@@ -67,7 +79,8 @@ public final class SyntheticDataset {
 
     public static Summary write(Path dir, Settings s) {
         SceneSampler sampler = new SceneSampler(s.holdout(), s.wordProbability(), s.style());
-        SyntheticCaptions train = new SyntheticCaptions(s.count(), s.seed(), SyntheticCaptions.TRAIN, s.imageSize(), sampler);
+        SyntheticCaptions train =
+                new SyntheticCaptions(s.count(), s.seed(), SyntheticCaptions.TRAIN, s.imageSize(), sampler);
         try {
             Files.createDirectories(dir);
             writePairs(dir, "train", train);
@@ -87,7 +100,8 @@ public final class SyntheticDataset {
                     if (s.perClass() == 0) continue;
                     Files.createDirectories(folder);
                     for (int k = 0; k < s.perClass(); k++) {
-                        png(SceneRenderer.render(gen.sceneOf(combo, k), s.imageSize()),
+                        png(
+                                SceneRenderer.render(gen.sceneOf(combo, k), s.imageSize()),
                                 folder.resolve(String.format(Locale.ROOT, "%03d.png", k)));
                     }
                     if (isHeld) {
@@ -101,8 +115,8 @@ public final class SyntheticDataset {
             }
             return new Summary(dir, s.count(), s.valCount(), classes, classImages, held, heldImages);
         } catch (IOException e) {
-            throw new Clip4jException(dir + ": cannot write the data set (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + ")");
+            throw new Clip4jException(
+                    dir + ": cannot write the data set (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
     }
 

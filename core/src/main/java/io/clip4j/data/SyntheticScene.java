@@ -14,12 +14,28 @@ import java.util.Locale;
  * @param word       the rendered word, or null
  * @param caption    the caption that describes the attributes
  */
-public record SyntheticScene(Shape shape, Colour colour, Size size, Position position, Background background,
-                             double centerX, double centerY, double radius, double rotation, String word,
-                             String caption) {
+public record SyntheticScene(
+        Shape shape,
+        Colour colour,
+        Size size,
+        Position position,
+        Background background,
+        double centerX,
+        double centerY,
+        double radius,
+        double rotation,
+        String word,
+        String caption) {
 
     public enum Shape {
-        CIRCLE, SQUARE, TRIANGLE, STAR, DIAMOND, HEXAGON, CROSS, PENTAGON;
+        CIRCLE,
+        SQUARE,
+        TRIANGLE,
+        STAR,
+        DIAMOND,
+        HEXAGON,
+        CROSS,
+        PENTAGON;
 
         public String word() {
             return name().toLowerCase(Locale.ROOT);
@@ -28,8 +44,14 @@ public record SyntheticScene(Shape shape, Colour colour, Size size, Position pos
 
     /** Saturated colours far apart in RGB and from every background. */
     public enum Colour {
-        RED(220, 30, 30), GREEN(30, 170, 50), BLUE(30, 70, 220), YELLOW(240, 210, 20),
-        ORANGE(245, 130, 20), PURPLE(140, 40, 180), PINK(245, 120, 190), BROWN(130, 80, 30);
+        RED(220, 30, 30),
+        GREEN(30, 170, 50),
+        BLUE(30, 70, 220),
+        YELLOW(240, 210, 20),
+        ORANGE(245, 130, 20),
+        PURPLE(140, 40, 180),
+        PINK(245, 120, 190),
+        BROWN(130, 80, 30);
 
         public final int r;
         public final int g;
@@ -52,7 +74,8 @@ public record SyntheticScene(Shape shape, Colour colour, Size size, Position pos
 
     /** The radius of each size depends on the {@link SceneStyle}. */
     public enum Size {
-        SMALL, LARGE;
+        SMALL,
+        LARGE;
 
         public String word() {
             return name().toLowerCase(Locale.ROOT);
@@ -60,8 +83,11 @@ public record SyntheticScene(Shape shape, Colour colour, Size size, Position pos
     }
 
     public enum Position {
-        LEFT(0.3, 0.5, "on the left"), RIGHT(0.7, 0.5, "on the right"), TOP(0.5, 0.3, "at the top"),
-        BOTTOM(0.5, 0.7, "at the bottom"), CENTER(0.5, 0.5, "in the center");
+        LEFT(0.3, 0.5, "on the left"),
+        RIGHT(0.7, 0.5, "on the right"),
+        TOP(0.5, 0.3, "at the top"),
+        BOTTOM(0.5, 0.7, "at the bottom"),
+        CENTER(0.5, 0.5, "in the center");
 
         public final double x;
         public final double y;
@@ -79,7 +105,10 @@ public record SyntheticScene(Shape shape, Colour colour, Size size, Position pos
     }
 
     public enum Background {
-        WHITE(255, 255, 255), GRAY(150, 150, 150), BLACK(0, 0, 0), BEIGE(235, 225, 200);
+        WHITE(255, 255, 255),
+        GRAY(150, 150, 150),
+        BLACK(0, 0, 0),
+        BEIGE(235, 225, 200);
 
         public final int r;
         public final int g;
@@ -130,10 +159,20 @@ public record SyntheticScene(Shape shape, Colour colour, Size size, Position pos
             Shape s = null;
             for (Colour x : Colour.values()) if (x.word().equals(parts[0])) c = x;
             for (Shape x : Shape.values()) if (x.word().equals(parts[1])) s = x;
-            if (c == null) throw new Clip4jException("'" + name + "': unknown colour '" + parts[0] + "' (known: "
-                    + String.join(", ", java.util.Arrays.stream(Colour.values()).map(Colour::word).toList()) + ")");
-            if (s == null) throw new Clip4jException("'" + name + "': unknown shape '" + parts[1] + "' (known: "
-                    + String.join(", ", java.util.Arrays.stream(Shape.values()).map(Shape::word).toList()) + ")");
+            if (c == null)
+                throw new Clip4jException("'" + name + "': unknown colour '" + parts[0] + "' (known: "
+                        + String.join(
+                                ", ",
+                                java.util.Arrays.stream(Colour.values())
+                                        .map(Colour::word)
+                                        .toList()) + ")");
+            if (s == null)
+                throw new Clip4jException("'" + name + "': unknown shape '" + parts[1] + "' (known: "
+                        + String.join(
+                                ", ",
+                                java.util.Arrays.stream(Shape.values())
+                                        .map(Shape::word)
+                                        .toList()) + ")");
             return new Combo(c, s);
         }
     }

@@ -29,8 +29,16 @@ public final class DistillLoss {
      * @param temperature T > 0
      * @param l1Weight    λ >= 0
      */
-    public static Result compute(float[] student, float[] teacher, float[] anchors, int batch, int m, int embed,
-                                 double scale, double temperature, double l1Weight) {
+    public static Result compute(
+            float[] student,
+            float[] teacher,
+            float[] anchors,
+            int batch,
+            int m,
+            int embed,
+            double scale,
+            double temperature,
+            double l1Weight) {
         if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be positive, got " + temperature);
         double[] u = new double[batch * embed], norms = new double[batch];
         for (int b = 0; b < batch; b++) {
@@ -73,7 +81,8 @@ public final class DistillLoss {
         for (int b = 0; b < batch; b++) {
             double dot = 0;
             for (int e = 0; e < embed; e++) dot += u[b * embed + e] * du[b * embed + e];
-            for (int e = 0; e < embed; e++) ds[b * embed + e] = (float) ((du[b * embed + e] - u[b * embed + e] * dot) / norms[b]);
+            for (int e = 0; e < embed; e++)
+                ds[b * embed + e] = (float) ((du[b * embed + e] - u[b * embed + e] * dot) / norms[b]);
         }
         double t2 = temperature * temperature;
         return new Result(t2 * kl + l1Weight * l1, kl, l1, ds);

@@ -32,7 +32,7 @@ public final class DistillObjective implements Objective {
     private final Tower tower;
     private final LossSettings loss;
     private final boolean captions;
-    private final float[] promptBank;   // [p, embed] unit, may be empty
+    private final float[] promptBank; // [p, embed] unit, may be empty
     private final TeacherEmbeddings teacherImages;
     private final double scale;
     private final int embed;
@@ -41,8 +41,13 @@ public final class DistillObjective implements Objective {
      * @param captions   whether the data's captions are anchors (image tower) — false for unlabelled images
      * @param promptBank the teacher's unit text embeddings of extra anchors, [p, embed] flat
      */
-    public DistillObjective(Clip teacher, Tower tower, LossSettings loss, boolean captions, float[] promptBank,
-                            TeacherEmbeddings teacherImages) {
+    public DistillObjective(
+            Clip teacher,
+            Tower tower,
+            LossSettings loss,
+            boolean captions,
+            float[] promptBank,
+            TeacherEmbeddings teacherImages) {
         this.teacher = teacher;
         this.tower = tower;
         this.loss = loss;
@@ -69,7 +74,8 @@ public final class DistillObjective implements Objective {
         }
         anchors = withBank(anchors);
         int m = anchors.length / embed;
-        DistillLoss.Result r = DistillLoss.compute(student, target, anchors, n, m, embed, scale, loss.temperatureAt(b.epoch()), loss.l1Weight());
+        DistillLoss.Result r = DistillLoss.compute(
+                student, target, anchors, n, m, embed, scale, loss.temperatureAt(b.epoch()), loss.l1Weight());
         if (Double.isFinite(r.loss())) {
             if (tower == Tower.IMAGE) model.imageBackward(r.gradient(), n);
             else model.textBackward(r.gradient());
@@ -97,6 +103,7 @@ public final class DistillObjective implements Objective {
             return size() > TEXT_MEMO;
         }
     };
+
     private static final int TEXT_MEMO = 8192;
 
     /** The teacher's unit text embeddings of the rows, [rows, embed] flat. */

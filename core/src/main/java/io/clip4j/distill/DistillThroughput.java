@@ -71,10 +71,16 @@ public final class DistillThroughput {
     private static ClipTrainer trainer(Clip teacher, TeacherCache cache, String[] names) {
         StudentShape shape = StudentShape.of(Tower.IMAGE, teacher.config(), null, null, null);
         TrainableClip student = StudentModel.build(teacher.checkpoint(), shape, new StudentModel.Init.Inherit());
-        var opt = new AdamW(student.parameters(), AdamW.DEFAULT_BETA1, AdamW.DEFAULT_BETA2, AdamW.DEFAULT_EPS, 0.05, Tower.IMAGE::owns);
+        var opt = new AdamW(
+                student.parameters(),
+                AdamW.DEFAULT_BETA1,
+                AdamW.DEFAULT_BETA2,
+                AdamW.DEFAULT_EPS,
+                0.05,
+                Tower.IMAGE::owns);
         var images = new TeacherEmbeddings(teacher, cache, 1, new ImageKeys(new NamesOnly(names)));
-        var objective = new DistillObjective(teacher, Tower.IMAGE, new DistillObjective.LossSettings(4, 2, 10, 1), false,
-                new float[0], images);
+        var objective = new DistillObjective(
+                teacher, Tower.IMAGE, new DistillObjective.LossSettings(4, 2, 10, 1), false, new float[0], images);
         return new ClipTrainer(student, opt, LrSchedule.constant(5e-4), objective);
     }
 
@@ -120,18 +126,33 @@ public final class DistillThroughput {
             steps = Integer.parseInt(args[1]);
             first = 2;
         }
-        int[] batches = args.length > first ? Arrays.stream(Arrays.copyOfRange(args, first, args.length)).mapToInt(Integer::parseInt).toArray()
+        int[] batches = args.length > first
+                ? Arrays.stream(Arrays.copyOfRange(args, first, args.length))
+                        .mapToInt(Integer::parseInt)
+                        .toArray()
                 : new int[] {32};
         try (Clip teacher = Clip.load(model)) {
             for (int b : batches) {
                 Rates rates = measure(teacher, b, steps);
                 String what = "distill " + teacher.config().openaiName() + " -> half width and depth, batch " + b;
-                System.out.printf(Locale.ROOT, "%s, teacher every step: %.1f images/s (%.3f s/step)%n", what,
-                        rates.everyStepImagesPerSecond(), rates.everyStepSeconds());
-                System.out.printf(Locale.ROOT, "%s, teacher cached: %.1f images/s (%.3f s/step)%n", what,
-                        rates.cachedImagesPerSecond(), rates.cachedSeconds());
-                System.out.printf(Locale.ROOT, "cached / every step: %.2fx (medians of %d alternating steps each, %d cores)%n",
-                        rates.everyStepSeconds() / rates.cachedSeconds(), steps, Runtime.getRuntime().availableProcessors());
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s, teacher every step: %.1f images/s (%.3f s/step)%n",
+                        what,
+                        rates.everyStepImagesPerSecond(),
+                        rates.everyStepSeconds());
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s, teacher cached: %.1f images/s (%.3f s/step)%n",
+                        what,
+                        rates.cachedImagesPerSecond(),
+                        rates.cachedSeconds());
+                System.out.printf(
+                        Locale.ROOT,
+                        "cached / every step: %.2fx (medians of %d alternating steps each, %d cores)%n",
+                        rates.everyStepSeconds() / rates.cachedSeconds(),
+                        steps,
+                        Runtime.getRuntime().availableProcessors());
             }
         }
     }

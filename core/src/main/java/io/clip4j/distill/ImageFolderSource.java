@@ -20,7 +20,9 @@ public final class ImageFolderSource implements CaptionSource {
     }
 
     public static ImageFolderSource scan(Path root) {
-        List<Path> files = ImageFiles.walk(List.of(root)).stream().map(ImageFiles.Found::path).toList();
+        List<Path> files = ImageFiles.walk(List.of(root)).stream()
+                .map(ImageFiles.Found::path)
+                .toList();
         if (files.isEmpty()) throw new Clip4jException(root + ": no images (png, jpg, gif, bmp) in the folder");
         return new ImageFolderSource(root, files);
     }

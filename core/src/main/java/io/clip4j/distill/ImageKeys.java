@@ -1,8 +1,8 @@
 package io.clip4j.distill;
 
+import io.clip4j.api.ModelIdentity;
 import io.clip4j.data.CaptionSource;
 import io.clip4j.data.CsvCaptionSource;
-import io.clip4j.api.ModelIdentity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -26,8 +26,11 @@ final class ImageKeys {
         String k = keys.get(i);
         if (k == null) {
             Path file = file(i);
-            k = file != null ? TeacherCache.sha256(file)
-                    : HexFormat.of().formatHex(ModelIdentity.sha256().digest(source.imageName(i).getBytes(StandardCharsets.UTF_8)));
+            k = file != null
+                    ? TeacherCache.sha256(file)
+                    : HexFormat.of()
+                            .formatHex(ModelIdentity.sha256()
+                                    .digest(source.imageName(i).getBytes(StandardCharsets.UTF_8)));
             keys.set(i, k);
         }
         return k;

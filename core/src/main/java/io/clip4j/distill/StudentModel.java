@@ -43,21 +43,24 @@ public final class StudentModel {
     public static void check(ClipConfig t, StudentShape shape, Init init) {
         ClipConfig s = shape.config(t);
         if (init instanceof Init.FromModel f && !Files.exists(f.path())) {
-            throw new Clip4jException(f.path() + ": no such student model (--init takes inherit, random or a model path)");
+            throw new Clip4jException(
+                    f.path() + ": no such student model (--init takes inherit, random or a model path)");
         }
         if (!(init instanceof Init.Inherit)) return;
         boolean image = shape.tower() == Tower.IMAGE;
         if (image && !t.isVit()) {
-            throw new Clip4jException("--init inherit needs a ViT teacher; the teacher's image tower is a ModifiedResNet (use --init random)");
+            throw new Clip4jException(
+                    "--init inherit needs a ViT teacher; the teacher's image tower is a ModifiedResNet (use --init random)");
         }
         if (image && s.visionPatchSize() != t.visionPatchSize()) {
-            throw new Clip4jException("--init inherit needs the teacher's patch size " + t.visionPatchSize() + ", the student has "
-                    + s.visionPatchSize() + " (use --init random)");
+            throw new Clip4jException("--init inherit needs the teacher's patch size " + t.visionPatchSize()
+                    + ", the student has " + s.visionPatchSize() + " (use --init random)");
         }
         int tw = image ? t.visionWidth() : t.textWidth(), tl = image ? t.visionLayers()[0] : t.textLayers();
         if (shape.width() > tw || shape.layers() > tl) {
-            throw new Clip4jException("--init inherit needs a student no wider and no deeper than the teacher's " + shape.tower().word()
-                    + " tower (" + tw + " x " + tl + "), the student is " + shape.width() + " x " + shape.layers() + " (use --init random)");
+            throw new Clip4jException("--init inherit needs a student no wider and no deeper than the teacher's "
+                    + shape.tower().word() + " tower (" + tw + " x " + tl + "), the student is " + shape.width() + " x "
+                    + shape.layers() + " (use --init random)");
         }
     }
 

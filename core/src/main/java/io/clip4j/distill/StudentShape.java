@@ -15,8 +15,10 @@ public record StudentShape(Tower tower, int width, int layers, int heads, int pa
     static final int MAX_WIDTH = 8192, MAX_LAYERS = 256;
 
     public StudentShape {
-        if (width < 1 || width > MAX_WIDTH) throw new Clip4jException("--student-width must be 1.." + MAX_WIDTH + ", got " + width);
-        if (layers < 1 || layers > MAX_LAYERS) throw new Clip4jException("--student-layers must be 1.." + MAX_LAYERS + ", got " + layers);
+        if (width < 1 || width > MAX_WIDTH)
+            throw new Clip4jException("--student-width must be 1.." + MAX_WIDTH + ", got " + width);
+        if (layers < 1 || layers > MAX_LAYERS)
+            throw new Clip4jException("--student-layers must be 1.." + MAX_LAYERS + ", got " + layers);
         if (heads < 1 || heads > width || width % heads != 0) {
             throw new Clip4jException("--student-heads " + heads + " does not divide the student width " + width);
         }
@@ -32,8 +34,9 @@ public record StudentShape(Tower tower, int width, int layers, int heads, int pa
     public static StudentShape of(Tower tower, ClipConfig teacher, Integer width, Integer layers, Integer heads) {
         boolean image = tower == Tower.IMAGE;
         if (image && !teacher.isVit() && (width == null || layers == null)) {
-            throw new Clip4jException("the teacher's image tower is a ModifiedResNet: give the student's --student-width and "
-                    + "--student-layers (and --student-heads), or --student-config");
+            throw new Clip4jException(
+                    "the teacher's image tower is a ModifiedResNet: give the student's --student-width and "
+                            + "--student-layers (and --student-heads), or --student-config");
         }
         int tw = image ? teacher.visionWidth() : teacher.textWidth();
         int tl = image ? (teacher.isVit() ? teacher.visionLayers()[0] : 0) : teacher.textLayers();
@@ -48,26 +51,58 @@ public record StudentShape(Tower tower, int width, int layers, int heads, int pa
     public static StudentShape fromOpenClipConfig(Path file, ClipConfig teacher) {
         ClipConfig c = ModelConfigFile.read(file);
         if (c.embedDim() != teacher.embedDim()) {
-            throw new Clip4jException(file + ": embed_dim " + c.embedDim() + " does not fit the teacher's embedding (" + teacher.embedDim() + ")");
+            throw new Clip4jException(file + ": embed_dim " + c.embedDim() + " does not fit the teacher's embedding ("
+                    + teacher.embedDim() + ")");
         }
         if (c.imageResolution() != teacher.imageResolution()) {
-            throw new Clip4jException(file + ": image_size " + c.imageResolution() + " differs from the teacher's " + teacher.imageResolution()
-                    + " (the student is trained on the crops the teacher sees)");
+            throw new Clip4jException(file + ": image_size " + c.imageResolution() + " differs from the teacher's "
+                    + teacher.imageResolution() + " (the student is trained on the crops the teacher sees)");
         }
-        return new StudentShape(Tower.IMAGE, c.visionWidth(), c.visionLayers()[0], c.visionHeads(), c.visionPatchSize());
+        return new StudentShape(
+                Tower.IMAGE, c.visionWidth(), c.visionLayers()[0], c.visionHeads(), c.visionPatchSize());
     }
 
     /** The whole student model's config: this tower in the teacher's model. */
     public ClipConfig config(ClipConfig t) {
         if (tower == Tower.IMAGE) {
             int p = patch > 0 ? patch : t.isVit() ? t.visionPatchSize() : 32;
-            if (t.imageResolution() % p != 0) throw new Clip4jException("the teacher's resolution " + t.imageResolution() + " is not a multiple of the student's patch " + p);
-            return new ClipConfig(t.embedDim(), t.imageResolution(), new int[] {layers}, width, p, heads, t.contextLength(),
-                    t.vocabSize(), t.textWidth(), t.textHeads(), t.textLayers(), t.quickGelu(), t.mean(), t.std());
+            if (t.imageResolution() % p != 0)
+                throw new Clip4jException("the teacher's resolution " + t.imageResolution()
+                        + " is not a multiple of the student's patch " + p);
+            return new ClipConfig(
+                    t.embedDim(),
+                    t.imageResolution(),
+                    new int[] {layers},
+                    width,
+                    p,
+                    heads,
+                    t.contextLength(),
+                    t.vocabSize(),
+                    t.textWidth(),
+                    t.textHeads(),
+                    t.textLayers(),
+                    t.quickGelu(),
+                    t.mean(),
+                    t.std());
         }
-        if (!t.isVit()) throw new Clip4jException("text-tower distillation needs a ViT teacher (its image tower is kept in the student model)");
-        return new ClipConfig(t.embedDim(), t.imageResolution(), t.visionLayers(), t.visionWidth(), t.visionPatchSize(),
-                t.visionHeads(), t.contextLength(), t.vocabSize(), width, heads, layers, t.quickGelu(), t.mean(), t.std());
+        if (!t.isVit())
+            throw new Clip4jException(
+                    "text-tower distillation needs a ViT teacher (its image tower is kept in the student model)");
+        return new ClipConfig(
+                t.embedDim(),
+                t.imageResolution(),
+                t.visionLayers(),
+                t.visionWidth(),
+                t.visionPatchSize(),
+                t.visionHeads(),
+                t.contextLength(),
+                t.vocabSize(),
+                width,
+                heads,
+                layers,
+                t.quickGelu(),
+                t.mean(),
+                t.std());
     }
 
     public String describe() {

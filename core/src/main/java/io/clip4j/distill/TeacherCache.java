@@ -57,7 +57,8 @@ public final class TeacherCache implements AutoCloseable {
         String header = MAGIC + identity.replace('\n', ' ') + "\n";
         byte[] head = header.getBytes(StandardCharsets.UTF_8);
         try {
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileChannel ch = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             TeacherCache c = new TeacherCache(file, embed, ch);
             try {
                 long size = ch.size();
@@ -68,8 +69,9 @@ public final class TeacherCache implements AutoCloseable {
                 ByteBuffer have = ByteBuffer.allocate((int) Math.min(size, head.length));
                 ch.read(have, 0);
                 if (size < head.length || !Arrays.equals(have.array(), head)) {
-                    throw new Clip4jException(file + ": the teacher cache belongs to another run (teacher, seed or --teacher-cache K "
-                            + "differ); delete it or use another --out");
+                    throw new Clip4jException(
+                            file + ": the teacher cache belongs to another run (teacher, seed or --teacher-cache K "
+                                    + "differ); delete it or use another --out");
                 }
                 c.load(head.length, size);
                 return c;
@@ -126,7 +128,8 @@ public final class TeacherCache implements AutoCloseable {
 
     /** Adds an entry and appends its record. */
     public synchronized void put(Key key, float[] embedding) {
-        if (embedding.length != embed) throw new IllegalArgumentException(embedding.length + " floats, expected " + embed);
+        if (embedding.length != embed)
+            throw new IllegalArgumentException(embedding.length + " floats, expected " + embed);
         ByteBuffer rec = ByteBuffer.allocate(recordBytes).order(ByteOrder.LITTLE_ENDIAN);
         rec.put(HexFormat.of().parseHex(key.sha256()));
         rec.putInt(key.crop());

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class TeacherEmbeddings {
     private final Clip teacher;
-    private final TeacherCache cache;   // may be null
+    private final TeacherCache cache; // may be null
     private final int crops;
     private final ImageKeys keys;
     private long computed, reused;
@@ -44,7 +44,8 @@ public final class TeacherEmbeddings {
         }
         if (!missing.isEmpty()) {
             float[] px = new float[missing.size() * img];
-            for (int m = 0; m < missing.size(); m++) System.arraycopy(b.pixels(), missing.get(m) * img, px, m * img, img);
+            for (int m = 0; m < missing.size(); m++)
+                System.arraycopy(b.pixels(), missing.get(m) * img, px, m * img, img);
             float[][] v = teacher.embedPixels(px, missing.size());
             for (int m = 0; m < missing.size(); m++) {
                 int j = missing.get(m);

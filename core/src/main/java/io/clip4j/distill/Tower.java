@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /** Which tower a distillation run trains; the other one stays the teacher's. */
 public enum Tower {
-    IMAGE, TEXT;
+    IMAGE,
+    TEXT;
 
     public static Tower parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {

@@ -31,7 +31,8 @@ public final class WeightInheritance {
      *
      * @throws Clip4jException when the teacher's tensor is missing or smaller along an axis
      */
-    public static float[] inherit(Checkpoint teacher, ClipConfig t, ClipConfig s, Tower tower, String name, int[] shape) {
+    public static float[] inherit(
+            Checkpoint teacher, ClipConfig t, ClipConfig s, Tower tower, String name, int[] shape) {
         String teacherName = name;
         Matcher m = BLOCK.matcher(name);
         if (m.matches()) {
@@ -41,7 +42,9 @@ public final class WeightInheritance {
             teacherName = (m.group(1) == null ? "" : m.group(1)) + "transformer.resblocks." + layer + "." + m.group(3);
         }
         Tensor src = teacher.weights().get(teacherName);
-        if (src == null) throw new Clip4jException(teacher.source() + ": no tensor '" + teacherName + "' to inherit '" + name + "' from");
+        if (src == null)
+            throw new Clip4jException(
+                    teacher.source() + ": no tensor '" + teacherName + "' to inherit '" + name + "' from");
         int[] from = src.shape(), to = shape.clone();
         if (name.endsWith("attn.in_proj_weight") || name.endsWith("attn.in_proj_bias")) {
             from = packed(from);
@@ -53,8 +56,9 @@ public final class WeightInheritance {
         }
         for (int i = 0; i < to.length; i++) {
             if (to[i] > from[i]) {
-                throw new Clip4jException("cannot inherit '" + name + "' " + Arrays.toString(shape) + " from the teacher's smaller "
-                        + Arrays.toString(src.shape()) + " (--init inherit needs a student no wider than the teacher; use --init random)");
+                throw new Clip4jException("cannot inherit '" + name + "' " + Arrays.toString(shape)
+                        + " from the teacher's smaller " + Arrays.toString(src.shape())
+                        + " (--init inherit needs a student no wider than the teacher; use --init random)");
             }
         }
         return leadingSlice(src.toFloatArray(), from, to);

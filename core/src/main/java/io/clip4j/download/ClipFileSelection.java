@@ -3,7 +3,6 @@ package io.clip4j.download;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.Clip4jException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +26,9 @@ public final class ClipFileSelection {
     /** Weight files in order of preference: safetensors is memory-mappable and needs no pickle parsing. */
     private static final List<String> TRANSFORMERS_WEIGHTS = List.of(
             "model.safetensors", "model.safetensors.index.json", "pytorch_model.bin", "pytorch_model.bin.index.json");
-    private static final List<String> OPEN_CLIP_WEIGHTS = List.of(
-            "open_clip_model.safetensors", "open_clip_pytorch_model.bin");
+
+    private static final List<String> OPEN_CLIP_WEIGHTS =
+            List.of("open_clip_model.safetensors", "open_clip_pytorch_model.bin");
 
     private ClipFileSelection() {}
 
@@ -49,14 +49,17 @@ public final class ClipFileSelection {
         }
         if (!info.has(HF_CONFIG)) {
             if (info.has(OPEN_CLIP_CONFIG)) {
-                throw new Clip4jException("repository " + repo + " has open_clip_config.json but no weights clip4j can read ("
-                        + String.join(" or ", OPEN_CLIP_WEIGHTS) + ")");
+                throw new Clip4jException(
+                        "repository " + repo + " has open_clip_config.json but no weights clip4j can read ("
+                                + String.join(" or ", OPEN_CLIP_WEIGHTS) + ")");
             }
-            throw new Clip4jException("repository " + repo + " is not a CLIP model: it has neither config.json nor open_clip_config.json");
+            throw new Clip4jException("repository " + repo
+                    + " is not a CLIP model: it has neither config.json nor open_clip_config.json");
         }
         String weights = firstPresent(info, TRANSFORMERS_WEIGHTS);
         if (weights == null) {
-            throw new Clip4jException("repository " + repo + " has no weights clip4j can read (model.safetensors or pytorch_model.bin)");
+            throw new Clip4jException(
+                    "repository " + repo + " has no weights clip4j can read (model.safetensors or pytorch_model.bin)");
         }
         chosen.add(info.files().get(HF_CONFIG));
         chosen.add(info.files().get(weights));
@@ -74,7 +77,8 @@ public final class ClipFileSelection {
     static List<RepoFile> shardsOf(RepoId repo, RepoInfo info, String indexName, Path indexFile) {
         JsonNode weightMap;
         try {
-            weightMap = new ObjectMapper().readTree(Files.readAllBytes(indexFile)).path("weight_map");
+            weightMap =
+                    new ObjectMapper().readTree(Files.readAllBytes(indexFile)).path("weight_map");
         } catch (IOException e) {
             throw new Clip4jException("cannot read shard index " + indexName + " of " + repo + ": " + e.getMessage());
         }
@@ -89,7 +93,8 @@ public final class ClipFileSelection {
         for (String name : names) {
             RepoFile shard = info.files().get(name);
             if (shard == null) {
-                throw new Clip4jException("shard index " + indexName + " of " + repo + " names " + name + ", which the repository does not have");
+                throw new Clip4jException("shard index " + indexName + " of " + repo + " names " + name
+                        + ", which the repository does not have");
             }
             shards.add(shard);
         }

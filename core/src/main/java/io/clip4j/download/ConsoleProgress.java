@@ -1,7 +1,6 @@
 package io.clip4j.download;
 
 import io.clip4j.Durations;
-
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -108,7 +107,10 @@ public final class ConsoleProgress implements DownloadProgress {
         StringBuilder s = new StringBuilder(name).append(' ');
         if (total > 0) {
             int filled = (int) Math.min(BAR_WIDTH, BAR_WIDTH * done / total);
-            s.append('[').append("#".repeat(filled)).append("-".repeat(BAR_WIDTH - filled)).append("] ");
+            s.append('[')
+                    .append("#".repeat(filled))
+                    .append("-".repeat(BAR_WIDTH - filled))
+                    .append("] ");
             s.append(mb(done)).append('/').append(mb(total)).append(" MB");
         } else {
             s.append(mb(done)).append(" MB");

@@ -83,7 +83,9 @@ final class FileDigest {
         if (expected.sha256() != null && !expected.sha256().equals(actual.sha256())) {
             return "expected sha256 " + expected.sha256() + ", got " + actual.sha256();
         }
-        if (expected.sha256() == null && expected.blobId() != null && actual.gitBlobId() != null
+        if (expected.sha256() == null
+                && expected.blobId() != null
+                && actual.gitBlobId() != null
                 && !expected.blobId().equals(actual.gitBlobId())) {
             return "expected git blob id " + expected.blobId() + ", got " + actual.gitBlobId();
         }

@@ -1,7 +1,6 @@
 package io.clip4j.download;
 
 import io.clip4j.Clip4jException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,7 +36,8 @@ final class FileFetcher {
     }
 
     /** Makes {@code blob} hold the verified content of {@code file}; returns its digests. */
-    FileDigest.Result fetch(RepoId repo, String commit, RepoFile file, Path blob, Path lockFile, DownloadProgress progress)
+    FileDigest.Result fetch(
+            RepoId repo, String commit, RepoFile file, Path blob, Path lockFile, DownloadProgress progress)
             throws InterruptedException {
         try {
             Files.createDirectories(blob.getParent());
@@ -46,16 +46,18 @@ final class FileFetcher {
             throw diskError(blob.getParent(), e);
         }
         try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = lockChannel.lock()) {
+                FileLock ignored = lockChannel.lock()) {
             return fetchLocked(repo, commit, file, blob, progress);
         } catch (OverlappingFileLockException e) {
-            throw new Clip4jException("another download of " + file.name() + " of " + repo + " is running in this process");
+            throw new Clip4jException(
+                    "another download of " + file.name() + " of " + repo + " is running in this process");
         } catch (IOException e) {
             throw diskError(lockFile, e);
         }
     }
 
-    private FileDigest.Result fetchLocked(RepoId repo, String commit, RepoFile file, Path blob, DownloadProgress progress)
+    private FileDigest.Result fetchLocked(
+            RepoId repo, String commit, RepoFile file, Path blob, DownloadProgress progress)
             throws InterruptedException {
         if (Files.isRegularFile(blob)) {
             FileDigest.Result existing = digestOf(blob, file.size());
@@ -97,7 +99,8 @@ final class FileFetcher {
         String mismatch = FileDigest.mismatch(file, result);
         if (mismatch != null) {
             deleteQuietly(partial);
-            throw new Clip4jException("checksum mismatch for " + file.name() + " of " + repo + ": " + mismatch + " (partial download deleted)");
+            throw new Clip4jException("checksum mismatch for " + file.name() + " of " + repo + ": " + mismatch
+                    + " (partial download deleted)");
         }
         try {
             HubCache.moveReplacing(partial, blob);
@@ -111,15 +114,23 @@ final class FileFetcher {
      * One attempt. Returns the digest of the complete file, or null when the attempt failed transiently
      * (the caller backs off and retries); a network failure mid-body surfaces as IOException.
      */
-    private FileDigest transfer(URI url, RepoFile file, Path partial, long have, DownloadProgress progress,
-                                HubHttp.ErrorContext context, boolean lastAttempt) throws IOException, InterruptedException {
+    private FileDigest transfer(
+            URI url,
+            RepoFile file,
+            Path partial,
+            long have,
+            DownloadProgress progress,
+            HubHttp.ErrorContext context,
+            boolean lastAttempt)
+            throws IOException, InterruptedException {
         Map<String, String> headers = have > 0 ? Map.of("Range", "bytes=" + have + "-") : Map.of();
         HttpResponse<InputStream> response = http.get(url, headers);
         try (InputStream body = response.body()) {
             int status = response.statusCode();
             long offset;
             if (status == 206) {
-                Matcher range = CONTENT_RANGE.matcher(response.headers().firstValue("Content-Range").orElse(""));
+                Matcher range = CONTENT_RANGE.matcher(
+                        response.headers().firstValue("Content-Range").orElse(""));
                 if (!range.matches() || Long.parseLong(range.group(1)) != have) {
                     deleteQuietly(partial); // a range we did not ask for: start over rather than splice
                     return null;
@@ -135,11 +146,20 @@ final class FileFetcher {
                 if (HubHttp.isRetryable(status) && !lastAttempt) {
                     return null;
                 }
-                throw context.httpError(status, response.headers().firstValue("X-Error-Code").orElse(""), text,
-                        http.hasToken(), http.endpoint());
+                throw context.httpError(
+                        status,
+                        response.headers().firstValue("X-Error-Code").orElse(""),
+                        text,
+                        http.hasToken(),
+                        http.endpoint());
             }
-            long total = file.size() >= 0 ? file.size()
-                    : offset == 0 ? response.headers().firstValueAsLong("Content-Length").orElse(-1) : -1;
+            long total = file.size() >= 0
+                    ? file.size()
+                    : offset == 0
+                            ? response.headers()
+                                    .firstValueAsLong("Content-Length")
+                                    .orElse(-1)
+                            : -1;
             FileDigest digest = new FileDigest(file.size());
             if (offset > 0) {
                 updateFromFile(digest, partial);
@@ -160,7 +180,8 @@ final class FileFetcher {
                     throw diskError(partial, e);
                 }
                 if (file.size() >= 0 && done < file.size()) {
-                    throw new IOException("connection closed after " + done + " of " + file.size() + " bytes of " + file.name());
+                    throw new IOException(
+                            "connection closed after " + done + " of " + file.size() + " bytes of " + file.name());
                 }
             } finally {
                 progress.finish();
@@ -172,7 +193,11 @@ final class FileFetcher {
     private static FileChannel openForWrite(Path partial, long offset) {
         try {
             return offset == 0
-                    ? FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
+                    ? FileChannel.open(
+                            partial,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE,
+                            StandardOpenOption.TRUNCATE_EXISTING)
                     : FileChannel.open(partial, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw diskError(partial, e);
@@ -210,8 +235,13 @@ final class FileFetcher {
         try {
             long usable = Files.getFileStore(dir).getUsableSpace();
             if (needed > 0 && usable < needed) {
-                throw new Clip4jException(String.format(java.util.Locale.ROOT,
-                        "not enough disk space in %s for %s: need %.1f MB, %.1f MB free", dir, fileName, needed / 1e6, usable / 1e6));
+                throw new Clip4jException(String.format(
+                        java.util.Locale.ROOT,
+                        "not enough disk space in %s for %s: need %.1f MB, %.1f MB free",
+                        dir,
+                        fileName,
+                        needed / 1e6,
+                        usable / 1e6));
             }
         } catch (IOException | UncheckedIOException | SecurityException e) {
             // unknown free space: let the write itself fail if it must
@@ -249,6 +279,7 @@ final class FileFetcher {
                 reason = fse.getReason();
             }
         }
-        return new Clip4jException("disk error on " + culprit + ": " + reason.lines().findFirst().orElse(reason), e);
+        return new Clip4jException(
+                "disk error on " + culprit + ": " + reason.lines().findFirst().orElse(reason), e);
     }
 }

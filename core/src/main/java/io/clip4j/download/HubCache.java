@@ -1,7 +1,6 @@
 package io.clip4j.download;
 
 import io.clip4j.Clip4jException;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
@@ -62,7 +61,8 @@ public final class HubCache {
         Path dir = snapshotDir(repo, commit);
         Path file = dir.resolve(fileName).normalize();
         if (!file.startsWith(dir) || file.equals(dir) || fileName.startsWith("/") || fileName.contains("\\")) {
-            throw new Clip4jException("refusing repository file name '" + fileName + "' of " + repo + ": it leaves the snapshot folder");
+            throw new Clip4jException(
+                    "refusing repository file name '" + fileName + "' of " + repo + ": it leaves the snapshot folder");
         }
         return file;
     }
@@ -87,7 +87,8 @@ public final class HubCache {
             return file.blobId();
         }
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest((commit + "/" + file.name()).getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest((commit + "/" + file.name()).getBytes(StandardCharsets.UTF_8));
             return "nohash-" + HexFormat.of().formatHex(hash, 0, 20);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

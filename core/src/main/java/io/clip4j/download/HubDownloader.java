@@ -3,7 +3,6 @@ package io.clip4j.download;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.Clip4jException;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -38,7 +37,8 @@ public final class HubDownloader implements AutoCloseable {
     private final FileFetcher fetcher;
 
     private HubDownloader(Builder builder) {
-        this.http = new HubHttp(builder.endpoint, builder.token, builder.maxAttempts, builder.retryDelay, builder.readTimeout);
+        this.http = new HubHttp(
+                builder.endpoint, builder.token, builder.maxAttempts, builder.retryDelay, builder.readTimeout);
         this.cache = new HubCache(builder.cacheRoot);
         this.fetcher = new FileFetcher(http);
     }
@@ -82,7 +82,8 @@ public final class HubDownloader implements AutoCloseable {
 
     private DownloadResult downloadChecked(RepoId repo, String revision, Path targetDir, DownloadProgress progress)
             throws InterruptedException {
-        byte[] json = http.getBytes(http.revisionInfoUri(repo, revision), new HubHttp.ErrorContext(repo, revision, null));
+        byte[] json =
+                http.getBytes(http.revisionInfoUri(repo, revision), new HubHttp.ErrorContext(repo, revision, null));
         RepoInfo info = RepoInfo.parse(json, repo, revision);
         String commit = info.commit();
 
@@ -92,7 +93,10 @@ public final class HubDownloader implements AutoCloseable {
             RepoFile file = queue.removeFirst();
             Path snapshotFile = cache.snapshotFile(repo, commit, file.name());
             Path blob = cache.blob(repo, commit, file);
-            Path lock = cache.root().resolve(".locks").resolve(repo.cacheFolderName()).resolve(blob.getFileName() + ".lock");
+            Path lock = cache.root()
+                    .resolve(".locks")
+                    .resolve(repo.cacheFolderName())
+                    .resolve(blob.getFileName() + ".lock");
             FileDigest.Result digest = fetcher.fetch(repo, commit, file, blob, lock, progress);
             try {
                 if (!(Files.exists(snapshotFile) && Files.isSameFile(blob, snapshotFile))) {
@@ -131,7 +135,8 @@ public final class HubDownloader implements AutoCloseable {
         }
         String modelType = root.path("model_type").asText("");
         if (!modelType.isEmpty() && !modelType.toLowerCase(Locale.ROOT).contains("clip")) {
-            throw new Clip4jException("repository " + repo + " is not a CLIP model: its config.json says model_type '" + modelType + "'");
+            throw new Clip4jException(
+                    "repository " + repo + " is not a CLIP model: its config.json says model_type '" + modelType + "'");
         }
     }
 
@@ -143,7 +148,8 @@ public final class HubDownloader implements AutoCloseable {
             Path target = dir.resolve(file.name()).normalize();
             try {
                 Files.createDirectories(target.getParent());
-                if (Files.isRegularFile(target) && Files.size(target) == file.bytes()
+                if (Files.isRegularFile(target)
+                        && Files.size(target) == file.bytes()
                         && FileDigest.of(target, file.bytes()).sha256().equals(file.sha256())) {
                     continue;
                 }
@@ -183,7 +189,8 @@ public final class HubDownloader implements AutoCloseable {
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
-                throw new Clip4jException("invalid hub endpoint '" + url + "': expected an http(s) URL such as " + DEFAULT_ENDPOINT);
+                throw new Clip4jException(
+                        "invalid hub endpoint '" + url + "': expected an http(s) URL such as " + DEFAULT_ENDPOINT);
             }
             this.endpoint = uri;
             return this;

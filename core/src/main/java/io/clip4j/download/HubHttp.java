@@ -1,7 +1,6 @@
 package io.clip4j.download;
 
 import io.clip4j.Clip4jException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -95,7 +94,8 @@ final class HubHttp implements AutoCloseable {
             if (token != null && sameOrigin(current, endpoint)) {
                 request.header("Authorization", "Bearer " + token);
             }
-            HttpResponse<InputStream> response = client.send(request.build(), StallGuardedBody.handler(readTimeout.toNanos()));
+            HttpResponse<InputStream> response =
+                    client.send(request.build(), StallGuardedBody.handler(readTimeout.toNanos()));
             int status = response.statusCode();
             boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
             if (!redirect) {
@@ -129,8 +129,12 @@ final class HubHttp implements AutoCloseable {
                         return bytes;
                     }
                     if (!isRetryable(status) || attempt >= maxAttempts) {
-                        throw context.httpError(status, response.headers().firstValue("X-Error-Code").orElse(""),
-                                new String(bytes, StandardCharsets.UTF_8), hasToken(), endpoint);
+                        throw context.httpError(
+                                status,
+                                response.headers().firstValue("X-Error-Code").orElse(""),
+                                new String(bytes, StandardCharsets.UTF_8),
+                                hasToken(),
+                                endpoint);
                     }
                 }
             } catch (IOException e) {
@@ -170,7 +174,9 @@ final class HubHttp implements AutoCloseable {
             why = "connection refused";
         } else {
             String message = root.getMessage() != null ? root.getMessage() : e.getMessage();
-            why = message != null ? message.lines().findFirst().orElse(message) : root.getClass().getSimpleName();
+            why = message != null
+                    ? message.lines().findFirst().orElse(message)
+                    : root.getClass().getSimpleName();
         }
         return new Clip4jException("network failure: cannot reach " + host + " (" + why + ")", e);
     }
@@ -205,11 +211,17 @@ final class HubHttp implements AutoCloseable {
         StringBuilder out = new StringBuilder();
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~') {
+            if ((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '.'
+                    || c == '_'
+                    || c == '~') {
                 out.append((char) c);
             } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                out.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
             }
         }
@@ -229,15 +241,17 @@ final class HubHttp implements AutoCloseable {
          */
         Clip4jException httpError(int status, String errorCode, String body, boolean hasToken, URI endpoint) {
             String what = fileName == null ? "repository " + repo : fileName + " of " + repo;
-            String tokenHint = hasToken ? "check that HF_TOKEN has access to it" : "set HF_TOKEN to a token with access";
+            String tokenHint =
+                    hasToken ? "check that HF_TOKEN has access to it" : "set HF_TOKEN to a token with access";
             switch (errorCode) {
                 case "RevisionNotFound":
                     return new Clip4jException("revision '" + revision + "' not found in repository " + repo);
                 case "EntryNotFound":
-                    return new Clip4jException("file " + fileName + " not found in repository " + repo + " at revision " + revision);
+                    return new Clip4jException(
+                            "file " + fileName + " not found in repository " + repo + " at revision " + revision);
                 case "GatedRepo":
-                    return new Clip4jException("repository " + repo + " is gated: accept its conditions on "
-                            + endpoint + "/" + repo + " and " + tokenHint + " (HTTP " + status + ")");
+                    return new Clip4jException("repository " + repo + " is gated: accept its conditions on " + endpoint
+                            + "/" + repo + " and " + tokenHint + " (HTTP " + status + ")");
                 case "RepoNotFound":
                     return new Clip4jException("repository " + repo + " not found on " + endpoint
                             + (hasToken ? "" : " (if it is private or gated, set HF_TOKEN)"));
@@ -245,11 +259,13 @@ final class HubHttp implements AutoCloseable {
                     break;
             }
             if (status == 401 || status == 403) {
-                return new Clip4jException("access to " + what + " denied (HTTP " + status + "): it is private or gated; " + tokenHint);
+                return new Clip4jException(
+                        "access to " + what + " denied (HTTP " + status + "): it is private or gated; " + tokenHint);
             }
             if (status == 404) {
                 if (fileName != null) {
-                    return new Clip4jException("file " + fileName + " not found in repository " + repo + " at revision " + revision);
+                    return new Clip4jException(
+                            "file " + fileName + " not found in repository " + repo + " at revision " + revision);
                 }
                 String lowered = body == null ? "" : body.toLowerCase(Locale.ROOT);
                 if (lowered.contains("invalid rev") || lowered.contains("revision not found")) {

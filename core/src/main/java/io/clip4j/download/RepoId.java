@@ -1,7 +1,6 @@
 package io.clip4j.download;
 
 import io.clip4j.Clip4jException;
-
 import java.util.regex.Pattern;
 
 /**
@@ -16,11 +15,11 @@ public record RepoId(String id) {
         String[] parts = id == null ? new String[0] : id.split("/", -1);
         boolean ok = parts.length >= 1 && parts.length <= 2;
         for (String part : parts) {
-            ok &= PART.matcher(part).matches() && !part.contains("..") && !part.contains("--")
-                    && !part.endsWith(".");
+            ok &= PART.matcher(part).matches() && !part.contains("..") && !part.contains("--") && !part.endsWith(".");
         }
         if (!ok) {
-            throw new Clip4jException("invalid repository id '" + id + "': expected ORG/NAME such as openai/clip-vit-base-patch32");
+            throw new Clip4jException(
+                    "invalid repository id '" + id + "': expected ORG/NAME such as openai/clip-vit-base-patch32");
         }
     }
 

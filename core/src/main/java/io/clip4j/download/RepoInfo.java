@@ -3,7 +3,6 @@ package io.clip4j.download;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.Clip4jException;
-
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -67,12 +66,14 @@ public record RepoInfo(String commit, Map<String, RepoFile> files) {
                 size = lfs.path("size").asLong(size);
             }
             String blobId = sibling.path("blobId").asText("").toLowerCase(Locale.ROOT);
-            files.put(name, new RepoFile(name, size, sha256, SHA1.matcher(blobId).matches() ? blobId : null));
+            files.put(
+                    name, new RepoFile(name, size, sha256, SHA1.matcher(blobId).matches() ? blobId : null));
         }
         return new RepoInfo(commit, files);
     }
 
     private static Clip4jException malformed(RepoId repo, String revision, String what) {
-        return new Clip4jException("unexpected answer from the hub for " + repo + " revision " + revision + ": " + what);
+        return new Clip4jException(
+                "unexpected answer from the hub for " + repo + " revision " + revision + ": " + what);
     }
 }

@@ -96,7 +96,8 @@ final class StallGuardedBody extends InputStream implements HttpResponse.BodySub
             }
             if (item == null) {
                 close();
-                throw new HttpTimeoutException("no data received for " + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s");
+                throw new HttpTimeoutException(
+                        "no data received for " + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s");
             }
             if (item == END) {
                 finished = true;

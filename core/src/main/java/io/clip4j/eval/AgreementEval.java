@@ -26,8 +26,15 @@ import java.util.Set;
 public final class AgreementEval {
     public record QueryResult(String query, double overlap, double averagePrecision) {}
 
-    public record Report(int images, double meanCosine, Double zeroShotAgreement, int topN, double overlap, double map,
-                         List<QueryResult> queries, List<String> skipped) {}
+    public record Report(
+            int images,
+            double meanCosine,
+            Double zeroShotAgreement,
+            int topN,
+            double overlap,
+            double map,
+            List<QueryResult> queries,
+            List<String> skipped) {}
 
     private AgreementEval() {}
 
@@ -35,10 +42,17 @@ public final class AgreementEval {
      * @param labels    zero-shot labels (null: no zero-shot agreement)
      * @param templates prompt templates for the labels
      */
-    public static Report run(Clip student, Clip teacher, List<Path> images, List<String> queries, List<String> labels,
-                             List<String> templates, int topN) {
+    public static Report run(
+            Clip student,
+            Clip teacher,
+            List<Path> images,
+            List<String> queries,
+            List<String> labels,
+            List<String> templates,
+            int topN) {
         if (student.embedDim() != teacher.embedDim()) {
-            throw new Clip4jException("the student's embedding (" + student.embedDim() + ") is not the teacher's (" + teacher.embedDim() + ")");
+            throw new Clip4jException("the student's embedding (" + student.embedDim() + ") is not the teacher's ("
+                    + teacher.embedDim() + ")");
         }
         if (topN < 1) throw new Clip4jException("--top must be at least 1, got " + topN);
         List<Clip.ImageResult> s = student.embedImageFiles(images), t = teacher.embedImageFiles(images);
@@ -61,7 +75,11 @@ public final class AgreementEval {
             var zs = new ZeroShotClassifier(student, labels, templates);
             var zt = new ZeroShotClassifier(teacher, labels, templates);
             int same = 0;
-            for (int i = 0; i < n; i++) if (zs.top(se.get(i), 1).get(0).label().equals(zt.top(te.get(i), 1).get(0).label())) same++;
+            for (int i = 0; i < n; i++)
+                if (zs.top(se.get(i), 1)
+                        .get(0)
+                        .label()
+                        .equals(zt.top(te.get(i), 1).get(0).label())) same++;
             agreement = (double) same / n;
         }
         List<QueryResult> results = new ArrayList<>();
@@ -74,7 +92,10 @@ public final class AgreementEval {
             }
         }
         double ov = results.stream().mapToDouble(QueryResult::overlap).average().orElse(Double.NaN);
-        double map = results.stream().mapToDouble(QueryResult::averagePrecision).average().orElse(Double.NaN);
+        double map = results.stream()
+                .mapToDouble(QueryResult::averagePrecision)
+                .average()
+                .orElse(Double.NaN);
         return new Report(n, cos / n, agreement, Math.min(topN, n), ov, map, results, skipped);
     }
 

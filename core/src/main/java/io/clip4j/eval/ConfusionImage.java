@@ -33,7 +33,10 @@ public final class ConfusionImage {
                 g.fillRect(label + p * cell, top + r * cell, cell - 1, cell - 1);
                 if (cell >= 24 && confusion[r][p] > 0) {
                     g.setColor(share > 0.5 ? Color.WHITE : Color.BLACK);
-                    g.drawString(String.format(Locale.ROOT, "%d", confusion[r][p]), label + p * cell + 3, top + r * cell + cell / 2 + 4);
+                    g.drawString(
+                            String.format(Locale.ROOT, "%d", confusion[r][p]),
+                            label + p * cell + 3,
+                            top + r * cell + cell / 2 + 4);
                 }
             }
             g.setColor(Color.BLACK);

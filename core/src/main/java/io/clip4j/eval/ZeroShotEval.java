@@ -15,8 +15,15 @@ public final class ZeroShotEval {
     public record PerClass(String label, int images, double top1) {}
 
     /** {@code confusion[truth][predicted]} counts. */
-    public record Report(List<String> classes, int images, double top1, double top5, double meanPerClassRecall,
-                         List<PerClass> perClass, int[][] confusion, List<String> skipped) {}
+    public record Report(
+            List<String> classes,
+            int images,
+            double top1,
+            double top5,
+            double meanPerClassRecall,
+            List<PerClass> perClass,
+            int[][] confusion,
+            List<String> skipped) {}
 
     private ZeroShotEval() {}
 
@@ -57,8 +64,15 @@ public final class ZeroShotEval {
                 present++;
             }
         }
-        return new Report(data.classes(), n, ratio(top1, n), ratio(top5, n), present == 0 ? Double.NaN : recallSum / present,
-                per, confusion, skipped);
+        return new Report(
+                data.classes(),
+                n,
+                ratio(top1, n),
+                ratio(top5, n),
+                present == 0 ? Double.NaN : recallSum / present,
+                per,
+                confusion,
+                skipped);
     }
 
     static double ratio(int a, int b) {

@@ -21,8 +21,9 @@ public final class NpyFiles {
      * header length, and the dict padded with spaces so that the data starts at a multiple of 64 bytes, as numpy does.
      */
     public static byte[] header(String descr, long rows, int cols) {
-        String dict = String.format(Locale.ROOT, "{'descr': '%s', 'fortran_order': False, 'shape': (%d, %d), }", descr, rows, cols);
-        int unpadded = 10 + dict.length() + 1;                       // magic 6 + version 2 + length 2, dict, '\n'
+        String dict = String.format(
+                Locale.ROOT, "{'descr': '%s', 'fortran_order': False, 'shape': (%d, %d), }", descr, rows, cols);
+        int unpadded = 10 + dict.length() + 1; // magic 6 + version 2 + length 2, dict, '\n'
         int headerLen = dict.length() + 1 + (64 - unpadded % 64) % 64;
         StringBuilder header = new StringBuilder(dict);
         while (header.length() < headerLen - 1) header.append(' ');
@@ -41,7 +42,8 @@ public final class NpyFiles {
                 out.write(header("<f4", rows.size(), dim));
                 ByteBuffer buf = ByteBuffer.allocate(4 * dim).order(ByteOrder.LITTLE_ENDIAN);
                 for (float[] row : rows) {
-                    if (row.length != dim) throw new IllegalArgumentException("row of " + row.length + " values, expected " + dim);
+                    if (row.length != dim)
+                        throw new IllegalArgumentException("row of " + row.length + " values, expected " + dim);
                     buf.clear();
                     buf.asFloatBuffer().put(row);
                     out.write(buf.array());

@@ -33,7 +33,13 @@ public record NpyMatrix(int rows, int cols, float[] data) {
             ByteBuffer pre = ByteBuffer.allocate((int) Math.min(12, size));
             ch.read(pre, 0);
             byte[] p = pre.array();
-            if (p.length < 10 || (p[0] & 0xFF) != 0x93 || p[1] != 'N' || p[2] != 'U' || p[3] != 'M' || p[4] != 'P' || p[5] != 'Y') {
+            if (p.length < 10
+                    || (p[0] & 0xFF) != 0x93
+                    || p[1] != 'N'
+                    || p[2] != 'U'
+                    || p[3] != 'M'
+                    || p[4] != 'P'
+                    || p[5] != 'Y') {
                 throw new Clip4jException(file + ": not a numpy .npy file");
             }
             int major = p[6];
@@ -44,30 +50,37 @@ public record NpyMatrix(int rows, int cols, float[] data) {
                 headerStart = 10;
             } else if (major == 2 || major == 3) {
                 if (p.length < 12) throw new Clip4jException(file + ": truncated .npy header");
-                headerLen = ByteBuffer.wrap(p, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
+                headerLen =
+                        ByteBuffer.wrap(p, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
                 headerStart = 12;
             } else {
                 throw new Clip4jException(file + ": .npy format version " + major + " is not supported");
             }
-            if (headerStart + headerLen > size || headerLen > 1 << 20) throw new Clip4jException(file + ": truncated .npy header");
+            if (headerStart + headerLen > size || headerLen > 1 << 20)
+                throw new Clip4jException(file + ": truncated .npy header");
             ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
             ch.read(hb, headerStart);
             String header = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
             Matcher d = DESCR.matcher(header), f = FORTRAN.matcher(header), s = SHAPE.matcher(header);
-            if (!d.find() || !s.find()) throw new Clip4jException(file + ": .npy header is not a 2-D array (" + header.strip() + ")");
-            if (f.find() && f.group(1).equals("True")) throw new Clip4jException(file + ": Fortran-order .npy arrays are not supported");
+            if (!d.find() || !s.find())
+                throw new Clip4jException(file + ": .npy header is not a 2-D array (" + header.strip() + ")");
+            if (f.find() && f.group(1).equals("True"))
+                throw new Clip4jException(file + ": Fortran-order .npy arrays are not supported");
             String descr = d.group(1);
             int width = switch (descr) {
                 case "<f4" -> 4;
                 case "<f2" -> 2;
-                default -> throw new Clip4jException(file + ": .npy dtype " + descr + "; embeddings must be <f4 or <f2");
+                default ->
+                    throw new Clip4jException(file + ": .npy dtype " + descr + "; embeddings must be <f4 or <f2");
             };
             long rows = Long.parseLong(s.group(1)), cols = Long.parseLong(s.group(2));
             long dataStart = headerStart + headerLen, bytes = rows * cols * width;
-            if (rows * cols > Integer.MAX_VALUE - 8) throw new Clip4jException(file + ": " + rows + " x " + cols + " is too large for one array");
+            if (rows * cols > Integer.MAX_VALUE - 8)
+                throw new Clip4jException(file + ": " + rows + " x " + cols + " is too large for one array");
             if (size - dataStart != bytes) {
-                throw new Clip4jException(file + ": holds " + (size - dataStart) + " data bytes, its header (" + rows + " x " + cols + " "
-                        + descr + ") needs " + bytes + (size - dataStart < bytes ? " (truncated)" : ""));
+                throw new Clip4jException(
+                        file + ": holds " + (size - dataStart) + " data bytes, its header (" + rows + " x " + cols + " "
+                                + descr + ") needs " + bytes + (size - dataStart < bytes ? " (truncated)" : ""));
             }
             float[] data = new float[(int) (rows * cols)];
             ByteBuffer chunk = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);

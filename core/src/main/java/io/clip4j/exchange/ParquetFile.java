@@ -29,9 +29,14 @@ public final class ParquetFile implements AutoCloseable {
     // parquet.thrift
     private static final int T_FLOAT = 4, T_DOUBLE = 5, T_BYTE_ARRAY = 6;
     private static final int REQUIRED = 0, REPEATED = 2;
-    private static final int E_PLAIN = 0, E_PLAIN_DICTIONARY = 2, E_RLE = 3, E_RLE_DICTIONARY = 8, E_BYTE_STREAM_SPLIT = 9;
+    private static final int E_PLAIN = 0,
+            E_PLAIN_DICTIONARY = 2,
+            E_RLE = 3,
+            E_RLE_DICTIONARY = 8,
+            E_BYTE_STREAM_SPLIT = 9;
     private static final int C_UNCOMPRESSED = 0, C_SNAPPY = 1, C_GZIP = 2;
-    private static final String[] CODECS = {"UNCOMPRESSED", "SNAPPY", "GZIP", "LZO", "BROTLI", "LZ4", "ZSTD", "LZ4_RAW"};
+    private static final String[] CODECS = {"UNCOMPRESSED", "SNAPPY", "GZIP", "LZO", "BROTLI", "LZ4", "ZSTD", "LZ4_RAW"
+    };
     private static final int PAGE_DATA = 0, PAGE_DICTIONARY = 2, PAGE_DATA_V2 = 3;
     /** A column chunk or page larger than this is not one clip4j wrote or imports: refuse before allocating. */
     private static final long MAX_CHUNK = 1L << 30;
@@ -80,9 +85,11 @@ public final class ParquetFile implements AutoCloseable {
             ByteBuffer tail = read(ch, size - 8, 8).order(ByteOrder.LITTLE_ENDIAN);
             int footerLen = tail.getInt(0);
             if (tail.get(4) != 'P' || tail.get(5) != 'A' || tail.get(6) != 'R' || tail.get(7) != '1') {
-                throw new Clip4jException(file + ": not a Parquet file (no PAR1 at the end; truncated or another format)");
+                throw new Clip4jException(
+                        file + ": not a Parquet file (no PAR1 at the end; truncated or another format)");
             }
-            if (footerLen <= 0 || footerLen > size - 12) throw new Clip4jException(file + ": Parquet footer length " + footerLen + " does not fit the file");
+            if (footerLen <= 0 || footerLen > size - 12)
+                throw new Clip4jException(file + ": Parquet footer length " + footerLen + " does not fit the file");
             byte[] footer = read(ch, size - 8 - footerLen, footerLen).array();
             Struct meta = new ThriftCompactReader(footer, 0, footer.length).readStruct();
             ParquetFile pf = new ParquetFile(file, ch, meta);
@@ -93,11 +100,12 @@ public final class ParquetFile implements AutoCloseable {
         } catch (IOException e) {
             throw new Clip4jException(file + ": cannot read (" + e.getMessage() + ")");
         } finally {
-            if (ch != null) try {
-                ch.close();
-            } catch (IOException ignored) {
-                // already failing
-            }
+            if (ch != null)
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
         }
     }
 
@@ -138,7 +146,8 @@ public final class ParquetFile implements AutoCloseable {
             Decoded d = decode(g, c);
             int v = 0;
             for (int i = 0; i < d.count; i++) {
-                if (d.def == null || d.def[i] == c.maxDef()) out.add(new String((byte[]) d.values[v++], StandardCharsets.UTF_8));
+                if (d.def == null || d.def[i] == c.maxDef())
+                    out.add(new String((byte[]) d.values[v++], StandardCharsets.UTF_8));
                 else out.add(null);
             }
         }
@@ -148,7 +157,8 @@ public final class ParquetFile implements AutoCloseable {
     /** A list-of-floats column (FLOAT or DOUBLE elements), one array per row (null for a null or empty list). */
     public List<float[]> floatLists(String name) {
         Column c = require(name);
-        if ((c.type() != T_FLOAT && c.type() != T_DOUBLE) || c.maxRep() != 1) throw bad("column " + name + " is not a list of floats");
+        if ((c.type() != T_FLOAT && c.type() != T_DOUBLE) || c.maxRep() != 1)
+            throw bad("column " + name + " is not a list of floats");
         List<float[]> out = new ArrayList<>((int) rows);
         for (int g = 0; g < rowGroups.size(); g++) {
             Decoded d = decode(g, c);
@@ -182,7 +192,9 @@ public final class ParquetFile implements AutoCloseable {
 
     private Column require(String name) {
         Column c = column(name);
-        if (c == null) throw bad("no column " + name + " (columns: " + columns.stream().map(Column::path).toList() + ")");
+        if (c == null)
+            throw bad("no column " + name + " (columns: "
+                    + columns.stream().map(Column::path).toList() + ")");
         return c;
     }
 
@@ -194,8 +206,8 @@ public final class ParquetFile implements AutoCloseable {
     private static final class Decoded {
         int count;
         int[] def, rep;
-        Object[] values;   // strings
-        float[] floats;    // float columns
+        Object[] values; // strings
+        float[] floats; // float columns
     }
 
     private Decoded decode(int group, Column c) {
@@ -222,13 +234,20 @@ public final class ParquetFile implements AutoCloseable {
         int codec = md.i32(4, C_UNCOMPRESSED);
         if (codec != C_UNCOMPRESSED && codec != C_SNAPPY && codec != C_GZIP) {
             String n = codec >= 0 && codec < CODECS.length ? CODECS[codec] : "codec " + codec;
-            throw bad("column " + c.path() + " is " + n + "-compressed; clip4j reads uncompressed, SNAPPY and GZIP Parquet");
+            throw bad("column " + c.path() + " is " + n
+                    + "-compressed; clip4j reads uncompressed, SNAPPY and GZIP Parquet");
         }
         long numValues = md.i64(5, 0);
         long start = md.has(11) && md.i64(11, 0) > 0 ? Math.min(md.i64(11, 0), md.i64(9, 0)) : md.i64(9, 0);
         long size = md.i64(7, 0);
-        if (numValues < 0 || numValues > Integer.MAX_VALUE || size <= 0 || size > MAX_CHUNK || start < 4 || start + size > channel.size()) {
-            throw new IllegalArgumentException("column chunk at " + start + " of " + size + " bytes does not fit the file");
+        if (numValues < 0
+                || numValues > Integer.MAX_VALUE
+                || size <= 0
+                || size > MAX_CHUNK
+                || start < 4
+                || start + size > channel.size()) {
+            throw new IllegalArgumentException(
+                    "column chunk at " + start + " of " + size + " bytes does not fit the file");
         }
         byte[] buf = read(channel, start, (int) size).array();
         Decoded d = new Decoded();
@@ -246,13 +265,16 @@ public final class ParquetFile implements AutoCloseable {
             Struct header = r.readStruct();
             p = r.position();
             int type = header.i32(1, -1), uncompressed = header.i32(2, -1), compressed = header.i32(3, -1);
-            if (compressed < 0 || uncompressed < 0 || p + compressed > buf.length) throw new IllegalArgumentException("page runs past its column chunk");
+            if (compressed < 0 || uncompressed < 0 || p + compressed > buf.length)
+                throw new IllegalArgumentException("page runs past its column chunk");
             int pageStart = p;
             p += compressed;
             if (type == PAGE_DICTIONARY) {
                 int count = header.struct(7).i32(1, 0);
                 byte[] page = decompress(codec, buf, pageStart, compressed, uncompressed);
-                dictionary = strings ? plainStrings(page, 0, page.length, count) : plainFloats(page, 0, page.length, count, c.type());
+                dictionary = strings
+                        ? plainStrings(page, 0, page.length, count)
+                        : plainFloats(page, 0, page.length, count, c.type());
             } else if (type == PAGE_DATA || type == PAGE_DATA_V2) {
                 int count, encoding, valuesStart;
                 byte[] page;
@@ -272,19 +294,33 @@ public final class ParquetFile implements AutoCloseable {
                     encoding = h.i32(4, E_PLAIN);
                     int defLen = h.i32(5, 0), repLen = h.i32(6, 0);
                     boolean isCompressed = h.bool(7, true);
-                    if (defLen < 0 || repLen < 0 || repLen + defLen > compressed) throw new IllegalArgumentException("page v2 level lengths");
+                    if (defLen < 0 || repLen < 0 || repLen + defLen > compressed)
+                        throw new IllegalArgumentException("page v2 level lengths");
                     byte[] levelsBuf = buf;
                     if (d.rep != null) levels(levelsBuf, pageStart, repLen, c.maxRep(), count, d.rep, slot);
                     if (d.def != null) levels(levelsBuf, pageStart + repLen, defLen, c.maxDef(), count, d.def, slot);
                     int valOff = pageStart + repLen + defLen, valLen = compressed - repLen - defLen;
-                    page = isCompressed ? decompress(codec, buf, valOff, valLen, uncompressed - repLen - defLen)
+                    page = isCompressed
+                            ? decompress(codec, buf, valOff, valLen, uncompressed - repLen - defLen)
                             : Arrays.copyOfRange(buf, valOff, valOff + valLen);
                     valuesStart = 0;
                 }
-                if (count < 0 || slot + count > n) throw new IllegalArgumentException("pages hold more values than the chunk");
+                if (count < 0 || slot + count > n)
+                    throw new IllegalArgumentException("pages hold more values than the chunk");
                 int present = 0;
                 for (int i = 0; i < count; i++) if (d.def == null || d.def[slot + i] == c.maxDef()) present++;
-                decodeValues(page, valuesStart, page.length, encoding, present, dictionary, strings, c.type(), d, valuesSoFar, c);
+                decodeValues(
+                        page,
+                        valuesStart,
+                        page.length,
+                        encoding,
+                        present,
+                        dictionary,
+                        strings,
+                        c.type(),
+                        d,
+                        valuesSoFar,
+                        c);
                 valuesSoFar += present;
                 slot += count;
             } else if (p >= buf.length) {
@@ -312,28 +348,41 @@ public final class ParquetFile implements AutoCloseable {
         return start + len;
     }
 
-    private void decodeValues(byte[] page, int from, int to, int encoding, int present, Object dictionary, boolean strings,
-                              int type, Decoded d, int at, Column c) {
+    private void decodeValues(
+            byte[] page,
+            int from,
+            int to,
+            int encoding,
+            int present,
+            Object dictionary,
+            boolean strings,
+            int type,
+            Decoded d,
+            int at,
+            Column c) {
         switch (encoding) {
             case E_PLAIN -> {
                 if (strings) System.arraycopy(plainStrings(page, from, to, present), 0, d.values, at, present);
                 else System.arraycopy(plainFloats(page, from, to, present, type), 0, d.floats, at, present);
             }
             case E_PLAIN_DICTIONARY, E_RLE_DICTIONARY -> {
-                if (dictionary == null) throw new IllegalArgumentException("dictionary-encoded page without a dictionary");
+                if (dictionary == null)
+                    throw new IllegalArgumentException("dictionary-encoded page without a dictionary");
                 if (present == 0) return;
                 int width = page[from] & 0xFF;
                 int[] idx = new int[present];
                 RleHybridDecoder.decode(page, from + 1, to, width, present, idx);
                 int size = strings ? ((Object[]) dictionary).length : ((float[]) dictionary).length;
                 for (int i = 0; i < present; i++) {
-                    if (idx[i] < 0 || idx[i] >= size) throw new IllegalArgumentException("dictionary index " + idx[i] + " of " + size);
+                    if (idx[i] < 0 || idx[i] >= size)
+                        throw new IllegalArgumentException("dictionary index " + idx[i] + " of " + size);
                     if (strings) d.values[at + i] = ((Object[]) dictionary)[idx[i]];
                     else d.floats[at + i] = ((float[]) dictionary)[idx[i]];
                 }
             }
             case E_BYTE_STREAM_SPLIT -> {
-                if (strings || type != T_FLOAT) throw bad("column " + c.path() + ": BYTE_STREAM_SPLIT is read for floats only");
+                if (strings || type != T_FLOAT)
+                    throw bad("column " + c.path() + ": BYTE_STREAM_SPLIT is read for floats only");
                 if (to - from < 4L * present) throw new IllegalArgumentException("values end early");
                 for (int i = 0; i < present; i++) {
                     int bits = 0;
@@ -341,7 +390,9 @@ public final class ParquetFile implements AutoCloseable {
                     d.floats[at + i] = Float.intBitsToFloat(bits);
                 }
             }
-            default -> throw bad("column " + c.path() + " uses Parquet encoding " + encoding + "; clip4j reads PLAIN, dictionary and BYTE_STREAM_SPLIT");
+            default ->
+                throw bad("column " + c.path() + " uses Parquet encoding " + encoding
+                        + "; clip4j reads PLAIN, dictionary and BYTE_STREAM_SPLIT");
         }
     }
 
@@ -352,7 +403,8 @@ public final class ParquetFile implements AutoCloseable {
             if (p + 4 > to) throw new IllegalArgumentException("values end early");
             int len = ByteBuffer.wrap(page, p, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
             p += 4;
-            if (len < 0 || p + len > to) throw new IllegalArgumentException("string of " + len + " bytes runs past its page");
+            if (len < 0 || p + len > to)
+                throw new IllegalArgumentException("string of " + len + " bytes runs past its page");
             out[i] = Arrays.copyOfRange(page, p, p + len);
             p += len;
         }
@@ -369,7 +421,8 @@ public final class ParquetFile implements AutoCloseable {
     }
 
     private static byte[] decompress(int codec, byte[] buf, int off, int len, int uncompressed) {
-        if (uncompressed < 0 || uncompressed > MAX_CHUNK) throw new IllegalArgumentException("page of " + uncompressed + " bytes");
+        if (uncompressed < 0 || uncompressed > MAX_CHUNK)
+            throw new IllegalArgumentException("page of " + uncompressed + " bytes");
         return switch (codec) {
             case C_UNCOMPRESSED -> {
                 if (len != uncompressed) throw new IllegalArgumentException("uncompressed page sizes disagree");
@@ -384,7 +437,8 @@ public final class ParquetFile implements AutoCloseable {
     private static byte[] gunzip(byte[] buf, int off, int len, int uncompressed) {
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(buf, off, len))) {
             byte[] out = in.readNBytes(uncompressed);
-            if (out.length != uncompressed || in.read() != -1) throw new IllegalArgumentException("gzip page is not " + uncompressed + " bytes");
+            if (out.length != uncompressed || in.read() != -1)
+                throw new IllegalArgumentException("gzip page is not " + uncompressed + " bytes");
             return out;
         } catch (IOException e) {
             throw new IllegalArgumentException("gzip: " + e.getMessage());

@@ -22,13 +22,19 @@ public final class ParquetWriter {
 
     private static final byte[] MAGIC = {'P', 'A', 'R', '1'};
     // parquet.thrift enum values
-    private static final int TYPE_BYTE_ARRAY = 6, REQUIRED = 0, CONVERTED_UTF8 = 0, ENCODING_PLAIN = 0, ENCODING_RLE = 3,
-            CODEC_UNCOMPRESSED = 0, PAGE_DATA = 0;
+    private static final int TYPE_BYTE_ARRAY = 6,
+            REQUIRED = 0,
+            CONVERTED_UTF8 = 0,
+            ENCODING_PLAIN = 0,
+            ENCODING_RLE = 3,
+            CODEC_UNCOMPRESSED = 0,
+            PAGE_DATA = 0;
 
     /** Writes {@code columns.get(c).get(r)} as row r of the string column {@code names.get(c)}. */
     public static void writeStrings(Path file, List<String> names, List<List<String>> columns) {
         int rows = columns.isEmpty() ? 0 : columns.get(0).size();
-        for (List<String> c : columns) if (c.size() != rows) throw new IllegalArgumentException("columns differ in length");
+        for (List<String> c : columns)
+            if (c.size() != rows) throw new IllegalArgumentException("columns differ in length");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(MAGIC);
         long[] pageOffset = new long[columns.size()], chunkBytes = new long[columns.size()];
@@ -41,7 +47,12 @@ public final class ParquetWriter {
             }
             Compact header = new Compact();
             header.i32(1, PAGE_DATA).i32(2, values.size()).i32(3, values.size());
-            header.beginStruct(5).i32(1, rows).i32(2, ENCODING_PLAIN).i32(3, ENCODING_RLE).i32(4, ENCODING_RLE).endStruct();
+            header.beginStruct(5)
+                    .i32(1, rows)
+                    .i32(2, ENCODING_PLAIN)
+                    .i32(3, ENCODING_RLE)
+                    .i32(4, ENCODING_RLE)
+                    .endStruct();
             header.stop();
             pageOffset[c] = out.size();
             out.writeBytes(header.bytes());
@@ -55,7 +66,13 @@ public final class ParquetWriter {
         meta.i32(1, 1);
         meta.beginList(2, Compact.STRUCT, names.size() + 1);
         meta.beginElement().binary(4, "schema").i32(5, names.size()).endStruct();
-        for (String n : names) meta.beginElement().i32(1, TYPE_BYTE_ARRAY).i32(3, REQUIRED).binary(4, n).i32(6, CONVERTED_UTF8).endStruct();
+        for (String n : names)
+            meta.beginElement()
+                    .i32(1, TYPE_BYTE_ARRAY)
+                    .i32(3, REQUIRED)
+                    .binary(4, n)
+                    .i32(6, CONVERTED_UTF8)
+                    .endStruct();
         meta.i64(3, rows);
         meta.beginList(4, Compact.STRUCT, 1);
         meta.beginElement();
@@ -65,12 +82,16 @@ public final class ParquetWriter {
             meta.beginStruct(3).i32(1, TYPE_BYTE_ARRAY);
             meta.beginList(2, Compact.I32, 1).element(ENCODING_PLAIN);
             meta.beginList(3, Compact.BINARY, 1).element(names.get(c));
-            meta.i32(4, CODEC_UNCOMPRESSED).i64(5, rows).i64(6, chunkBytes[c]).i64(7, chunkBytes[c]).i64(9, pageOffset[c]);
-            meta.endStruct();  // ColumnMetaData
-            meta.endStruct();  // ColumnChunk
+            meta.i32(4, CODEC_UNCOMPRESSED)
+                    .i64(5, rows)
+                    .i64(6, chunkBytes[c])
+                    .i64(7, chunkBytes[c])
+                    .i64(9, pageOffset[c]);
+            meta.endStruct(); // ColumnMetaData
+            meta.endStruct(); // ColumnChunk
         }
         meta.i64(2, total).i64(3, rows);
-        meta.endStruct();      // RowGroup
+        meta.endStruct(); // RowGroup
         meta.binary(6, "clip4j");
         meta.stop();
         byte[] footer = meta.bytes();

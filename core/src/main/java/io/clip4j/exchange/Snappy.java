@@ -17,7 +17,8 @@ final class Snappy {
             n |= (long) (b & 0x7F) << shift;
             if ((b & 0x80) == 0) break;
         }
-        if (n != expected) throw new IllegalArgumentException("snappy: block of " + n + " bytes, page says " + expected);
+        if (n != expected)
+            throw new IllegalArgumentException("snappy: block of " + n + " bytes, page says " + expected);
         byte[] out = new byte[(int) n];
         int o = 0;
         while (p < end) {
@@ -32,7 +33,8 @@ final class Snappy {
                     for (int i = 0; i < bytes; i++) length |= (in[p++] & 0xFF) << (8 * i);
                 }
                 length += 1;
-                if (length <= 0 || p + length > end || o + length > out.length) throw new IllegalArgumentException("snappy: literal out of bounds");
+                if (length <= 0 || p + length > end || o + length > out.length)
+                    throw new IllegalArgumentException("snappy: literal out of bounds");
                 System.arraycopy(in, p, out, o, length);
                 p += length;
                 o += length;
@@ -49,12 +51,14 @@ final class Snappy {
                     offset = 0;
                     for (int i = 0; i < bytes; i++) offset |= (in[p++] & 0xFF) << (8 * i);
                 }
-                if (offset <= 0 || offset > o || o + length > out.length) throw new IllegalArgumentException("snappy: copy out of bounds");
+                if (offset <= 0 || offset > o || o + length > out.length)
+                    throw new IllegalArgumentException("snappy: copy out of bounds");
                 // overlapping copies repeat the last offset bytes: byte by byte on purpose
                 for (int i = 0; i < length; i++, o++) out[o] = out[o - offset];
             }
         }
-        if (o != out.length) throw new IllegalArgumentException("snappy: block ends after " + o + " of " + out.length + " bytes");
+        if (o != out.length)
+            throw new IllegalArgumentException("snappy: block ends after " + o + " of " + out.length + " bytes");
         return out;
     }
 }

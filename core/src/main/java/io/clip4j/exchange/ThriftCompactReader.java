@@ -12,8 +12,18 @@ import java.util.Map;
  * compact-encoded structs; reading them generically lets unknown (newer) fields pass without a schema.
  */
 final class ThriftCompactReader {
-    static final int BOOL_TRUE = 1, BOOL_FALSE = 2, BYTE = 3, I16 = 4, I32 = 5, I64 = 6, DOUBLE = 7, BINARY = 8, LIST = 9,
-            SET = 10, MAP = 11, STRUCT = 12;
+    static final int BOOL_TRUE = 1,
+            BOOL_FALSE = 2,
+            BYTE = 3,
+            I16 = 4,
+            I32 = 5,
+            I64 = 6,
+            DOUBLE = 7,
+            BINARY = 8,
+            LIST = 9,
+            SET = 10,
+            MAP = 11,
+            STRUCT = 12;
     /** Nesting deeper than this is not Parquet metadata: refuse rather than recurse without bound. */
     private static final int MAX_DEPTH = 32;
 
@@ -98,7 +108,8 @@ final class ThriftCompactReader {
             }
             case BINARY -> {
                 long n = varint();
-                if (n < 0 || n > end - pos) throw new IllegalArgumentException("binary field of " + n + " bytes runs past the metadata");
+                if (n < 0 || n > end - pos)
+                    throw new IllegalArgumentException("binary field of " + n + " bytes runs past the metadata");
                 byte[] out = new byte[(int) n];
                 System.arraycopy(buf, pos, out, 0, out.length);
                 pos += out.length;
@@ -109,7 +120,8 @@ final class ThriftCompactReader {
                 long size = h >>> 4;
                 int elem = h & 0x0F;
                 if (size == 15) size = varint();
-                if (size < 0 || size > end - pos) throw new IllegalArgumentException("list of " + size + " elements runs past the metadata");
+                if (size < 0 || size > end - pos)
+                    throw new IllegalArgumentException("list of " + size + " elements runs past the metadata");
                 List<Object> out = new ArrayList<>((int) size);
                 for (long i = 0; i < size; i++) {
                     // booleans in a list are one byte each (1 = true)

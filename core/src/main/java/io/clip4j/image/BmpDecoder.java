@@ -1,7 +1,6 @@
 package io.clip4j.image;
 
 import io.clip4j.Clip4jException;
-
 import java.awt.image.ColorModel;
 import java.awt.image.DirectColorModel;
 import java.awt.image.Raster;
@@ -14,8 +13,7 @@ import java.awt.image.Raster;
  * RLE8/RLE4 data is decoded here ({@link BmpRleDecoder}), the way Pillow does, not by ImageIO.
  */
 final class BmpDecoder {
-    private BmpDecoder() {
-    }
+    private BmpDecoder() {}
 
     static DecodedImage decode(byte[] b, String name, long maxPixels) {
         if (b.length < 26) throw new Clip4jException(name + ": truncated BMP data");
@@ -41,7 +39,8 @@ final class BmpDecoder {
         ImageDecoder.checkPixels(name, width, height, maxPixels);
         int w = (int) width;
         int h = (int) height;
-        if (compression == 1 || compression == 2) return decodeRle(b, name, w, h, bits, headerSize, colorsUsed, compression == 2);
+        if (compression == 1 || compression == 2)
+            return decodeRle(b, name, w, h, bits, headerSize, colorsUsed, compression == 2);
         // Pillow reads uncompressed rows (and bit-field ones) raw from the pixel-data offset, and refuses a file
         // that ends before the last row ("image file is truncated"); ImageIO would pad the missing rows with zeros.
         if (compression == 0 || compression == 3 || compression == 6) {
@@ -49,7 +48,8 @@ final class BmpDecoder {
             long stride = ((width * bits + 31) / 32) * 4;
             if (bits <= 0 || offset > b.length || stride * height > b.length - offset) {
                 throw new Clip4jException(name + ": truncated BMP data (" + (b.length - Math.min(offset, b.length))
-                        + " bytes of pixel data, " + width + "x" + height + " at " + bits + " bits needs " + stride * height + ")");
+                        + " bytes of pixel data, " + width + "x" + height + " at " + bits + " bits needs "
+                        + stride * height + ")");
             }
         }
         boolean alphaMask = false;
@@ -121,22 +121,23 @@ final class BmpDecoder {
      * not black-and-white ones (Pillow opens those as mode "1" and then has no way to unpack RLE into it); the data
      * starts at the header's offset, past the palette when the offset points at it, after the palette when it is 0.
      */
-    private static DecodedImage decodeRle(byte[] b, String name, int w, int h, int bits, int headerSize, int colorsUsed,
-                                          boolean rle4) {
+    private static DecodedImage decodeRle(
+            byte[] b, String name, int w, int h, int bits, int headerSize, int colorsUsed, boolean rle4) {
         String kind = rle4 ? "RLE4" : "RLE8";
         if (bits != 1 && bits != 4 && bits != 8) {
             throw new Clip4jException(name + ": unsupported BMP (" + kind + " with " + bits + " bits per pixel)");
         }
         Palette pal = palette(b, name, headerSize, bits, colorsUsed);
         if (pal.grey() && pal.colors() == 2) {
-            throw new Clip4jException(name + ": unsupported BMP (" + kind + " with a black-and-white palette; Pillow cannot decode it either)");
+            throw new Clip4jException(name + ": unsupported BMP (" + kind
+                    + " with a black-and-white palette; Pillow cannot decode it either)");
         }
         long offset = s32(b, 10) & 0xFFFFFFFFL;
         int palEnd = 14 + headerSize + 4 * pal.colors();
         if (offset == 0) offset = palEnd;
         else if (offset == 14 + headerSize) offset += 4L * pal.colors();
         if (offset > b.length) throw new Clip4jException(name + ": truncated BMP data (no " + kind + " data)");
-        boolean topDown = b[25] == (byte) 0xFF;   // Pillow's test for a negative height
+        boolean topDown = b[25] == (byte) 0xFF; // Pillow's test for a negative height
         byte[] idx = BmpRleDecoder.decode(b, (int) offset, w, h, rle4, topDown, name);
         if (pal.grey()) return DecodedImage.of8("L", w, h, idx);
         return DecodedImage.ofPalette(w, h, idx, pal.rgb(), pal.colors(), null);

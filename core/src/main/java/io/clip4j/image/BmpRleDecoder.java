@@ -12,8 +12,7 @@ import io.clip4j.Clip4jException;
  * the file.
  */
 final class BmpRleDecoder {
-    private BmpRleDecoder() {
-    }
+    private BmpRleDecoder() {}
 
     /**
      * Palette indices (one byte per pixel, rows top to bottom) of a {@code width} x {@code height} image whose RLE
@@ -21,7 +20,7 @@ final class BmpRleDecoder {
      */
     static byte[] decode(byte[] b, int offset, int width, int height, boolean rle4, boolean topDown, String name) {
         long size = (long) width * height;
-        byte[] data = new byte[(int) size];   // the pixels in the order of the file; what lies beyond is dropped
+        byte[] data = new byte[(int) size]; // the pixels in the order of the file; what lies beyond is dropped
         long len = 0;
         long x = 0;
         long pos = offset;
@@ -43,13 +42,14 @@ final class BmpRleDecoder {
                 len = (len + width - 1) / width * width;
                 x = 0;
             } else if (value == 1) {
-                break;   // end of bitmap
+                break; // end of bitmap
             } else if (value == 2) {
                 // delta: Pillow 9.4 reads two bytes, then takes right and up from the two after them
                 if (pos + 2 > b.length) break;
                 pos += 2;
                 if (pos + 2 > b.length) {
-                    throw new Clip4jException(name + ": broken BMP RLE data (delta escape cut short by the end of the file)");
+                    throw new Clip4jException(
+                            name + ": broken BMP RLE data (delta escape cut short by the end of the file)");
                 }
                 int right = b[(int) pos] & 0xFF, up = b[(int) pos + 1] & 0xFF;
                 pos += 2;

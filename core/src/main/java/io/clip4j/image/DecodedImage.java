@@ -22,15 +22,23 @@ public final class DecodedImage {
     private final String mode;
     private final int width;
     private final int height;
-    final byte[] samples;      // byte modes
-    final int[] intSamples;    // "I" and "I;16"
-    final byte[] palette;      // "P": RGB triplets, 256 entries (Pillow pads missing ones with a grey ramp)
+    final byte[] samples; // byte modes
+    final int[] intSamples; // "I" and "I;16"
+    final byte[] palette; // "P": RGB triplets, 256 entries (Pillow pads missing ones with a grey ramp)
     private final int paletteSize;
     private final byte[] paletteAlpha; // "P": tRNS alpha per entry (length <= 256), or null
     private final int[] transparentColor; // "L"/"RGB"/"I": tRNS colour (1 or 3 values), or null
 
-    DecodedImage(String mode, int width, int height, byte[] samples, int[] intSamples,
-                 byte[] palette, int paletteSize, byte[] paletteAlpha, int[] transparentColor) {
+    DecodedImage(
+            String mode,
+            int width,
+            int height,
+            byte[] samples,
+            int[] intSamples,
+            byte[] palette,
+            int paletteSize,
+            byte[] paletteAlpha,
+            int[] transparentColor) {
         if (!MODES.contains(mode)) throw new IllegalArgumentException("unsupported mode " + mode);
         this.mode = mode;
         this.width = width;
@@ -46,7 +54,8 @@ public final class DecodedImage {
             if (intSamples.length != width * height) throw new IllegalArgumentException("bad sample count");
         } else {
             Objects.requireNonNull(samples);
-            if (samples.length != (long) width * height * bands(mode)) throw new IllegalArgumentException("bad sample count");
+            if (samples.length != (long) width * height * bands(mode))
+                throw new IllegalArgumentException("bad sample count");
         }
         if (mode.equals("P") && (palette == null || palette.length != 768)) {
             throw new IllegalArgumentException("P image needs a 256-entry palette");
@@ -81,8 +90,8 @@ public final class DecodedImage {
 
     /** Same mode and palette, new pixels. */
     DecodedImage withPixels(int width, int height, byte[] samples, int[] intSamples) {
-        return new DecodedImage(mode, width, height, samples, intSamples, palette, paletteSize, paletteAlpha,
-                transparentColor);
+        return new DecodedImage(
+                mode, width, height, samples, intSamples, palette, paletteSize, paletteAlpha, transparentColor);
     }
 
     static boolean isIntMode(String mode) {
@@ -99,29 +108,51 @@ public final class DecodedImage {
         };
     }
 
-    public String mode() { return mode; }
-    public int width() { return width; }
-    public int height() { return height; }
+    public String mode() {
+        return mode;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int height() {
+        return height;
+    }
     /** Samples per pixel in {@link #samples()} (1 for int modes). */
-    public int bands() { return bands(mode); }
+    public int bands() {
+        return bands(mode);
+    }
 
     /** Byte samples (pixel-interleaved), or null for "I"/"I;16". */
-    public byte[] samples() { return samples == null ? null : samples.clone(); }
+    public byte[] samples() {
+        return samples == null ? null : samples.clone();
+    }
 
     /** Int samples for "I"/"I;16", or null. */
-    public int[] intSamples() { return intSamples == null ? null : intSamples.clone(); }
+    public int[] intSamples() {
+        return intSamples == null ? null : intSamples.clone();
+    }
 
     /** The 256-entry RGB palette of a "P" image (768 bytes), or null. */
-    public byte[] palette() { return palette == null ? null : palette.clone(); }
+    public byte[] palette() {
+        return palette == null ? null : palette.clone();
+    }
 
     /** Number of palette entries the file defined. */
-    public int paletteSize() { return paletteSize; }
+    public int paletteSize() {
+        return paletteSize;
+    }
 
     /** Alpha per palette entry from the file's transparency (PNG tRNS, GIF transparent index), or null. */
-    public byte[] paletteAlpha() { return paletteAlpha == null ? null : paletteAlpha.clone(); }
+    public byte[] paletteAlpha() {
+        return paletteAlpha == null ? null : paletteAlpha.clone();
+    }
 
     /** Single transparent colour of an "L"/"RGB"/"I" image (Pillow's info["transparency"]), or null. */
-    public int[] transparentColor() { return transparentColor == null ? null : transparentColor.clone(); }
+    public int[] transparentColor() {
+        return transparentColor == null ? null : transparentColor.clone();
+    }
 
     /** The sample at (x, y, band) as an int (0..255 for byte modes). */
     public int sample(int x, int y, int band) {

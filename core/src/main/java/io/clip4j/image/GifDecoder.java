@@ -1,7 +1,6 @@
 package io.clip4j.image;
 
 import io.clip4j.Clip4jException;
-
 import java.awt.image.Raster;
 import java.util.Arrays;
 
@@ -13,8 +12,7 @@ import java.util.Arrays;
  * there is one, else 0. The LZW data of the frame is walked to detect truncation before ImageIO decodes it.
  */
 final class GifDecoder {
-    private GifDecoder() {
-    }
+    private GifDecoder() {}
 
     static DecodedImage decode(byte[] b, String name, long maxPixels) {
         if (b.length < 13) throw new Clip4jException(name + ": truncated GIF data");
@@ -45,7 +43,8 @@ final class GifDecoder {
             } else if (block == 0x3B) {
                 throw new Clip4jException(name + ": corrupt GIF data (no image)");
             } else {
-                throw new Clip4jException(name + ": corrupt GIF data (unknown block 0x" + Integer.toHexString(block) + ")");
+                throw new Clip4jException(
+                        name + ": corrupt GIF data (unknown block 0x" + Integer.toHexString(block) + ")");
             }
         }
         if (p + 9 > b.length) throw new Clip4jException(name + ": truncated GIF data");

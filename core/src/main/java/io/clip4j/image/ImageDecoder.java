@@ -1,13 +1,6 @@
 package io.clip4j.image;
 
 import io.clip4j.Clip4jException;
-
-import javax.imageio.IIOException;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.event.IIOReadWarningListener;
-import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.DirectColorModel;
@@ -17,6 +10,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
+import javax.imageio.IIOException;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes PNG, JPEG, GIF and BMP files into the {@link DecodedImage} Pillow 9.4's {@code Image.open(...)} would
@@ -42,8 +41,7 @@ public final class ImageDecoder {
     /** Pillow's {@code Image.MAX_IMAGE_PIXELS}: 1024 * 1024 * 1024 // 4 // 3. */
     public static final long DEFAULT_MAX_PIXELS = 1024L * 1024 * 1024 / 4 / 3;
 
-    private ImageDecoder() {
-    }
+    private ImageDecoder() {}
 
     public static DecodedImage decode(Path file) {
         return decode(file, DEFAULT_MAX_PIXELS);
@@ -100,8 +98,7 @@ public final class ImageDecoder {
     }
 
     /** Result of an ImageIO read: the image and whether the reader warned about premature end of data. */
-    record IioResult(BufferedImage image, Raster raster, boolean truncated) {
-    }
+    record IioResult(BufferedImage image, Raster raster, boolean truncated) {}
 
     /**
      * Reads image 0 with the first ImageIO reader for {@code formatName}. With {@code rawRaster}, returns the

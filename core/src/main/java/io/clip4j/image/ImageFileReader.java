@@ -1,7 +1,6 @@
 package io.clip4j.image;
 
 import io.clip4j.Clip4jException;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -26,8 +25,7 @@ public final class ImageFileReader {
     /** The largest byte array Java can allocate, whatever the cap asked for. */
     private static final long ARRAY_LIMIT = Integer.MAX_VALUE - 8;
 
-    private ImageFileReader() {
-    }
+    private ImageFileReader() {}
 
     public static byte[] read(Path file) {
         return read(file, DEFAULT_MAX_BYTES);
@@ -38,7 +36,7 @@ public final class ImageFileReader {
         long cap = Math.min(maxBytes, ARRAY_LIMIT);
         BasicFileAttributes attrs;
         try {
-            attrs = Files.readAttributes(file, BasicFileAttributes.class);   // follows links; opens nothing
+            attrs = Files.readAttributes(file, BasicFileAttributes.class); // follows links; opens nothing
         } catch (NoSuchFileException e) {
             throw new Clip4jException(name + ": no such file");
         } catch (IOException e) {
@@ -46,11 +44,12 @@ public final class ImageFileReader {
         }
         if (attrs.isDirectory()) throw new Clip4jException(name + ": is a folder, not an image file");
         if (!attrs.isRegularFile()) {
-            throw new Clip4jException(name + ": not a regular file (a device, pipe or socket); images are read from regular files only");
+            throw new Clip4jException(
+                    name + ": not a regular file (a device, pipe or socket); images are read from regular files only");
         }
         if (attrs.size() > cap) throw tooLarge(name, attrs.size(), cap);
         try (FileChannel ch = FileChannel.open(file)) {
-            long size = ch.size();   // again: the file may have grown since it was looked at
+            long size = ch.size(); // again: the file may have grown since it was looked at
             if (size > cap) throw tooLarge(name, size, cap);
             ByteBuffer buf = ByteBuffer.allocate((int) size);
             while (buf.hasRemaining() && ch.read(buf) >= 0) {
@@ -65,7 +64,11 @@ public final class ImageFileReader {
     }
 
     private static Clip4jException tooLarge(String name, long size, long cap) {
-        return new Clip4jException(String.format(Locale.ROOT,
-                "%s: file of %d bytes is larger than the image file size limit of %d bytes", name, size, cap));
+        return new Clip4jException(String.format(
+                Locale.ROOT,
+                "%s: file of %d bytes is larger than the image file size limit of %d bytes",
+                name,
+                size,
+                cap));
     }
 }

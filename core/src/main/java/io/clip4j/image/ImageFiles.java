@@ -1,8 +1,7 @@
 package io.clip4j.image;
 
-import io.clip4j.api.ModelIdentity;
-
 import io.clip4j.Clip4jException;
+import io.clip4j.api.ModelIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileVisitResult;
@@ -43,7 +42,8 @@ public final class ImageFiles {
 
     /** As {@link #walk(List)}, leaving out everything under the {@code excludes} folders. */
     public static List<Found> walk(List<Path> roots, List<Path> excludes) {
-        List<Path> skip = excludes.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        List<Path> skip =
+                excludes.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         TreeMap<String, Found> found = new TreeMap<>();
         for (Path root : roots) {
             Path abs = root.toAbsolutePath().normalize();
@@ -52,15 +52,23 @@ public final class ImageFiles {
                 Files.walkFileTree(abs, new SimpleFileVisitor<>() {
                     @Override
                     public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                        boolean leftOut = !dir.equals(abs) && hidden(dir) || skip.stream().anyMatch(dir::startsWith);
+                        boolean leftOut =
+                                !dir.equals(abs) && hidden(dir) || skip.stream().anyMatch(dir::startsWith);
                         return leftOut ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
                     }
 
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        if (attrs.isRegularFile() && !hidden(file) && hasImageExtension(file.getFileName().toString())
+                        if (attrs.isRegularFile()
+                                && !hidden(file)
+                                && hasImageExtension(file.getFileName().toString())
                                 && skip.stream().noneMatch(file::startsWith)) {
-                            found.put(StoredPaths.of(file), new Found(file, attrs.size(), attrs.lastModifiedTime().toMillis()));
+                            found.put(
+                                    StoredPaths.of(file),
+                                    new Found(
+                                            file,
+                                            attrs.size(),
+                                            attrs.lastModifiedTime().toMillis()));
                         }
                         return FileVisitResult.CONTINUE;
                     }

@@ -2,14 +2,23 @@ package io.clip4j.image;
 
 /** File formats recognised by their leading bytes (not by file name, as Pillow does). */
 enum ImageFormat {
-    PNG, JPEG, GIF, BMP, WEBP, TIFF;
+    PNG,
+    JPEG,
+    GIF,
+    BMP,
+    WEBP,
+    TIFF;
 
     static ImageFormat sniff(byte[] b) {
         if (startsWith(b, 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)) return PNG;
         if (startsWith(b, 0xFF, 0xD8, 0xFF)) return JPEG;
         if (startsWith(b, 'G', 'I', 'F', '8')) return GIF;
         if (startsWith(b, 'B', 'M')) return BMP;
-        if (startsWith(b, 'R', 'I', 'F', 'F') && b.length >= 12 && b[8] == 'W' && b[9] == 'E' && b[10] == 'B'
+        if (startsWith(b, 'R', 'I', 'F', 'F')
+                && b.length >= 12
+                && b[8] == 'W'
+                && b[9] == 'E'
+                && b[10] == 'B'
                 && b[11] == 'P') {
             return WEBP;
         }

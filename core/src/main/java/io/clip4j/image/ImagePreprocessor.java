@@ -39,8 +39,9 @@ public final class ImagePreprocessor {
 
     /** CLIP's normalisation constants (OpenAI). */
     public static ImagePreprocessor openAi(int resolution) {
-        return new ImagePreprocessor(resolution, new float[] {0.48145466f, 0.4578275f, 0.40821073f},
-                new float[] {0.26862954f, 0.26130258f, 0.27577711f});
+        return new ImagePreprocessor(resolution, new float[] {0.48145466f, 0.4578275f, 0.40821073f}, new float[] {
+            0.26862954f, 0.26130258f, 0.27577711f
+        });
     }
 
     public ImagePreprocessor withMaxPixels(long maxPixels) {

@@ -1,7 +1,6 @@
 package io.clip4j.image;
 
 import io.clip4j.Clip4jException;
-
 import java.awt.image.Raster;
 
 /**
@@ -31,16 +30,14 @@ final class JpegDecoder {
         }
     }
 
-    private JpegDecoder() {
-    }
+    private JpegDecoder() {}
 
     private static int fix(double v) {
         return (int) (v * (1L << SCALEBITS) + 0.5);
     }
 
     /** Header facts libjpeg uses to choose the colour transform. */
-    record Header(int width, int height, int components, int[] componentIds, boolean jfif, int adobeTransform) {
-    }
+    record Header(int width, int height, int components, int[] componentIds, boolean jfif, int adobeTransform) {}
 
     static Header parseHeader(byte[] b, String name) {
         int p = 2;
@@ -59,11 +56,21 @@ final class JpegDecoder {
             int len = ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF);
             if (len < 2 || p + len > b.length) throw new Clip4jException(name + ": truncated JPEG data");
             int d = p + 2;
-            if (marker == 0xE0 && len >= 7 && b[d] == 'J' && b[d + 1] == 'F' && b[d + 2] == 'I' && b[d + 3] == 'F'
+            if (marker == 0xE0
+                    && len >= 7
+                    && b[d] == 'J'
+                    && b[d + 1] == 'F'
+                    && b[d + 2] == 'I'
+                    && b[d + 3] == 'F'
                     && b[d + 4] == 0) {
                 jfif = true;
-            } else if (marker == 0xEE && len >= 14 && b[d] == 'A' && b[d + 1] == 'd' && b[d + 2] == 'o'
-                    && b[d + 3] == 'b' && b[d + 4] == 'e') {
+            } else if (marker == 0xEE
+                    && len >= 14
+                    && b[d] == 'A'
+                    && b[d + 1] == 'd'
+                    && b[d + 2] == 'o'
+                    && b[d + 3] == 'b'
+                    && b[d + 4] == 'e') {
                 adobe = b[d + 11] & 0xFF;
             } else if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
                 if (len < 8) throw new Clip4jException(name + ": corrupt JPEG data (bad frame header)");
@@ -95,7 +102,10 @@ final class JpegDecoder {
         int scans = 0;
         long passes = 0;
         while (p < b.length) {
-            if ((b[p] & 0xFF) != 0xFF) { p++; continue; }
+            if ((b[p] & 0xFF) != 0xFF) {
+                p++;
+                continue;
+            }
             while (p < b.length && (b[p] & 0xFF) == 0xFF) p++;
             if (p >= b.length) return;
             int marker = b[p++] & 0xFF;
@@ -108,8 +118,10 @@ final class JpegDecoder {
                 scans++;
                 passes += ns;
                 if (scans > MAX_SCANS || passes > (long) MAX_PASSES_PER_COMPONENT * Math.max(1, components)) {
-                    throw new Clip4jException(name + ": corrupt JPEG data (more than " + (scans > MAX_SCANS
-                            ? MAX_SCANS + " scans" : MAX_PASSES_PER_COMPONENT + " passes over each component")
+                    throw new Clip4jException(name + ": corrupt JPEG data (more than "
+                            + (scans > MAX_SCANS
+                                    ? MAX_SCANS + " scans"
+                                    : MAX_PASSES_PER_COMPONENT + " passes over each component")
                             + ": a scan bomb?)");
                 }
                 p += len;

@@ -6,8 +6,7 @@ package io.clip4j.image;
  * "LA"/"RGBA" (RGBA -> RGBa with MULDIV255, RGBa -> RGBA with a truncating {@code 255 * c / a}, clipped).
  */
 public final class PillowConvert {
-    private PillowConvert() {
-    }
+    private PillowConvert() {}
 
     /** (a * b + 128) * 257 >> 16 done as Pillow's MULDIV255: round(a * b / 255) for bytes. */
     static int mulDiv255(int a, int b) {

@@ -5,8 +5,7 @@ package io.clip4j.image;
  * {@code F.center_crop} / {@code F.pad} do on PIL images.
  */
 public final class PillowImageOps {
-    private PillowImageOps() {
-    }
+    private PillowImageOps() {}
 
     /**
      * {@code image.resize((outWidth, outHeight), BICUBIC, box)} with Pillow's per-mode rules: "1" and "P" fall back
@@ -23,8 +22,11 @@ public final class PillowImageOps {
         PillowResize.Filter f = PillowResize.Filter.BICUBIC;
         switch (im.mode()) {
             case "1", "P" -> {
-                return im.withPixels(outWidth, outHeight,
-                        PillowResize.resizeNearest(im.samples, w, h, 1, outWidth, outHeight, box), null);
+                return im.withPixels(
+                        outWidth,
+                        outHeight,
+                        PillowResize.resizeNearest(im.samples, w, h, 1, outWidth, outHeight, box),
+                        null);
             }
             case "LA", "RGBA" -> {
                 int bands = im.bands();
@@ -33,7 +35,10 @@ public final class PillowImageOps {
                 return im.withPixels(outWidth, outHeight, PillowConvert.unpremultiply(res, bands), null);
             }
             case "I" -> {
-                return im.withPixels(outWidth, outHeight, null,
+                return im.withPixels(
+                        outWidth,
+                        outHeight,
+                        null,
                         PillowResize.resizeInt(im.intSamples, w, h, outWidth, outHeight, box, f));
             }
             case "I;16" -> {
@@ -42,8 +47,11 @@ public final class PillowImageOps {
                 return resizeBicubic(asI, outWidth, outHeight, box);
             }
             default -> {
-                return im.withPixels(outWidth, outHeight,
-                        PillowResize.resize8(im.samples, w, h, im.bands(), outWidth, outHeight, box, f), null);
+                return im.withPixels(
+                        outWidth,
+                        outHeight,
+                        PillowResize.resize8(im.samples, w, h, im.bands(), outWidth, outHeight, box, f),
+                        null);
             }
         }
     }
@@ -89,8 +97,8 @@ public final class PillowImageOps {
             if (ints) {
                 System.arraycopy(im.intSamples, sy * w + x0 + left, outI, y * width + x0, x1 - x0);
             } else {
-                System.arraycopy(im.samples, (sy * w + x0 + left) * bands, out, (y * width + x0) * bands,
-                        (x1 - x0) * bands);
+                System.arraycopy(
+                        im.samples, (sy * w + x0 + left) * bands, out, (y * width + x0) * bands, (x1 - x0) * bands);
             }
         }
         return im.withPixels(width, height, out, outI);

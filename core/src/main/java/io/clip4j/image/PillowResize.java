@@ -49,8 +49,7 @@ public final class PillowResize {
         abstract double weight(double x);
     }
 
-    private PillowResize() {
-    }
+    private PillowResize() {}
 
     /** Pillow's default box: the whole image. */
     public static float[] fullBox(int width, int height) {
@@ -115,15 +114,19 @@ public final class PillowResize {
         return new Coefficients(ksize, start, count, kk);
     }
 
-    private static void checkArgs(int length, int width, int height, int channels, int outWidth, int outHeight,
-                                  float[] box) {
+    private static void checkArgs(
+            int length, int width, int height, int channels, int outWidth, int outHeight, float[] box) {
         if (width <= 0 || height <= 0 || outWidth <= 0 || outHeight <= 0 || channels <= 0) {
             throw new IllegalArgumentException("sizes must be positive");
         }
         if ((long) width * height * channels != length) throw new IllegalArgumentException("plane size mismatch");
         if (box == null || box.length != 4) throw new IllegalArgumentException("box must be {x0, y0, x1, y1}");
-        if (box[0] < 0 || box[1] < 0 || box[2] > width || box[3] > height
-                || box[2] - box[0] < 0 || box[3] - box[1] < 0) {
+        if (box[0] < 0
+                || box[1] < 0
+                || box[2] > width
+                || box[3] > height
+                || box[2] - box[0] < 0
+                || box[3] - box[1] < 0) {
             throw new IllegalArgumentException("box outside the source image");
         }
     }
@@ -141,8 +144,8 @@ public final class PillowResize {
      * Resamples an 8-bit image of {@code channels} interleaved channels (each channel independently, as Pillow does
      * for L, LA, RGB, RGBA, CMYK and the premultiplied La/RGBa) from {@code box} of the source to outWidth x outHeight.
      */
-    public static byte[] resize8(byte[] src, int width, int height, int channels, int outWidth, int outHeight,
-                                 float[] box, Filter filter) {
+    public static byte[] resize8(
+            byte[] src, int width, int height, int channels, int outWidth, int outHeight, float[] box, Filter filter) {
         checkArgs(src.length, width, height, channels, outWidth, outHeight, box);
         boolean needH = needHorizontal(width, outWidth, box);
         boolean needV = needVertical(height, outHeight, box);
@@ -175,8 +178,8 @@ public final class PillowResize {
         return v < 0 ? 0 : Math.min(v, 255);
     }
 
-    private static byte[] horizontal8(byte[] src, int width, int channels, int rowOffset, int rows, int outWidth,
-                                      Coefficients c) {
+    private static byte[] horizontal8(
+            byte[] src, int width, int channels, int rowOffset, int rows, int outWidth, Coefficients c) {
         int[] kk = c.fixedPoint();
         byte[] out = new byte[outWidth * rows * channels];
         int[] ss = new int[channels];
@@ -201,8 +204,7 @@ public final class PillowResize {
     }
 
     /** Vertical pass; source row of bounds index b is {@code b - rowShift} in {@code src}. */
-    private static byte[] vertical8(byte[] src, int width, int channels, int rowShift, int outHeight,
-                                    Coefficients c) {
+    private static byte[] vertical8(byte[] src, int width, int channels, int rowShift, int outHeight, Coefficients c) {
         int[] kk = c.fixedPoint();
         int stride = width * channels;
         byte[] out = new byte[outHeight * stride];
@@ -224,8 +226,8 @@ public final class PillowResize {
     }
 
     /** Resamples a mode "I" image (32-bit ints): double sums, rounded half away from zero after each pass. */
-    public static int[] resizeInt(int[] src, int width, int height, int outWidth, int outHeight, float[] box,
-                                  Filter filter) {
+    public static int[] resizeInt(
+            int[] src, int width, int height, int outWidth, int outHeight, float[] box, Filter filter) {
         double[] in = new double[src.length];
         for (int i = 0; i < src.length; i++) in[i] = src[i];
         double[] r = resize32(in, width, height, outWidth, outHeight, box, filter, true);
@@ -238,8 +240,8 @@ public final class PillowResize {
      * Resamples float planes ({@code channels} interleaved) like Pillow's mode "F": double sums stored as float
      * after each pass. Training augmentation can use it on already-converted planes.
      */
-    public static float[] resizeFloat(float[] src, int width, int height, int channels, int outWidth, int outHeight,
-                                      float[] box, Filter filter) {
+    public static float[] resizeFloat(
+            float[] src, int width, int height, int channels, int outWidth, int outHeight, float[] box, Filter filter) {
         checkArgs(src.length, width, height, channels, outWidth, outHeight, box);
         float[] out = new float[outWidth * outHeight * channels];
         double[] plane = new double[width * height];
@@ -252,8 +254,15 @@ public final class PillowResize {
     }
 
     /** One-channel 32-bit path; values after each pass are rounded to int (mode I) or to float (mode F). */
-    private static double[] resize32(double[] src, int width, int height, int outWidth, int outHeight, float[] box,
-                                     Filter filter, boolean integer) {
+    private static double[] resize32(
+            double[] src,
+            int width,
+            int height,
+            int outWidth,
+            int outHeight,
+            float[] box,
+            Filter filter,
+            boolean integer) {
         checkArgs(src.length, width, height, 1, outWidth, outHeight, box);
         boolean needH = needHorizontal(width, outWidth, box);
         boolean needV = needVertical(height, outHeight, box);
@@ -312,10 +321,14 @@ public final class PillowResize {
      * Pillow's NEAREST resize (used for "1" and "P" images): an affine scale whose source coordinates are
      * accumulated in double one output step at a time, exactly like ImagingScaleAffine.
      */
-    public static byte[] resizeNearest(byte[] src, int width, int height, int channels, int outWidth, int outHeight,
-                                       float[] box) {
+    public static byte[] resizeNearest(
+            byte[] src, int width, int height, int channels, int outWidth, int outHeight, float[] box) {
         checkArgs(src.length, width, height, channels, outWidth, outHeight, box);
-        if (outWidth == width && outHeight == height && box[0] == 0 && box[1] == 0 && box[2] == width
+        if (outWidth == width
+                && outHeight == height
+                && box[0] == 0
+                && box[1] == 0
+                && box[2] == width
                 && box[3] == height) {
             return src.clone();
         }
@@ -342,8 +355,8 @@ public final class PillowResize {
             int yi = coord(yo);
             if (yi >= 0 && yi < height) {
                 for (int x = xmin; x < xmax; x++) {
-                    System.arraycopy(src, (yi * width + xin[x]) * channels, out, (y * outWidth + x) * channels,
-                            channels);
+                    System.arraycopy(
+                            src, (yi * width + xin[x]) * channels, out, (y * outWidth + x) * channels, channels);
                 }
             }
             yo += a4;

@@ -1,7 +1,6 @@
 package io.clip4j.image;
 
 import io.clip4j.Clip4jException;
-
 import java.awt.image.Raster;
 import java.nio.ByteBuffer;
 
@@ -13,8 +12,7 @@ import java.nio.ByteBuffer;
  * A tRNS chunk on grey/RGB images does not change the mode (it is only info). Gamma/ICC chunks are ignored.
  */
 final class PngDecoder {
-    private PngDecoder() {
-    }
+    private PngDecoder() {}
 
     static DecodedImage decode(byte[] b, String name, long maxPixels) {
         ByteBuffer buf = ByteBuffer.wrap(b);
@@ -79,8 +77,15 @@ final class PngDecoder {
         java.util.function.IntUnaryOperator hi = sixteen ? v -> v >> 8 : v -> v;
         DecodedImage img = switch (mode) {
             case "1" -> DecodedImage.of8("1", w, h, ImageDecoder.bandsToBytes(r, new int[] {0}, v -> v != 0 ? 255 : 0));
-            case "L" -> DecodedImage.of8("L", w, h, ImageDecoder.bandsToBytes(r, new int[] {0},
-                    bitDepth == 2 ? v -> v * 0x55 : bitDepth == 4 ? v -> v * 0x11 : v -> v));
+            case "L" ->
+                DecodedImage.of8(
+                        "L",
+                        w,
+                        h,
+                        ImageDecoder.bandsToBytes(
+                                r,
+                                new int[] {0},
+                                bitDepth == 2 ? v -> v * 0x55 : bitDepth == 4 ? v -> v * 0x11 : v -> v));
             case "I" -> {
                 int[] s = new int[w * h];
                 int[] row = new int[w];
@@ -92,9 +97,10 @@ final class PngDecoder {
             }
             case "RGB" -> DecodedImage.of8("RGB", w, h, ImageDecoder.bandsToBytes(r, new int[] {0, 1, 2}, hi));
             case "LA" -> DecodedImage.of8("LA", w, h, ImageDecoder.bandsToBytes(r, new int[] {0, 1}, v -> v));
-            case "RGBA" -> colorType == 4
-                    ? DecodedImage.of8("RGBA", w, h, ImageDecoder.bandsToBytes(r, new int[] {0, 0, 0, 1}, hi))
-                    : DecodedImage.of8("RGBA", w, h, ImageDecoder.bandsToBytes(r, new int[] {0, 1, 2, 3}, hi));
+            case "RGBA" ->
+                colorType == 4
+                        ? DecodedImage.of8("RGBA", w, h, ImageDecoder.bandsToBytes(r, new int[] {0, 0, 0, 1}, hi))
+                        : DecodedImage.of8("RGBA", w, h, ImageDecoder.bandsToBytes(r, new int[] {0, 1, 2, 3}, hi));
             case "P" -> {
                 byte[] idx = ImageDecoder.bandsToBytes(r, new int[] {0}, v -> v);
                 int n = Math.min(plte.length / 3, 256);
@@ -105,9 +111,11 @@ final class PngDecoder {
         };
         if (trns != null && (colorType == 0 || colorType == 2)) {
             ByteBuffer t = ByteBuffer.wrap(trns);
-            int[] colour = colorType == 0 && trns.length >= 2 ? new int[] {t.getShort() & 0xFFFF}
+            int[] colour = colorType == 0 && trns.length >= 2
+                    ? new int[] {t.getShort() & 0xFFFF}
                     : colorType == 2 && trns.length >= 6
-                    ? new int[] {t.getShort() & 0xFFFF, t.getShort() & 0xFFFF, t.getShort() & 0xFFFF} : null;
+                            ? new int[] {t.getShort() & 0xFFFF, t.getShort() & 0xFFFF, t.getShort() & 0xFFFF}
+                            : null;
             if (colour != null) img = img.withTransparentColor(colour);
         }
         return img;
@@ -124,19 +132,20 @@ final class PngDecoder {
         long stored = ByteBuffer.wrap(b, at, 4).getInt() & 0xFFFFFFFFL;
         if (crc.getValue() != stored) {
             String type = new String(b, chunkStart + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
-            throw new Clip4jException(name + ": corrupt PNG data (bad CRC in the " + io.clip4j.checkpoint.Printable.of(type)
-                    + " chunk)");
+            throw new Clip4jException(
+                    name + ": corrupt PNG data (bad CRC in the " + io.clip4j.checkpoint.Printable.of(type) + " chunk)");
         }
     }
 
     static String modeOf(int bitDepth, int colorType) {
         return switch (colorType) {
-            case 0 -> switch (bitDepth) {
-                case 1 -> "1";
-                case 2, 4, 8 -> "L";
-                case 16 -> "I";
-                default -> null;
-            };
+            case 0 ->
+                switch (bitDepth) {
+                    case 1 -> "1";
+                    case 2, 4, 8 -> "L";
+                    case 16 -> "I";
+                    default -> null;
+                };
             case 2 -> bitDepth == 8 || bitDepth == 16 ? "RGB" : null;
             case 3 -> bitDepth == 1 || bitDepth == 2 || bitDepth == 4 || bitDepth == 8 ? "P" : null;
             case 4 -> bitDepth == 8 ? "LA" : bitDepth == 16 ? "RGBA" : null;

@@ -18,7 +18,7 @@ public final class StoredPaths {
         Path abs = file.toAbsolutePath();
         String plain = abs.toString();
         try {
-            if (Path.of(plain).equals(abs)) return plain;   // equal paths have equal bytes
+            if (Path.of(plain).equals(abs)) return plain; // equal paths have equal bytes
         } catch (RuntimeException lossy) {
             // the text is not even a path: fall through to the URI
         }

@@ -1,9 +1,5 @@
 package io.clip4j.image;
 
-import io.clip4j.Clip4jException;
-import io.clip4j.image.DecodedImage;
-import io.clip4j.image.ImageDecoder;
-import io.clip4j.image.PillowConvert;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -41,7 +37,8 @@ public final class Thumbnails {
         int tw = Math.max(1, (int) Math.round(w * scale)), th = Math.max(1, (int) Math.round(h * scale));
         // halve repeatedly first: one bilinear step from a large image would alias badly
         BufferedImage cur = full;
-        while (cur.getWidth() / 2 >= tw && cur.getHeight() / 2 >= th) cur = scaled(cur, cur.getWidth() / 2, cur.getHeight() / 2);
+        while (cur.getWidth() / 2 >= tw && cur.getHeight() / 2 >= th)
+            cur = scaled(cur, cur.getWidth() / 2, cur.getHeight() / 2);
         return cur.getWidth() == tw && cur.getHeight() == th ? cur : scaled(cur, tw, th);
     }
 

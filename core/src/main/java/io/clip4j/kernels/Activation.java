@@ -13,7 +13,7 @@ public enum Activation {
         switch (this) {
             case QUICK_GELU -> k.quickGelu(x, off, n);
             case GELU -> k.gelu(x, off, n);
-            default -> { }
+            default -> {}
         }
     }
 }

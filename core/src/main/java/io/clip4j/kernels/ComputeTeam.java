@@ -91,8 +91,8 @@ final class ComputeTeam {
         }
         try {
             Job j = new Job(body, n, grain, 2 * size);
-            job = j;  // publishes it
-            int helpers = Math.min(size - 1, (n + grain - 1) / grain - 1);  // no use waking more workers than pieces
+            job = j; // publishes it
+            int helpers = Math.min(size - 1, (n + grain - 1) / grain - 1); // no use waking more workers than pieces
             for (int i = 0; i < helpers; i++) {
                 if (isParked(i)) LockSupport.unpark(workers[i]);
             }
@@ -108,7 +108,7 @@ final class ComputeTeam {
             if (f instanceof Error e) throw e;
             if (f != null) throw new IllegalStateException(f);
         } finally {
-            job = null;  // drops the body and the arrays it holds
+            job = null; // drops the body and the arrays it holds
             busy.set(false);
         }
     }

@@ -22,7 +22,10 @@ final class F16Panels implements Panels {
         return new F16Panels(h, w.in(), nr);
     }
 
-    @Override public int room(int panels, int kc) { return panels * kc * nr; }
+    @Override
+    public int room(int panels, int kc) {
+        return panels * kc * nr;
+    }
 
     @Override
     public float[] slices(int p0, int p1, int kb, int kc, float[] room) {
@@ -30,6 +33,13 @@ final class F16Panels implements Panels {
         return room;
     }
 
-    @Override public int offset(int panel, int p0, int kb, int kc) { return (panel - p0) * kc * nr; }
-    @Override public long bytes() { return 2L * h.length; }
+    @Override
+    public int offset(int panel, int p0, int kb, int kc) {
+        return (panel - p0) * kc * nr;
+    }
+
+    @Override
+    public long bytes() {
+        return 2L * h.length;
+    }
 }

@@ -20,8 +20,23 @@ final class F32Panels implements Panels {
         return new F32Panels(p, w.in(), nr);
     }
 
-    @Override public int room(int panels, int kc) { return 0; }
-    @Override public float[] slices(int p0, int p1, int kb, int kc, float[] room) { return p; }
-    @Override public int offset(int panel, int p0, int kb, int kc) { return (panel * in + kb) * nr; }
-    @Override public long bytes() { return 4L * p.length; }
+    @Override
+    public int room(int panels, int kc) {
+        return 0;
+    }
+
+    @Override
+    public float[] slices(int p0, int p1, int kb, int kc, float[] room) {
+        return p;
+    }
+
+    @Override
+    public int offset(int panel, int p0, int kb, int kc) {
+        return (panel * in + kb) * nr;
+    }
+
+    @Override
+    public long bytes() {
+        return 4L * p.length;
+    }
 }

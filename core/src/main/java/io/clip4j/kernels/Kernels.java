@@ -43,11 +43,23 @@ public interface Kernels {
      * output summed in j order, as weightedSum would). Attention's scores (Q · Kᵀ with Kᵀ copied) and outputs (P · V)
      * of one head: the rows share every load of v.
      */
-    void weightedSums(float[] p, int pOff, int pStride, int rows, int n, float[] v, int vOff, int vStride, float[] out, int oOff,
-                      int oStride, int len);
+    void weightedSums(
+            float[] p,
+            int pOff,
+            int pStride,
+            int rows,
+            int n,
+            float[] v,
+            int vOff,
+            int vStride,
+            float[] out,
+            int oOff,
+            int oStride,
+            int len);
 
     /** Layer normalisation of {@code rows} rows of {@code width}, statistics over each row, biased variance. */
-    void layerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int width, float[] gamma, float[] beta, float eps);
+    void layerNorm(
+            float[] x, int xOff, float[] y, int yOff, int rows, int width, float[] gamma, float[] beta, float eps);
 
     /** In place: x * sigmoid(1.702 x), OpenAI's QuickGELU. */
     void quickGelu(float[] x, int off, int n);

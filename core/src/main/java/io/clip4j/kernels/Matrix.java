@@ -73,13 +73,22 @@ public final class Matrix {
         return new Matrix(MemorySegment.ofArray(rowMajor), out, in);
     }
 
-    public int out() { return out; }
-    public int in() { return in; }
+    public int out() {
+        return out;
+    }
+
+    public int in() {
+        return in;
+    }
     /** The stored float type (F32 for block-quantised rows, which widen to float32). */
-    public DType dtype() { return dtype; }
+    public DType dtype() {
+        return dtype;
+    }
 
     /** Whether the GEMM keeps this matrix as fp16 panels. */
-    public boolean halfStorage() { return format == PanelFormat.F16; }
+    public boolean halfStorage() {
+        return format == PanelFormat.F16;
+    }
 
     /** W[o][i] as stored (widened to float). */
     public float get(int o, int i) {
@@ -139,7 +148,8 @@ public final class Matrix {
     /** Elements in panels of width nr: out rounded up to whole panels, times in. */
     int panelSize(int nr) {
         long size = (long) ((out + nr - 1) / nr) * in * nr;
-        if (size > Integer.MAX_VALUE - 16) throw new IllegalStateException("matrix too large to pack: [" + out + ", " + in + "]");
+        if (size > Integer.MAX_VALUE - 16)
+            throw new IllegalStateException("matrix too large to pack: [" + out + ", " + in + "]");
         return (int) size;
     }
 
@@ -163,8 +173,8 @@ public final class Matrix {
     private void checkFinite(float[] row, int o) {
         for (int k = 0; k < row.length; k++) {
             if (!Float.isFinite(row[k])) {
-                throw new Clip4jException("tensor '" + name + "' holds " + row[k] + " at [" + o + ", " + k
-                        + "]: corrupted weights");
+                throw new Clip4jException(
+                        "tensor '" + name + "' holds " + row[k] + " at [" + o + ", " + k + "]: corrupted weights");
             }
         }
     }

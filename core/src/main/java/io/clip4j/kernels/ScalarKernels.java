@@ -8,7 +8,8 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void linearActivated(float[] x, int xOff, int rows, Matrix w, float[] bias, Activation act, float[] y, int yOff) {
+    public void linearActivated(
+            float[] x, int xOff, int rows, Matrix w, float[] bias, Activation act, float[] y, int yOff) {
         linear(x, xOff, rows, w, bias, y, yOff);
         act.apply(this, y, yOff, rows * w.out());
     }
@@ -19,7 +20,8 @@ public final class ScalarKernels implements Kernels {
     }
 
     /** y[r, o] (+)= sum_i x[r, i] * w[o, i] + bias[o]: overwritten, or added to with {@code add}. */
-    private static void product(float[] x, int xOff, int rows, Matrix w, float[] bias, float[] y, int yOff, boolean add) {
+    private static void product(
+            float[] x, int xOff, int rows, Matrix w, float[] bias, float[] y, int yOff, boolean add) {
         int in = w.in(), out = w.out();
         for (int r = 0; r < rows; r++) {
             for (int o = 0; o < out; o++) {
@@ -59,8 +61,19 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void weightedSums(float[] p, int pOff, int pStride, int rows, int n, float[] v, int vOff, int vStride, float[] out, int oOff,
-                             int oStride, int len) {
+    public void weightedSums(
+            float[] p,
+            int pOff,
+            int pStride,
+            int rows,
+            int n,
+            float[] v,
+            int vOff,
+            int vStride,
+            float[] out,
+            int oOff,
+            int oStride,
+            int len) {
         for (int r = 0; r < rows; r++) {
             for (int d = 0; d < len; d++) {
                 float s = 0f;
@@ -71,7 +84,8 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void layerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int width, float[] gamma, float[] beta, float eps) {
+    public void layerNorm(
+            float[] x, int xOff, float[] y, int yOff, int rows, int width, float[] gamma, float[] beta, float eps) {
         for (int r = 0; r < rows; r++) {
             int base = xOff + r * width;
             // double accumulation: the mean/variance of a row is then as good as PyTorch's Welford pass

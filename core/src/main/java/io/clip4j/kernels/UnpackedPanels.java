@@ -23,7 +23,10 @@ final class UnpackedPanels implements Panels {
         this.nr = nr;
     }
 
-    @Override public int room(int panels, int kc) { return panels * kc * nr; }
+    @Override
+    public int room(int panels, int kc) {
+        return panels * kc * nr;
+    }
 
     /** Panel p's slice holds op(B)[kb + kk][p·nr + j] at (p - p0)·kc·nr + kk·nr + j; columns past n are zero. */
     @Override
@@ -32,7 +35,8 @@ final class UnpackedPanels implements Panels {
             int col = p * nr, cols = Math.min(nr, n - col), base = (p - p0) * kc * nr;
             if (transposed) {
                 for (int j = 0; j < cols; j++) {
-                    for (int kk = 0, src = off + (col + j) * k + kb; kk < kc; kk++) room[base + kk * nr + j] = b[src + kk];
+                    for (int kk = 0, src = off + (col + j) * k + kb; kk < kc; kk++)
+                        room[base + kk * nr + j] = b[src + kk];
                 }
             } else {
                 for (int kk = 0, src = off + kb * n + col; kk < kc; kk++, src += n) {
@@ -46,6 +50,13 @@ final class UnpackedPanels implements Panels {
         return room;
     }
 
-    @Override public int offset(int panel, int p0, int kb, int kc) { return (panel - p0) * kc * nr; }
-    @Override public long bytes() { return 4L * b.length; }
+    @Override
+    public int offset(int panel, int p0, int kb, int kc) {
+        return (panel - p0) * kc * nr;
+    }
+
+    @Override
+    public long bytes() {
+        return 4L * b.length;
+    }
 }

@@ -65,7 +65,6 @@ final class VectorGemm {
             if (widened.length < n) widened = new float[n];
             return widened;
         }
-
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -76,25 +75,70 @@ final class VectorGemm {
      * Neither is copied whole: A is packed like x (a transposed A is read contiguously, MR rows at once), and B's
      * slices are packed by the thread that owns them as it reaches them ({@link UnpackedPanels}).
      */
-    static void multiply(float[] a, int aOff, boolean aTransposed, float[] b, int bOff, boolean bTransposed, float[] c,
-                         int cOff, int m, int k, int n, boolean accumulate) {
+    static void multiply(
+            float[] a,
+            int aOff,
+            boolean aTransposed,
+            float[] b,
+            int bOff,
+            boolean bTransposed,
+            float[] c,
+            int cOff,
+            int m,
+            int k,
+            int n,
+            boolean accumulate) {
         int panels = (n + NR - 1) / NR;
-        run(a, aOff, aTransposed, m, k, new UnpackedPanels(b, bOff, k, n, bTransposed, NR), null, accumulate, c, cOff, n,
-                panels, Activation.NONE);
+        run(
+                a,
+                aOff,
+                aTransposed,
+                m,
+                k,
+                new UnpackedPanels(b, bOff, k, n, bTransposed, NR),
+                null,
+                accumulate,
+                c,
+                cOff,
+                n,
+                panels,
+                Activation.NONE);
     }
 
     /**
      * y = act(x · Wᵀ + bias), or with {@code accumulate} y = y + x · Wᵀ + bias (a residual connection summed in
      * place; no activation then).
      */
-    static void linear(float[] x, int xOff, int rows, int in, Matrix w, float[] bias, float[] y, int yOff, int out,
-                       boolean accumulate, Activation act) {
+    static void linear(
+            float[] x,
+            int xOff,
+            int rows,
+            int in,
+            Matrix w,
+            float[] bias,
+            float[] y,
+            int yOff,
+            int out,
+            boolean accumulate,
+            Activation act) {
         int panels = (out + NR - 1) / NR;
         run(x, xOff, false, rows, in, w.panels(NR), bias, accumulate, y, yOff, out, panels, act);
     }
 
-    private static void run(float[] x, int xOff, boolean xTransposed, int rows, int in, Panels w, float[] bias, boolean accumulate,
-                            float[] y, int yOff, int out, int panels, Activation act) {
+    private static void run(
+            float[] x,
+            int xOff,
+            boolean xTransposed,
+            int rows,
+            int in,
+            Panels w,
+            float[] bias,
+            boolean accumulate,
+            float[] y,
+            int yOff,
+            int out,
+            int panels,
+            Activation act) {
         if (in == 0) { // no K block to start y in
             for (int r = 0; r < rows; r++) startRow(bias, accumulate, y, yOff + r * out, 0, out);
             if (act != Activation.NONE) activate(act, y, yOff, out, rows, out);
@@ -114,9 +158,11 @@ final class VectorGemm {
         // block of panels, so more pieces re-read A more often (measured, 1600 x 3072 -> 768: 255-263 vs 223-232
         // GFLOP/s with four pieces per thread).
         int grain = rows >= 2 * MC
-                ? Math.max(1, (panels + LARGE_M_CHUNKS * Parallel.threads() - 1) / (LARGE_M_CHUNKS * Parallel.threads()))
+                ? Math.max(
+                        1, (panels + LARGE_M_CHUNKS * Parallel.threads() - 1) / (LARGE_M_CHUNKS * Parallel.threads()))
                 : SMALL_M_GRAIN;
-        Parallel.forRange(panels, grain, (p0, p1) -> panelRange(pa, rows, in, w, bias, accumulate, y, yOff, out, p0, p1, act));
+        Parallel.forRange(
+                panels, grain, (p0, p1) -> panelRange(pa, rows, in, w, bias, accumulate, y, yOff, out, p0, p1, act));
     }
 
     /**
@@ -141,8 +187,19 @@ final class VectorGemm {
      * Panels [p0, p1) of y from x packed by {@link #pack}. W's panels are read a kc x NB·NR block at a time (a format
      * narrower than float widens the block once, then every row block reads it).
      */
-    private static void panelRange(float[] pa, int rows, int in, Panels w, float[] bias, boolean accumulate,
-                                   float[] y, int yOff, int out, int p0, int p1, Activation act) {
+    private static void panelRange(
+            float[] pa,
+            int rows,
+            int in,
+            Panels w,
+            float[] bias,
+            boolean accumulate,
+            float[] y,
+            int yOff,
+            int out,
+            int p0,
+            int p1,
+            Activation act) {
         Scratch s = SCRATCH.get();
         int rowsPad = (rows + MR - 1) / MR * MR;
         int kcMax = blockK(in);
@@ -253,7 +310,8 @@ final class VectorGemm {
 
     private static final Kernels ELEMENTWISE = new VectorKernels();
 
-    private static final VectorSpecies<Short> HALF = VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+    private static final VectorSpecies<Short> HALF =
+            VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
     private static final VectorSpecies<Integer> INT = VectorSpecies.of(int.class, S.vectorShape());
 
     /**
@@ -267,8 +325,12 @@ final class VectorGemm {
         IntVector magMask = IntVector.broadcast(INT, 0x7fff), signMask = IntVector.broadcast(INT, 0x8000);
         FloatVector scale = FloatVector.broadcast(S, 0x1p112f);
         for (; i < bound; i += L) {
-            IntVector h = (IntVector) ShortVector.fromArray(HALF, src, off + i).convertShape(VectorOperators.S2I, INT, 0);
-            FloatVector mag = h.and(magMask).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(scale);
+            IntVector h =
+                    (IntVector) ShortVector.fromArray(HALF, src, off + i).convertShape(VectorOperators.S2I, INT, 0);
+            FloatVector mag = h.and(magMask)
+                    .lanewise(VectorOperators.LSHL, 13)
+                    .reinterpretAsFloats()
+                    .mul(scale);
             IntVector sign = h.and(signMask).lanewise(VectorOperators.LSHL, 16);
             mag.reinterpretAsInts().or(sign).reinterpretAsFloats().intoArray(dst, dOff + i);
         }
@@ -358,7 +420,18 @@ final class VectorGemm {
 
     private static void micro6(float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int cs) {
         FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        FloatVector c00 = z,
+                c01 = z,
+                c10 = z,
+                c11 = z,
+                c20 = z,
+                c21 = z,
+                c30 = z,
+                c31 = z,
+                c40 = z,
+                c41 = z,
+                c50 = z,
+                c51 = z;
         for (int k = 0; k < kc; k++, ao += 6, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
             FloatVector x0 = FloatVector.broadcast(S, a[ao + 0]);
@@ -396,7 +469,22 @@ final class VectorGemm {
 
     private static void micro8(float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int cs) {
         FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        FloatVector c00 = z,
+                c01 = z,
+                c10 = z,
+                c11 = z,
+                c20 = z,
+                c21 = z,
+                c30 = z,
+                c31 = z,
+                c40 = z,
+                c41 = z,
+                c50 = z,
+                c51 = z,
+                c60 = z,
+                c61 = z,
+                c70 = z,
+                c71 = z;
         for (int k = 0; k < kc; k++, ao += 8, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
             FloatVector x0 = FloatVector.broadcast(S, a[ao + 0]);
@@ -444,7 +532,30 @@ final class VectorGemm {
 
     private static void micro12(float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int cs) {
         FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z, c80 = z, c81 = z, c90 = z, c91 = z, c100 = z, c101 = z, c110 = z, c111 = z;
+        FloatVector c00 = z,
+                c01 = z,
+                c10 = z,
+                c11 = z,
+                c20 = z,
+                c21 = z,
+                c30 = z,
+                c31 = z,
+                c40 = z,
+                c41 = z,
+                c50 = z,
+                c51 = z,
+                c60 = z,
+                c61 = z,
+                c70 = z,
+                c71 = z,
+                c80 = z,
+                c81 = z,
+                c90 = z,
+                c91 = z,
+                c100 = z,
+                c101 = z,
+                c110 = z,
+                c111 = z;
         for (int k = 0; k < kc; k++, ao += 12, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
             FloatVector x0 = FloatVector.broadcast(S, a[ao + 0]);

@@ -28,7 +28,8 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void linearActivated(float[] x, int xOff, int rows, Matrix w, float[] bias, Activation act, float[] y, int yOff) {
+    public void linearActivated(
+            float[] x, int xOff, int rows, Matrix w, float[] bias, Activation act, float[] y, int yOff) {
         VectorGemm.linear(x, xOff, rows, w.in(), w, bias, y, yOff, w.out(), false, act);
     }
 
@@ -42,7 +43,8 @@ public final class VectorKernels implements Kernels {
         int bound = S.loopBound(n);
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
-        for (; i < bound; i += L) acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
+        for (; i < bound; i += L)
+            acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
         float s = VectorMath.sum(acc);
         for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
         return s;
@@ -55,7 +57,8 @@ public final class VectorKernels implements Kernels {
     @Override
     public void dotsInt8(float[][] queries, byte[] codes, int cOff, int n, float[] out) {
         int m = queries.length, j = 0;
-        for (; j + 4 <= m; j += 4) dots4Int8(queries[j], queries[j + 1], queries[j + 2], queries[j + 3], codes, cOff, n, out, j);
+        for (; j + 4 <= m; j += 4)
+            dots4Int8(queries[j], queries[j + 1], queries[j + 2], queries[j + 3], codes, cOff, n, out, j);
         for (; j < m; j++) out[j] = dotInt8(queries[j], codes, cOff, n);
     }
 
@@ -63,8 +66,8 @@ public final class VectorKernels implements Kernels {
         return (FloatVector) ByteVector.fromArray(B, codes, off).convertShape(VectorOperators.B2F, S, 0);
     }
 
-    private static void dots4Int8(float[] q0, float[] q1, float[] q2, float[] q3, byte[] codes, int cOff, int n,
-                                  float[] out, int j) {
+    private static void dots4Int8(
+            float[] q0, float[] q1, float[] q2, float[] q3, byte[] codes, int cOff, int n, float[] out, int j) {
         int bound = S.loopBound(n);
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
@@ -111,7 +114,9 @@ public final class VectorKernels implements Kernels {
         FloatVector av = FloatVector.broadcast(S, alpha);
         int i = 0;
         for (; i < bound; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+            FloatVector.fromArray(S, x, xOff + i)
+                    .fma(av, FloatVector.fromArray(S, y, yOff + i))
+                    .intoArray(y, yOff + i);
         }
         for (; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
     }
@@ -122,7 +127,8 @@ public final class VectorKernels implements Kernels {
     }
 
     /** weightedSum with the coefficients at p[pOff, pOff + n) (one row of {@link #weightedSums}'s P). */
-    private void weightedSumAt(float[] p, int pOff, int n, float[] v, int vOff, int vStride, float[] out, int oOff, int len) {
+    private void weightedSumAt(
+            float[] p, int pOff, int n, float[] v, int vOff, int vStride, float[] out, int oOff, int len) {
         int d = 0;
         // four vectors of output per pass over the rows (a 64-wide head on AVX-512 in one pass), kept in registers
         for (; d + 4 * L <= len; d += 4 * L) {
@@ -141,7 +147,8 @@ public final class VectorKernels implements Kernels {
         }
         for (; d + L <= len; d += L) {
             FloatVector a = FloatVector.zero(S);
-            for (int j = 0, o = vOff + d; j < n; j++, o += vStride) a = FloatVector.fromArray(S, v, o).fma(FloatVector.broadcast(S, p[pOff + j]), a);
+            for (int j = 0, o = vOff + d; j < n; j++, o += vStride)
+                a = FloatVector.fromArray(S, v, o).fma(FloatVector.broadcast(S, p[pOff + j]), a);
             a.intoArray(out, oOff + d);
         }
         // the scalar tail, summed as the scalar reference sums it (not fused): one coefficient row of its weightedSums
@@ -149,8 +156,19 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void weightedSums(float[] p, int pOff, int pStride, int rows, int n, float[] v, int vOff, int vStride, float[] out, int oOff,
-                             int oStride, int len) {
+    public void weightedSums(
+            float[] p,
+            int pOff,
+            int pStride,
+            int rows,
+            int n,
+            float[] v,
+            int vOff,
+            int vStride,
+            float[] out,
+            int oOff,
+            int oStride,
+            int len) {
         int r = 0;
         // four rows x two vectors of output: 8 accumulators, each load of v feeds four fmas
         for (; r + 4 <= rows; r += 4) {
@@ -184,25 +202,38 @@ public final class VectorKernels implements Kernels {
                 e1.intoArray(out, o3 + d + L);
             }
             if (d < len) {
-                for (int q = 0; q < 4; q++) weightedSumAt(p, p0 + q * pStride, n, v, vOff + d, vStride, out, o0 + q * oStride + d, len - d);
+                for (int q = 0; q < 4; q++)
+                    weightedSumAt(p, p0 + q * pStride, n, v, vOff + d, vStride, out, o0 + q * oStride + d, len - d);
             }
         }
         for (; r < rows; r++) weightedSumAt(p, pOff + r * pStride, n, v, vOff, vStride, out, oOff + r * oStride, len);
     }
 
     @Override
-    public void layerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int width, float[] gamma, float[] beta, float eps) {
+    public void layerNorm(
+            float[] x, int xOff, float[] y, int yOff, int rows, int width, float[] gamma, float[] beta, float eps) {
         // rows are independent: split them across the pool when there is enough work to pay for it
         if ((long) rows * width >= 1 << 16) {
-            Parallel.forRange(rows, Math.max(1, 16384 / width),
+            Parallel.forRange(
+                    rows,
+                    Math.max(1, 16384 / width),
                     (r0, r1) -> layerNormRows(x, xOff, y, yOff, r0, r1, width, gamma, beta, eps));
         } else {
             layerNormRows(x, xOff, y, yOff, 0, rows, width, gamma, beta, eps);
         }
     }
 
-    private static void layerNormRows(float[] x, int xOff, float[] y, int yOff, int r0, int r1, int width,
-                                      float[] gamma, float[] beta, float eps) {
+    private static void layerNormRows(
+            float[] x,
+            int xOff,
+            float[] y,
+            int yOff,
+            int r0,
+            int r1,
+            int width,
+            float[] gamma,
+            float[] beta,
+            float eps) {
         int bound = S.loopBound(width);
         for (int r = r0; r < r1; r++) {
             int base = xOff + r * width, ob = yOff + r * width;
@@ -227,8 +258,11 @@ public final class VectorKernels implements Kernels {
             float inv = (float) (1.0 / Math.sqrt(sq / width + eps));
             FloatVector iv = FloatVector.broadcast(S, inv);
             for (i = 0; i < bound; i += L) {
-                FloatVector.fromArray(S, x, base + i).sub(mv).mul(iv)
-                        .fma(FloatVector.fromArray(S, gamma, i), FloatVector.fromArray(S, beta, i)).intoArray(y, ob + i);
+                FloatVector.fromArray(S, x, base + i)
+                        .sub(mv)
+                        .mul(iv)
+                        .fma(FloatVector.fromArray(S, gamma, i), FloatVector.fromArray(S, beta, i))
+                        .intoArray(y, ob + i);
             }
             for (; i < width; i++) y[ob + i] = (x[base + i] - mean) * inv * gamma[i] + beta[i];
         }
@@ -249,7 +283,9 @@ public final class VectorKernels implements Kernels {
     @Override
     public void quickGeluBackward(float[] x, float[] dy, float[] dx, int off, int n) {
         int bound = S.loopBound(n);
-        FloatVector one = FloatVector.broadcast(S, 1f), k = FloatVector.broadcast(S, -1.702f), a = FloatVector.broadcast(S, 1.702f);
+        FloatVector one = FloatVector.broadcast(S, 1f),
+                k = FloatVector.broadcast(S, -1.702f),
+                a = FloatVector.broadcast(S, 1.702f);
         int i = 0;
         for (; i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, off + i);
@@ -287,7 +323,8 @@ public final class VectorKernels implements Kernels {
             sum += e;
         }
         FloatVector inv = FloatVector.broadcast(S, 1f / sum);
-        for (i = 0; i < bound; i += L) FloatVector.fromArray(S, x, off + i).mul(inv).intoArray(x, off + i);
+        for (i = 0; i < bound; i += L)
+            FloatVector.fromArray(S, x, off + i).mul(inv).intoArray(x, off + i);
         for (; i < n; i++) x[off + i] *= 1f / sum;
     }
 }

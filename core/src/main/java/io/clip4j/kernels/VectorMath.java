@@ -23,8 +23,12 @@ final class VectorMath {
     // n · LN2_HI is exact; exp(r) on |r| <= ln 2 / 2 by a degree-6 polynomial (max error ~1 ulp).
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
-    private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
-            P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+    private static final float P0 = 1.9875691500e-4f,
+            P1 = 1.3981999507e-3f,
+            P2 = 8.3334519073e-3f,
+            P3 = 4.1665795894e-2f,
+            P4 = 1.6666665459e-1f,
+            P5 = 5.0000001201e-1f;
     /** The range where 2^n stays a normal float (n in [-126, 127]); outside it the result saturates. */
     private static final float LO = -87.33654f, HI = 88.37626f;
     /** Adding and subtracting 1.5 · 2^23 rounds a float of magnitude < 2^22 to the nearest integer (ties to even). */
@@ -58,7 +62,8 @@ final class VectorMath {
         p = p.fma(r, FloatVector.broadcast(S, P4));
         p = p.fma(r, FloatVector.broadcast(S, P5));
         p = p.fma(r.mul(r), r.add(1f));
-        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        IntVector bits =
+                ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
         return p.mul(bits.reinterpretAsFloats());
     }
 

@@ -41,12 +41,14 @@ public record ClipConfig(
 
     /** Generous bounds around every published CLIP (ViT-bigG: width 1664, 48 layers; RN50x64; 448 px). */
     public static final int MAX_WIDTH = 16384;
+
     public static final int MAX_RESNET_WIDTH = 512;
     public static final int MAX_LAYERS = 512;
     /** Preprocessing holds 3 * R^2 floats per image in flight (12 MB at 1024). */
     public static final int MAX_RESOLUTION = 1024;
     /** Patches per side: the ViT attends over grid^2 + 1 tokens (CLIP: 7 to 24, the largest open models ~37). */
     public static final int MAX_GRID = 64;
+
     public static final int MAX_CONTEXT = 4096;
     public static final int MAX_VOCAB = 1 << 24;
     /** Pixels are in [0, 1] when normalised, so is their mean; a std below a thousandth is not a std of images. */
@@ -88,22 +90,28 @@ public record ClipConfig(
             if (imageResolution < 32) return "image resolution " + imageResolution + " is below a ResNet's 32";
             String w = width("vision", visionWidth, MAX_RESNET_WIDTH);
             if (w != null) return w;
-            if (visionWidth % 2 != 0) return "ResNet width " + visionWidth + " is odd (its stem has width / 2 channels)";
+            if (visionWidth % 2 != 0)
+                return "ResNet width " + visionWidth + " is odd (its stem has width / 2 channels)";
             String h = heads("vision attention-pool", visionHeads, visionWidth * 32);
             if (h != null) return h;
         }
         for (int l : visionLayers) {
-            if (l < (isVit() ? 0 : 1) || l > MAX_LAYERS) return "vision layers " + Arrays.toString(visionLayers) + " are not in ["
-                    + (isVit() ? 0 : 1) + ", " + MAX_LAYERS + "]";
+            if (l < (isVit() ? 0 : 1) || l > MAX_LAYERS)
+                return "vision layers " + Arrays.toString(visionLayers) + " are not in [" + (isVit() ? 0 : 1) + ", "
+                        + MAX_LAYERS + "]";
         }
-        if (textLayers < 0 || textLayers > MAX_LAYERS) return "text layers " + textLayers + " are not in [0, " + MAX_LAYERS + "]";
+        if (textLayers < 0 || textLayers > MAX_LAYERS)
+            return "text layers " + textLayers + " are not in [0, " + MAX_LAYERS + "]";
         String w = width("text", textWidth, MAX_WIDTH);
         if (w != null) return w;
         String h = heads("text", textHeads, textWidth);
         if (h != null) return h;
-        if (contextLength < 2 || contextLength > MAX_CONTEXT) return "context length " + contextLength + " is not in [2, " + MAX_CONTEXT + "]";
-        if (vocabSize < 1 || vocabSize > MAX_VOCAB) return "vocab size " + vocabSize + " is not in [1, " + MAX_VOCAB + "]";
-        if (mean == null || mean.length != 3 || std == null || std.length != 3) return "mean and std need 3 values each";
+        if (contextLength < 2 || contextLength > MAX_CONTEXT)
+            return "context length " + contextLength + " is not in [2, " + MAX_CONTEXT + "]";
+        if (vocabSize < 1 || vocabSize > MAX_VOCAB)
+            return "vocab size " + vocabSize + " is not in [1, " + MAX_VOCAB + "]";
+        if (mean == null || mean.length != 3 || std == null || std.length != 3)
+            return "mean and std need 3 values each";
         for (int i = 0; i < 3; i++) {
             if (!(mean[i] >= 0 && mean[i] <= 1)) return "image mean " + Arrays.toString(mean) + " is not within [0, 1]";
             if (!(std[i] >= MIN_STD && std[i] <= MAX_STD)) {
@@ -162,12 +170,21 @@ public record ClipConfig(
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ClipConfig c && embedDim == c.embedDim && imageResolution == c.imageResolution
-                && Arrays.equals(visionLayers, c.visionLayers) && visionWidth == c.visionWidth
-                && visionPatchSize == c.visionPatchSize && visionHeads == c.visionHeads
-                && contextLength == c.contextLength && vocabSize == c.vocabSize && textWidth == c.textWidth
-                && textHeads == c.textHeads && textLayers == c.textLayers && quickGelu == c.quickGelu
-                && Arrays.equals(mean, c.mean) && Arrays.equals(std, c.std);
+        return o instanceof ClipConfig c
+                && embedDim == c.embedDim
+                && imageResolution == c.imageResolution
+                && Arrays.equals(visionLayers, c.visionLayers)
+                && visionWidth == c.visionWidth
+                && visionPatchSize == c.visionPatchSize
+                && visionHeads == c.visionHeads
+                && contextLength == c.contextLength
+                && vocabSize == c.vocabSize
+                && textWidth == c.textWidth
+                && textHeads == c.textHeads
+                && textLayers == c.textLayers
+                && quickGelu == c.quickGelu
+                && Arrays.equals(mean, c.mean)
+                && Arrays.equals(std, c.std);
     }
 
     @Override

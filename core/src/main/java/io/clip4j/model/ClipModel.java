@@ -29,13 +29,16 @@ public final class ClipModel {
      * @param halfWeights keep the GEMM's packed weights as fp16 (half the memory; products still accumulate in
      *                    fp32, inputs rounded to fp16 precision)
      */
-    public ClipModel(ClipConfig config, Map<String, Tensor> weights, Arena arena, Kernels kernels, boolean halfWeights) {
+    public ClipModel(
+            ClipConfig config, Map<String, Tensor> weights, Arena arena, Kernels kernels, boolean halfWeights) {
         this.config = config;
         this.arena = arena;
         Weights w = new Weights(weights, arena, halfWeights);
         // a one-tower file (clip4j convert --tower) builds only the tower it holds
         boolean hasImage = weights.keySet().stream().anyMatch(k -> k.startsWith("visual."));
-        this.image = !hasImage ? null : config.isVit() ? new VisionTransformer(w, config, kernels) : new ModifiedResNet(w, config, kernels);
+        this.image = !hasImage
+                ? null
+                : config.isVit() ? new VisionTransformer(w, config, kernels) : new ModifiedResNet(w, config, kernels);
         this.text = weights.containsKey("token_embedding.weight") ? new TextTransformer(w, config, kernels) : null;
         this.logitScale = w.vector("logit_scale")[0];
     }

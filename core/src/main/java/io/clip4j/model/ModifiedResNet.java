@@ -13,7 +13,7 @@ final class ModifiedResNet implements ImageEncoder {
     private final int res, width, embed, heads, outChannels, spatial;
     private final ConvBn stem1, stem2, stem3;
     private final Bottleneck[][] stages;
-    private final float[] pos;                       // [(spatial^2 + 1), outChannels]
+    private final float[] pos; // [(spatial^2 + 1), outChannels]
     private final Matrix qW, kW, vW, cW;
     private final float[] qB, kB, vB, cB;
     private final FeatureBuffers.Slot buffers = new FeatureBuffers.Slot();
@@ -63,7 +63,8 @@ final class ModifiedResNet implements ImageEncoder {
             c2 = new ConvBn(w, p + "conv2", p + "bn2", planes, planes, 3, 1);
             c3 = new ConvBn(w, p + "conv3", p + "bn3", planes, planes * 4, 1, 1);
             down = (stride > 1 || inplanes != planes * 4)
-                    ? new ConvBn(w, p + "downsample.0", p + "downsample.1", inplanes, planes * 4, 1, 1) : null;
+                    ? new ConvBn(w, p + "downsample.0", p + "downsample.1", inplanes, planes * 4, 1, 1)
+                    : null;
         }
 
         /** [h, w, in] -> [h/stride, w/stride, 4*planes]. */

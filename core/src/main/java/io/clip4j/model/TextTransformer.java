@@ -13,8 +13,8 @@ import io.clip4j.kernels.Matrix;
 public final class TextTransformer {
     private final Kernels k;
     private final int ctx, vocab, width, embed, layers;
-    private final Matrix tokenEmb;  // [vocab, width]
-    private final Matrix projT;     // [embed, width]
+    private final Matrix tokenEmb; // [vocab, width]
+    private final Matrix projT; // [embed, width]
     private final float[] posEmb, lnG, lnB;
     private final TransformerBlock[] blocks;
     private final TransformerBlock.BufferSlot work = new TransformerBlock.BufferSlot();
@@ -33,7 +33,8 @@ public final class TextTransformer {
         projT = Transpose.of(w.vector("text_projection", width, embed), width, embed);
         blocks = new TransformerBlock[layers];
         for (int i = 0; i < layers; i++) {
-            blocks[i] = new TransformerBlock(w, "transformer.resblocks." + i + ".", width, c.textHeads(), c.quickGelu());
+            blocks[i] =
+                    new TransformerBlock(w, "transformer.resblocks." + i + ".", width, c.textHeads(), c.quickGelu());
         }
     }
 
@@ -59,7 +60,8 @@ public final class TextTransformer {
         int seq = 1;
         for (int b = 0; b < batch; b++) {
             if (tokens[b].length > ctx) {
-                throw new IllegalArgumentException("token row " + b + " has " + tokens[b].length + " ids, context is " + ctx);
+                throw new IllegalArgumentException(
+                        "token row " + b + " has " + tokens[b].length + " ids, context is " + ctx);
             }
             pool[b] = pooledPosition(tokens[b]);
             seq = Math.max(seq, pool[b] + 1);
@@ -82,8 +84,8 @@ public final class TextTransformer {
             for (int p = 0; p < seq; p++) {
                 int id = p < tokens[b].length ? tokens[b][p] : 0;
                 if (id < 0 || id >= vocab) {
-                    throw new io.clip4j.Clip4jException("token id " + id + " is outside the model's vocabulary of " + vocab
-                            + " (the tokenizer does not match the checkpoint)");
+                    throw new io.clip4j.Clip4jException("token id " + id + " is outside the model's vocabulary of "
+                            + vocab + " (the tokenizer does not match the checkpoint)");
                 }
                 int dst = (b * seq + p) * width;
                 tokenEmb.row(id, row);
@@ -94,7 +96,8 @@ public final class TextTransformer {
         return x;
     }
 
-    private float[] encodeEmbedded(float[] x, int batch, int seq, int[] pool, Trace trace, TransformerBlock.Buffers buffers) {
+    private float[] encodeEmbedded(
+            float[] x, int batch, int seq, int[] pool, Trace trace, TransformerBlock.Buffers buffers) {
         // with no trace, the last block runs for the pooled (EOT) rows alone
         int full = trace != null ? layers : layers - 1;
         for (int i = 0; i < full; i++) {

@@ -65,7 +65,8 @@ final class TransformerBlock {
      * when a concurrent call holds it or it is too small, and gives it back after; only one set is retained.
      */
     static final class BufferSlot {
-        private final java.util.concurrent.atomic.AtomicReference<Buffers> slot = new java.util.concurrent.atomic.AtomicReference<>();
+        private final java.util.concurrent.atomic.AtomicReference<Buffers> slot =
+                new java.util.concurrent.atomic.AtomicReference<>();
 
         Buffers take(int tokens, int width) {
             Buffers b = slot.getAndSet(null);
@@ -138,7 +139,8 @@ final class TransformerBlock {
             float[] keysT = new float[headDim * seqPad];
             float[] q = new float[headDim];
             boolean everyQuery = queries == null && !causal;
-            float[] qs = everyQuery ? new float[seq * headDim] : null, block = everyQuery ? new float[seq * seqPad] : null;
+            float[] qs = everyQuery ? new float[seq * headDim] : null,
+                    block = everyQuery ? new float[seq * seqPad] : null;
             for (int t = t0; t < t1; t++) {
                 int bIdx = t / heads, h = t % heads;
                 int base = bIdx * seq;
@@ -156,7 +158,15 @@ final class TransformerBlock {
                     k.weightedSum(q, headDim, keysT, 0, seqPad, scores, 0, Math.min(seqPad, (n + 15) / 16 * 16));
                     k.softmax(scores, 0, n);
                     int oRow = queries == null ? base + i : bIdx;
-                    k.weightedSum(scores, n, qkv, base * stride + 2 * width + h * headDim, stride, out, oRow * width + h * headDim, headDim);
+                    k.weightedSum(
+                            scores,
+                            n,
+                            qkv,
+                            base * stride + 2 * width + h * headDim,
+                            stride,
+                            out,
+                            oRow * width + h * headDim,
+                            headDim);
                 }
             }
         });
@@ -168,13 +178,34 @@ final class TransformerBlock {
      * into scores [seq][seqPad], a softmax per row, then the scores times V into the head's slice of {@code out}.
      * The sums run in the same order as the one-query path's, so the result is the same to the bit.
      */
-    private void allQueries(Kernels k, float[] qkv, float[] out, int base, int h, int seq, int seqPad, float scale, float[] keysT,
-                            float[] qs, float[] scores) {
+    private void allQueries(
+            Kernels k,
+            float[] qkv,
+            float[] out,
+            int base,
+            int h,
+            int seq,
+            int seqPad,
+            float scale,
+            float[] keysT,
+            float[] qs,
+            float[] scores) {
         int stride = 3 * width;
         HeadSlices.scaled(qkv, base * stride + h * headDim, stride, seq, headDim, scale, qs);
         k.weightedSums(qs, 0, headDim, seq, headDim, keysT, 0, seqPad, scores, 0, seqPad, seqPad);
         for (int i = 0; i < seq; i++) k.softmax(scores, i * seqPad, seq);
-        k.weightedSums(scores, 0, seqPad, seq, seq, qkv, base * stride + 2 * width + h * headDim, stride, out, base * width + h * headDim,
-                width, headDim);
+        k.weightedSums(
+                scores,
+                0,
+                seqPad,
+                seq,
+                seq,
+                qkv,
+                base * stride + 2 * width + h * headDim,
+                stride,
+                out,
+                base * width + h * headDim,
+                width,
+                headDim);
     }
 }

@@ -10,8 +10,8 @@ import io.clip4j.kernels.Matrix;
 final class VisionTransformer implements ImageEncoder {
     private final Kernels k;
     private final int res, patch, grid, seq, width, embed, layers;
-    private final Matrix patchW;   // [width, 3*patch*patch]
-    private final Matrix projT;    // [embed, width]: visual.proj transposed to nn.Linear layout
+    private final Matrix patchW; // [width, 3*patch*patch]
+    private final Matrix projT; // [embed, width]: visual.proj transposed to nn.Linear layout
     private final float[] classEmb, posEmb, lnPreG, lnPreB, lnPostG, lnPostB;
     private final TransformerBlock[] blocks;
     private final TransformerBlock.BufferSlot work = new TransformerBlock.BufferSlot();
@@ -35,7 +35,8 @@ final class VisionTransformer implements ImageEncoder {
         projT = Transpose.of(w.vector("visual.proj", width, embed), width, embed);
         blocks = new TransformerBlock[layers];
         for (int i = 0; i < layers; i++) {
-            blocks[i] = new TransformerBlock(w, "visual.transformer.resblocks." + i + ".", width, c.visionHeads(), c.quickGelu());
+            blocks[i] = new TransformerBlock(
+                    w, "visual.transformer.resblocks." + i + ".", width, c.visionHeads(), c.quickGelu());
         }
     }
 

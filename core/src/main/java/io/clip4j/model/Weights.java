@@ -1,9 +1,9 @@
 package io.clip4j.model;
 
 import io.clip4j.Clip4jException;
+import io.clip4j.kernels.Matrix;
 import io.clip4j.tensor.Tensor;
 import java.lang.foreign.Arena;
-import io.clip4j.kernels.Matrix;
 import java.util.Arrays;
 import java.util.Map;
 

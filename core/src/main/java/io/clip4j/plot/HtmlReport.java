@@ -50,7 +50,9 @@ public final class HtmlReport {
                 String s = cell instanceof Double || cell instanceof Float
                         ? String.format(java.util.Locale.ROOT, "%.4g", ((Number) cell).doubleValue())
                         : String.valueOf(cell);
-                body.append(cell instanceof Number ? "<td class=\"n\">" : "<td>").append(escape(s)).append("</td>");
+                body.append(cell instanceof Number ? "<td class=\"n\">" : "<td>")
+                        .append(escape(s))
+                        .append("</td>");
             }
             body.append("</tr>\n");
         }
@@ -75,7 +77,8 @@ public final class HtmlReport {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new Clip4jException(file + ": cannot read image (" + e.getClass().getSimpleName() + ")");
+            throw new Clip4jException(
+                    file + ": cannot read image (" + e.getClass().getSimpleName() + ")");
         }
         String mime;
         if (bytes.length > 8 && (bytes[0] & 0xFF) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G') {
@@ -89,8 +92,14 @@ public final class HtmlReport {
     }
 
     private HtmlReport embed(byte[] bytes, String mime, String alt) {
-        body.append("<figure><img alt=\"").append(escape(alt)).append("\" src=\"data:").append(mime).append(";base64,")
-                .append(Base64.getEncoder().encodeToString(bytes)).append("\"><figcaption>").append(escape(alt))
+        body.append("<figure><img alt=\"")
+                .append(escape(alt))
+                .append("\" src=\"data:")
+                .append(mime)
+                .append(";base64,")
+                .append(Base64.getEncoder().encodeToString(bytes))
+                .append("\"><figcaption>")
+                .append(escape(alt))
                 .append("</figcaption></figure>\n");
         return this;
     }

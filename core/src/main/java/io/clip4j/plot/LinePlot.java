@@ -43,9 +43,18 @@ public final class LinePlot {
     }
 
     /** matplotlib's tab10 colours, so the pictures look familiar. */
-    public static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
-        new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
-        new Color(0xbcbd22), new Color(0x17becf)};
+    public static final Color[] PALETTE = {
+        new Color(0x1f77b4),
+        new Color(0xff7f0e),
+        new Color(0x2ca02c),
+        new Color(0xd62728),
+        new Color(0x9467bd),
+        new Color(0x8c564b),
+        new Color(0xe377c2),
+        new Color(0x7f7f7f),
+        new Color(0xbcbd22),
+        new Color(0x17becf)
+    };
 
     private final String title;
     private final String xLabel;
@@ -114,7 +123,8 @@ public final class LinePlot {
         yMin -= pad;
         yMax += pad;
         int left = 72, right = width - 20, top = title.isEmpty() ? 20 : 40, bottom = height - 52;
-        if (right - left < 20 || bottom - top < 20) throw new Clip4jException("plot size " + width + "x" + height + " is too small");
+        if (right - left < 20 || bottom - top < 20)
+            throw new Clip4jException("plot size " + width + "x" + height + " is too small");
         return new Frame(left, top, right, bottom, xMin, xMax, yMin, yMax);
     }
 

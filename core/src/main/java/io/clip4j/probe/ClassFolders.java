@@ -22,9 +22,13 @@ public record ClassFolders(Path root, List<String> classes, List<Path> files, in
         if (!Files.isDirectory(root)) throw new Clip4jException(root + ": no such folder");
         List<Path> classDirs;
         try (Stream<Path> s = Files.list(root)) {
-            classDirs = s.filter(Files::isDirectory).filter(p -> !hidden(p)).sorted().toList();
+            classDirs = s.filter(Files::isDirectory)
+                    .filter(p -> !hidden(p))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
-            throw new Clip4jException(root + ": cannot list folder (" + e.getClass().getSimpleName() + ")");
+            throw new Clip4jException(
+                    root + ": cannot list folder (" + e.getClass().getSimpleName() + ")");
         }
         if (classDirs.isEmpty()) throw new Clip4jException(root + ": no class sub-folders in it");
         List<String> classes = new ArrayList<>();
@@ -34,16 +38,23 @@ public record ClassFolders(Path root, List<String> classes, List<Path> files, in
             int label = classes.size();
             classes.add(dir.getFileName().toString());
             try (Stream<Path> s = Files.walk(dir)) {
-                for (Path f : s.filter(Files::isRegularFile).filter(ClassFolders::isImage).sorted().toList()) {
+                for (Path f : s.filter(Files::isRegularFile)
+                        .filter(ClassFolders::isImage)
+                        .sorted()
+                        .toList()) {
                     if (hiddenBelow(dir, f)) continue;
                     files.add(f);
                     labels.add(label);
                 }
             } catch (IOException e) {
-                throw new Clip4jException(dir + ": cannot list folder (" + e.getClass().getSimpleName() + ")");
+                throw new Clip4jException(
+                        dir + ": cannot list folder (" + e.getClass().getSimpleName() + ")");
             }
         }
-        return new ClassFolders(root, List.copyOf(classes), List.copyOf(files),
+        return new ClassFolders(
+                root,
+                List.copyOf(classes),
+                List.copyOf(files),
                 labels.stream().mapToInt(Integer::intValue).toArray());
     }
 

@@ -24,10 +24,17 @@ public final class FolderProbe {
     }
 
     /** Everything the probe found. */
-    public record Report(List<String> classes, int trainImages, int testImages, int skippedImages, double bestLambda,
-                         double valAccuracy, double testAccuracy, Map<String, ClassScore> perClass,
-                         List<LinearProbe.SweepPoint> sweep, LogisticRegression.Model model) {
-    }
+    public record Report(
+            List<String> classes,
+            int trainImages,
+            int testImages,
+            int skippedImages,
+            double bestLambda,
+            double valAccuracy,
+            double testAccuracy,
+            Map<String, ClassScore> perClass,
+            List<LinearProbe.SweepPoint> sweep,
+            LogisticRegression.Model model) {}
 
     /** Embedding progress: {@code done} of {@code total} images (training then test), called after every chunk. */
     public interface Progress {
@@ -39,24 +46,30 @@ public final class FolderProbe {
     /** Images embedded between two progress updates. */
     static final int CHUNK = 64;
 
-    private FolderProbe() {
-    }
+    private FolderProbe() {}
 
-    public static Report run(Clip clip, Path trainDir, Path testDir, LinearProbe.Settings settings,
-                             Consumer<String> report) {
+    public static Report run(
+            Clip clip, Path trainDir, Path testDir, LinearProbe.Settings settings, Consumer<String> report) {
         return run(clip, trainDir, testDir, settings, report, Progress.NONE);
     }
 
-    public static Report run(Clip clip, Path trainDir, Path testDir, LinearProbe.Settings settings,
-                             Consumer<String> report, Progress progress) {
+    public static Report run(
+            Clip clip,
+            Path trainDir,
+            Path testDir,
+            LinearProbe.Settings settings,
+            Consumer<String> report,
+            Progress progress) {
         ClassFolders train = ClassFolders.scan(trainDir);
         ClassFolders test = ClassFolders.scan(testDir);
         if (train.classes().size() < 2) {
-            throw new Clip4jException(trainDir + ": a probe needs at least 2 classes, found " + train.classes().size());
+            throw new Clip4jException(trainDir + ": a probe needs at least 2 classes, found "
+                    + train.classes().size());
         }
         for (int c = 0; c < train.classes().size(); c++) {
             if (train.count(c) == 0) {
-                throw new Clip4jException(trainDir.resolve(train.classes().get(c)) + ": no images in this class folder");
+                throw new Clip4jException(
+                        trainDir.resolve(train.classes().get(c)) + ": no images in this class folder");
             }
         }
         int[] testToTrain = new int[test.classes().size()];
@@ -64,21 +77,31 @@ public final class FolderProbe {
             String name = test.classes().get(c);
             testToTrain[c] = train.classes().indexOf(name);
             if (testToTrain[c] < 0) {
-                throw new Clip4jException(testDir.resolve(name) + ": class '" + name
-                        + "' has no folder in the training set " + trainDir);
+                throw new Clip4jException(
+                        testDir.resolve(name) + ": class '" + name + "' has no folder in the training set " + trainDir);
             }
         }
         int[] skipped = {0};
         int total = train.files().size() + test.files().size();
         progress.update(0, total);
         Embedded tr = embed(clip, train.files(), train.labels(), null, report, skipped, progress, 0, total);
-        Embedded te = embed(clip, test.files(), test.labels(), testToTrain, report, skipped, progress, train.files().size(), total);
+        Embedded te = embed(
+                clip,
+                test.files(),
+                test.labels(),
+                testToTrain,
+                report,
+                skipped,
+                progress,
+                train.files().size(),
+                total);
         int classes = train.classes().size();
         for (int c = 0; c < classes; c++) {
             boolean any = false;
             for (int l : tr.labels) any |= l == c;
             if (!any) {
-                throw new Clip4jException(trainDir.resolve(train.classes().get(c)) + ": no readable images in this class folder");
+                throw new Clip4jException(
+                        trainDir.resolve(train.classes().get(c)) + ": no readable images in this class folder");
             }
         }
         LinearProbe.Result fit = LinearProbe.fit(tr.x, tr.labels, classes, settings);
@@ -96,15 +119,31 @@ public final class FolderProbe {
         }
         for (int c : testToTrain) perClass.put(train.classes().get(c), new ClassScore(n[c], ok[c]));
         double testAcc = te.x.length == 0 ? Double.NaN : (double) correct / te.x.length;
-        return new Report(train.classes(), tr.x.length, te.x.length, skipped[0], fit.bestLambda(), fit.valAccuracy(),
-                testAcc, perClass, fit.sweep(), fit.model());
+        return new Report(
+                train.classes(),
+                tr.x.length,
+                te.x.length,
+                skipped[0],
+                fit.bestLambda(),
+                fit.valAccuracy(),
+                testAcc,
+                perClass,
+                fit.sweep(),
+                fit.model());
     }
 
-    private record Embedded(float[][] x, int[] labels) {
-    }
+    private record Embedded(float[][] x, int[] labels) {}
 
-    private static Embedded embed(Clip clip, List<Path> files, int[] labels, int[] remap, Consumer<String> report,
-                                  int[] skipped, Progress progress, int doneBefore, int total) {
+    private static Embedded embed(
+            Clip clip,
+            List<Path> files,
+            int[] labels,
+            int[] remap,
+            Consumer<String> report,
+            int[] skipped,
+            Progress progress,
+            int doneBefore,
+            int total) {
         List<Clip.ImageResult> results = new ArrayList<>();
         for (int s = 0; s < files.size(); s += CHUNK) {
             results.addAll(clip.embedImageFiles(files.subList(s, Math.min(files.size(), s + CHUNK))));
@@ -123,6 +162,8 @@ public final class FolderProbe {
             x.add(Clip.normalize(r.embedding()));
             y.add(remap == null ? labels[i] : remap[labels[i]]);
         }
-        return new Embedded(x.toArray(float[][]::new), y.stream().mapToInt(Integer::intValue).toArray());
+        return new Embedded(
+                x.toArray(float[][]::new),
+                y.stream().mapToInt(Integer::intValue).toArray());
     }
 }

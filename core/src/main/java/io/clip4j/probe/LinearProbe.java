@@ -34,11 +34,11 @@ public final class LinearProbe {
     }
 
     /** One point of the sweep. */
-    public record SweepPoint(double lambda, double valAccuracy, double valLoss) {
-    }
+    public record SweepPoint(double lambda, double valAccuracy, double valLoss) {}
 
     /** The outcome: best penalty, its validation accuracy, the final model (trained on all training data). */
-    public record Result(double bestLambda, double valAccuracy, List<SweepPoint> sweep, LogisticRegression.Model model) {
+    public record Result(
+            double bestLambda, double valAccuracy, List<SweepPoint> sweep, LogisticRegression.Model model) {
         public int predict(float[] x) {
             return model.predict(x);
         }
@@ -47,8 +47,7 @@ public final class LinearProbe {
     /** Lambda used when the split leaves no validation data (every class has a single image). */
     public static final double FALLBACK_LAMBDA = 1e-3;
 
-    private LinearProbe() {
-    }
+    private LinearProbe() {}
 
     public static Result fit(float[][] x, int[] y, int classes, Settings settings) {
         if (x.length == 0) throw new Clip4jException("linear probe: no training images");
@@ -72,8 +71,8 @@ public final class LinearProbe {
             double[] exps = settings.exponents().clone();
             Arrays.sort(exps);
             for (int i = exps.length - 1; i >= 0; i--) { // large lambda first: warm starts move toward less smooth fits
-                LogisticRegression.Model m = LogisticRegression.fit(xt, yt, classes, Math.pow(10, exps[i]), warm,
-                        LogisticRegression.Settings.defaults());
+                LogisticRegression.Model m = LogisticRegression.fit(
+                        xt, yt, classes, Math.pow(10, exps[i]), warm, LogisticRegression.Settings.defaults());
                 warm = m.parameters();
                 SweepPoint p = evaluate(m, Math.pow(10, exps[i]), xv, yv);
                 sweep.add(p);
@@ -83,8 +82,8 @@ public final class LinearProbe {
                 double e = Math.log10(top.lambda());
                 for (double d : new double[] {0.25, -0.25}) {
                     double lam = Math.pow(10, e + d);
-                    LogisticRegression.Model m = LogisticRegression.fit(xt, yt, classes, lam, warm,
-                            LogisticRegression.Settings.defaults());
+                    LogisticRegression.Model m =
+                            LogisticRegression.fit(xt, yt, classes, lam, warm, LogisticRegression.Settings.defaults());
                     SweepPoint p = evaluate(m, lam, xv, yv);
                     sweep.add(p);
                     top = better(top, p);

@@ -47,8 +47,7 @@ public final class LogisticRegression {
         }
     }
 
-    private LogisticRegression() {
-    }
+    private LogisticRegression() {}
 
     public static Model fit(float[][] x, int[] y, int classes, double lambda) {
         return fit(x, y, classes, lambda, null, Settings.defaults());
@@ -148,7 +147,8 @@ public final class LogisticRegression {
     }
 
     /** Objective value and gradient; exposed for tests (gradient checks, optimality). */
-    public static double objective(float[][] x, int[] y, int classes, double lambda, double[] params, double[] gradOut) {
+    public static double objective(
+            float[][] x, int[] y, int classes, double lambda, double[] params, double[] gradOut) {
         return new Objective(x, y, classes, x[0].length, lambda).valueAndGradient(params, gradOut);
     }
 

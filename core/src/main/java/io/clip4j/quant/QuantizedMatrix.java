@@ -31,12 +31,29 @@ public final class QuantizedMatrix implements BlockRows {
         this.scales = scales;
     }
 
-    @Override public int rows() { return rows; }
-    @Override public int cols() { return cols; }
-    @Override public String scheme() { return scheme.id; }
-    @Override public long storedBytes() { return ints.byteSize() + scales.byteSize(); }
+    @Override
+    public int rows() {
+        return rows;
+    }
 
-    public QuantScheme quantScheme() { return scheme; }
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public String scheme() {
+        return scheme.id;
+    }
+
+    @Override
+    public long storedBytes() {
+        return ints.byteSize() + scales.byteSize();
+    }
+
+    public QuantScheme quantScheme() {
+        return scheme;
+    }
 
     private float scale(int r, int b) {
         return Float.float16ToFloat(scales.getAtIndex(F16, (long) r * blocks + b));
@@ -48,7 +65,8 @@ public final class QuantizedMatrix implements BlockRows {
         MemorySegment.copy(ints, ValueLayout.JAVA_BYTE, (long) r * rowBytes, q, 0, rowBytes);
         for (int b = 0; b < blocks; b++) {
             int c0 = b * QuantScheme.BLOCK;
-            scheme.dequantizeBlock(q, b * scheme.blockBytes, scale(r, b), dst, c0, Math.min(QuantScheme.BLOCK, cols - c0));
+            scheme.dequantizeBlock(
+                    q, b * scheme.blockBytes, scale(r, b), dst, c0, Math.min(QuantScheme.BLOCK, cols - c0));
         }
     }
 

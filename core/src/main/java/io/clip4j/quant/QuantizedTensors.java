@@ -46,8 +46,10 @@ public final class QuantizedTensors {
      * embeddings and the two projections stay float.
      */
     public static boolean quantised(String name, int[] shape) {
-        if (name.endsWith("attn.in_proj_weight") || name.endsWith("attn.out_proj.weight")
-                || name.endsWith("mlp.c_fc.weight") || name.endsWith("mlp.c_proj.weight")) {
+        if (name.endsWith("attn.in_proj_weight")
+                || name.endsWith("attn.out_proj.weight")
+                || name.endsWith("mlp.c_fc.weight")
+                || name.endsWith("mlp.c_proj.weight")) {
             return shape.length == 2;
         }
         if (name.equals("visual.conv1.weight")) return shape.length == 4 && shape[2] == shape[3] && shape[2] > 3;
@@ -69,15 +71,20 @@ public final class QuantizedTensors {
                 System.arraycopy(v, r * cols + c0, block, 0, n);
                 short d = s.quantizeBlock(block, 0, q, b * s.blockBytes);
                 if (!Float.isFinite(Float.float16ToFloat(d))) {
-                    throw new Clip4jException(name + ": block scale at [" + r + ", " + c0 + "] does not fit in float16");
+                    throw new Clip4jException(
+                            name + ": block scale at [" + r + ", " + c0 + "] does not fit in float16");
                 }
                 scales.setAtIndex(F16, (long) r * nb + b, d);
             }
             MemorySegment.copy(q, 0, ints, ValueLayout.JAVA_BYTE, (long) r * q.length, q.length);
         }
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put(name + "." + s.suffix, new Tensor(name + "." + s.suffix, s.stored, new int[] {rows, nb * s.blockBytes}, ints));
-        out.put(name + "." + SCALE_SUFFIX, new Tensor(name + "." + SCALE_SUFFIX, DType.F16, new int[] {rows, nb}, scales));
+        out.put(
+                name + "." + s.suffix,
+                new Tensor(name + "." + s.suffix, s.stored, new int[] {rows, nb * s.blockBytes}, ints));
+        out.put(
+                name + "." + SCALE_SUFFIX,
+                new Tensor(name + "." + SCALE_SUFFIX, DType.F16, new int[] {rows, nb}, scales));
         return out;
     }
 
@@ -138,7 +145,8 @@ public final class QuantizedTensors {
 
     /** The weight a stored tensor belongs to: {@code w} for {@code w.q8}, {@code w.q4} and {@code w.scale}. */
     public static String weightOf(String stored) {
-        for (String suffix : new String[] {"." + SCALE_SUFFIX, "." + QuantScheme.Q8_0.suffix, "." + QuantScheme.Q4_0.suffix}) {
+        for (String suffix :
+                new String[] {"." + SCALE_SUFFIX, "." + QuantScheme.Q8_0.suffix, "." + QuantScheme.Q4_0.suffix}) {
             if (stored.endsWith(suffix)) return stored.substring(0, stored.length() - suffix.length());
         }
         return stored;
@@ -152,22 +160,27 @@ public final class QuantizedTensors {
                     + Printable.of(q == null ? qName : sName) + "'");
         }
         if (stored.containsKey(name)) {
-            throw new Clip4jException(file + ": weight '" + Printable.of(name) + "' is stored both as a tensor and quantised");
+            throw new Clip4jException(
+                    file + ": weight '" + Printable.of(name) + "' is stored both as a tensor and quantised");
         }
         int rows = shape[0];
         long cols = Tensor.numel(shape) / Math.max(1, rows);
         if (rows < 1 || cols < 1 || cols > Integer.MAX_VALUE - QuantScheme.BLOCK) {
-            throw new Clip4jException(file + ": quantised weight '" + Printable.of(name) + "' has shape " + Arrays.toString(shape));
+            throw new Clip4jException(
+                    file + ": quantised weight '" + Printable.of(name) + "' has shape " + Arrays.toString(shape));
         }
         int nb = QuantScheme.blocks((int) cols);
         int[] qShape = {rows, nb * s.blockBytes}, sShape = {rows, nb};
         if (q.dtype() != s.stored || !Arrays.equals(q.shape(), qShape)) {
-            throw new Clip4jException(file + ": tensor '" + Printable.of(qName) + "' is " + q.dtype() + Arrays.toString(q.shape())
-                    + " but " + Arrays.toString(shape) + " in " + s.id + " blocks needs " + s.stored + Arrays.toString(qShape)
-                    + " (truncated or not " + s.id + ")");
+            throw new Clip4jException(
+                    file + ": tensor '" + Printable.of(qName) + "' is " + q.dtype() + Arrays.toString(q.shape())
+                            + " but " + Arrays.toString(shape) + " in " + s.id + " blocks needs " + s.stored
+                            + Arrays.toString(qShape)
+                            + " (truncated or not " + s.id + ")");
         }
         if (sc.dtype() != DType.F16 || !Arrays.equals(sc.shape(), sShape)) {
-            throw new Clip4jException(file + ": tensor '" + Printable.of(sName) + "' is " + sc.dtype() + Arrays.toString(sc.shape())
+            throw new Clip4jException(file + ": tensor '" + Printable.of(sName) + "' is " + sc.dtype()
+                    + Arrays.toString(sc.shape())
                     + " but " + Arrays.toString(shape) + " needs F16" + Arrays.toString(sShape) + " (one scale per "
                     + QuantScheme.BLOCK + " weights of a row)");
         }

@@ -42,7 +42,8 @@ final class ContactSheet {
         int lines = cells.stream().mapToInt(c -> c.lines().size()).max().orElse(0);
         int lineH = 15, pad = 8, cellW = Math.max(thumb, 150) + pad, cellH = thumb + pad + lines * lineH + pad;
         int cols = Math.max(1, Math.min(columns, cells.size())), rows = (cells.size() + cols - 1) / cols;
-        BufferedImage out = new BufferedImage(cols * cellW + pad, Math.max(1, rows) * cellH + pad, BufferedImage.TYPE_INT_RGB);
+        BufferedImage out =
+                new BufferedImage(cols * cellW + pad, Math.max(1, rows) * cellH + pad, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
             g.setColor(Color.WHITE);
@@ -59,7 +60,8 @@ final class ContactSheet {
                 g.drawRect(x, y, thumb - 1, thumb - 1);
                 for (int l = 0; l < c.lines().size(); l++) {
                     g.setColor(l == 0 && c.first() != null ? c.first() : new Color(0x333333));
-                    g.drawString(fit(c.lines().get(l), fm, cellW - pad), x, y + thumb + pad + l * lineH + fm.getAscent());
+                    g.drawString(
+                            fit(c.lines().get(l), fm, cellW - pad), x, y + thumb + pad + l * lineH + fm.getAscent());
                 }
             }
         } finally {

@@ -42,6 +42,7 @@ import java.util.stream.Stream;
 public final class Quickstart {
     /** Marks a folder written by the quickstart, so that a rerun may replace it. */
     public static final String MARKER = ".clip4j-quickstart";
+
     static final int TOP = 3;
     static final int SEARCH_TOP = 5;
 
@@ -52,8 +53,16 @@ public final class Quickstart {
     }
 
     /** Zero-shot top-1 over all colour-shape labels; chance = 1 / labels (1 / colours, 1 / shapes for the parts). */
-    public record ZeroShotScores(int labels, int seenImages, double seenTop1, int heldoutImages, double heldoutTop1,
-                                 double heldoutColour, double heldoutShape, int colours, int shapes) {
+    public record ZeroShotScores(
+            int labels,
+            int seenImages,
+            double seenTop1,
+            int heldoutImages,
+            double heldoutTop1,
+            double heldoutColour,
+            double heldoutShape,
+            int colours,
+            int shapes) {
         public double chance() {
             return 1.0 / labels;
         }
@@ -68,17 +77,30 @@ public final class Quickstart {
     public record SearchResult(String query, List<SearchHit> hits) {}
 
     /** What the saved model does on the images it never saw. */
-    public record Evaluation(ZeroShotScores zeroShot, List<Confusion> confusions, List<Example> examples,
-                             List<SearchResult> searches) {}
+    public record Evaluation(
+            ZeroShotScores zeroShot, List<Confusion> confusions, List<Example> examples, List<SearchResult> searches) {}
 
     /**
      * @param trainSeconds    wall time of the training run (with its evaluations and checkpoints)
      * @param imagesPerSecond training throughput: pairs over the time spent in training steps
      */
-    public record Result(Path out, Path report, Path model, QuickstartRecipe recipe, long steps, double trainSeconds,
-                         double imagesPerSecond, float finalLoss, Map<String, Double> trainMetrics, ZeroShotScores zeroShot,
-                         List<Confusion> confusions, List<Example> examples, List<SearchResult> searches, long parameters,
-                         QuickstartDistill.Result student, double seconds) {}
+    public record Result(
+            Path out,
+            Path report,
+            Path model,
+            QuickstartRecipe recipe,
+            long steps,
+            double trainSeconds,
+            double imagesPerSecond,
+            float finalLoss,
+            Map<String, Double> trainMetrics,
+            ZeroShotScores zeroShot,
+            List<Confusion> confusions,
+            List<Example> examples,
+            List<SearchResult> searches,
+            long parameters,
+            QuickstartDistill.Result student,
+            double seconds) {}
 
     private Quickstart() {}
 
@@ -92,22 +114,56 @@ public final class Quickstart {
         prepare(out);
         Path dataDir = out.resolve("data"), modelDir = out.resolve("model");
 
-        progress.stage("writing the synthetic data set to " + dataDir + " (held out of training: " + QuickstartRecipe.HOLDOUT + ")");
-        SyntheticDataset.write(dataDir, new SyntheticDataset.Settings(r.dataCount(), r.seed(), r.imageSize(), r.holdout(),
-                r.valCount(), r.perClass(), 0.0, r.style()));
+        progress.stage("writing the synthetic data set to " + dataDir + " (held out of training: "
+                + QuickstartRecipe.HOLDOUT + ")");
+        SyntheticDataset.write(
+                dataDir,
+                new SyntheticDataset.Settings(
+                        r.dataCount(),
+                        r.seed(),
+                        r.imageSize(),
+                        r.holdout(),
+                        r.valCount(),
+                        r.perClass(),
+                        0.0,
+                        r.style()));
 
         progress.stage("training " + r.model().describe() + " from scratch for " + fmt(r.seconds()) + " s"
                 + (r.maxSteps() > 0 ? " or " + r.maxSteps() + " steps, whichever comes first" : ""));
         // fresh scenes from the generator of data/train.tsv (its first pairs are the file's): no image is seen twice
         var train = new SyntheticCaptions(1_000_000, r.seed(), r.imageSize(), r.holdout(), 0.0, r.style());
-        var evaluation = new TrainingEvaluation(CsvCaptionSource.load(dataDir.resolve("val.tsv")),
-                ClassFolders.scan(dataDir.resolve("classes")), r.templates());
-        var settings = new TrainingRun.Settings(r.batch(), 1, r.maxSteps(), r.lr(), r.warmup(), LrSchedule.Kind.COSINE, r.weightDecay(),
-                true, true, false, r.seed(), 0, r.evalEvery(), r.seconds());
-        var task = new TrainingRun.Task(() -> TrainableClip.fromScratch(r.model(), r.seed()),
-                new ContrastiveObjective(false, r.sharedCaptions()), BatchLoader.Augmentation.PER_EPOCH);
-        TrainingRun.Result run = TrainingRun.run(train, modelDir, task, ClipTokenizer.openai(), settings, evaluation,
-                progress.training(), System::nanoTime);
+        var evaluation = new TrainingEvaluation(
+                CsvCaptionSource.load(dataDir.resolve("val.tsv")),
+                ClassFolders.scan(dataDir.resolve("classes")),
+                r.templates());
+        var settings = new TrainingRun.Settings(
+                r.batch(),
+                1,
+                r.maxSteps(),
+                r.lr(),
+                r.warmup(),
+                LrSchedule.Kind.COSINE,
+                r.weightDecay(),
+                true,
+                true,
+                false,
+                r.seed(),
+                0,
+                r.evalEvery(),
+                r.seconds());
+        var task = new TrainingRun.Task(
+                () -> TrainableClip.fromScratch(r.model(), r.seed()),
+                new ContrastiveObjective(false, r.sharedCaptions()),
+                BatchLoader.Augmentation.PER_EPOCH);
+        TrainingRun.Result run = TrainingRun.run(
+                train,
+                modelDir,
+                task,
+                ClipTokenizer.openai(),
+                settings,
+                evaluation,
+                progress.training(),
+                System::nanoTime);
         double[] rates = run.curves().points("images_per_s")[1];
         double stepSeconds = 0;
         for (double x : rates) stepSeconds += r.batch() / x;
@@ -124,11 +180,27 @@ public final class Quickstart {
                     + " s, stored in fp16 (" + out.resolve("student") + ")");
             student = QuickstartDistill.run(out, dataDir, modelDir, r, distillSeconds, progress.training());
         }
-        float finalLoss = run.losses().isEmpty() ? Float.NaN : run.losses().get(run.losses().size() - 1);
+        float finalLoss = run.losses().isEmpty()
+                ? Float.NaN
+                : run.losses().get(run.losses().size() - 1);
         long params = 0;
         for (int[] shape : ExpectedTensors.of(r.model()).values()) params += ParameterSet.numel(shape);
-        Result result = new Result(out, out.resolve("report.html"), modelDir, r, run.steps(), run.seconds(), ips,
-                finalLoss, run.metrics(), ev.zeroShot(), ev.confusions(), ev.examples(), ev.searches(), params, student,
+        Result result = new Result(
+                out,
+                out.resolve("report.html"),
+                modelDir,
+                r,
+                run.steps(),
+                run.seconds(),
+                ips,
+                finalLoss,
+                run.metrics(),
+                ev.zeroShot(),
+                ev.confusions(),
+                ev.examples(),
+                ev.searches(),
+                params,
+                student,
                 (System.nanoTime() - started) / 1e9);
         QuickstartReport.write(result);
         return result;
@@ -185,14 +257,23 @@ public final class Quickstart {
         List<Confusion> conf = confusions.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .limit(10)
-                .map(e -> new Confusion(e.getKey().split("\u0000")[0], e.getKey().split("\u0000")[1], e.getValue()))
+                .map(e ->
+                        new Confusion(e.getKey().split("\u0000")[0], e.getKey().split("\u0000")[1], e.getValue()))
                 .toList();
-        var scores = new ZeroShotScores(labels.size(), seen, ratio(seenRight, seen), heldN, ratio(heldRight, heldN),
-                ratio(colourRight, heldN), ratio(shapeRight, heldN), SyntheticScene.Colour.values().length,
+        var scores = new ZeroShotScores(
+                labels.size(),
+                seen,
+                ratio(seenRight, seen),
+                heldN,
+                ratio(heldRight, heldN),
+                ratio(colourRight, heldN),
+                ratio(shapeRight, heldN),
+                SyntheticScene.Colour.values().length,
                 SyntheticScene.Shape.values().length);
 
         List<String> queries = new ArrayList<>();
-        for (Combo c : r.holdout().stream().sorted(Comparator.comparing(Combo::name)).toList()) queries.add("a " + c.name());
+        for (Combo c :
+                r.holdout().stream().sorted(Comparator.comparing(Combo::name)).toList()) queries.add("a " + c.name());
         queries.add("a large yellow star");
         List<SearchResult> searches = new ArrayList<>();
         float[][] q = clip.embedTexts(queries);
@@ -203,7 +284,8 @@ public final class Quickstart {
             for (int i = 0; i < files.size(); i++) idx.add(i);
             idx.sort(Comparator.comparingDouble((Integer i) -> -scoresK[i]));
             List<SearchHit> hits = new ArrayList<>();
-            for (int i : idx.subList(0, Math.min(SEARCH_TOP, idx.size()))) hits.add(new SearchHit(files.get(i), truths.get(i), scoresK[i]));
+            for (int i : idx.subList(0, Math.min(SEARCH_TOP, idx.size())))
+                hits.add(new SearchHit(files.get(i), truths.get(i), scoresK[i]));
             searches.add(new SearchResult(queries.get(k), hits));
         }
         return new Evaluation(scores, conf, examples, searches);
@@ -222,16 +304,21 @@ public final class Quickstart {
                     empty = s.findAny().isEmpty();
                 }
                 if (!empty && !Files.exists(out.resolve(MARKER))) {
-                    throw new Clip4jException(out + ": the folder exists and was not written by the quickstart; choose another --out");
+                    throw new Clip4jException(
+                            out + ": the folder exists and was not written by the quickstart; choose another --out");
                 }
-                for (String part : List.of("data", "model", "student-run", "student", "report.html")) deleteTree(out.resolve(part));
+                for (String part : List.of("data", "model", "student-run", "student", "report.html"))
+                    deleteTree(out.resolve(part));
             } else if (Files.exists(out)) {
                 throw new Clip4jException(out + ": not a folder");
             }
             Files.createDirectories(out);
-            Files.writeString(out.resolve(MARKER), "written by clip4j quickstart; a rerun replaces data/, model/ and report.html\n");
+            Files.writeString(
+                    out.resolve(MARKER),
+                    "written by clip4j quickstart; a rerun replaces data/, model/ and report.html\n");
         } catch (IOException e) {
-            throw new Clip4jException(out + ": cannot prepare the folder (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            throw new Clip4jException(
+                    out + ": cannot prepare the folder (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
     }
 

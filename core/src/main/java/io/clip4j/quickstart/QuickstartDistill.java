@@ -39,52 +39,95 @@ public final class QuickstartDistill {
      * (0, 1, 10) and a constant temperature of 1 or 2 changed it by less than a point.
      */
     static final double LR = 4e-3, L1_WEIGHT = 1.0;
+
     static final int WARMUP = 20;
     /** Interleaved throughput rounds; the first one also warms the JIT up. */
     static final int ROUNDS = 4;
 
     /** One model's figures in the side-by-side table. */
-    public record Side(String name, Path folder, ClipConfig config, long imageParameters, long fileBytes, double imagesPerSecond,
-                       Quickstart.Evaluation evaluation) {}
+    public record Side(
+            String name,
+            Path folder,
+            ClipConfig config,
+            long imageParameters,
+            long fileBytes,
+            double imagesPerSecond,
+            Quickstart.Evaluation evaluation) {}
 
     /** Teacher and student side by side, with how far they agree. */
-    public record Result(Side teacher, Side student, long steps, double seconds, AgreementEval.Report agreement, Path curves) {}
+    public record Result(
+            Side teacher, Side student, long steps, double seconds, AgreementEval.Report agreement, Path curves) {}
 
     private QuickstartDistill() {}
 
-    static Result run(Path out, Path dataDir, Path teacherDir, QuickstartRecipe r, double seconds, TrainingRun.Listener listener) {
+    static Result run(
+            Path out,
+            Path dataDir,
+            Path teacherDir,
+            QuickstartRecipe r,
+            double seconds,
+            TrainingRun.Listener listener) {
         Path runDir = out.resolve("student-run"), studentDir = out.resolve("student");
         DistillRun.Result d;
         try (Clip teacher = Clip.load(teacherDir, Clip.Options.defaults().withTruncate(true))) {
             StudentShape shape = StudentShape.of(Tower.IMAGE, teacher.config(), null, null, null);
             // fresh scenes from another stream of the training generator: as many as the budget allows, none repeated
             var scenes = new SyntheticCaptions(1_000_000, r.seed() + 1, r.imageSize(), r.holdout(), 0.0, r.style());
-            var training = new TrainingRun.Settings(r.batch(), 1, -1, LR, WARMUP, LrSchedule.Kind.COSINE, 0.05, true, true, false,
-                    r.seed(), 0, 0, seconds);
-            var settings = new DistillRun.Settings(Tower.IMAGE, shape, new StudentModel.Init.Inherit(),
-                    new DistillObjective.LossSettings(4, 2, 10, L1_WEIGHT), 0, null, training);
+            var training = new TrainingRun.Settings(
+                    r.batch(),
+                    1,
+                    -1,
+                    LR,
+                    WARMUP,
+                    LrSchedule.Kind.COSINE,
+                    0.05,
+                    true,
+                    true,
+                    false,
+                    r.seed(),
+                    0,
+                    0,
+                    seconds);
+            var settings = new DistillRun.Settings(
+                    Tower.IMAGE,
+                    shape,
+                    new StudentModel.Init.Inherit(),
+                    new DistillObjective.LossSettings(4, 2, 10, L1_WEIGHT),
+                    0,
+                    null,
+                    training);
             d = DistillRun.run(teacher, scenes, runDir, settings, null, listener);
             ModelConverter.convert(runDir, studentDir, WeightDType.F16);
         }
         try (Clip teacher = Clip.load(teacherDir, Clip.Options.defaults().withTruncate(true));
-             Clip student = Clip.load(studentDir, Clip.Options.defaults().withTruncate(true))) {
+                Clip student = Clip.load(studentDir, Clip.Options.defaults().withTruncate(true))) {
             List<Path> images = evaluationImages(dataDir);
             double[] ips = imagesPerSecond(teacher, student, images);
             Side t = side("teacher", teacher, teacherDir, dataDir, r, ips[0]);
             Side s = side("student (fp16)", student, studentDir, dataDir, r, ips[1]);
             List<String> labels = new ArrayList<>();
             for (SyntheticScene.Colour c : SyntheticScene.Colour.values()) {
-                for (SyntheticScene.Shape sh : SyntheticScene.Shape.values()) labels.add(new SyntheticScene.Combo(c, sh).name());
+                for (SyntheticScene.Shape sh : SyntheticScene.Shape.values())
+                    labels.add(new SyntheticScene.Combo(c, sh).name());
             }
-            List<String> queries = t.evaluation().searches().stream().map(Quickstart.SearchResult::query).toList();
+            List<String> queries = t.evaluation().searches().stream()
+                    .map(Quickstart.SearchResult::query)
+                    .toList();
             var agreement = AgreementEval.run(student, teacher, images, queries, labels, r.templates(), 10);
-            return new Result(t, s, d.training().steps(), d.training().seconds(), agreement, runDir.resolve(TrainingRun.CURVES_PNG));
+            return new Result(
+                    t,
+                    s,
+                    d.training().steps(),
+                    d.training().seconds(),
+                    agreement,
+                    runDir.resolve(TrainingRun.CURVES_PNG));
         }
     }
 
     private static Side side(String name, Clip clip, Path dir, Path dataDir, QuickstartRecipe r, double ips) {
         long params = 0;
-        for (var e : clip.checkpoint().weights().entrySet()) if (e.getKey().startsWith("visual.")) params += e.getValue().numel();
+        for (var e : clip.checkpoint().weights().entrySet())
+            if (e.getKey().startsWith("visual.")) params += e.getValue().numel();
         return new Side(name, dir, clip.config(), params, folderBytes(dir), ips, Quickstart.evaluate(clip, dataDir, r));
     }
 
@@ -94,8 +137,15 @@ public final class QuickstartDistill {
      * touches both alike. The teacher and the student share the resolution and normalisation.
      */
     static double[] imagesPerSecond(Clip teacher, Clip student, List<Path> images) {
-        var pre = new ImagePreprocessor(teacher.config().imageResolution(), teacher.config().mean(), teacher.config().std());
-        int n = images.size(), plane = 3 * teacher.config().imageResolution() * teacher.config().imageResolution();
+        var pre = new ImagePreprocessor(
+                teacher.config().imageResolution(),
+                teacher.config().mean(),
+                teacher.config().std());
+        int n = images.size(),
+                plane =
+                        3
+                                * teacher.config().imageResolution()
+                                * teacher.config().imageResolution();
         float[] pixels = new float[n * plane];
         for (int i = 0; i < n; i++) System.arraycopy(pre.preprocess(images.get(i)), 0, pixels, i * plane, plane);
         double[] best = new double[2];

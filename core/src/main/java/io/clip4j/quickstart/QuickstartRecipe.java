@@ -22,10 +22,24 @@ import java.util.Set;
  * @param sharedCaptions whether pairs of a batch with the same caption are one another's positives in the loss
  * @param maxSteps     training stops after this many steps even if time is left; -1 = the time budget alone
  */
-public record QuickstartRecipe(ClipConfig model, int batch, double lr, int warmup, double weightDecay, double seconds,
-                               long seed, int imageSize, int dataCount, int perClass, int valCount, Set<Combo> holdout,
-                               List<String> templates, long evalEvery, SceneStyle style, boolean sharedCaptions,
-                               long maxSteps) {
+public record QuickstartRecipe(
+        ClipConfig model,
+        int batch,
+        double lr,
+        int warmup,
+        double weightDecay,
+        double seconds,
+        long seed,
+        int imageSize,
+        int dataCount,
+        int perClass,
+        int valCount,
+        Set<Combo> holdout,
+        List<String> templates,
+        long evalEvery,
+        SceneStyle style,
+        boolean sharedCaptions,
+        long maxSteps) {
 
     /** Held out of training: shown at test time only (their colours and shapes do appear, in other pairs). */
     public static final String HOLDOUT = "red circle,blue square,green triangle";
@@ -54,18 +68,76 @@ public record QuickstartRecipe(ClipConfig model, int batch, double lr, int warmu
      * together) took them to 76 % at two thirds of the step's cost, so more steps fit: 1100 steps give 97 % / 90 %.
      */
     public static QuickstartRecipe standard(double seconds, long seed) {
-        ClipConfig c = new ClipConfig(128, 16, new int[] {3}, 128, 4, 4, 24, 49408, 128, 4, 1, false,
-                ClipConfig.OPENAI_MEAN.clone(), ClipConfig.OPENAI_STD.clone());
-        return new QuickstartRecipe(c, 128, 2e-3, 20, 0.1, seconds, seed, 64, 1000, 32, 200,
-                SyntheticDataset.parseHoldout(HOLDOUT), TEMPLATES, 100, SceneStyle.COMPACT, true, -1);
+        ClipConfig c = new ClipConfig(
+                128,
+                16,
+                new int[] {3},
+                128,
+                4,
+                4,
+                24,
+                49408,
+                128,
+                4,
+                1,
+                false,
+                ClipConfig.OPENAI_MEAN.clone(),
+                ClipConfig.OPENAI_STD.clone());
+        return new QuickstartRecipe(
+                c,
+                128,
+                2e-3,
+                20,
+                0.1,
+                seconds,
+                seed,
+                64,
+                1000,
+                32,
+                200,
+                SyntheticDataset.parseHoldout(HOLDOUT),
+                TEMPLATES,
+                100,
+                SceneStyle.COMPACT,
+                true,
+                -1);
     }
 
     /** The same pipeline in seconds (tests): a one-layer model on 16 px images, little data. */
     public static QuickstartRecipe tiny(double seconds, long seed) {
-        ClipConfig c = new ClipConfig(32, 16, new int[] {1}, 32, 8, 2, 24, 49408, 32, 2, 1, false,
-                ClipConfig.OPENAI_MEAN.clone(), ClipConfig.OPENAI_STD.clone());
-        return new QuickstartRecipe(c, 8, 1e-3, 2, 0.1, seconds, seed, 16, 16, 1, 8,
-                SyntheticDataset.parseHoldout(HOLDOUT), TEMPLATES, 100, SceneStyle.COMPACT, true, -1);
+        ClipConfig c = new ClipConfig(
+                32,
+                16,
+                new int[] {1},
+                32,
+                8,
+                2,
+                24,
+                49408,
+                32,
+                2,
+                1,
+                false,
+                ClipConfig.OPENAI_MEAN.clone(),
+                ClipConfig.OPENAI_STD.clone());
+        return new QuickstartRecipe(
+                c,
+                8,
+                1e-3,
+                2,
+                0.1,
+                seconds,
+                seed,
+                16,
+                16,
+                1,
+                8,
+                SyntheticDataset.parseHoldout(HOLDOUT),
+                TEMPLATES,
+                100,
+                SceneStyle.COMPACT,
+                true,
+                -1);
     }
 
     /**
@@ -73,7 +145,23 @@ public record QuickstartRecipe(ClipConfig model, int batch, double lr, int warmu
      * steps as the standard budget fits on an unloaded machine, whatever the load of this one.
      */
     public QuickstartRecipe withMaxSteps(long steps) {
-        return new QuickstartRecipe(model, batch, lr, warmup, weightDecay, seconds, seed, imageSize, dataCount, perClass,
-                valCount, holdout, templates, evalEvery, style, sharedCaptions, steps);
+        return new QuickstartRecipe(
+                model,
+                batch,
+                lr,
+                warmup,
+                weightDecay,
+                seconds,
+                seed,
+                imageSize,
+                dataCount,
+                perClass,
+                valCount,
+                holdout,
+                templates,
+                evalEvery,
+                style,
+                sharedCaptions,
+                steps);
     }
 }

@@ -4,7 +4,16 @@ import java.util.Locale;
 
 /** Element types a checkpoint can store. Names follow safetensors ("F32", "F16", "BF16", ...). */
 public enum DType {
-    F64(8), F32(4), F16(2), BF16(2), I64(8), I32(4), I16(2), I8(1), U8(1), BOOL(1);
+    F64(8),
+    F32(4),
+    F16(2),
+    BF16(2),
+    I64(8),
+    I32(4),
+    I16(2),
+    I8(1),
+    U8(1),
+    BOOL(1);
 
     public final int bytes;
 

@@ -30,8 +30,8 @@ public final class Tensor {
     public Tensor(String name, DType dtype, int[] shape, MemorySegment data) {
         long n = numel(shape);
         if (data.byteSize() != n * dtype.bytes) {
-            throw new IllegalArgumentException("tensor " + name + ": " + data.byteSize() + " bytes for " + dtype
-                    + Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    "tensor " + name + ": " + data.byteSize() + " bytes for " + dtype + Arrays.toString(shape));
         }
         this.name = name;
         this.dtype = dtype;
@@ -70,14 +70,33 @@ public final class Tensor {
         return n;
     }
 
-    public String name() { return name; }
-    public DType dtype() { return dtype; }
-    public int[] shape() { return shape.clone(); }
-    public int rank() { return shape.length; }
-    public int dim(int i) { return shape[i < 0 ? shape.length + i : i]; }
-    public long numel() { return numel(shape); }
+    public String name() {
+        return name;
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    public int dim(int i) {
+        return shape[i < 0 ? shape.length + i : i];
+    }
+
+    public long numel() {
+        return numel(shape);
+    }
     /** The quantised blocks behind this tensor, or null for a plain one. */
-    public BlockRows blocks() { return blocks; }
+    public BlockRows blocks() {
+        return blocks;
+    }
 
     /** Bytes this tensor occupies as stored (for block-quantised tensors: ints and scales). */
     public long storedBytes() {
@@ -106,7 +125,8 @@ public final class Tensor {
     }
 
     public Tensor reshaped(int... newShape) {
-        if (numel(newShape) != numel()) throw new IllegalArgumentException("reshape " + name + " to " + Arrays.toString(newShape));
+        if (numel(newShape) != numel())
+            throw new IllegalArgumentException("reshape " + name + " to " + Arrays.toString(newShape));
         return blocks != null ? new Tensor(name, newShape, blocks) : new Tensor(name, dtype, newShape, data);
     }
 
@@ -143,7 +163,8 @@ public final class Tensor {
         } else if (dtype == DType.F16 || dtype == DType.BF16) {
             // in bulk: getFloat per element is slow for 10^8 values
             short[] raw = new short[out.length];
-            MemorySegment.copy(data, ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, raw, 0, raw.length);
+            MemorySegment.copy(
+                    data, ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, raw, 0, raw.length);
             if (dtype == DType.F16) {
                 for (int i = 0; i < out.length; i++) out[i] = Float.float16ToFloat(raw[i]);
             } else {
@@ -177,11 +198,29 @@ public final class Tensor {
         if (blocks != null) return blocks.firstNonFinite();
         long mask, add, top;
         switch (dtype) {
-            case F16 -> { mask = 0x7c00_7c00_7c00_7c00L; add = 0x0400_0400_0400_0400L; top = 0x8000_8000_8000_8000L; }
-            case BF16 -> { mask = 0x7f80_7f80_7f80_7f80L; add = 0x0080_0080_0080_0080L; top = 0x8000_8000_8000_8000L; }
-            case F32 -> { mask = 0x7f80_0000_7f80_0000L; add = 0x0080_0000_0080_0000L; top = 0x8000_0000_8000_0000L; }
-            case F64 -> { mask = 0x7ff0_0000_0000_0000L; add = 0x0010_0000_0000_0000L; top = 0x8000_0000_0000_0000L; }
-            default -> { return -1; }
+            case F16 -> {
+                mask = 0x7c00_7c00_7c00_7c00L;
+                add = 0x0400_0400_0400_0400L;
+                top = 0x8000_8000_8000_8000L;
+            }
+            case BF16 -> {
+                mask = 0x7f80_7f80_7f80_7f80L;
+                add = 0x0080_0080_0080_0080L;
+                top = 0x8000_8000_8000_8000L;
+            }
+            case F32 -> {
+                mask = 0x7f80_0000_7f80_0000L;
+                add = 0x0080_0000_0080_0000L;
+                top = 0x8000_0000_8000_0000L;
+            }
+            case F64 -> {
+                mask = 0x7ff0_0000_0000_0000L;
+                add = 0x0010_0000_0000_0000L;
+                top = 0x8000_0000_0000_0000L;
+            }
+            default -> {
+                return -1;
+            }
         }
         long n = data.byteSize();
         final long block = 1 << 14;

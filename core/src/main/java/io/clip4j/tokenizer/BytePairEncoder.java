@@ -1,7 +1,6 @@
 package io.clip4j.tokenizer;
 
 import io.clip4j.Clip4jException;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,12 +19,13 @@ final class BytePairEncoder {
     static final String END_OF_WORD = "</w>";
     private static final int CACHE_LIMIT = 200_000;
 
-    private final String[] symbolOf;           // id -> vocabulary string
-    private final Map<String, Integer> idOf;   // vocabulary string -> id
+    private final String[] symbolOf; // id -> vocabulary string
+    private final Map<String, Integer> idOf; // vocabulary string -> id
     private final int[] byteId = new int[256];
     private final int[] byteEndId = new int[256];
     /** (left id, right id) -> rank << 32 | merged id. */
     private final Map<Long, Long> merges;
+
     private final Map<String, Integer> specials;
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
@@ -35,8 +35,8 @@ final class BytePairEncoder {
      * @param specials  words that map straight to one id, e.g. "&lt;|endoftext|&gt;"
      * @param source    names the vocabulary in error messages
      */
-    BytePairEncoder(Map<String, Integer> vocab, List<String[]> mergeList, Map<String, Integer> specials,
-                    String source) {
+    BytePairEncoder(
+            Map<String, Integer> vocab, List<String[]> mergeList, Map<String, Integer> specials, String source) {
         int maxId = -1;
         for (int id : vocab.values()) {
             if (id < 0) {
@@ -205,8 +205,8 @@ final class BytePairEncoder {
             String line = lines.get(i);
             String[] parts = line.trim().split("\\s+");
             if (parts.length != 2) {
-                throw new Clip4jException(source + " line " + (firstLineNumber + i) + ": expected two symbols, got \""
-                        + line + "\"");
+                throw new Clip4jException(
+                        source + " line " + (firstLineNumber + i) + ": expected two symbols, got \"" + line + "\"");
             }
             out.add(parts);
         }

@@ -37,8 +37,7 @@ final class ByteSymbols {
         }
     }
 
-    private ByteSymbols() {
-    }
+    private ByteSymbols() {}
 
     static int byteOf(char c) {
         return c < BYTE_OF_CHAR.length ? BYTE_OF_CHAR[c] : -1;

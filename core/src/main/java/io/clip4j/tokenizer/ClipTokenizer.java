@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.Clip4jException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,6 +28,7 @@ public final class ClipTokenizer {
     public static final String END_OF_TEXT = "<|endoftext|>";
     /** {@code merges[1:49152-256-2+1]}: the number of merges the reference reads from its file. */
     static final int OPENAI_MERGE_COUNT = 49152 - 256 - 2;
+
     private static final String BUNDLED_MERGES = "bpe_simple_vocab_16e6.txt.gz";
 
     private static volatile ClipTokenizer openai;
@@ -78,7 +78,8 @@ public final class ClipTokenizer {
         Map<String, Integer> encoder = new LinkedHashMap<>();
         for (int i = 0; i < vocab.size(); i++) encoder.put(vocab.get(i), i);
         StringBuilder m = new StringBuilder("#version: 0.2\n");
-        for (String[] pair : merges) m.append(pair[0]).append(' ').append(pair[1]).append('\n');
+        for (String[] pair : merges)
+            m.append(pair[0]).append(' ').append(pair[1]).append('\n');
         try {
             Files.writeString(vocabJson, new ObjectMapper().writeValueAsString(encoder), StandardCharsets.UTF_8);
             Files.writeString(mergesTxt, m, StandardCharsets.UTF_8);
@@ -126,8 +127,10 @@ public final class ClipTokenizer {
     public static ClipTokenizer fromFiles(Path vocabJson, Path mergesTxt) {
         Map<String, Integer> vocab;
         try {
-            vocab = new ObjectMapper().readValue(Files.readString(vocabJson, StandardCharsets.UTF_8),
-                    new TypeReference<LinkedHashMap<String, Integer>>() { });
+            vocab = new ObjectMapper()
+                    .readValue(
+                            Files.readString(vocabJson, StandardCharsets.UTF_8),
+                            new TypeReference<LinkedHashMap<String, Integer>>() {});
         } catch (NoSuchFileException e) {
             throw new Clip4jException(vocabJson + ": no such file");
         } catch (JsonProcessingException e) {
@@ -205,8 +208,8 @@ public final class ClipTokenizer {
         int[] bpeIds = encode(text);
         int total = bpeIds.length + 2;
         if (total > contextLength && !truncate) {
-            throw new Clip4jException("text \"" + preview(text) + "\" is " + total + " tokens, longer than the context of "
-                    + contextLength + " (use truncation)");
+            throw new Clip4jException("text \"" + preview(text) + "\" is " + total
+                    + " tokens, longer than the context of " + contextLength + " (use truncation)");
         }
         int[] row = new int[contextLength];
         row[0] = sot;

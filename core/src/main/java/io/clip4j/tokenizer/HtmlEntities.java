@@ -22,8 +22,7 @@ final class HtmlEntities {
     /** ftfy 6's extra entities: "NAME;" (an upper-cased lower-case name) to its upper-cased character(s). */
     static final Map<String, String> FTFY_UPPERCASE = load("ftfy_uppercase_entities.tsv");
 
-    private HtmlEntities() {
-    }
+    private HtmlEntities() {}
 
     private static Map<String, String> load(String resource) {
         Map<String, String> map = new HashMap<>();

@@ -10,8 +10,7 @@ package io.clip4j.tokenizer;
 public final class HtmlUnescaper {
     private static final int MAX_NAME_CODE_POINTS = 32;
 
-    private HtmlUnescaper() {
-    }
+    private HtmlUnescaper() {}
 
     public static String unescape(String s) {
         int amp = s.indexOf('&');
@@ -42,7 +41,13 @@ public final class HtmlUnescaper {
                 int count = 0;
                 while (e < n && count < MAX_NAME_CODE_POINTS) {
                     int cp = s.codePointAt(e);
-                    if (cp == '\t' || cp == '\n' || cp == '\f' || cp == ' ' || cp == '<' || cp == '&' || cp == '#'
+                    if (cp == '\t'
+                            || cp == '\n'
+                            || cp == '\f'
+                            || cp == ' '
+                            || cp == '<'
+                            || cp == '&'
+                            || cp == '#'
                             || cp == ';') {
                         break;
                     }
@@ -90,8 +95,12 @@ public final class HtmlUnescaper {
 
     /** CPython's {@code _invalid_codepoints}: dropped when written as numeric references. */
     private static boolean isInvalidCodePoint(int cp) {
-        return (cp >= 0x1 && cp <= 0x8) || cp == 0xB || (cp >= 0xE && cp <= 0x1F) || (cp >= 0x7F && cp <= 0x9F)
-                || (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
+        return (cp >= 0x1 && cp <= 0x8)
+                || cp == 0xB
+                || (cp >= 0xE && cp <= 0x1F)
+                || (cp >= 0x7F && cp <= 0x9F)
+                || (cp >= 0xFDD0 && cp <= 0xFDEF)
+                || (cp & 0xFFFE) == 0xFFFE;
     }
 
     /** {@code name} is the matched text after '&' (maybe with ';'); {@code codePoints} its length in code points. */

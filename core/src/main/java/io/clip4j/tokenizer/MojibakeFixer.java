@@ -20,31 +20,30 @@ final class MojibakeFixer {
     /** ftfy's A_GRAVE_WORD_RE, on bytes seen as Latin-1 characters. */
     private static final Pattern A_GRAVE_WORD = Pattern.compile("\u00C3 (?! |quele|quela|quilo|s )");
     /** ftfy's ALTERED_UTF8_RE: UTF-8 sequences whose 0xA0 byte was turned into a space. */
-    private static final Pattern ALTERED_UTF8 = Pattern.compile(
-            "[\\xC2\\xC3\\xC5\\xCE\\xD0\\xD9][ ]"
-                    + "|[\\xE2\\xE3][ ][\\x80-\\x84\\x86-\\x9F\\xA1-\\xBF]"
-                    + "|[\\xE0-\\xE3][\\x80-\\x84\\x86-\\x9F\\xA1-\\xBF][ ]"
-                    + "|[\\xF0][ ][\\x80-\\xBF][\\x80-\\xBF]"
-                    + "|[\\xF0][\\x80-\\xBF][ ][\\x80-\\xBF]"
-                    + "|[\\xF0][\\x80-\\xBF][\\x80-\\xBF][ ]");
+    private static final Pattern ALTERED_UTF8 = Pattern.compile("[\\xC2\\xC3\\xC5\\xCE\\xD0\\xD9][ ]"
+            + "|[\\xE2\\xE3][ ][\\x80-\\x84\\x86-\\x9F\\xA1-\\xBF]"
+            + "|[\\xE0-\\xE3][\\x80-\\x84\\x86-\\x9F\\xA1-\\xBF][ ]"
+            + "|[\\xF0][ ][\\x80-\\xBF][\\x80-\\xBF]"
+            + "|[\\xF0][\\x80-\\xBF][ ][\\x80-\\xBF]"
+            + "|[\\xF0][\\x80-\\xBF][\\x80-\\xBF][ ]");
     /** ftfy's LOSSY_UTF8_RE: UTF-8 sequences with bytes lost to U+FFFD (byte 0x1A) or '?'. */
-    private static final Pattern LOSSY_UTF8 = Pattern.compile(
-            "[\\xC2-\\xDF][\\x1A]"
-                    + "|[\\xC2-\\xC3][?]"
-                    + "|\\xED[\\xA0-\\xAF][\\x1A?]\\xED[\\xB0-\\xBF][\\x1A?\\x80-\\xBF]"
-                    + "|\\xED[\\xA0-\\xAF][\\x1A?\\x80-\\xBF]\\xED[\\xB0-\\xBF][\\x1A?]"
-                    + "|[\\xE0-\\xEF][\\x1A?][\\x1A\\x80-\\xBF]"
-                    + "|[\\xE0-\\xEF][\\x1A\\x80-\\xBF][\\x1A?]"
-                    + "|[\\xF0-\\xF4][\\x1A?][\\x1A\\x80-\\xBF][\\x1A\\x80-\\xBF]"
-                    + "|[\\xF0-\\xF4][\\x1A\\x80-\\xBF][\\x1A?][\\x1A\\x80-\\xBF]"
-                    + "|[\\xF0-\\xF4][\\x1A\\x80-\\xBF][\\x1A\\x80-\\xBF][\\x1A?]"
-                    + "|\\x1A");
+    private static final Pattern LOSSY_UTF8 = Pattern.compile("[\\xC2-\\xDF][\\x1A]"
+            + "|[\\xC2-\\xC3][?]"
+            + "|\\xED[\\xA0-\\xAF][\\x1A?]\\xED[\\xB0-\\xBF][\\x1A?\\x80-\\xBF]"
+            + "|\\xED[\\xA0-\\xAF][\\x1A?\\x80-\\xBF]\\xED[\\xB0-\\xBF][\\x1A?]"
+            + "|[\\xE0-\\xEF][\\x1A?][\\x1A\\x80-\\xBF]"
+            + "|[\\xE0-\\xEF][\\x1A\\x80-\\xBF][\\x1A?]"
+            + "|[\\xF0-\\xF4][\\x1A?][\\x1A\\x80-\\xBF][\\x1A\\x80-\\xBF]"
+            + "|[\\xF0-\\xF4][\\x1A\\x80-\\xBF][\\x1A?][\\x1A\\x80-\\xBF]"
+            + "|[\\xF0-\\xF4][\\x1A\\x80-\\xBF][\\x1A\\x80-\\xBF][\\x1A?]"
+            + "|\\x1A");
     // ftfy's UTF8_DETECTOR_RE, limited to clues from Latin-1 and Windows-1252 (ftfy also lists characters of
     // the Windows-1250/1251/1253/1254/1257 pages): a UTF-8 lead character followed by continuation characters.
     private static final String FIRST_OF_2 = "\\x{C2}-\\x{DF}";
     private static final String FIRST_OF_3 = "\\x{E0}-\\x{EF}";
     private static final String FIRST_OF_4 = "\\x{F0}\\x{F3}";
-    private static final String CONT_1252_LETTERS = "\\x{160}\\x{178}\\x{17D}\\x{152}\\x{192}\\x{161}\\x{17E}\\x{153}\\x{2C6}\\x{2DC}";
+    private static final String CONT_1252_LETTERS =
+            "\\x{160}\\x{178}\\x{17D}\\x{152}\\x{192}\\x{161}\\x{17E}\\x{153}\\x{2C6}\\x{2DC}";
     private static final String CONTINUATION = "\\x{80}-\\x{BF} " + CONT_1252_LETTERS
             + "\\x{2013}\\x{2014}\\x{2018}\\x{2019}\\x{201A}\\x{201C}\\x{201D}\\x{201E}\\x{2020}\\x{2021}\\x{2022}"
             + "\\x{2026}\\x{2030}\\x{2039}\\x{203A}\\x{20AC}\\x{2122}";
@@ -54,13 +53,13 @@ final class MojibakeFixer {
             + "\\x{13E}\\x{142}\\x{F8}\\x{157}\\x{15B}\\x{15F}\\x{165}\\x{17A}\\x{17C}\\x{2C7}\\x{2D8}\\x{2DB}\\x{2DD}"
             + "\\x{384}\\x{385}\\x{386}\\x{388}\\x{389}\\x{38A}\\x{38C}\\x{38E}\\x{38F}\\x{401}-\\x{40F}\\x{451}-\\x{45F}"
             + "\\x{490}\\x{491}";
+
     private static final Pattern UTF8_DETECTOR = Pattern.compile("(?<![" + CONTINUATION_STRICT + "])(?:["
             + FIRST_OF_2 + "][" + CONTINUATION + "]|[" + FIRST_OF_3 + "][" + CONTINUATION + "]{2}|[" + FIRST_OF_4
             + "][" + CONTINUATION + "]{3})+");
     private static final String REPLACEMENT_BYTES = "\u00EF\u00BF\u00BD"; // UTF-8 of U+FFFD as Latin-1 chars
 
-    private MojibakeFixer() {
-    }
+    private MojibakeFixer() {}
 
     static String fixEncoding(String text) {
         while (true) {

@@ -18,8 +18,7 @@ final class PreTokenizer {
     private static final String[] SPECIALS = {"<|startoftext|>", "<|endoftext|>"};
     private static final String[] CONTRACTIONS = {"s", "t", "re", "ve", "m", "ll", "d"};
 
-    private PreTokenizer() {
-    }
+    private PreTokenizer() {}
 
     static List<String> split(String text) {
         List<String> words = new ArrayList<>();
@@ -102,8 +101,11 @@ final class PreTokenizer {
             return PythonText.isSpace(cp) ? SPACE : OTHER;
         }
         switch (Character.getType(cp)) {
-            case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER,
-                 Character.MODIFIER_LETTER, Character.OTHER_LETTER -> {
+            case Character.UPPERCASE_LETTER,
+                    Character.LOWERCASE_LETTER,
+                    Character.TITLECASE_LETTER,
+                    Character.MODIFIER_LETTER,
+                    Character.OTHER_LETTER -> {
                 return LETTER;
             }
             case Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER, Character.OTHER_NUMBER -> {

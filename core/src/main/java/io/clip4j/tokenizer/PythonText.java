@@ -11,8 +11,7 @@ import java.util.Locale;
  * excludes no-break spaces, so neither can be used.
  */
 final class PythonText {
-    private PythonText() {
-    }
+    private PythonText() {}
 
     /** {@code chr(cp).isspace()} of Python 3.11 (Unicode 14; the set has not changed since). */
     static boolean isSpace(int cp) {
@@ -22,8 +21,15 @@ final class PythonText {
         if (cp < 0x85) {
             return false;
         }
-        return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A)
-                || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+        return cp == 0x85
+                || cp == 0xA0
+                || cp == 0x1680
+                || (cp >= 0x2000 && cp <= 0x200A)
+                || cp == 0x2028
+                || cp == 0x2029
+                || cp == 0x202F
+                || cp == 0x205F
+                || cp == 0x3000;
     }
 
     /** {@code s.strip()}: removes leading and trailing Python whitespace. */

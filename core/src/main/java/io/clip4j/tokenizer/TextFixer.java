@@ -20,10 +20,10 @@ import java.text.Normalizer;
 public final class TextFixer {
     /** ftfy's max_decode_length: longer lines are fixed in pieces of this many code units. */
     private static final int MAX_SEGMENT = 1_000_000;
+
     private static final String[] WIDTH_MAP = buildWidthMap();
 
-    private TextFixer() {
-    }
+    private TextFixer() {}
 
     public static String fixText(String text) {
         if (isPlainAscii(text)) {
@@ -231,7 +231,8 @@ public final class TextFixer {
         char[] a = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            char r = c == '\u02BC' || (c >= '\u2018' && c <= '\u201B') ? '\''
+            char r = c == '\u02BC' || (c >= '\u2018' && c <= '\u201B')
+                    ? '\''
                     : (c >= '\u201C' && c <= '\u201F' ? '"' : 0);
             if (r != 0) {
                 if (a == null) {
@@ -244,7 +245,10 @@ public final class TextFixer {
     }
 
     static String fixLineBreaks(String s) {
-        return s.replace("\r\n", "\n").replace('\r', '\n').replace('\u2028', '\n').replace('\u2029', '\n')
+        return s.replace("\r\n", "\n")
+                .replace('\r', '\n')
+                .replace('\u2028', '\n')
+                .replace('\u2029', '\n')
                 .replace('\u0085', '\n');
     }
 
@@ -312,8 +316,13 @@ public final class TextFixer {
         StringBuilder out = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean remove = (c <= 0x08) || c == 0x0B || (c >= 0x0E && c <= 0x1F) || c == 0x7F
-                    || (c >= 0x206A && c <= 0x206F) || c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFC);
+            boolean remove = (c <= 0x08)
+                    || c == 0x0B
+                    || (c >= 0x0E && c <= 0x1F)
+                    || c == 0x7F
+                    || (c >= 0x206A && c <= 0x206F)
+                    || c == 0xFEFF
+                    || (c >= 0xFFF9 && c <= 0xFFFC);
             if (remove && out == null) {
                 out = new StringBuilder(s.length()).append(s, 0, i);
             }

@@ -7,8 +7,7 @@ package io.clip4j.tokenizer;
  * implementing it here keeps decoding independent of the JDK's charset decoder.
  */
 final class Utf8Decoder {
-    private Utf8Decoder() {
-    }
+    private Utf8Decoder() {}
 
     static String decodeReplace(byte[] b, int len) {
         StringBuilder out = new StringBuilder(len);

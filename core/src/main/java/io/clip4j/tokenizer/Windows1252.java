@@ -22,8 +22,7 @@ final class Windows1252 {
         }
     }
 
-    private Windows1252() {
-    }
+    private Windows1252() {}
 
     /** Byte that {@code c} encodes to in sloppy Windows-1252, or -1. */
     static int encodeSloppy(char c) {

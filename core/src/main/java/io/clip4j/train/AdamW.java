@@ -18,7 +18,6 @@ import java.util.function.Predicate;
 public final class AdamW {
     public static final float DEFAULT_LR = 5e-4f;
     public static final double DEFAULT_BETA1 = 0.9, DEFAULT_BETA2 = 0.98, DEFAULT_EPS = 1e-6, DEFAULT_WD = 0.2;
-
     private final double beta1, beta2, eps, weightDecay;
     private final ParameterSet m, v;
     private final List<String> names = new ArrayList<>();
@@ -28,7 +27,13 @@ public final class AdamW {
      * @param params    the parameters to optimise (moments are created for all of them)
      * @param trainable which of them to update (e.g. everything but visual.* for locked-image tuning)
      */
-    public AdamW(ParameterSet params, double beta1, double beta2, double eps, double weightDecay, Predicate<String> trainable) {
+    public AdamW(
+            ParameterSet params,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            Predicate<String> trainable) {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
@@ -51,7 +56,10 @@ public final class AdamW {
 
     /** open_clip's exclusion rule: no weight decay on gains, biases, norms, logit_scale, any tensor of rank < 2. */
     public static boolean decays(String name, int[] shape) {
-        return shape.length >= 2 && !name.contains("bn") && !name.contains("ln") && !name.contains("bias")
+        return shape.length >= 2
+                && !name.contains("bn")
+                && !name.contains("ln")
+                && !name.contains("bias")
                 && !name.contains("logit_scale");
     }
 
@@ -64,9 +72,17 @@ public final class AdamW {
         return weightDecay;
     }
 
-    public double beta1() { return beta1; }
-    public double beta2() { return beta2; }
-    public double eps() { return eps; }
+    public double beta1() {
+        return beta1;
+    }
+
+    public double beta2() {
+        return beta2;
+    }
+
+    public double eps() {
+        return eps;
+    }
 
     /** First and second moments (for saving and restoring). */
     public ParameterSet firstMoments() {

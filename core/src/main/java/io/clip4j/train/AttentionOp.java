@@ -26,12 +26,20 @@ final class AttentionOp {
      * @param probs [batch, heads, seq, seq] probabilities (entries above the diagonal stay 0 when causal)
      * @param out   [batch*seq, width] attention output before out_proj
      */
-    static void forward(Kernels k, float[] qkv, float[] probs, float[] out, int batch, int seq, int width,
-                        int heads, boolean causal) {
+    static void forward(
+            Kernels k,
+            float[] qkv,
+            float[] probs,
+            float[] out,
+            int batch,
+            int seq,
+            int width,
+            int heads,
+            boolean causal) {
         int hd = width / heads, stride = 3 * width, seqPad = padded(seq);
         float scale = (float) (1.0 / Math.sqrt(hd));
         Parallel.forRange(batch * heads, 1, (t0, t1) -> {
-            float[] keysT = new float[hd * seqPad];   // [hd][seqPad], the lanes past seq stay 0
+            float[] keysT = new float[hd * seqPad]; // [hd][seqPad], the lanes past seq stay 0
             float[] q = new float[hd];
             float[] scores = new float[seqPad];
             float[] qs = causal ? null : new float[seq * hd], block = causal ? null : new float[seq * seqPad];
@@ -51,7 +59,15 @@ final class AttentionOp {
                     int pr = pBase + i * seq;
                     System.arraycopy(scores, 0, probs, pr, n);
                     if (n < seq) Arrays.fill(probs, pr + n, pr + seq, 0f);
-                    k.weightedSum(scores, n, qkv, base * stride + 2 * width + h * hd, stride, out, (base + i) * width + h * hd, hd);
+                    k.weightedSum(
+                            scores,
+                            n,
+                            qkv,
+                            base * stride + 2 * width + h * hd,
+                            stride,
+                            out,
+                            (base + i) * width + h * hd,
+                            hd);
                 }
             }
         });
@@ -63,8 +79,21 @@ final class AttentionOp {
      * [hd][seqPad] into scores [seq][seqPad], a softmax per row, then P · V into the head's slice of {@code out}.
      * The sums run in the one-query path's order: the same result to the bit.
      */
-    private static void allQueries(Kernels k, float[] qkv, float[] probs, float[] out, int base, int h, int pBase, int seq,
-                                   int width, int hd, float scale, float[] keysT, float[] qs, float[] scores) {
+    private static void allQueries(
+            Kernels k,
+            float[] qkv,
+            float[] probs,
+            float[] out,
+            int base,
+            int h,
+            int pBase,
+            int seq,
+            int width,
+            int hd,
+            float scale,
+            float[] keysT,
+            float[] qs,
+            float[] scores) {
         int stride = 3 * width, seqPad = padded(seq);
         HeadSlices.scaled(qkv, base * stride + h * hd, stride, seq, hd, scale, qs);
         k.weightedSums(qs, 0, hd, seq, hd, keysT, 0, seqPad, scores, 0, seqPad, seqPad);
@@ -72,21 +101,41 @@ final class AttentionOp {
             k.softmax(scores, i * seqPad, seq);
             System.arraycopy(scores, i * seqPad, probs, pBase + i * seq, seq);
         }
-        k.weightedSums(scores, 0, seqPad, seq, seq, qkv, base * stride + 2 * width + h * hd, stride, out, base * width + h * hd,
-                width, hd);
+        k.weightedSums(
+                scores,
+                0,
+                seqPad,
+                seq,
+                seq,
+                qkv,
+                base * stride + 2 * width + h * hd,
+                stride,
+                out,
+                base * width + h * hd,
+                width,
+                hd);
     }
 
     /**
      * dqkv = gradient of the packed qkv rows given dOut (every element written). With P the probabilities, S the
      * scaled scores: dV = Pᵀ dOut, dP = dOut Vᵀ, dS = P ⊙ (dP - rowsum(P ⊙ dP)), dQ = dS K / √d, dK = dSᵀ Q / √d.
      */
-    static void backward(Kernels k, float[] qkv, float[] probs, float[] dOut, float[] dqkv, int batch, int seq,
-                         int width, int heads, boolean causal) {
+    static void backward(
+            Kernels k,
+            float[] qkv,
+            float[] probs,
+            float[] dOut,
+            float[] dqkv,
+            int batch,
+            int seq,
+            int width,
+            int heads,
+            boolean causal) {
         int hd = width / heads, stride = 3 * width, seqPad = padded(seq);
         float scale = (float) (1.0 / Math.sqrt(hd));
         Parallel.forRange(batch * heads, 1, (t0, t1) -> {
-            float[] valuesT = new float[hd * seqPad];  // [hd][seqPad]
-            float[] dSt = new float[seq * seq];        // dS transposed: [key j][query i]
+            float[] valuesT = new float[hd * seqPad]; // [hd][seqPad]
+            float[] dSt = new float[seq * seq]; // dS transposed: [key j][query i]
             float[] dO = new float[hd], dp = new float[seqPad], ds = new float[seq], column = new float[seq];
             float[] dpBlock = causal ? null : new float[seq * seqPad], dsBlock = causal ? null : new float[seq * seq];
             float[] probsT = causal ? null : new float[seq * seq];
@@ -96,8 +145,9 @@ final class AttentionOp {
                 int qBase = base * stride + h * hd, kBase = qBase + width, vBase = qBase + 2 * width;
                 HeadSlices.transpose(qkv, vBase, stride, seq, hd, valuesT, seqPad);
                 if (!causal) {
-                    allQueriesBackward(k, qkv, probs, dOut, dqkv, base, h, pBase, seq, width, hd, scale, valuesT, dpBlock,
-                            dsBlock, dSt, probsT);
+                    allQueriesBackward(
+                            k, qkv, probs, dOut, dqkv, base, h, pBase, seq, width, hd, scale, valuesT, dpBlock, dsBlock,
+                            dSt, probsT);
                     continue;
                 }
                 for (int i = 0; i < seq; i++) {
@@ -112,13 +162,14 @@ final class AttentionOp {
                         dSt[j * seq + i] = ds[j];
                     }
                     for (int j = n; j < seq; j++) dSt[j * seq + i] = 0f;
-                    k.weightedSum(ds, n, qkv, kBase, stride, dqkv, qBase + i * stride, hd);   // dQ_i = Σ_j dS_ij K_j
+                    k.weightedSum(ds, n, qkv, kBase, stride, dqkv, qBase + i * stride, hd); // dQ_i = Σ_j dS_ij K_j
                 }
                 for (int j = 0; j < seq; j++) {
-                    int first = causal ? j : 0, m = seq - first;   // queries that attend to key j
+                    int first = causal ? j : 0, m = seq - first; // queries that attend to key j
                     for (int i = first; i < seq; i++) column[i - first] = probs[pBase + i * seq + j];
                     // dV_j = Σ_i P_ij dO_i
-                    k.weightedSum(column, m, dOut, (base + first) * width + h * hd, width, dqkv, vBase + j * stride, hd);
+                    k.weightedSum(
+                            column, m, dOut, (base + first) * width + h * hd, width, dqkv, vBase + j * stride, hd);
                     // dK_j = Σ_i dS_ij Q_i
                     System.arraycopy(dSt, j * seq + first, column, 0, m);
                     k.weightedSum(column, m, qkv, qBase + first * stride, stride, dqkv, kBase + j * stride, hd);
@@ -132,11 +183,29 @@ final class AttentionOp {
      * (each sum in the one-query path's order): dP = dOut · Vᵀ, dS row by row, dQ = dS · K, dV = Pᵀ · dOut,
      * dK = dSᵀ · Q (the 1/√d of dQ and dK folded into dS).
      */
-    private static void allQueriesBackward(Kernels k, float[] qkv, float[] probs, float[] dOut, float[] dqkv, int base, int h,
-                                           int pBase, int seq, int width, int hd, float scale, float[] valuesT, float[] dp,
-                                           float[] ds, float[] dSt, float[] probsT) {
+    private static void allQueriesBackward(
+            Kernels k,
+            float[] qkv,
+            float[] probs,
+            float[] dOut,
+            float[] dqkv,
+            int base,
+            int h,
+            int pBase,
+            int seq,
+            int width,
+            int hd,
+            float scale,
+            float[] valuesT,
+            float[] dp,
+            float[] ds,
+            float[] dSt,
+            float[] probsT) {
         int stride = 3 * width, seqPad = padded(seq);
-        int qBase = base * stride + h * hd, kBase = qBase + width, vBase = qBase + 2 * width, oBase = base * width + h * hd;
+        int qBase = base * stride + h * hd,
+                kBase = qBase + width,
+                vBase = qBase + 2 * width,
+                oBase = base * width + h * hd;
         k.weightedSums(dOut, oBase, width, seq, hd, valuesT, 0, seqPad, dp, 0, seqPad, seqPad);
         for (int i = 0; i < seq; i++) {
             int pr = pBase + i * seq, dr = i * seqPad;
@@ -149,9 +218,9 @@ final class AttentionOp {
                 probsT[j * seq + i] = probs[pr + j];
             }
         }
-        k.weightedSums(ds, 0, seq, seq, seq, qkv, kBase, stride, dqkv, qBase, stride, hd);          // dQ = dS K
-        k.weightedSums(probsT, 0, seq, seq, seq, dOut, oBase, width, dqkv, vBase, stride, hd);     // dV = Pᵀ dOut
-        k.weightedSums(dSt, 0, seq, seq, seq, qkv, qBase, stride, dqkv, kBase, stride, hd);        // dK = dSᵀ Q
+        k.weightedSums(ds, 0, seq, seq, seq, qkv, kBase, stride, dqkv, qBase, stride, hd); // dQ = dS K
+        k.weightedSums(probsT, 0, seq, seq, seq, dOut, oBase, width, dqkv, vBase, stride, hd); // dV = Pᵀ dOut
+        k.weightedSums(dSt, 0, seq, seq, seq, qkv, qBase, stride, dqkv, kBase, stride, hd); // dK = dSᵀ Q
     }
 
     /**
@@ -161,8 +230,17 @@ final class AttentionOp {
      * @param probs [batch, heads, seq] the query row's probabilities (0 past the causal limit)
      * @param out   [batch, width] attention output of the query rows, before out_proj
      */
-    static void forwardAt(Kernels k, float[] qkv, float[] probs, float[] out, int batch, int seq, int width, int heads,
-                          boolean causal, int[] at) {
+    static void forwardAt(
+            Kernels k,
+            float[] qkv,
+            float[] probs,
+            float[] out,
+            int batch,
+            int seq,
+            int width,
+            int heads,
+            boolean causal,
+            int[] at) {
         int hd = width / heads, stride = 3 * width, seqPad = padded(seq);
         float scale = (float) (1.0 / Math.sqrt(hd));
         Parallel.forRange(batch * heads, 1, (t0, t1) -> {
@@ -188,8 +266,18 @@ final class AttentionOp {
      * dK_j = dS_j Q_i / √d, dV_j = P_j dO; the other query rows' gradients are 0. These are {@link #backward}'s sums
      * with the rows that carry no gradient left out (they add exact zeros there).
      */
-    static void backwardAt(Kernels k, float[] qkv, float[] probs, float[] dOut, float[] dqkv, int batch, int seq, int width,
-                           int heads, boolean causal, int[] at) {
+    static void backwardAt(
+            Kernels k,
+            float[] qkv,
+            float[] probs,
+            float[] dOut,
+            float[] dqkv,
+            int batch,
+            int seq,
+            int width,
+            int heads,
+            boolean causal,
+            int[] at) {
         int hd = width / heads, stride = 3 * width, seqPad = padded(seq);
         float scale = (float) (1.0 / Math.sqrt(hd));
         Parallel.forRange(batch * heads, 1, (t0, t1) -> {

@@ -32,7 +32,7 @@ final class CheckpointCommit {
         void reached(String point);
     }
 
-    static volatile Hook hook = point -> { };
+    static volatile Hook hook = point -> {};
 
     private CheckpointCommit() {}
 
@@ -84,7 +84,9 @@ final class CheckpointCommit {
 
     private static void moveIn(Path dir, Path ready, String last) throws IOException {
         List<Path> files = new ArrayList<>(list(ready));
-        files.sort((a, b) -> Boolean.compare(a.getFileName().toString().equals(last), b.getFileName().toString().equals(last)));
+        files.sort((a, b) -> Boolean.compare(
+                a.getFileName().toString().equals(last),
+                b.getFileName().toString().equals(last)));
         for (Path f : files) {
             // the staging folder may still hold a writer's temporary file (a kill mid-write): never move those in
             String name = f.getFileName().toString();
@@ -123,7 +125,7 @@ final class CheckpointCommit {
         try (FileChannel ch = FileChannel.open(p, folder ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
             ch.force(true);
         } catch (IOException e) {
-            if (!folder) throw e;   // some systems refuse to open or sync folders; the files themselves are synced
+            if (!folder) throw e; // some systems refuse to open or sync folders; the files themselves are synced
         }
     }
 }

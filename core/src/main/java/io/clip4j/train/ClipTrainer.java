@@ -31,8 +31,10 @@ public final class ClipTrainer {
 
     /** @param optimizer must update only what {@code objective} trains (build it with its filter) */
     public ClipTrainer(TrainableClip model, AdamW optimizer, LrSchedule schedule, Objective objective) {
-        if (optimizer.trainableNames().stream().anyMatch(n -> !objective.trainable().test(n))) {
-            throw new IllegalArgumentException(objective.name() + ": the optimizer updates parameters the objective does not train");
+        if (optimizer.trainableNames().stream()
+                .anyMatch(n -> !objective.trainable().test(n))) {
+            throw new IllegalArgumentException(
+                    objective.name() + ": the optimizer updates parameters the objective does not train");
         }
         this.model = model;
         this.optimizer = optimizer;

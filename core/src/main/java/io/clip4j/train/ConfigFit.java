@@ -28,7 +28,8 @@ public final class ConfigFit {
         diff(d, "text width", wanted.textWidth(), actual.textWidth());
         diff(d, "text heads", wanted.textHeads(), actual.textHeads());
         diff(d, "text layers", wanted.textLayers(), actual.textLayers());
-        if (wanted.quickGelu() != actual.quickGelu()) d.add("quick_gelu " + wanted.quickGelu() + " vs " + actual.quickGelu());
+        if (wanted.quickGelu() != actual.quickGelu())
+            d.add("quick_gelu " + wanted.quickGelu() + " vs " + actual.quickGelu());
         return d;
     }
 

@@ -11,8 +11,8 @@ final class ContrastiveLoss {
     private ContrastiveLoss() {}
 
     /** Loss and gradients: {@code dImg}, {@code dTxt} [batch, embed] receive d/d(features); returns {loss, d/d logit_scale}. */
-    static double[] forwardBackward(float[] img, float[] txt, int batch, int embed, float logitScale,
-                                    float[] dImg, float[] dTxt) {
+    static double[] forwardBackward(
+            float[] img, float[] txt, int batch, int embed, float logitScale, float[] dImg, float[] dTxt) {
         return forwardBackward(img, txt, batch, embed, logitScale, dImg, dTxt, null);
     }
 
@@ -20,8 +20,15 @@ final class ContrastiveLoss {
      * As above with {@code groups} (null: the standard loss): pairs of one group share their caption, so the target
      * of each row and column is spread uniformly over the group instead of being its diagonal element alone.
      */
-    static double[] forwardBackward(float[] img, float[] txt, int batch, int embed, float logitScale,
-                                    float[] dImg, float[] dTxt, int[] groups) {
+    static double[] forwardBackward(
+            float[] img,
+            float[] txt,
+            int batch,
+            int embed,
+            float logitScale,
+            float[] dImg,
+            float[] dTxt,
+            int[] groups) {
         double[] groupSize = new double[batch];
         for (int i = 0; i < batch; i++) {
             if (groups == null) groupSize[i] = 1;
@@ -69,12 +76,14 @@ final class ContrastiveLoss {
         for (int i = 0; i < batch; i++) for (int j = 0; j < batch; j++) dScale += dl[i][j] * logits[i][j];
         if (dImg != null) {
             double[][] dIn = new double[batch][embed];
-            for (int i = 0; i < batch; i++) for (int j = 0; j < batch; j++) for (int e = 0; e < embed; e++) dIn[i][e] += s * dl[i][j] * tn[j][e];
+            for (int i = 0; i < batch; i++)
+                for (int j = 0; j < batch; j++) for (int e = 0; e < embed; e++) dIn[i][e] += s * dl[i][j] * tn[j][e];
             normaliseBackward(in, iNorm, dIn, dImg, batch, embed);
         }
         if (dTxt != null) {
             double[][] dTn = new double[batch][embed];
-            for (int i = 0; i < batch; i++) for (int j = 0; j < batch; j++) for (int e = 0; e < embed; e++) dTn[j][e] += s * dl[i][j] * in[i][e];
+            for (int i = 0; i < batch; i++)
+                for (int j = 0; j < batch; j++) for (int e = 0; e < embed; e++) dTn[j][e] += s * dl[i][j] * in[i][e];
             normaliseBackward(tn, tNorm, dTn, dTxt, batch, embed);
         }
         return new double[] {loss, dScale};
@@ -98,7 +107,8 @@ final class ContrastiveLoss {
     }
 
     /** x/||x|| backward: dx = (dn - n (n·dn)) / ||x||. */
-    private static void normaliseBackward(double[][] n, double[] norms, double[][] dn, float[] dx, int batch, int embed) {
+    private static void normaliseBackward(
+            double[][] n, double[] norms, double[][] dn, float[] dx, int batch, int embed) {
         for (int i = 0; i < batch; i++) {
             double d = 0;
             for (int e = 0; e < embed; e++) d += n[i][e] * dn[i][e];

@@ -37,8 +37,18 @@ final class LayerNormOp {
      * dx (+)= rstd * (dy·g - mean(dy·g) - x̂ * mean(dy·g·x̂)); dg = Σ dy·x̂, db = Σ dy over rows (null when frozen).
      * dx is split across threads by rows; dg/db are summed per column in one pass.
      */
-    static void backward(float[] dy, float[] x, int rows, int width, float[] g, float[] mean, float[] rstd,
-                         float[] dx, boolean accumulate, float[] dg, float[] db) {
+    static void backward(
+            float[] dy,
+            float[] x,
+            int rows,
+            int width,
+            float[] g,
+            float[] mean,
+            float[] rstd,
+            float[] dx,
+            boolean accumulate,
+            float[] dg,
+            float[] db) {
         if (dg != null) {
             double[] sg = new double[width], sb = new double[width];
             for (int r = 0; r < rows; r++) {

@@ -19,8 +19,18 @@ final class LinearOp {
      * @param dx receives dY·W (added when {@code accumulateDx}); null when the input needs no gradient
      * @param dw receives dYᵀ·X, or null when W is frozen; {@code db} likewise receives the column sums of dY
      */
-    static void backward(TrainKernels k, float[] dy, float[] x, int rows, int in, int out, float[] w,
-                         float[] dx, boolean accumulateDx, float[] dw, float[] db) {
+    static void backward(
+            TrainKernels k,
+            float[] dy,
+            float[] x,
+            int rows,
+            int in,
+            int out,
+            float[] w,
+            float[] dx,
+            boolean accumulateDx,
+            float[] dw,
+            float[] db) {
         if (dw != null) k.matmulTransposedA(dy, 0, x, 0, dw, 0, out, rows, in, false);
         if (db != null) k.columnSums(dy, 0, rows, out, db);
         if (dx != null) k.matmul(dy, 0, w, 0, dx, 0, rows, out, in, accumulateDx);

@@ -9,10 +9,14 @@ import io.clip4j.Clip4jException;
  */
 public record LrSchedule(Kind kind, double baseLr, int warmup, long totalSteps) {
 
-    public enum Kind { COSINE, CONST }
+    public enum Kind {
+        COSINE,
+        CONST
+    }
 
     public LrSchedule {
-        if (!(baseLr >= 0) || Double.isInfinite(baseLr)) throw new Clip4jException("--lr must be a non-negative number, got " + baseLr);
+        if (!(baseLr >= 0) || Double.isInfinite(baseLr))
+            throw new Clip4jException("--lr must be a non-negative number, got " + baseLr);
         if (warmup < 0) throw new Clip4jException("--warmup must be >= 0, got " + warmup);
     }
 

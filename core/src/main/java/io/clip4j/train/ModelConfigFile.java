@@ -25,26 +25,47 @@ public final class ModelConfigFile {
         if (root == null || !root.isObject()) throw new Clip4jException(file + ": not a JSON object");
         JsonNode m = root.has("model_cfg") ? root.get("model_cfg") : root;
         JsonNode v = m.get("vision_cfg"), t = m.get("text_cfg");
-        if (v == null || !v.isObject() || t == null || !t.isObject()) throw new Clip4jException(file + ": no vision_cfg / text_cfg objects");
+        if (v == null || !v.isObject() || t == null || !t.isObject())
+            throw new Clip4jException(file + ": no vision_cfg / text_cfg objects");
         if (!m.has("embed_dim")) throw new Clip4jException(file + ": embed_dim is missing");
-        if (v.has("layers") && v.get("layers").isArray()) throw new Clip4jException(file + ": ModifiedResNet image towers cannot be trained, only ViTs");
+        if (v.has("layers") && v.get("layers").isArray())
+            throw new Clip4jException(file + ": ModifiedResNet image towers cannot be trained, only ViTs");
         if (v.hasNonNull("timm_model_name")) throw new Clip4jException(file + ": timm image towers are not supported");
-        if (t.hasNonNull("hf_model_name")) throw new Clip4jException(file + ": Hugging Face text towers are not supported");
+        if (t.hasNonNull("hf_model_name"))
+            throw new Clip4jException(file + ": Hugging Face text towers are not supported");
         int width = v.path("width").asInt(768), headWidth = v.path("head_width").asInt(64);
-        int image = v.path("image_size").asInt(224), patch = v.path("patch_size").asInt(16);
-        if (headWidth <= 0 || width % headWidth != 0) throw new Clip4jException(file + ": vision width " + width + " is not a multiple of head_width " + headWidth);
-        if (patch <= 0 || image % patch != 0) throw new Clip4jException(file + ": image_size " + image + " is not a multiple of patch_size " + patch);
+        int image = v.path("image_size").asInt(224),
+                patch = v.path("patch_size").asInt(16);
+        if (headWidth <= 0 || width % headWidth != 0)
+            throw new Clip4jException(
+                    file + ": vision width " + width + " is not a multiple of head_width " + headWidth);
+        if (patch <= 0 || image % patch != 0)
+            throw new Clip4jException(file + ": image_size " + image + " is not a multiple of patch_size " + patch);
         JsonNode pre = root.path("preprocess_cfg");
-        return new ClipConfig(m.get("embed_dim").asInt(), image, new int[] {v.path("layers").asInt(12)}, width, patch,
-                width / headWidth, t.path("context_length").asInt(77), t.path("vocab_size").asInt(49408),
-                t.path("width").asInt(512), t.path("heads").asInt(8), t.path("layers").asInt(12),
-                m.path("quick_gelu").asBoolean(false), floats(pre.get("mean"), ClipConfig.OPENAI_MEAN),
+        return new ClipConfig(
+                m.get("embed_dim").asInt(),
+                image,
+                new int[] {v.path("layers").asInt(12)},
+                width,
+                patch,
+                width / headWidth,
+                t.path("context_length").asInt(77),
+                t.path("vocab_size").asInt(49408),
+                t.path("width").asInt(512),
+                t.path("heads").asInt(8),
+                t.path("layers").asInt(12),
+                m.path("quick_gelu").asBoolean(false),
+                floats(pre.get("mean"), ClipConfig.OPENAI_MEAN),
                 floats(pre.get("std"), ClipConfig.OPENAI_STD));
     }
 
     private static float[] floats(JsonNode n, float[] dflt) {
         if (n == null || !n.isArray() || n.size() != 3) return dflt.clone();
-        return new float[] {(float) n.get(0).asDouble(), (float) n.get(1).asDouble(), (float) n.get(2).asDouble()};
+        return new float[] {
+            (float) n.get(0).asDouble(),
+            (float) n.get(1).asDouble(),
+            (float) n.get(2).asDouble()
+        };
     }
 
     private static String oneLine(String s) {

@@ -18,19 +18,22 @@ public final class ParameterSet {
     /** Zero-filled arrays for every name of {@code shapes}, in its order. */
     public static ParameterSet zeros(Map<String, int[]> shapes) {
         ParameterSet p = new ParameterSet();
-        for (Map.Entry<String, int[]> e : shapes.entrySet()) p.put(e.getKey(), e.getValue(), new float[numel(e.getValue())]);
+        for (Map.Entry<String, int[]> e : shapes.entrySet())
+            p.put(e.getKey(), e.getValue(), new float[numel(e.getValue())]);
         return p;
     }
 
     public static int numel(int[] shape) {
         long n = 1;
         for (int d : shape) n *= d;
-        if (n > Integer.MAX_VALUE - 8) throw new Clip4jException("tensor of shape " + Arrays.toString(shape) + " is too large");
+        if (n > Integer.MAX_VALUE - 8)
+            throw new Clip4jException("tensor of shape " + Arrays.toString(shape) + " is too large");
         return (int) n;
     }
 
     public void put(String name, int[] shape, float[] value) {
-        if (value.length != numel(shape)) throw new IllegalArgumentException(name + ": " + value.length + " values for " + Arrays.toString(shape));
+        if (value.length != numel(shape))
+            throw new IllegalArgumentException(name + ": " + value.length + " values for " + Arrays.toString(shape));
         values.put(name, value);
         shapes.put(name, shape.clone());
     }

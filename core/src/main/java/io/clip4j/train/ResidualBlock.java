@@ -28,8 +28,17 @@ final class ResidualBlock {
         }
     }
 
-    ResidualBlock(TrainKernels k, ParameterSet p, ParameterSet g, String prefix, int width, int heads, boolean quickGelu,
-                  boolean causal, int maxBatch, int maxSeq) {
+    ResidualBlock(
+            TrainKernels k,
+            ParameterSet p,
+            ParameterSet g,
+            String prefix,
+            int width,
+            int heads,
+            boolean quickGelu,
+            boolean causal,
+            int maxBatch,
+            int maxSeq) {
         this.k = k;
         this.width = width;
         this.heads = heads;
@@ -125,7 +134,7 @@ final class ResidualBlock {
         LinearOp.backward(k, s.dx1, att, batch, width, width, outW, s.da, false, gOutW, gOutB);
         AttentionOp.backwardAt(k.elementwise(), qkv, probs, s.da, s.dqkv, batch, seq, width, heads, causal, at);
         LinearOp.backward(k, s.dqkv, h1, rows, width, 3 * width, inW, s.dh, false, gInW, gInB);
-        if (gInB != null) Arrays.fill(gInB, width, 2 * width, 0f);   // the key bias: see backward
+        if (gInB != null) Arrays.fill(gInB, width, 2 * width, 0f); // the key bias: see backward
         Arrays.fill(dx, 0, rows * width, 0f);
         for (int b = 0; b < batch; b++) System.arraycopy(s.dx1, b * width, dx, (b * seq + at[b]) * width, width);
         LayerNormOp.backward(s.dh, x, rows, width, ln1g, mean1, rstd1, dx, true, gLn1g, gLn1b);

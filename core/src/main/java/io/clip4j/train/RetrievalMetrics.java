@@ -20,7 +20,8 @@ public final class RetrievalMetrics {
      * @return {@code image_to_text_R@1, _R@5, _R@10, text_to_image_R@1, ...} (open_clip's names)
      */
     public static Map<String, Double> compute(float[][] images, float[][] texts) {
-        if (images.length != texts.length) throw new IllegalArgumentException(images.length + " images for " + texts.length + " texts");
+        if (images.length != texts.length)
+            throw new IllegalArgumentException(images.length + " images for " + texts.length + " texts");
         int n = images.length;
         double[][] sim = new double[n][n];
         for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) sim[i][j] = dot(images[i], texts[j]);

@@ -25,7 +25,7 @@ public final class RunFiles {
         try {
             old = MetricCurves.readCsv(f);
         } catch (io.clip4j.Clip4jException e) {
-            return kept;   // a damaged metrics file must not stop a resume; the new one replaces it
+            return kept; // a damaged metrics file must not stop a resume; the new one replaces it
         }
         for (String n : old.names()) {
             double[][] p = old.points(n);
@@ -46,17 +46,23 @@ public final class RunFiles {
     public static BufferedImage render(MetricCurves curves) {
         int w = 800, h = 360, lrHeight = 220;
         List<BufferedImage> panels = new ArrayList<>();
-        panels.add(new LinePlot("training loss", "step", "loss").add(curves.series("loss")).render(w, h));
+        panels.add(new LinePlot("training loss", "step", "loss")
+                .add(curves.series("loss"))
+                .render(w, h));
         if (curves.names().contains("lr")) {
-            panels.add(new LinePlot("learning rate", "step", "lr").add(curves.series("lr")).render(w, lrHeight));
+            panels.add(new LinePlot("learning rate", "step", "lr")
+                    .add(curves.series("lr"))
+                    .render(w, lrHeight));
         }
-        List<String> metrics = curves.names().stream().filter(n -> !PER_STEP.contains(n)).toList();
+        List<String> metrics =
+                curves.names().stream().filter(n -> !PER_STEP.contains(n)).toList();
         if (!metrics.isEmpty()) {
             LinePlot p = new LinePlot("evaluation", "step", "value");
             for (String n : metrics) p.add(curves.series(n));
             panels.add(p.render(w, h));
         }
-        BufferedImage all = new BufferedImage(w, panels.stream().mapToInt(BufferedImage::getHeight).sum(), BufferedImage.TYPE_INT_RGB);
+        BufferedImage all = new BufferedImage(
+                w, panels.stream().mapToInt(BufferedImage::getHeight).sum(), BufferedImage.TYPE_INT_RGB);
         var g = all.createGraphics();
         int y = 0;
         for (BufferedImage panel : panels) {
@@ -73,7 +79,8 @@ public final class RunFiles {
             if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("no PNG writer");
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new io.clip4j.Clip4jException(file + ": cannot write (" + e.getClass().getSimpleName() + ")");
+            throw new io.clip4j.Clip4jException(
+                    file + ": cannot write (" + e.getClass().getSimpleName() + ")");
         }
     }
 }

@@ -77,7 +77,8 @@ public final class RunSchedule {
             cosineStartTime = t;
             cosineStartProgress = progress;
         }
-        double timeFraction = budget > cosineStartTime ? Math.min(1, (t - cosineStartTime) / (budget - cosineStartTime)) : 1;
+        double timeFraction =
+                budget > cosineStartTime ? Math.min(1, (t - cosineStartTime) / (budget - cosineStartTime)) : 1;
         double q = Math.max(progress, cosineStartProgress + (1 - cosineStartProgress) * Math.max(0, timeFraction));
         progress = Math.min(1, Math.max(q, stepFraction));
         if (steps.kind() == LrSchedule.Kind.CONST) return steps.baseLr();

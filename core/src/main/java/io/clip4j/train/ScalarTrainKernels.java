@@ -8,19 +8,20 @@ import java.util.Arrays;
 public final class ScalarTrainKernels implements TrainKernels {
 
     @Override
-    public void matmul(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
+    public void matmul(
+            float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
         product(a, aOff, k, 1, b, bOff, n, 1, c, cOff, m, k, n, accumulate);
     }
 
     @Override
-    public void matmulTransposedA(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
-                                  boolean accumulate) {
+    public void matmulTransposedA(
+            float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
         product(a, aOff, 1, m, b, bOff, n, 1, c, cOff, m, k, n, accumulate);
     }
 
     @Override
-    public void matmulTransposedB(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
-                                  boolean accumulate) {
+    public void matmulTransposedB(
+            float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
         product(a, aOff, k, 1, b, bOff, 1, k, c, cOff, m, k, n, accumulate);
     }
 
@@ -28,8 +29,21 @@ public final class ScalarTrainKernels implements TrainKernels {
      * C[i][j] (+)= sum over p ascending of A(i, p) · B(p, j), with A(i, p) at aOff + i·aRow + p·aCol and B(p, j) at
      * bOff + p·bRow + j·bCol: one loop for a stored matrix and for a stored transpose.
      */
-    private static void product(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol,
-                                float[] c, int cOff, int m, int k, int n, boolean accumulate) {
+    private static void product(
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int bRow,
+            int bCol,
+            float[] c,
+            int cOff,
+            int m,
+            int k,
+            int n,
+            boolean accumulate) {
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * n;
             if (!accumulate) Arrays.fill(c, ci, ci + n, 0f);

@@ -50,13 +50,22 @@ final class TextTower {
         int layers = c.textLayers();
         blocks = new ResidualBlock[layers];
         for (int i = 0; i < layers; i++) {
-            blocks[i] = new ResidualBlock(k, p, g, "transformer.resblocks." + i + ".", width, c.textHeads(),
-                    c.quickGelu(), true, maxBatch, ctx);
+            blocks[i] = new ResidualBlock(
+                    k,
+                    p,
+                    g,
+                    "transformer.resblocks." + i + ".",
+                    width,
+                    c.textHeads(),
+                    c.quickGelu(),
+                    true,
+                    maxBatch,
+                    ctx);
         }
         int rows = maxBatch * ctx;
         scratch = new ResidualBlock.Scratch(rows, width);
         emb = new float[rows * width];
-        xs = new float[Math.max(1, layers)][];   // the input of each block (the last one writes poolRows)
+        xs = new float[Math.max(1, layers)][]; // the input of each block (the last one writes poolRows)
         xs[0] = emb;
         for (int i = 1; i < layers; i++) xs[i] = new float[rows * width];
         poolRows = new float[maxBatch * width];
@@ -76,9 +85,12 @@ final class TextTower {
         if (b > maxBatch) throw new IllegalArgumentException("batch " + b + " exceeds the buffers' " + maxBatch);
         int s = 1;
         for (int r = 0; r < b; r++) {
-            if (ids[r].length > ctx) throw new Clip4jException("token row " + r + " has " + ids[r].length + " ids, the context is " + ctx);
+            if (ids[r].length > ctx)
+                throw new Clip4jException("token row " + r + " has " + ids[r].length + " ids, the context is " + ctx);
             for (int id : ids[r]) {
-                if (id < 0 || id >= vocab) throw new Clip4jException("token row " + r + ": id " + id + " is outside the vocabulary of " + vocab);
+                if (id < 0 || id >= vocab)
+                    throw new Clip4jException(
+                            "token row " + r + ": id " + id + " is outside the vocabulary of " + vocab);
             }
             eot[r] = TextTransformer.pooledPosition(ids[r]);
             s = Math.max(s, eot[r] + 1);
@@ -114,8 +126,8 @@ final class TextTower {
     /** Gradients of the text parameters given d(loss)/d(text features), for the batch of the last forward. */
     void backward(float[] dOut) {
         int b = batch, s = seq;
-        k.matmulTransposedA(pooled, 0, dOut, 0, gProj, 0, width, b, embed, false);    // pooledᵀ · dOut
-        k.matmulTransposedB(dOut, 0, proj, 0, dPooled, 0, b, embed, width, false);    // dOut · projᵀ
+        k.matmulTransposedA(pooled, 0, dOut, 0, gProj, 0, width, b, embed, false); // pooledᵀ · dOut
+        k.matmulTransposedB(dOut, 0, proj, 0, dPooled, 0, b, embed, width, false); // dOut · projᵀ
         LayerNormOp.backward(dPooled, poolRows, b, width, lnG, mean, rstd, dPoolRows, false, gLnG, gLnB);
         int rows = b * s;
         int last = blocks.length - 1;

@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clip4j.Clip4jException;
 import io.clip4j.checkpoint.Checkpoint;
 import io.clip4j.checkpoint.CheckpointLoader;
+import io.clip4j.checkpoint.FileModes;
+import io.clip4j.checkpoint.Printable;
 import io.clip4j.checkpoint.SafeTensorsFile;
 import io.clip4j.checkpoint.SafeTensorsWriter;
 import io.clip4j.model.ClipConfig;
 import io.clip4j.tensor.DType;
 import io.clip4j.tensor.Tensor;
-import io.clip4j.checkpoint.FileModes;
-import io.clip4j.checkpoint.Printable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -62,15 +62,26 @@ public final class TrainCheckpoint {
         Map<String, Tensor> weights = new LinkedHashMap<>();
         ParameterSet p = trainer.model().parameters();
         for (String n : p.names()) weights.put(n, f32(n, p.shape(n), p.get(n)));
-        SafeTensorsWriter.write(staging.resolve(MODEL_FILE), weights, Map.of("format", "pt", "producer", "clip4j train"));
+        SafeTensorsWriter.write(
+                staging.resolve(MODEL_FILE), weights, Map.of("format", "pt", "producer", "clip4j train"));
         CheckpointCommit.staged(MODEL_FILE);
         writeJson(staging.resolve(CONFIG_FILE), openClipConfig(trainer.model().config()));
         CheckpointCommit.staged(CONFIG_FILE);
         AdamW opt = trainer.optimizer();
         Map<String, Tensor> state = new LinkedHashMap<>();
         for (String n : opt.trainableNames()) {
-            state.put("exp_avg." + n, f32("exp_avg." + n, opt.firstMoments().shape(n), opt.firstMoments().get(n)));
-            state.put("exp_avg_sq." + n, f32("exp_avg_sq." + n, opt.secondMoments().shape(n), opt.secondMoments().get(n)));
+            state.put(
+                    "exp_avg." + n,
+                    f32(
+                            "exp_avg." + n,
+                            opt.firstMoments().shape(n),
+                            opt.firstMoments().get(n)));
+            state.put(
+                    "exp_avg_sq." + n,
+                    f32(
+                            "exp_avg_sq." + n,
+                            opt.secondMoments().shape(n),
+                            opt.secondMoments().get(n)));
         }
         SafeTensorsWriter.write(staging.resolve(STATE_FILE), state, Map.of("step", Long.toString(opt.stepCount())));
         CheckpointCommit.staged(STATE_FILE);
@@ -103,7 +114,8 @@ public final class TrainCheckpoint {
      */
     public static boolean hasState(Path dir) {
         if (Files.isDirectory(dir)) CheckpointCommit.recover(dir);
-        return Files.isRegularFile(dir.resolve(STATE_JSON)) && Files.isRegularFile(dir.resolve(STATE_FILE))
+        return Files.isRegularFile(dir.resolve(STATE_JSON))
+                && Files.isRegularFile(dir.resolve(STATE_FILE))
                 && Files.isRegularFile(dir.resolve(MODEL_FILE));
     }
 
@@ -148,8 +160,10 @@ public final class TrainCheckpoint {
 
     private static void copy(Path f, Map<String, Tensor> t, String name, float[] into) {
         Tensor x = t.get(name);
-        if (x == null) throw new Clip4jException(f + ": no tensor '" + name + "' (was the run started with other options?)");
-        if (x.numel() != into.length || x.dtype() != DType.F32) throw new Clip4jException(f + ": tensor '" + name + "' has the wrong shape or type");
+        if (x == null)
+            throw new Clip4jException(f + ": no tensor '" + name + "' (was the run started with other options?)");
+        if (x.numel() != into.length || x.dtype() != DType.F32)
+            throw new Clip4jException(f + ": tensor '" + name + "' has the wrong shape or type");
         float[] v = x.toFloatArray();
         System.arraycopy(v, 0, into, 0, into.length);
     }
@@ -206,8 +220,8 @@ public final class TrainCheckpoint {
         Path tmp = path.resolveSibling("." + path.getFileName() + ".tmp");
         try {
             byte[] bytes = JSON.writeValueAsBytes(node);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(
+                    tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer b = ByteBuffer.wrap(bytes);
                 while (b.hasRemaining()) ch.write(b);
                 ch.force(true);

@@ -17,12 +17,12 @@ public interface TrainKernels {
     void matmul(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate);
 
     /** C[m, n] (+)= Aᵀ · B[k, n], A stored [k, m]: a weight gradient dW = dYᵀ · X without copying dY transposed. */
-    void matmulTransposedA(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
-                           boolean accumulate);
+    void matmulTransposedA(
+            float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate);
 
     /** C[m, n] (+)= A[m, k] · Bᵀ, B stored [n, k]: nn.Linear's forward y = x · Wᵀ on W as PyTorch stores it. */
-    void matmulTransposedB(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
-                           boolean accumulate);
+    void matmulTransposedB(
+            float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate);
 
     /**
      * out[j] = the sum of column j of m[rows, cols] (a bias gradient), accumulated in double in row order: every

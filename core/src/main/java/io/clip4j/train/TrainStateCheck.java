@@ -14,20 +14,24 @@ final class TrainStateCheck {
     private TrainStateCheck() {}
 
     static void check(Path file, JsonNode n) {
-        if (n == null || !n.isObject()) throw new Clip4jException(file + ": not a clip4j training state (not a JSON object)");
+        if (n == null || !n.isObject())
+            throw new Clip4jException(file + ": not a clip4j training state (not a JSON object)");
         long step = whole(file, n, "step", 0);
-        if (n.has("seed")) whole(file, n, "seed", Long.MIN_VALUE);   // without one, --seed is used
-        if (n.has("lock_image") && !n.get("lock_image").isBoolean()) throw wrong(file, n, "lock_image", "true or false");
+        if (n.has("seed")) whole(file, n, "seed", Long.MIN_VALUE); // without one, --seed is used
+        if (n.has("lock_image") && !n.get("lock_image").isBoolean())
+            throw wrong(file, n, "lock_image", "true or false");
         if (n.has(TrainingRun.OBJECTIVE) && !n.get(TrainingRun.OBJECTIVE).isTextual()) {
             throw wrong(file, n, TrainingRun.OBJECTIVE, "a name");
         }
         if (n.has(TrainingRun.PROGRESS)) {
             JsonNode p = n.get(TrainingRun.PROGRESS);
-            if (!p.isNumber() || !(p.asDouble() >= 0 && p.asDouble() <= 1)) throw wrong(file, n, TrainingRun.PROGRESS, "a number from 0 to 1");
+            if (!p.isNumber() || !(p.asDouble() >= 0 && p.asDouble() <= 1))
+                throw wrong(file, n, TrainingRun.PROGRESS, "a number from 0 to 1");
         }
         if (n.has("epoch")) whole(file, n, "epoch", 0);
         if (n.has("completed_steps") && whole(file, n, "completed_steps", 0) != step) {
-            throw new Clip4jException(file + ": field 'completed_steps' (" + n.get("completed_steps") + ") differs from 'step' (" + step + ")");
+            throw new Clip4jException(file + ": field 'completed_steps' (" + n.get("completed_steps")
+                    + ") differs from 'step' (" + step + ")");
         }
     }
 
@@ -41,6 +45,7 @@ final class TrainStateCheck {
     }
 
     private static Clip4jException wrong(Path file, JsonNode n, String field, String expected) {
-        return new Clip4jException(file + ": field '" + field + "' must be " + expected + ", got " + Printable.of(String.valueOf(n.get(field))));
+        return new Clip4jException(file + ": field '" + field + "' must be " + expected + ", got "
+                + Printable.of(String.valueOf(n.get(field))));
     }
 }

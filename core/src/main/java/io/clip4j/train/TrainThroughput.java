@@ -16,10 +16,38 @@ public final class TrainThroughput {
     public static ClipConfig model(String name) {
         return switch (name) {
             // QuickstartRecipe.standard's model (kept literal: the quickstart depends on this package, not the reverse)
-            case "quickstart" -> new ClipConfig(128, 32, new int[] {3}, 128, 8, 4, 24, 49408, 128, 4, 3, false,
-                    ClipConfig.OPENAI_MEAN.clone(), ClipConfig.OPENAI_STD.clone());
-            case "vit-b-32" -> new ClipConfig(512, 224, new int[] {12}, 768, 32, 12, 77, 49408, 512, 8, 12, true,
-                    ClipConfig.OPENAI_MEAN.clone(), ClipConfig.OPENAI_STD.clone());
+            case "quickstart" ->
+                new ClipConfig(
+                        128,
+                        32,
+                        new int[] {3},
+                        128,
+                        8,
+                        4,
+                        24,
+                        49408,
+                        128,
+                        4,
+                        3,
+                        false,
+                        ClipConfig.OPENAI_MEAN.clone(),
+                        ClipConfig.OPENAI_STD.clone());
+            case "vit-b-32" ->
+                new ClipConfig(
+                        512,
+                        224,
+                        new int[] {12},
+                        768,
+                        32,
+                        12,
+                        77,
+                        49408,
+                        512,
+                        8,
+                        12,
+                        true,
+                        ClipConfig.OPENAI_MEAN.clone(),
+                        ClipConfig.OPENAI_STD.clone());
             default -> throw new IllegalArgumentException("unknown model " + name + " (quickstart, vit-b-32)");
         };
     }
@@ -53,13 +81,21 @@ public final class TrainThroughput {
             steps = Integer.parseInt(args[0]);
             first = 1;
         }
-        String[] cases = args.length > first ? Arrays.copyOfRange(args, first, args.length)
+        String[] cases = args.length > first
+                ? Arrays.copyOfRange(args, first, args.length)
                 : new String[] {"quickstart:64", "vit-b-32:8", "vit-b-32:32"};
         for (String c : cases) {
             String[] p = c.split(":");
             double ips = imagesPerSecond(model(p[0]), Integer.parseInt(p[1]), steps);
-            System.out.printf(Locale.ROOT, "%s batch %s: %.1f images/s (%.3f s/step, median of %d, %d cores)%n", p[0], p[1], ips,
-                    Integer.parseInt(p[1]) / ips, steps, Runtime.getRuntime().availableProcessors());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s batch %s: %.1f images/s (%.3f s/step, median of %d, %d cores)%n",
+                    p[0],
+                    p[1],
+                    ips,
+                    Integer.parseInt(p[1]) / ips,
+                    steps,
+                    Runtime.getRuntime().availableProcessors());
         }
     }
 }

@@ -25,7 +25,8 @@ public final class TrainableClip {
     private boolean fullTextContext;
 
     private TrainableClip(ClipConfig config, ParameterSet params, String init, TrainKernels kernels) {
-        if (!config.isVit()) throw new Clip4jException("training supports ViT image towers only, not " + config.describe());
+        if (!config.isVit())
+            throw new Clip4jException("training supports ViT image towers only, not " + config.describe());
         if (config.visionWidth() % config.visionHeads() != 0 || config.textWidth() % config.textHeads() != 0) {
             throw new Clip4jException("model width is not a multiple of its heads: " + config.describe());
         }
@@ -58,7 +59,8 @@ public final class TrainableClip {
 
     /** Training from scratch with OpenAI's / open_clip's initialisation (see {@link ParameterInit}). */
     public static TrainableClip fromScratch(ClipConfig config, long seed) {
-        return new TrainableClip(config, ParameterInit.openai(config, seed), ParameterInit.describe(seed), TrainKernels.best());
+        return new TrainableClip(
+                config, ParameterInit.openai(config, seed), ParameterInit.describe(seed), TrainKernels.best());
     }
 
     /** Parameters as given (e.g. restored from a training checkpoint). */
@@ -176,20 +178,30 @@ public final class TrainableClip {
      * As above; with {@code sharedCaptions} the pairs whose token rows are identical are one another's positives
      * (see {@link ContrastiveLoss}) instead of negatives.
      */
-    public float lossAndGradients(float[] pixels, int[][] tokens, int batch, boolean imageFrozen, boolean sharedCaptions) {
+    public float lossAndGradients(
+            float[] pixels, int[][] tokens, int batch, boolean imageFrozen, boolean sharedCaptions) {
         return (float) run(pixels, tokens, batch, true, imageFrozen, sharedCaptions);
     }
 
-    private double run(float[] pixels, int[][] tokens, int batch, boolean backward, boolean imageFrozen, boolean sharedCaptions) {
+    private double run(
+            float[] pixels, int[][] tokens, int batch, boolean backward, boolean imageFrozen, boolean sharedCaptions) {
         if (batch < 1) throw new IllegalArgumentException("empty batch");
-        if (tokens.length != batch) throw new IllegalArgumentException(tokens.length + " token rows for a batch of " + batch);
+        if (tokens.length != batch)
+            throw new IllegalArgumentException(tokens.length + " token rows for a batch of " + batch);
         ensureCapacity(batch);
         int e = config.embedDim();
         float[] img = vision.forward(pixels, batch);
         float[] txt = text.forward(tokens, fullTextContext);
         float scale = params.get("logit_scale")[0];
-        double[] r = ContrastiveLoss.forwardBackward(img, txt, batch, e, scale,
-                backward && !imageFrozen ? dImg : null, backward ? dTxt : null, sharedCaptions ? CaptionGroups.of(tokens) : null);
+        double[] r = ContrastiveLoss.forwardBackward(
+                img,
+                txt,
+                batch,
+                e,
+                scale,
+                backward && !imageFrozen ? dImg : null,
+                backward ? dTxt : null,
+                sharedCaptions ? CaptionGroups.of(tokens) : null);
         if (backward && Double.isFinite(r[0])) {
             grads.get("logit_scale")[0] = (float) r[1];
             text.backward(dTxt);

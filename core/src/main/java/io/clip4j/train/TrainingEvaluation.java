@@ -35,8 +35,10 @@ public final class TrainingEvaluation {
      * @param templates prompt templates for the zero-shot classes
      */
     public TrainingEvaluation(CaptionSource val, ClassFolders zeroShot, List<String> templates) {
-        if (val != null && val.size() < 2) throw new Clip4jException("the validation data needs at least 2 pairs, it has " + val.size());
-        if (zeroShot != null && zeroShot.files().isEmpty()) throw new Clip4jException(zeroShot.root() + ": no images in the class folders");
+        if (val != null && val.size() < 2)
+            throw new Clip4jException("the validation data needs at least 2 pairs, it has " + val.size());
+        if (zeroShot != null && zeroShot.files().isEmpty())
+            throw new Clip4jException(zeroShot.root() + ": no images in the class folders");
         this.val = val;
         this.zeroShot = zeroShot;
         this.templates = List.copyOf(templates);
@@ -51,7 +53,8 @@ public final class TrainingEvaluation {
      * @param skipped receives (image, reason) for images that could not be read
      * @return metric name → value, retrieval metrics first, then {@code zeroshot_top1}
      */
-    public Map<String, Double> evaluate(TrainableClip model, ClipTokenizer tokenizer, int chunk, BiConsumer<String, String> skipped) {
+    public Map<String, Double> evaluate(
+            TrainableClip model, ClipTokenizer tokenizer, int chunk, BiConsumer<String, String> skipped) {
         Map<String, Double> m = new LinkedHashMap<>();
         ClipConfig c = model.config();
         if (val != null) {
@@ -68,7 +71,8 @@ public final class TrainingEvaluation {
                 }
             }
             if (valPixels.size() >= 2) {
-                m.putAll(RetrievalMetrics.compute(imageFeatures(model, valPixels, chunk), textFeatures(model, tokenizer, valCaptions, chunk)));
+                m.putAll(RetrievalMetrics.compute(
+                        imageFeatures(model, valPixels, chunk), textFeatures(model, tokenizer, valCaptions, chunk)));
             }
         }
         if (zeroShot != null) {
@@ -78,7 +82,8 @@ public final class TrainingEvaluation {
         return m;
     }
 
-    private Double zeroShotTop1(TrainableClip model, ClipTokenizer tokenizer, int chunk, BiConsumer<String, String> skipped) {
+    private Double zeroShotTop1(
+            TrainableClip model, ClipTokenizer tokenizer, int chunk, BiConsumer<String, String> skipped) {
         ClipConfig c = model.config();
         float[][] classes = classVectors(model, tokenizer, zeroShot.classes(), templates, chunk);
         if (zsPixels == null) {
@@ -102,7 +107,8 @@ public final class TrainingEvaluation {
     }
 
     /** Unit class vectors: the mean of each class's unit prompt features, renormalised. */
-    public static float[][] classVectors(TrainableClip model, ClipTokenizer tokenizer, List<String> classes, List<String> templates, int chunk) {
+    public static float[][] classVectors(
+            TrainableClip model, ClipTokenizer tokenizer, List<String> classes, List<String> templates, int chunk) {
         List<String> prompts = new ArrayList<>();
         for (String label : classes) for (String t : templates) prompts.add(PromptTemplates.fill(t, label));
         float[][] emb = textFeatures(model, tokenizer, prompts, chunk);

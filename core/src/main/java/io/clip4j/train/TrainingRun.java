@@ -36,6 +36,7 @@ public final class TrainingRun {
     public static final String CURVES_PNG = "curves.png";
     /** train_state.json's field with the schedule's progress (0..1), which a resumed run continues from. */
     static final String PROGRESS = "schedule_progress";
+
     static final String OBJECTIVE = "objective";
 
     /**
@@ -43,12 +44,49 @@ public final class TrainingRun {
      * @param evalEvery  evaluation interval in steps (0: only at the start and the end)
      * @param maxSeconds time budget of this invocation in seconds (0: none)
      */
-    public record Settings(int batch, int epochs, long maxSteps, double lr, int warmup, LrSchedule.Kind schedule,
-                           double weightDecay, boolean shuffle, boolean augment, boolean lockImage, long seed,
-                           long saveEvery, long evalEvery, double maxSeconds) {
-        public Settings(int batch, int epochs, long maxSteps, double lr, int warmup, LrSchedule.Kind schedule,
-                        double weightDecay, boolean shuffle, boolean augment, boolean lockImage, long seed, long saveEvery) {
-            this(batch, epochs, maxSteps, lr, warmup, schedule, weightDecay, shuffle, augment, lockImage, seed, saveEvery, 0, 0);
+    public record Settings(
+            int batch,
+            int epochs,
+            long maxSteps,
+            double lr,
+            int warmup,
+            LrSchedule.Kind schedule,
+            double weightDecay,
+            boolean shuffle,
+            boolean augment,
+            boolean lockImage,
+            long seed,
+            long saveEvery,
+            long evalEvery,
+            double maxSeconds) {
+        public Settings(
+                int batch,
+                int epochs,
+                long maxSteps,
+                double lr,
+                int warmup,
+                LrSchedule.Kind schedule,
+                double weightDecay,
+                boolean shuffle,
+                boolean augment,
+                boolean lockImage,
+                long seed,
+                long saveEvery) {
+            this(
+                    batch,
+                    epochs,
+                    maxSteps,
+                    lr,
+                    warmup,
+                    schedule,
+                    weightDecay,
+                    shuffle,
+                    augment,
+                    lockImage,
+                    seed,
+                    saveEvery,
+                    0,
+                    0);
         }
     }
 
@@ -70,8 +108,13 @@ public final class TrainingRun {
      * @param metrics the last evaluation (empty without one)
      * @param seconds wall time of this invocation
      */
-    public record Result(long steps, List<Float> losses, Path out, Map<String, Double> metrics, MetricCurves curves,
-                         double seconds) {
+    public record Result(
+            long steps,
+            List<Float> losses,
+            Path out,
+            Map<String, Double> metrics,
+            MetricCurves curves,
+            double seconds) {
         public Result(long steps, List<Float> losses, Path out) {
             this(steps, losses, out, Map.of(), new MetricCurves(), 0);
         }
@@ -79,8 +122,13 @@ public final class TrainingRun {
 
     private TrainingRun() {}
 
-    public static Result run(CaptionSource data, Path out, Supplier<TrainableClip> initial, ClipTokenizer tokenizer,
-                             Settings s, Listener listener) {
+    public static Result run(
+            CaptionSource data,
+            Path out,
+            Supplier<TrainableClip> initial,
+            ClipTokenizer tokenizer,
+            Settings s,
+            Listener listener) {
         return run(data, out, initial, tokenizer, s, null, listener);
     }
 
@@ -88,14 +136,27 @@ public final class TrainingRun {
      * @param initial    the model to start from when {@code out} holds no training state
      * @param evaluation what to measure, or null
      */
-    public static Result run(CaptionSource data, Path out, Supplier<TrainableClip> initial, ClipTokenizer tokenizer,
-                             Settings s, TrainingEvaluation evaluation, Listener listener) {
+    public static Result run(
+            CaptionSource data,
+            Path out,
+            Supplier<TrainableClip> initial,
+            ClipTokenizer tokenizer,
+            Settings s,
+            TrainingEvaluation evaluation,
+            Listener listener) {
         return run(data, out, initial, tokenizer, s, evaluation, listener, System::nanoTime);
     }
 
     /** As above, timed by {@code nanoClock} (tests drive the time budget with their own clock). */
-    public static Result run(CaptionSource data, Path out, Supplier<TrainableClip> initial, ClipTokenizer tokenizer,
-                             Settings s, TrainingEvaluation evaluation, Listener listener, LongSupplier nanoClock) {
+    public static Result run(
+            CaptionSource data,
+            Path out,
+            Supplier<TrainableClip> initial,
+            ClipTokenizer tokenizer,
+            Settings s,
+            TrainingEvaluation evaluation,
+            Listener listener,
+            LongSupplier nanoClock) {
         return run(data, out, Task.contrastive(initial, s.lockImage()), tokenizer, s, evaluation, listener, nanoClock);
     }
 
@@ -110,8 +171,15 @@ public final class TrainingRun {
     }
 
     /** The general run: any objective over batches of {@code data}. */
-    public static Result run(CaptionSource data, Path out, Task task, ClipTokenizer tokenizer, Settings s,
-                             TrainingEvaluation evaluation, Listener listener, LongSupplier nanoClock) {
+    public static Result run(
+            CaptionSource data,
+            Path out,
+            Task task,
+            ClipTokenizer tokenizer,
+            Settings s,
+            TrainingEvaluation evaluation,
+            Listener listener,
+            LongSupplier nanoClock) {
         long perEpoch = validate(data, s);
         long total = s.maxSteps() >= 0 ? s.maxSteps() : perEpoch * s.epochs();
         if (total <= 0) throw new Clip4jException("nothing to do: --epochs and --max-steps give 0 steps");
@@ -121,10 +189,23 @@ public final class TrainingRun {
         run.evaluation = evaluation == null || evaluation.isEmpty() ? null : evaluation;
         run.tokenizer = tokenizer;
         int res = run.model.config().imageResolution();
-        var options = BatchLoader.Options.defaults().withThreads(1).withPrefetch(2).withDropLast(true)
-                .withContextLength(run.model.config().contextLength()).withAugmentation(task.augmentation());
-        try (BatchLoader loader = new BatchLoader(data, tokenizer, res, run.model.config().mean(), run.model.config().std(),
-                s.batch(), s.shuffle(), s.augment(), run.seed, options)) {
+        var options = BatchLoader.Options.defaults()
+                .withThreads(1)
+                .withPrefetch(2)
+                .withDropLast(true)
+                .withContextLength(run.model.config().contextLength())
+                .withAugmentation(task.augmentation());
+        try (BatchLoader loader = new BatchLoader(
+                data,
+                tokenizer,
+                res,
+                run.model.config().mean(),
+                run.model.config().std(),
+                s.batch(),
+                s.shuffle(),
+                s.augment(),
+                run.seed,
+                options)) {
             run.train(loader, perEpoch);
         }
         return new Result(run.step, run.losses, out, run.lastMetrics, run.curves, clock.seconds());
@@ -133,9 +214,11 @@ public final class TrainingRun {
     /** Checks the settings against the data; the number of full batches per epoch. */
     private static long validate(CaptionSource data, Settings s) {
         if (s.batch() < 2) throw new Clip4jException("--batch must be at least 2 (contrastive loss), got " + s.batch());
-        if (data.size() < s.batch()) throw new Clip4jException("the data has " + data.size() + " pairs, fewer than one batch of " + s.batch());
+        if (data.size() < s.batch())
+            throw new Clip4jException("the data has " + data.size() + " pairs, fewer than one batch of " + s.batch());
         if (s.evalEvery() < 0) throw new Clip4jException("--eval-every must be >= 0, got " + s.evalEvery());
-        if (!(s.maxSeconds() >= 0)) throw new Clip4jException("the time budget must be >= 0 seconds, got " + s.maxSeconds());
+        if (!(s.maxSeconds() >= 0))
+            throw new Clip4jException("the time budget must be >= 0 seconds, got " + s.maxSeconds());
         return data.size() / s.batch();
     }
 
@@ -162,8 +245,16 @@ public final class TrainingRun {
         int skippedSeen;
         long perEpoch = 1;
 
-        private Invocation(Path out, Settings s, TrainableClip model, ClipTrainer trainer, RunSchedule schedule,
-                           RunSchedule.Clock clock, Listener listener, long seed, MetricCurves curves) {
+        private Invocation(
+                Path out,
+                Settings s,
+                TrainableClip model,
+                ClipTrainer trainer,
+                RunSchedule schedule,
+                RunSchedule.Clock clock,
+                Listener listener,
+                long seed,
+                MetricCurves curves) {
             this.out = out;
             this.s = s;
             this.model = model;
@@ -179,7 +270,8 @@ public final class TrainingRun {
         }
 
         /** A new run (saved at step 0), or the one saved in {@code out}, resumed. */
-        static Invocation start(Path out, Task task, Settings s, long total, RunSchedule.Clock clock, Listener listener) {
+        static Invocation start(
+                Path out, Task task, Settings s, long total, RunSchedule.Clock clock, Listener listener) {
             boolean resume = TrainCheckpoint.hasState(out);
             long seed = s.seed();
             double progress = 0;
@@ -189,24 +281,31 @@ public final class TrainingRun {
                 seed = st.path("seed").asLong(seed);
                 progress = st.path(PROGRESS).asDouble(0);
                 if (st.path("lock_image").asBoolean(false) != s.lockImage()) {
-                    throw new Clip4jException(out + ": the saved run was " + (s.lockImage() ? "not " : "") + "started with --lock-image");
+                    throw new Clip4jException(
+                            out + ": the saved run was " + (s.lockImage() ? "not " : "") + "started with --lock-image");
                 }
                 String objective = st.path(OBJECTIVE).asText(new ContrastiveObjective(s.lockImage()).name());
                 if (!objective.equals(task.objective().name())) {
-                    throw new Clip4jException(out + ": the saved run trains '" + objective + "', not '" + task.objective().name() + "'");
+                    throw new Clip4jException(out + ": the saved run trains '" + objective + "', not '"
+                            + task.objective().name() + "'");
                 }
                 model = TrainCheckpoint.loadModel(out);
             } else {
                 model = task.initial().get();
             }
-            AdamW opt = new AdamW(model.parameters(), AdamW.DEFAULT_BETA1, AdamW.DEFAULT_BETA2, AdamW.DEFAULT_EPS,
-                    s.weightDecay(), task.objective().trainable());
+            AdamW opt = new AdamW(
+                    model.parameters(),
+                    AdamW.DEFAULT_BETA1,
+                    AdamW.DEFAULT_BETA2,
+                    AdamW.DEFAULT_EPS,
+                    s.weightDecay(),
+                    task.objective().trainable());
             MetricCurves curves = new MetricCurves("step");
             if (resume) {
                 TrainCheckpoint.restoreOptimizer(out, opt);
                 if (opt.stepCount() >= total) {
-                    throw new Clip4jException(out + ": the saved run is already at step " + opt.stepCount() + " of " + total
-                            + "; raise --max-steps/--epochs or use another --out");
+                    throw new Clip4jException(out + ": the saved run is already at step " + opt.stepCount() + " of "
+                            + total + "; raise --max-steps/--epochs or use another --out");
                 }
                 curves = RunFiles.readCurves(out, opt.stepCount());
                 listener.resumed(out, opt.stepCount());
@@ -244,8 +343,12 @@ public final class TrainingRun {
         /** Runs one step and reports it; whether it was the invocation's last. */
         private boolean trainStep(Batch b, BatchLoader loader) {
             List<BatchLoader.Skipped> skipped = loader.skipped();
-            for (; skippedSeen < skipped.size(); skippedSeen++) listener.skipped(skipped.get(skippedSeen).image(), skipped.get(skippedSeen).reason());
-            if (b.size() < 2) throw new Clip4jException("step " + (step + 1) + ": fewer than 2 readable images in the batch");
+            for (; skippedSeen < skipped.size(); skippedSeen++)
+                listener.skipped(
+                        skipped.get(skippedSeen).image(),
+                        skipped.get(skippedSeen).reason());
+            if (b.size() < 2)
+                throw new Clip4jException("step " + (step + 1) + ": fewer than 2 readable images in the batch");
             double lr = schedule.lr(step);
             double before = clock.seconds();
             float loss;
@@ -253,8 +356,9 @@ public final class TrainingRun {
                 loss = trainer.step(b, lr);
             } catch (NonFiniteLossException e) {
                 RunFiles.writeCurves(out, curves);
-                throw new Clip4jException("loss is " + e.loss() + " at step " + (step + 1) + ": training stopped; " + out
-                        + " keeps the last good checkpoint (step " + savedStep + "); lower --lr or check the data");
+                throw new Clip4jException("loss is " + e.loss() + " at step " + (step + 1) + ": training stopped; "
+                        + out + " keeps the last good checkpoint (step " + savedStep
+                        + "); lower --lr or check the data");
             }
             double now = clock.seconds();
             step++;
@@ -265,8 +369,13 @@ public final class TrainingRun {
             curves.add("images_per_s", step, b.size() / Math.max(now - before, 1e-9));
             double trainSeconds = Math.max(now - evalSeconds, 1e-9);
             boolean last = schedule.finished(step);
-            listener.step(step - 1, last ? step : schedule.expectedTotal(step), loss, lr,
-                    (step - first) * (double) s.batch() / trainSeconds, last ? 0 : schedule.secondsLeft(step));
+            listener.step(
+                    step - 1,
+                    last ? step : schedule.expectedTotal(step),
+                    loss,
+                    lr,
+                    (step - first) * (double) s.batch() / trainSeconds,
+                    last ? 0 : schedule.secondsLeft(step));
             return last;
         }
 
@@ -290,12 +399,17 @@ public final class TrainingRun {
         }
     }
 
-    private static Map<String, Double> evaluate(TrainingEvaluation evaluation, TrainableClip model, ClipTokenizer tokenizer,
-                                                int chunk, long step, MetricCurves curves, Listener listener) {
+    private static Map<String, Double> evaluate(
+            TrainingEvaluation evaluation,
+            TrainableClip model,
+            ClipTokenizer tokenizer,
+            int chunk,
+            long step,
+            MetricCurves curves,
+            Listener listener) {
         Map<String, Double> m = evaluation.evaluate(model, tokenizer, chunk, listener::skipped);
         m.forEach((k, v) -> curves.add(k, step, v));
         listener.evaluated(step, m);
         return m;
     }
-
 }

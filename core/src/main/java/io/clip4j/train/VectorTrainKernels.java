@@ -23,6 +23,7 @@ public final class VectorTrainKernels implements TrainKernels {
     private static final int L = S.length();
     /** Rows of A handled against one B panel before moving on: 64 x k floats stay in L2. */
     private static final int ROW_BLOCK = 64;
+
     private static final boolean USE_INFERENCE_GEMM = !Boolean.getBoolean("clip4j.train.ownGemm");
 
     public static String describe() {
@@ -30,7 +31,8 @@ public final class VectorTrainKernels implements TrainKernels {
     }
 
     @Override
-    public void matmul(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
+    public void matmul(
+            float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
         if (wide(m, k, n)) {
             Gemm.multiply(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
         } else {
@@ -39,8 +41,8 @@ public final class VectorTrainKernels implements TrainKernels {
     }
 
     @Override
-    public void matmulTransposedA(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
-                                  boolean accumulate) {
+    public void matmulTransposedA(
+            float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
         if (wide(m, k, n)) {
             Gemm.multiplyTransposedA(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
         } else {
@@ -49,8 +51,8 @@ public final class VectorTrainKernels implements TrainKernels {
     }
 
     @Override
-    public void matmulTransposedB(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
-                                  boolean accumulate) {
+    public void matmulTransposedB(
+            float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
         if (wide(m, k, n)) {
             Gemm.multiplyTransposedB(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
         } else {
@@ -86,7 +88,8 @@ public final class VectorTrainKernels implements TrainKernels {
 
     private static final ThreadLocal<Room> TRANSPOSED = ThreadLocal.withInitial(Room::new);
 
-    private void narrow(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
+    private void narrow(
+            float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
         long work = (long) m * k * n;
         if (work < (1 << 15) || m < 8) {
             rows(a, aOff, b, bOff, c, cOff, 0, m, k, n, accumulate);
@@ -94,12 +97,14 @@ public final class VectorTrainKernels implements TrainKernels {
         }
         int quads = (m + 3) / 4;
         int grain = (int) Math.max(1, Math.min(quads, (1L << 17) / Math.max(1, (long) 4 * k * n)));
-        Parallel.forRange(quads, grain, (q0, q1) ->
-                rows(a, aOff, b, bOff, c, cOff, q0 * 4, Math.min(m, q1 * 4), k, n, accumulate));
+        Parallel.forRange(
+                quads,
+                grain,
+                (q0, q1) -> rows(a, aOff, b, bOff, c, cOff, q0 * 4, Math.min(m, q1 * 4), k, n, accumulate));
     }
 
-    private static void rows(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int r0, int r1, int k,
-                             int n, boolean acc) {
+    private static void rows(
+            float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int r0, int r1, int k, int n, boolean acc) {
         // One k x 2L panel of B, copied contiguous: B's rows are n floats apart (a new page every few p for wide
         // layers), the packed panel streams from L1/L2 for every 4-row tile of the row block.
         float[] panel = n >= 2 * L ? new float[k * 2 * L] : null;
@@ -131,15 +136,19 @@ public final class VectorTrainKernels implements TrainKernels {
     }
 
     /** C[i..i+4, j..j+2L] from the packed panel (row p of the panel at p * 2L). */
-    private static void tile4x2(float[] a, int aOff, float[] panel, float[] c, int cOff, int i, int j, int k,
-                                int n, boolean acc) {
+    private static void tile4x2(
+            float[] a, int aOff, float[] panel, float[] c, int cOff, int i, int j, int k, int n, boolean acc) {
         int c0 = cOff + i * n + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
         FloatVector s00, s01, s10, s11, s20, s21, s30, s31;
         if (acc) {
-            s00 = FloatVector.fromArray(S, c, c0); s01 = FloatVector.fromArray(S, c, c0 + L);
-            s10 = FloatVector.fromArray(S, c, c1); s11 = FloatVector.fromArray(S, c, c1 + L);
-            s20 = FloatVector.fromArray(S, c, c2); s21 = FloatVector.fromArray(S, c, c2 + L);
-            s30 = FloatVector.fromArray(S, c, c3); s31 = FloatVector.fromArray(S, c, c3 + L);
+            s00 = FloatVector.fromArray(S, c, c0);
+            s01 = FloatVector.fromArray(S, c, c0 + L);
+            s10 = FloatVector.fromArray(S, c, c1);
+            s11 = FloatVector.fromArray(S, c, c1 + L);
+            s20 = FloatVector.fromArray(S, c, c2);
+            s21 = FloatVector.fromArray(S, c, c2 + L);
+            s30 = FloatVector.fromArray(S, c, c3);
+            s31 = FloatVector.fromArray(S, c, c3 + L);
         } else {
             s00 = s01 = s10 = s11 = s20 = s21 = s30 = s31 = FloatVector.zero(S);
         }
@@ -148,22 +157,30 @@ public final class VectorTrainKernels implements TrainKernels {
         for (int p = 0; p < k; p++, bp += 2 * L) {
             FloatVector b0 = FloatVector.fromArray(S, panel, bp), b1 = FloatVector.fromArray(S, panel, bp + L);
             FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            s00 = x.fma(b0, s00); s01 = x.fma(b1, s01);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
             x = FloatVector.broadcast(S, a[a1 + p]);
-            s10 = x.fma(b0, s10); s11 = x.fma(b1, s11);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
             x = FloatVector.broadcast(S, a[a2 + p]);
-            s20 = x.fma(b0, s20); s21 = x.fma(b1, s21);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
             x = FloatVector.broadcast(S, a[a3 + p]);
-            s30 = x.fma(b0, s30); s31 = x.fma(b1, s31);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
         }
-        s00.intoArray(c, c0); s01.intoArray(c, c0 + L);
-        s10.intoArray(c, c1); s11.intoArray(c, c1 + L);
-        s20.intoArray(c, c2); s21.intoArray(c, c2 + L);
-        s30.intoArray(c, c3); s31.intoArray(c, c3 + L);
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
     }
 
-    private static void tile1x2(float[] a, int aOff, float[] panel, float[] c, int cOff, int i, int j, int k,
-                                int n, boolean acc) {
+    private static void tile1x2(
+            float[] a, int aOff, float[] panel, float[] c, int cOff, int i, int j, int k, int n, boolean acc) {
         int c0 = cOff + i * n + j;
         FloatVector s0 = acc ? FloatVector.fromArray(S, c, c0) : FloatVector.zero(S);
         FloatVector s1 = acc ? FloatVector.fromArray(S, c, c0 + L) : FloatVector.zero(S);
@@ -177,17 +194,19 @@ public final class VectorTrainKernels implements TrainKernels {
         s1.intoArray(c, c0 + L);
     }
 
-    private static void tile1x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int i, int j, int k,
-                                int n, boolean acc) {
+    private static void tile1x1(
+            float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int i, int j, int k, int n, boolean acc) {
         int c0 = cOff + i * n + j;
         FloatVector s0 = acc ? FloatVector.fromArray(S, c, c0) : FloatVector.zero(S);
         int a0 = aOff + i * k, bp = bOff + j;
-        for (int p = 0; p < k; p++, bp += n) s0 = FloatVector.broadcast(S, a[a0 + p]).fma(FloatVector.fromArray(S, b, bp), s0);
+        for (int p = 0; p < k; p++, bp += n)
+            s0 = FloatVector.broadcast(S, a[a0 + p]).fma(FloatVector.fromArray(S, b, bp), s0);
         s0.intoArray(c, c0);
     }
 
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Float> HALF_F = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final VectorSpecies<Float> HALF_F =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
 
     /**
      * Blocks of columns in parallel; in a block every row is read once, contiguously, half a vector of floats
@@ -205,7 +224,8 @@ public final class VectorTrainKernels implements TrainKernels {
                 for (int r = 0, base = off + c0; r < rows; r++, base += cols) {
                     int j = 0;
                     for (; j < vec; j += dl) {
-                        DoubleVector x = (DoubleVector) FloatVector.fromArray(HALF_F, m, base + j).convertShape(VectorOperators.F2D, D, 0);
+                        DoubleVector x = (DoubleVector)
+                                FloatVector.fromArray(HALF_F, m, base + j).convertShape(VectorOperators.F2D, D, 0);
                         DoubleVector.fromArray(D, s, j).add(x).intoArray(s, j);
                     }
                     for (; j < n; j++) s[j] += m[base + j];

@@ -51,8 +51,17 @@ final class VisionTower {
         int layers = c.visionLayers()[0];
         blocks = new ResidualBlock[layers];
         for (int i = 0; i < layers; i++) {
-            blocks[i] = new ResidualBlock(k, p, g, "visual.transformer.resblocks." + i + ".", width, c.visionHeads(),
-                    c.quickGelu(), false, maxBatch, seq);
+            blocks[i] = new ResidualBlock(
+                    k,
+                    p,
+                    g,
+                    "visual.transformer.resblocks." + i + ".",
+                    width,
+                    c.visionHeads(),
+                    c.quickGelu(),
+                    false,
+                    maxBatch,
+                    seq);
         }
         int rows = maxBatch * seq;
         scratch = new ResidualBlock.Scratch(rows, width);
@@ -61,8 +70,8 @@ final class VisionTower {
         emb = new float[rows * width];
         meanPre = new float[rows];
         rstdPre = new float[rows];
-        xs = new float[Math.max(1, layers)][rows * width];   // the input of each block (the last one writes clsRows)
-        classRows = new int[maxBatch];                          // row 0 of every sequence
+        xs = new float[Math.max(1, layers)][rows * width]; // the input of each block (the last one writes clsRows)
+        classRows = new int[maxBatch]; // row 0 of every sequence
         clsRows = new float[maxBatch * width];
         meanPost = new float[maxBatch];
         rstdPost = new float[maxBatch];
@@ -82,9 +91,10 @@ final class VisionTower {
     /** @return [batch, embed] image features (a buffer reused by the next call) */
     float[] forward(float[] pixels, int batch) {
         int img = 3 * res * res;
-        if (pixels.length < batch * img) throw new IllegalArgumentException("pixels hold " + pixels.length + " floats, need " + batch * img);
+        if (pixels.length < batch * img)
+            throw new IllegalArgumentException("pixels hold " + pixels.length + " floats, need " + batch * img);
         for (int b = 0; b < batch; b++) im2col(pixels, b * img, b * patches * kdim);
-        k.matmulTransposedB(cols, 0, conv, 0, patchOut, 0, batch * patches, kdim, width, false);   // cols · convᵀ
+        k.matmulTransposedB(cols, 0, conv, 0, patchOut, 0, batch * patches, kdim, width, false); // cols · convᵀ
         for (int b = 0; b < batch; b++) {
             int xb = b * seq * width;
             for (int c = 0; c < width; c++) emb[xb + c] = cls[c] + pos[c];
@@ -109,9 +119,10 @@ final class VisionTower {
 
     /** Parameter gradients of the visual.* tensors given d(loss)/d(image features) [batch, embed]. */
     void backward(float[] dOut, int batch) {
-        k.matmulTransposedA(pooled, 0, dOut, 0, gProj, 0, width, batch, embed, false);   // pooledᵀ · dOut
-        k.matmulTransposedB(dOut, 0, proj, 0, dPooled, 0, batch, embed, width, false);   // dOut · projᵀ
-        LayerNormOp.backward(dPooled, clsRows, batch, width, lnPostG, meanPost, rstdPost, dClsRows, false, gLnPostG, gLnPostB);
+        k.matmulTransposedA(pooled, 0, dOut, 0, gProj, 0, width, batch, embed, false); // pooledᵀ · dOut
+        k.matmulTransposedB(dOut, 0, proj, 0, dPooled, 0, batch, embed, width, false); // dOut · projᵀ
+        LayerNormOp.backward(
+                dPooled, clsRows, batch, width, lnPostG, meanPost, rstdPost, dClsRows, false, gLnPostG, gLnPostB);
         int rows = batch * seq;
         int last = blocks.length - 1;
         if (last >= 0) {
@@ -134,7 +145,7 @@ final class VisionTower {
         for (int b = 0; b < batch; b++) {
             System.arraycopy(dEmb, (b * seq + 1) * width, dPatch, b * patches * width, patches * width);
         }
-        k.matmulTransposedA(dPatch, 0, cols, 0, gConv, 0, width, n, kdim, false);   // dPatchᵀ · cols
+        k.matmulTransposedA(dPatch, 0, cols, 0, gConv, 0, width, n, kdim, false); // dPatchᵀ · cols
     }
 
     /** Rows = patches in raster order; columns = (channel, ky, kx) as in the conv weight [W, 3, p, p]. */

@@ -55,7 +55,8 @@ public final class PromptTemplates {
             lineNo++;
             String t = line.strip();
             if (t.isEmpty() || t.startsWith("#")) continue;
-            if (!t.contains("{}")) throw new Clip4jException(source + " line " + lineNo + ": template has no '{}' placeholder: " + t);
+            if (!t.contains("{}"))
+                throw new Clip4jException(source + " line " + lineNo + ": template has no '{}' placeholder: " + t);
             out.add(t);
         }
         if (out.isEmpty()) throw new Clip4jException(source + ": no templates in it");

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The public API against the reference: every checkpoint format, tokenizer + model, and whole-file pipeline. */
 class ClipApiParityTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     static final Clip.Options RAW = Clip.Options.defaults().withNormalize(false);
 
@@ -69,10 +70,10 @@ class ClipApiParityTest {
     @Test
     void vitTinyInEveryFormatMatchesTheReference() throws Exception {
         Path vit = TestCheckpoints.resource("models/vit-tiny");
-        checkModel(vit, "vit-tiny");                                        // open_clip folder
+        checkModel(vit, "vit-tiny"); // open_clip folder
         checkModel(vit.resolve("open_clip_model.safetensors"), "vit-tiny"); // bare safetensors, config inferred
-        checkModel(TestCheckpoints.vitTinyTorchBin(tmp), "vit-tiny");       // torch.save zip
-        checkModel(TestCheckpoints.vitTinyHfFolder(tmp), "vit-tiny");       // Hugging Face folder
+        checkModel(TestCheckpoints.vitTinyTorchBin(tmp), "vit-tiny"); // torch.save zip
+        checkModel(TestCheckpoints.vitTinyHfFolder(tmp), "vit-tiny"); // Hugging Face folder
     }
 
     @Test
@@ -89,7 +90,8 @@ class ClipApiParityTest {
             for (JsonNode n : spec.get("images")) files.add(TestCheckpoints.resource("image/" + n.asText()));
             try (Clip clip = Clip.load(TestCheckpoints.resource("models/" + model), RAW)) {
                 float[][] pixels = new float[files.size()][];
-                for (int i = 0; i < files.size(); i++) pixels[i] = clip.preprocessor().preprocess(files.get(i));
+                for (int i = 0; i < files.size(); i++)
+                    pixels[i] = clip.preprocessor().preprocess(files.get(i));
                 within(model + " pixels", flat(pixels), exp.get("pixels"), 1e-4);
                 List<Clip.ImageResult> results = clip.embedImageFiles(files);
                 float[][] emb = new float[results.size()][];
@@ -124,7 +126,9 @@ class ClipApiParityTest {
     @Test
     void concurrentCallersGetTheSameAnswersAsOneCaller() throws Exception {
         Path vit = TestCheckpoints.resource("models/vit-tiny");
-        List<Path> files = List.of(TestCheckpoints.resource("image/chelsea.png"), TestCheckpoints.resource("image/coffee.png"),
+        List<Path> files = List.of(
+                TestCheckpoints.resource("image/chelsea.png"),
+                TestCheckpoints.resource("image/coffee.png"),
                 TestCheckpoints.resource("image/logo.png"));
         List<String> texts = texts("vit-tiny");
         try (Clip clip = Clip.load(vit)) {

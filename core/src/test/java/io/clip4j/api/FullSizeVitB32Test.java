@@ -27,11 +27,21 @@ import org.junit.jupiter.api.io.TempDir;
  * same values; both must load with the ViT-B/32 shape and give the same embeddings.
  */
 class FullSizeVitB32Test {
-    static final int W = 768, LAYERS = 12, PATCH = 32, POS = 50, TW = 512, TLAYERS = 12, E = 512, VOCAB = 49408, CTX = 77;
+    static final int W = 768,
+            LAYERS = 12,
+            PATCH = 32,
+            POS = 50,
+            TW = 512,
+            TLAYERS = 12,
+            E = 512,
+            VOCAB = 49408,
+            CTX = 77;
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
+
     long state = 0x9E3779B97F4A7C15L;
 
     /** Uniform values of the given scale, rounded to fp16 so both files hold exactly the same numbers. */
@@ -78,11 +88,14 @@ class FullSizeVitB32Test {
     }
 
     /** Adds one transformer's tensors under both naming schemes. */
-    void tower(Map<String, Tensor> hf, Map<String, Tensor> oa, String hfPrefix, String oaPrefix, int width, int layers) {
+    void tower(
+            Map<String, Tensor> hf, Map<String, Tensor> oa, String hfPrefix, String oaPrefix, int width, int layers) {
         float ws = (float) (1 / Math.sqrt(width));
         for (int i = 0; i < layers; i++) {
             String h = hfPrefix + "encoder.layers." + i + ".", o = oaPrefix + "resblocks." + i + ".";
-            float[] q = random(width * width, ws, 0), k = random(width * width, ws, 0), v = random(width * width, ws, 0);
+            float[] q = random(width * width, ws, 0),
+                    k = random(width * width, ws, 0),
+                    v = random(width * width, ws, 0);
             float[] qb = random(width, 0.02f, 0), kb = random(width, 0.02f, 0), vb = random(width, 0.02f, 0);
             hf.put(h + "self_attn.q_proj.weight", f32("", q, width, width));
             hf.put(h + "self_attn.k_proj.weight", f32("", k, width, width));
@@ -92,20 +105,42 @@ class FullSizeVitB32Test {
             hf.put(h + "self_attn.v_proj.bias", f32("", vb, width));
             oa.put(o + "attn.in_proj_weight", f16("", concat(q, k, v), 3 * width, width));
             oa.put(o + "attn.in_proj_bias", f32("", concat(qb, kb, vb), 3 * width));
-            pair(hf, oa, h + "self_attn.out_proj.weight", o + "attn.out_proj.weight", random(width * width, ws, 0), width, width);
+            pair(
+                    hf,
+                    oa,
+                    h + "self_attn.out_proj.weight",
+                    o + "attn.out_proj.weight",
+                    random(width * width, ws, 0),
+                    width,
+                    width);
             pair(hf, oa, h + "self_attn.out_proj.bias", o + "attn.out_proj.bias", random(width, 0.02f, 0), width);
             pair(hf, oa, h + "layer_norm1.weight", o + "ln_1.weight", random(width, 0.1f, 1), width);
             pair(hf, oa, h + "layer_norm1.bias", o + "ln_1.bias", random(width, 0.1f, 0), width);
             pair(hf, oa, h + "layer_norm2.weight", o + "ln_2.weight", random(width, 0.1f, 1), width);
             pair(hf, oa, h + "layer_norm2.bias", o + "ln_2.bias", random(width, 0.1f, 0), width);
-            pair(hf, oa, h + "mlp.fc1.weight", o + "mlp.c_fc.weight", random(4 * width * width, ws, 0), 4 * width, width);
+            pair(
+                    hf,
+                    oa,
+                    h + "mlp.fc1.weight",
+                    o + "mlp.c_fc.weight",
+                    random(4 * width * width, ws, 0),
+                    4 * width,
+                    width);
             pair(hf, oa, h + "mlp.fc1.bias", o + "mlp.c_fc.bias", random(4 * width, 0.02f, 0), 4 * width);
-            pair(hf, oa, h + "mlp.fc2.weight", o + "mlp.c_proj.weight", random(4 * width * width, ws / 2, 0), width, 4 * width);
+            pair(
+                    hf,
+                    oa,
+                    h + "mlp.fc2.weight",
+                    o + "mlp.c_proj.weight",
+                    random(4 * width * width, ws / 2, 0),
+                    width,
+                    4 * width);
             pair(hf, oa, h + "mlp.fc2.bias", o + "mlp.c_proj.bias", random(width, 0.02f, 0), width);
         }
     }
 
-    static void pair(Map<String, Tensor> hf, Map<String, Tensor> oa, String hfName, String oaName, float[] v, int... shape) {
+    static void pair(
+            Map<String, Tensor> hf, Map<String, Tensor> oa, String hfName, String oaName, float[] v, int... shape) {
         hf.put(hfName, f32(hfName, v, shape));
         oa.put(oaName, shape.length >= 2 ? f16(oaName, v, shape) : f32(oaName, v, shape));
     }
@@ -114,18 +149,48 @@ class FullSizeVitB32Test {
     void randomVitB32LoadsMemoryMappedFromBothLayoutsAndRuns() throws Exception {
         Map<String, Tensor> hf = new LinkedHashMap<>(), oa = new LinkedHashMap<>();
         pair(hf, oa, "vision_model.embeddings.class_embedding", "visual.class_embedding", random(W, 0.5f, 0), W);
-        pair(hf, oa, "vision_model.embeddings.patch_embedding.weight", "visual.conv1.weight", random(W * 3 * PATCH * PATCH, 0.03f, 0), W, 3, PATCH, PATCH);
-        pair(hf, oa, "vision_model.embeddings.position_embedding.weight", "visual.positional_embedding", random(POS * W, 0.1f, 0), POS, W);
+        pair(
+                hf,
+                oa,
+                "vision_model.embeddings.patch_embedding.weight",
+                "visual.conv1.weight",
+                random(W * 3 * PATCH * PATCH, 0.03f, 0),
+                W,
+                3,
+                PATCH,
+                PATCH);
+        pair(
+                hf,
+                oa,
+                "vision_model.embeddings.position_embedding.weight",
+                "visual.positional_embedding",
+                random(POS * W, 0.1f, 0),
+                POS,
+                W);
         pair(hf, oa, "vision_model.pre_layrnorm.weight", "visual.ln_pre.weight", random(W, 0.1f, 1), W);
         pair(hf, oa, "vision_model.pre_layrnorm.bias", "visual.ln_pre.bias", random(W, 0.1f, 0), W);
         tower(hf, oa, "vision_model.", "visual.transformer.", W, LAYERS);
         pair(hf, oa, "vision_model.post_layernorm.weight", "visual.ln_post.weight", random(W, 0.1f, 1), W);
         pair(hf, oa, "vision_model.post_layernorm.bias", "visual.ln_post.bias", random(W, 0.1f, 0), W);
-        float[] vproj = random(E * W, 0.04f, 0);  // HF [E, W]; OpenAI visual.proj is [W, E]
+        float[] vproj = random(E * W, 0.04f, 0); // HF [E, W]; OpenAI visual.proj is [W, E]
         hf.put("visual_projection.weight", f32("", vproj, E, W));
         oa.put("visual.proj", f16("", transpose(vproj, E, W), W, E));
-        pair(hf, oa, "text_model.embeddings.token_embedding.weight", "token_embedding.weight", random(VOCAB * TW, 0.05f, 0), VOCAB, TW);
-        pair(hf, oa, "text_model.embeddings.position_embedding.weight", "positional_embedding", random(CTX * TW, 0.02f, 0), CTX, TW);
+        pair(
+                hf,
+                oa,
+                "text_model.embeddings.token_embedding.weight",
+                "token_embedding.weight",
+                random(VOCAB * TW, 0.05f, 0),
+                VOCAB,
+                TW);
+        pair(
+                hf,
+                oa,
+                "text_model.embeddings.position_embedding.weight",
+                "positional_embedding",
+                random(CTX * TW, 0.02f, 0),
+                CTX,
+                TW);
         tower(hf, oa, "text_model.", "transformer.", TW, TLAYERS);
         pair(hf, oa, "text_model.final_layer_norm.weight", "ln_final.weight", random(TW, 0.1f, 1), TW);
         pair(hf, oa, "text_model.final_layer_norm.bias", "ln_final.bias", random(TW, 0.1f, 0), TW);

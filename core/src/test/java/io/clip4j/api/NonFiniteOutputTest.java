@@ -25,12 +25,26 @@ import org.junit.jupiter.api.io.TempDir;
  * printed as "NaN" with exit status 0. It is an error for that input instead.
  */
 class NonFiniteOutputTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private Path overflowingModel() throws IOException {
         // a vocabulary the bundled tokenizer fits in; projections of 3e38, so that any dot product overflows
-        ClipConfig c = new ClipConfig(32, 32, new int[] {1}, 128, 16, 2, 77, 49408, 64, 1, 1, true,
-                ClipConfig.OPENAI_MEAN.clone(), ClipConfig.OPENAI_STD.clone());
+        ClipConfig c = new ClipConfig(
+                32,
+                32,
+                new int[] {1},
+                128,
+                16,
+                2,
+                77,
+                49408,
+                64,
+                1,
+                1,
+                true,
+                ClipConfig.OPENAI_MEAN.clone(),
+                ClipConfig.OPENAI_STD.clone());
         Map<String, Tensor> sd = new LinkedHashMap<>(TestCheckpoints.randomWeights(c, 4));
         for (String proj : new String[] {"visual.proj", "text_projection"}) {
             int[] shape = sd.get(proj).shape();
@@ -54,7 +68,8 @@ class NonFiniteOutputTest {
                 Clip4jException e = assertThrows(Clip4jException.class, () -> c.embedImage(img));
                 assertTrue(e.getMessage().contains("embedding is not finite"), e.getMessage());
                 e = assertThrows(Clip4jException.class, () -> c.embedTexts(List.of("a cat", "a dog")));
-                assertTrue(e.getMessage().startsWith("text 1 of 2: the model's embedding is not finite"), e.getMessage());
+                assertTrue(
+                        e.getMessage().startsWith("text 1 of 2: the model's embedding is not finite"), e.getMessage());
                 List<Clip.ImageResult> r = c.embedImageFiles(List.of(png, png));
                 for (Clip.ImageResult one : r) {
                     assertFalse(one.ok());

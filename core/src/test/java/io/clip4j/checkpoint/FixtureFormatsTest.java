@@ -10,15 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.model.ClipConfig;
 import io.clip4j.tensor.Tensor;
 import java.io.IOException;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Enumeration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,20 +20,39 @@ class FixtureFormatsTest {
     static final Path VIT = TestCheckpoints.resource("models/vit-tiny");
     static final Path RN = TestCheckpoints.resource("models/rn-tiny");
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     static ClipConfig expectedConfig(Path modelDir) throws IOException {
-        JsonNode c = new ObjectMapper().readTree(Files.readString(modelDir.resolve("expected.json"))).get("config");
+        JsonNode c = new ObjectMapper()
+                .readTree(Files.readString(modelDir.resolve("expected.json")))
+                .get("config");
         JsonNode layers = c.get("vision_layers");
-        int[] vl = layers.isArray() ? new int[] {layers.get(0).asInt(), layers.get(1).asInt(), layers.get(2).asInt(),
-                layers.get(3).asInt()} : new int[] {layers.asInt()};
+        int[] vl = layers.isArray()
+                ? new int[] {
+                    layers.get(0).asInt(),
+                    layers.get(1).asInt(),
+                    layers.get(2).asInt(),
+                    layers.get(3).asInt()
+                }
+                : new int[] {layers.asInt()};
         int width = c.get("vision_width").asInt();
         boolean vit = !c.get("vision_patch_size").isNull();
-        return new ClipConfig(c.get("embed_dim").asInt(), c.get("image_resolution").asInt(), vl, width,
-                vit ? c.get("vision_patch_size").asInt() : 0, vit ? width / 64 : width * 32 / 64,
-                c.get("context_length").asInt(), c.get("vocab_size").asInt(), c.get("transformer_width").asInt(),
-                c.get("transformer_heads").asInt(), c.get("transformer_layers").asInt(), true,
-                ClipConfig.OPENAI_MEAN, ClipConfig.OPENAI_STD);
+        return new ClipConfig(
+                c.get("embed_dim").asInt(),
+                c.get("image_resolution").asInt(),
+                vl,
+                width,
+                vit ? c.get("vision_patch_size").asInt() : 0,
+                vit ? width / 64 : width * 32 / 64,
+                c.get("context_length").asInt(),
+                c.get("vocab_size").asInt(),
+                c.get("transformer_width").asInt(),
+                c.get("transformer_heads").asInt(),
+                c.get("transformer_layers").asInt(),
+                true,
+                ClipConfig.OPENAI_MEAN,
+                ClipConfig.OPENAI_STD);
     }
 
     private Path torchBin() throws IOException {

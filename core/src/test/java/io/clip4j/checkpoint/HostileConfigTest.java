@@ -21,13 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostileConfigTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     private Path openClip(Consumer<ObjectNode> edit) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("oc" + System.nanoTime()));
         Path vit = TestCheckpoints.resource("models/vit-tiny");
         Files.copy(vit.resolve("open_clip_model.safetensors"), dir.resolve("open_clip_model.safetensors"));
-        ObjectNode cfg = (ObjectNode) JSON.readTree(vit.resolve("open_clip_config.json").toFile());
+        ObjectNode cfg =
+                (ObjectNode) JSON.readTree(vit.resolve("open_clip_config.json").toFile());
         edit.accept(cfg);
         Files.writeString(dir.resolve("open_clip_config.json"), JSON.writeValueAsString(cfg));
         return dir;
@@ -55,8 +58,12 @@ class HostileConfigTest {
         assertRefused(c -> text(c).put("width", 1_000_000_000), "text width 1000000000");
         assertRefused(c -> vision(c).put("image_size", 1 << 20).put("patch_size", 1 << 10), "image resolution 1048576");
         // a 30 kB file would otherwise make every image 3 x 4096^2 floats, and attention over 16385 tokens
-        assertRefused(c -> vision(c).put("image_size", 4096).put("patch_size", 64), "image resolution 4096 is not in [1, 1024]");
-        assertRefused(c -> vision(c).put("image_size", 1024).put("patch_size", 8), "image resolution 1024 / patch size 8 is more than 64 patches per side");
+        assertRefused(
+                c -> vision(c).put("image_size", 4096).put("patch_size", 64),
+                "image resolution 4096 is not in [1, 1024]");
+        assertRefused(
+                c -> vision(c).put("image_size", 1024).put("patch_size", 8),
+                "image resolution 1024 / patch size 8 is more than 64 patches per side");
         assertRefused(c -> ((ObjectNode) c.get("model_cfg")).put("embed_dim", 100_000), "embed dim 100000");
     }
 
@@ -71,9 +78,27 @@ class HostileConfigTest {
 
     @Test
     void degenerateNormalisationIsRefused() throws IOException {
-        assertRefused(c -> ((ObjectNode) c.get("preprocess_cfg")).putArray("std").add(0.0).add(0.26).add(0.27), "image std");
-        assertRefused(c -> ((ObjectNode) c.get("preprocess_cfg")).putArray("std").add(-0.2).add(0.26).add(0.27), "image std");
-        assertRefused(c -> ((ObjectNode) c.get("preprocess_cfg")).putArray("mean").add(1e9).add(0.45).add(0.4), "image mean");
+        assertRefused(
+                c -> ((ObjectNode) c.get("preprocess_cfg"))
+                        .putArray("std")
+                        .add(0.0)
+                        .add(0.26)
+                        .add(0.27),
+                "image std");
+        assertRefused(
+                c -> ((ObjectNode) c.get("preprocess_cfg"))
+                        .putArray("std")
+                        .add(-0.2)
+                        .add(0.26)
+                        .add(0.27),
+                "image std");
+        assertRefused(
+                c -> ((ObjectNode) c.get("preprocess_cfg"))
+                        .putArray("mean")
+                        .add(1e9)
+                        .add(0.45)
+                        .add(0.4),
+                "image mean");
         // 1e999 parses as infinity
         Path dir = openClip(c -> {});
         Path cfg = dir.resolve("open_clip_config.json");
@@ -93,7 +118,8 @@ class HostileConfigTest {
         assertTrue(refusal(hf).contains("unusable model config: image mean [300.0, "));
         Files.writeString(pre, original);
         Path config = hf.resolve("config.json");
-        Files.writeString(config, Files.readString(config).replace("\"num_attention_heads\": 2", "\"num_attention_heads\": 0"));
+        Files.writeString(
+                config, Files.readString(config).replace("\"num_attention_heads\": 2", "\"num_attention_heads\": 0"));
         String m = refusal(hf);
         assertTrue(m.contains("unusable model config: vision heads 0"), m);
     }
@@ -110,8 +136,21 @@ class HostileConfigTest {
     @Test
     void inferredHeadsOfANarrowTextTowerAreRefused() throws IOException {
         // OpenAI's rule is heads = width / 64: a 32-wide text tower gets 0 heads, which PyTorch cannot build either
-        ClipConfig c = new ClipConfig(32, 32, new int[] {1}, 128, 16, 2, 7, 50, 32, 1, 1, true,
-                ClipConfig.OPENAI_MEAN.clone(), ClipConfig.OPENAI_STD.clone());
+        ClipConfig c = new ClipConfig(
+                32,
+                32,
+                new int[] {1},
+                128,
+                16,
+                2,
+                7,
+                50,
+                32,
+                1,
+                1,
+                true,
+                ClipConfig.OPENAI_MEAN.clone(),
+                ClipConfig.OPENAI_STD.clone());
         Path f = tmp.resolve("narrow.safetensors");
         SafeTensorsWriter.write(f, TestCheckpoints.randomWeights(c, 3), Map.of());
         String m = refusal(f);

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Hostile zip archives, safetensors headers, configs and weights (issue 14). */
 class HostileFilesTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     // ---- zip ----
 
@@ -47,8 +48,16 @@ class HostileFilesTest {
             byte[] data = (byte[]) locals.get(i)[2];
             byte[] n = name.getBytes(StandardCharsets.UTF_8);
             ByteBuffer h = ByteBuffer.allocate(30).order(ByteOrder.LITTLE_ENDIAN);
-            h.putInt(0x04034b50).putShort((short) 20).putShort((short) 0).putShort((short) (int) (Integer) locals.get(i)[1])
-                    .putInt(0).putInt(0).putInt(data.length).putInt(data.length).putShort((short) n.length).putShort((short) 0);
+            h.putInt(0x04034b50)
+                    .putShort((short) 20)
+                    .putShort((short) 0)
+                    .putShort((short) (int) (Integer) locals.get(i)[1])
+                    .putInt(0)
+                    .putInt(0)
+                    .putInt(data.length)
+                    .putInt(data.length)
+                    .putShort((short) n.length)
+                    .putShort((short) 0);
             out.writeBytes(h.array());
             out.writeBytes(n);
             out.writeBytes(data);
@@ -57,17 +66,35 @@ class HostileFilesTest {
         for (CdEntry e : cd) {
             byte[] n = e.name().getBytes(StandardCharsets.UTF_8);
             ByteBuffer h = ByteBuffer.allocate(46).order(ByteOrder.LITTLE_ENDIAN);
-            h.putInt(0x02014b50).putShort((short) 20).putShort((short) 20).putShort((short) 0).putShort((short) e.method())
-                    .putInt(0).putInt(0).putInt((int) e.compressed()).putInt((int) e.size()).putShort((short) n.length)
-                    .putShort((short) 0).putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0)
+            h.putInt(0x02014b50)
+                    .putShort((short) 20)
+                    .putShort((short) 20)
+                    .putShort((short) 0)
+                    .putShort((short) e.method())
+                    .putInt(0)
+                    .putInt(0)
+                    .putInt((int) e.compressed())
+                    .putInt((int) e.size())
+                    .putShort((short) n.length)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putInt(0)
                     .putInt((int) localOffsetsOut[e.local()]);
             out.writeBytes(h.array());
             out.writeBytes(n);
         }
         long cdSize = out.size() - cdStart;
         ByteBuffer eocd = ByteBuffer.allocate(22).order(ByteOrder.LITTLE_ENDIAN);
-        eocd.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) cd.size()).putShort((short) cd.size())
-                .putInt((int) cdSize).putInt((int) cdStart).putShort((short) 0);
+        eocd.putInt(0x06054b50)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .putShort((short) cd.size())
+                .putShort((short) cd.size())
+                .putInt((int) cdSize)
+                .putInt((int) cdStart)
+                .putShort((short) 0);
         out.writeBytes(eocd.array());
         return out.toByteArray();
     }
@@ -86,8 +113,10 @@ class HostileFilesTest {
     void zipEntryDeclaringFourGigabytesIsRefusedBeforeAllocating() throws IOException {
         byte[] pkl = deflate(new PickleBytes().proto().emptyDict().stop().bytes());
         long[] offs = new long[1];
-        byte[] zip = rawZip(List.<Object[]>of(new Object[] {"archive/data.pkl", 8, pkl}),
-                List.of(new CdEntry("archive/data.pkl", 8, pkl.length, 0xfffffffeL, 0)), offs);
+        byte[] zip = rawZip(
+                List.<Object[]>of(new Object[] {"archive/data.pkl", 8, pkl}),
+                List.of(new CdEntry("archive/data.pkl", 8, pkl.length, 0xfffffffeL, 0)),
+                offs);
         assertTrue(zip.length < 300, "" + zip.length);
         Path f = Files.write(tmp.resolve("bomb.pt"), zip);
         String m = refusal(f);
@@ -142,8 +171,11 @@ class HostileFilesTest {
         long[] offs = new long[2];
         List<CdEntry> cd = new ArrayList<>(List.of(new CdEntry("archive/data.pkl", 0, pkl.length, pkl.length, 0)));
         for (int i = 0; i < 3; i++) cd.add(new CdEntry("archive/data/" + i, 8, stream.length, bytes & 0xffffffffL, 1));
-        byte[] zip = rawZip(List.<Object[]>of(new Object[] {"archive/data.pkl", 0, pkl}, new Object[] {"archive/data/0", 8, stream}),
-                cd, offs);
+        byte[] zip = rawZip(
+                List.<Object[]>of(
+                        new Object[] {"archive/data.pkl", 0, pkl}, new Object[] {"archive/data/0", 8, stream}),
+                cd,
+                offs);
         Path f = Files.write(tmp.resolve("zeros.pt"), zip);
         String m = refusal(f);
         assertTrue(m.contains("'archive/data/0' claims " + bytes + " bytes") && m.contains("zip bomb"), m);
@@ -167,7 +199,9 @@ class HostileFilesTest {
         }
         Path f = Files.write(tmp.resolve("deflated.pt"), rawZip(locals, cd, new long[locals.size()]));
         try (Checkpoint ck = CheckpointLoader.load(f)) {
-            assertArrayEquals(sd.get("visual.proj").toFloatArray(), ck.weights().get("visual.proj").toFloatArray());
+            assertArrayEquals(
+                    sd.get("visual.proj").toFloatArray(),
+                    ck.weights().get("visual.proj").toFloatArray());
         }
     }
 
@@ -183,12 +217,14 @@ class HostileFilesTest {
     @Test
     void safetensorsHeaderMustBeOneObjectPaddedWithSpaces() throws IOException {
         String json = "{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
-        try (SafeTensorsFile ok = SafeTensorsFile.open(safetensors(tmp.resolve("ok.safetensors"), json + "      ", new byte[4]))) {
+        try (SafeTensorsFile ok =
+                SafeTensorsFile.open(safetensors(tmp.resolve("ok.safetensors"), json + "      ", new byte[4]))) {
             assertEquals(1, ok.tensors().size());
         }
         for (String bad : new String[] {json + "garbage ", json + "{}", json + "\n", json + " \t", " " + json}) {
             Path f = safetensors(tmp.resolve("bad.safetensors"), bad, new byte[4]);
-            Clip4jException e = assertThrows(Clip4jException.class, () -> SafeTensorsFile.open(f).close());
+            Clip4jException e = assertThrows(
+                    Clip4jException.class, () -> SafeTensorsFile.open(f).close());
             assertTrue(e.getMessage().contains("invalid safetensors file: header"), e.getMessage());
         }
     }
@@ -197,7 +233,8 @@ class HostileFilesTest {
     void safetensorsNamesWithControlBytesAreEscaped() throws IOException {
         String json = "{\"a\\u0007\\u001b[31mb\":{\"dtype\":\"Q\\u0000\",\"shape\":[1],\"data_offsets\":[0,4]}}";
         Path f = safetensors(tmp.resolve("ctl.safetensors"), json, new byte[4]);
-        Clip4jException e = assertThrows(Clip4jException.class, () -> SafeTensorsFile.open(f).close());
+        Clip4jException e = assertThrows(
+                Clip4jException.class, () -> SafeTensorsFile.open(f).close());
         assertTrue(e.getMessage().contains("tensor 'a\\x07\\x1b[31mb' has unknown dtype 'Q\\x00'"), e.getMessage());
     }
 
@@ -206,7 +243,8 @@ class HostileFilesTest {
     private static final String SMALL = "token_embedding.weight"; // 3200 elements: shorter than a 16 kB block
     private static final String BIG = "visual.transformer.resblocks.1.mlp.c_fc.weight"; // 65536: whole blocks only
 
-    private void assertNonFiniteRefused(String name, DType dtype, long at, short bits16, int bits32) throws IOException {
+    private void assertNonFiniteRefused(String name, DType dtype, long at, short bits16, int bits32)
+            throws IOException {
         ClipConfig c = TestCheckpoints.smallVit();
         Map<String, Tensor> sd = new LinkedHashMap<>(TestCheckpoints.randomWeights(c, 11));
         Tensor tok = sd.get(name);
@@ -215,17 +253,24 @@ class HostileFilesTest {
         for (long i = 0; i < n; i++) {
             float v = tok.getFloat(i);
             switch (dtype) {
-                case F32 -> seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, i == at ? Float.intBitsToFloat(bits32) : v);
-                case F16 -> seg.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, i == at ? bits16 : Float.floatToFloat16(v));
-                default -> seg.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i,
-                        i == at ? bits16 : (short) (Float.floatToIntBits(v) >>> 16));
+                case F32 ->
+                    seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, i == at ? Float.intBitsToFloat(bits32) : v);
+                case F16 ->
+                    seg.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, i == at ? bits16 : Float.floatToFloat16(v));
+                default ->
+                    seg.setAtIndex(
+                            ValueLayout.JAVA_SHORT_UNALIGNED,
+                            i,
+                            i == at ? bits16 : (short) (Float.floatToIntBits(v) >>> 16));
             }
         }
         sd.put(name, new Tensor("t", dtype, tok.shape(), seg));
         Path f = tmp.resolve("nan.safetensors");
         SafeTensorsWriter.write(f, sd, Map.of());
         String m = refusal(f);
-        assertTrue(m.contains("tensor '" + name + "' holds a non-finite value") && m.contains("at element " + at + ")"), m);
+        assertTrue(
+                m.contains("tensor '" + name + "' holds a non-finite value") && m.contains("at element " + at + ")"),
+                m);
     }
 
     @Test

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ran out of a 4 GB heap or failed with an internal error. Each must be refused with one line, quickly.
  */
 class HostilePickleTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private Path torchFile(byte[] pickle, Map<String, byte[]> storages) throws IOException {
         Path f = tmp.resolve("hostile.pt");
@@ -28,8 +29,10 @@ class HostilePickleTest {
 
     /** The one-line message of loading {@code f}, which must fail with a Clip4jException within a minute. */
     static String refusal(Path f) {
-        Clip4jException e = assertTimeoutPreemptively(Duration.ofSeconds(60),
-                () -> assertThrows(Clip4jException.class, () -> CheckpointLoader.load(f).close()));
+        Clip4jException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> assertThrows(
+                        Clip4jException.class, () -> CheckpointLoader.load(f).close()));
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         return e.getMessage();
     }
@@ -49,8 +52,17 @@ class HostilePickleTest {
     @Test
     void listContainingItselfAsDictKeyIsUnhashable() throws IOException {
         // L = []; L.append(L); {L: None}: hashing L never ended
-        byte[] pickle = new PickleBytes().proto().emptyDict().emptyList().memoize().get(0).append()
-                .none().setItem().stop().bytes();
+        byte[] pickle = new PickleBytes()
+                .proto()
+                .emptyDict()
+                .emptyList()
+                .memoize()
+                .get(0)
+                .append()
+                .none()
+                .setItem()
+                .stop()
+                .bytes();
         String m = refusal(pickle, Map.of());
         assertTrue(m.contains("unhashable"), m);
     }
@@ -58,7 +70,15 @@ class HostilePickleTest {
     @Test
     void tupleHoldingNoneIsAValueNotACrash() throws IOException {
         // {"a": (None,)} threw a NullPointerException (List.of(null)); now it is just not a tensor
-        byte[] pickle = new PickleBytes().proto().emptyDict().str("a").none().tuple1().setItem().stop().bytes();
+        byte[] pickle = new PickleBytes()
+                .proto()
+                .emptyDict()
+                .str("a")
+                .none()
+                .tuple1()
+                .setItem()
+                .stop()
+                .bytes();
         String m = refusal(pickle, Map.of());
         assertTrue(m.contains("entry 'a' is a Tuple, not a tensor"), m);
     }
@@ -97,8 +117,20 @@ class HostilePickleTest {
 
     @Test
     void moduleContainingItselfIsNestedTooDeeply() throws IOException {
-        byte[] pickle = new PickleBytes().proto().global("__torch__", "M").memoize().emptyTuple().newObj().memoize()
-                .emptyDict().str("self").get(1).setItem().build().stop().bytes();
+        byte[] pickle = new PickleBytes()
+                .proto()
+                .global("__torch__", "M")
+                .memoize()
+                .emptyTuple()
+                .newObj()
+                .memoize()
+                .emptyDict()
+                .str("self")
+                .get(1)
+                .setItem()
+                .build()
+                .stop()
+                .bytes();
         String m = refusal(pickle, Map.of());
         assertTrue(m.contains("nested too deeply"), m);
     }
@@ -107,8 +139,15 @@ class HostilePickleTest {
     void sharedModulesNestedInALoopAreABomb() throws IOException {
         // level i = {a: level i-1, b: level i-1}, 40 levels over one tensor: 2^40 state-dict entries from 2 kB
         PickleBytes p = new PickleBytes().proto().global("__torch__", "M").memoize();
-        p.get(0).emptyTuple().newObj().emptyDict().str("w")
-                .tensor("FloatStorage", "0", 1, 0, new int[] {1}, new int[] {1}).setItem().build().memoize();
+        p.get(0)
+                .emptyTuple()
+                .newObj()
+                .emptyDict()
+                .str("w")
+                .tensor("FloatStorage", "0", 1, 0, new int[] {1}, new int[] {1})
+                .setItem()
+                .build()
+                .memoize();
         for (int i = 1; i < 40; i++) module(p, new String[] {"a", "b"}, new int[] {i, i});
         String m = refusal(p.stop().bytes(), Map.of("0", new byte[4]));
         assertTrue(m.contains("module tree names more tensors and modules than its pickle can describe"), m);
@@ -117,8 +156,14 @@ class HostilePickleTest {
     @Test
     void strideZeroViewOfOneElementIsNotGatheredIntoGigabytes() throws IOException {
         // a 1-float storage viewed as 65536 x 65536 with strides (0, 0): a 16 GB copy
-        byte[] pickle = new PickleBytes().proto().emptyDict().str("w")
-                .tensor("FloatStorage", "0", 1, 0, new int[] {65536, 65536}, new int[] {0, 0}).setItem().stop().bytes();
+        byte[] pickle = new PickleBytes()
+                .proto()
+                .emptyDict()
+                .str("w")
+                .tensor("FloatStorage", "0", 1, 0, new int[] {65536, 65536}, new int[] {0, 0})
+                .setItem()
+                .stop()
+                .bytes();
         String m = refusal(pickle, Map.of("0", new byte[4]));
         assertTrue(m.contains("stride 0 repeats elements"), m);
     }
@@ -137,17 +182,35 @@ class HostilePickleTest {
     @Test
     void sizeAndStrideProductsThatOverflowAreReported() throws IOException {
         long big = Integer.MAX_VALUE;
-        byte[] numel = new PickleBytes().proto().emptyDict().str("w")
-                .tensorL("FloatStorage", "0", 4, 0, new long[] {big, big, big}, new long[] {1, 1, 1}).setItem().stop().bytes();
+        byte[] numel = new PickleBytes()
+                .proto()
+                .emptyDict()
+                .str("w")
+                .tensorL("FloatStorage", "0", 4, 0, new long[] {big, big, big}, new long[] {1, 1, 1})
+                .setItem()
+                .stop()
+                .bytes();
         String m = refusal(numel, Map.of("0", new byte[16]));
         assertTrue(m.contains("overflows"), m);
-        byte[] stride = new PickleBytes().proto().emptyDict().str("w")
-                .tensorL("FloatStorage", "0", 4, 0, new long[] {2, 2}, new long[] {1L << 62, 1L << 62}).setItem().stop().bytes();
+        byte[] stride = new PickleBytes()
+                .proto()
+                .emptyDict()
+                .str("w")
+                .tensorL("FloatStorage", "0", 4, 0, new long[] {2, 2}, new long[] {1L << 62, 1L << 62})
+                .setItem()
+                .stop()
+                .bytes();
         m = refusal(stride, Map.of("0", new byte[16]));
         assertTrue(m.contains("overflows"), m);
         // 2^62 floats need 2^64 bytes, which wrapped to 0 and passed the storage size check
-        byte[] storage = new PickleBytes().proto().emptyDict().str("w")
-                .tensorL("FloatStorage", "0", 1L << 62, 0, new long[] {8}, new long[] {1}).setItem().stop().bytes();
+        byte[] storage = new PickleBytes()
+                .proto()
+                .emptyDict()
+                .str("w")
+                .tensorL("FloatStorage", "0", 1L << 62, 0, new long[] {8}, new long[] {1})
+                .setItem()
+                .stop()
+                .bytes();
         m = refusal(storage, Map.of("0", new byte[16]));
         assertTrue(m.contains("storage '0' holds 16 bytes, fewer than"), m);
     }
@@ -165,7 +228,11 @@ class HostilePickleTest {
 
     @Test
     void controlBytesFromTheFileAreEscapedInMessages() throws IOException {
-        byte[] pickle = new PickleBytes().proto().global("os\u0007\u001b[2J", "system").stop().bytes();
+        byte[] pickle = new PickleBytes()
+                .proto()
+                .global("os\u0007\u001b[2J", "system")
+                .stop()
+                .bytes();
         String m = refusal(pickle, Map.of());
         assertTrue(m.contains("'os\\x07\\x1b[2J.system'"), m);
         for (char c : m.toCharArray()) assertTrue(c >= 0x20, m);

@@ -1,14 +1,11 @@
 package io.clip4j.checkpoint;
 
-import io.clip4j.testing.Fixtures;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
+import io.clip4j.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -19,11 +16,14 @@ import org.junit.jupiter.api.Test;
 class LauncherStderrTest {
     @Test
     void stderrFilterPassesMessagesWithControlBytesAndDropsTheVectorApiNotice() throws Exception {
-        String line = Files.readAllLines(Fixtures.repositoryRoot().resolve("clip4j")).stream().filter(l -> l.startsWith("exec 2> >("))
-                .findFirst().orElseThrow();
+        String line = Files.readAllLines(Fixtures.repositoryRoot().resolve("clip4j")).stream()
+                .filter(l -> l.startsWith("exec 2> >("))
+                .findFirst()
+                .orElseThrow();
         String filter = line.substring("exec 2> >(".length(), line.lastIndexOf(')'));
         assertTrue(filter.startsWith("grep "), filter);
-        String input = "WARNING: Using incubator modules: jdk.incubator.vector\nclip4j: tensor 'a\u0000\u0001\u001b[2Jb\u00ff' is odd\n";
+        String input =
+                "WARNING: Using incubator modules: jdk.incubator.vector\nclip4j: tensor 'a\u0000\u0001\u001b[2Jb\u00ff' is odd\n";
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", filter);
         pb.environment().put("LC_ALL", "C.UTF-8"); // \xff is then an encoding error, NUL is binary in any locale
         Process p = pb.start();

@@ -16,10 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LoaderErrorsTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private String refusal(Path p) {
-        Clip4jException e = assertThrows(Clip4jException.class, () -> CheckpointLoader.load(p).close());
+        Clip4jException e = assertThrows(
+                Clip4jException.class, () -> CheckpointLoader.load(p).close());
         assertTrue(!e.getMessage().contains("\n"), e.getMessage());
         return e.getMessage();
     }
@@ -85,7 +87,8 @@ class LoaderErrorsTest {
         Path dir = Files.createDirectories(tmp.resolve("oc2"));
         Path vit = TestCheckpoints.resource("models/vit-tiny");
         Files.copy(vit.resolve("open_clip_model.safetensors"), dir.resolve("open_clip_model.safetensors"));
-        Files.writeString(dir.resolve("open_clip_config.json"),
+        Files.writeString(
+                dir.resolve("open_clip_config.json"),
                 Files.readString(vit.resolve("open_clip_config.json")).replace("\"quick_gelu\": true,", ""));
         try (Checkpoint ck = CheckpointLoader.load(dir)) {
             assertTrue(!ck.config().quickGelu());

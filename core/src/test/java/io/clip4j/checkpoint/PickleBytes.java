@@ -7,26 +7,86 @@ import java.nio.charset.StandardCharsets;
 final class PickleBytes {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    PickleBytes proto() { return op(0x80).op(2); }
-    PickleBytes op(int b) { out.write(b); return this; }
-    PickleBytes mark() { return op('('); }
-    PickleBytes tuple() { return op('t'); }
-    PickleBytes emptyTuple() { return op(')'); }
-    PickleBytes emptyDict() { return op('}'); }
-    PickleBytes setItems() { return op('u'); }
-    PickleBytes reduce() { return op('R'); }
-    PickleBytes newObj() { return op(0x81); }
-    PickleBytes build() { return op('b'); }
-    PickleBytes persId() { return op('Q'); }
-    PickleBytes stop() { return op('.'); }
-    PickleBytes bool(boolean v) { return op(v ? 0x88 : 0x89); }
-    PickleBytes none() { return op('N'); }
-    PickleBytes emptyList() { return op(']'); }
-    PickleBytes append() { return op('a'); }
-    PickleBytes setItem() { return op('s'); }
-    PickleBytes memoize() { return op(0x94); }
-    PickleBytes pop() { return op('0'); }
-    PickleBytes tuple1() { return op(0x85); }
+    PickleBytes proto() {
+        return op(0x80).op(2);
+    }
+
+    PickleBytes op(int b) {
+        out.write(b);
+        return this;
+    }
+
+    PickleBytes mark() {
+        return op('(');
+    }
+
+    PickleBytes tuple() {
+        return op('t');
+    }
+
+    PickleBytes emptyTuple() {
+        return op(')');
+    }
+
+    PickleBytes emptyDict() {
+        return op('}');
+    }
+
+    PickleBytes setItems() {
+        return op('u');
+    }
+
+    PickleBytes reduce() {
+        return op('R');
+    }
+
+    PickleBytes newObj() {
+        return op(0x81);
+    }
+
+    PickleBytes build() {
+        return op('b');
+    }
+
+    PickleBytes persId() {
+        return op('Q');
+    }
+
+    PickleBytes stop() {
+        return op('.');
+    }
+
+    PickleBytes bool(boolean v) {
+        return op(v ? 0x88 : 0x89);
+    }
+
+    PickleBytes none() {
+        return op('N');
+    }
+
+    PickleBytes emptyList() {
+        return op(']');
+    }
+
+    PickleBytes append() {
+        return op('a');
+    }
+
+    PickleBytes setItem() {
+        return op('s');
+    }
+
+    PickleBytes memoize() {
+        return op(0x94);
+    }
+
+    PickleBytes pop() {
+        return op('0');
+    }
+
+    PickleBytes tuple1() {
+        return op(0x85);
+    }
 
     /** LONG_BINGET: pushes memo entry {@code i}. */
     PickleBytes get(int i) {
@@ -52,14 +112,22 @@ final class PickleBytes {
     PickleBytes tensorL(String storageType, String key, long numel, long offset, long[] size, long[] stride) {
         global("torch._utils", "_rebuild_tensor_v2");
         mark();
-        mark().str("storage").global("torch", storageType).str(key).str("cpu").long8(numel).tuple().persId();
+        mark().str("storage")
+                .global("torch", storageType)
+                .str(key)
+                .str("cpu")
+                .long8(numel)
+                .tuple()
+                .persId();
         long8(offset).longs(size).longs(stride).bool(false);
         global("collections", "OrderedDict").emptyTuple().reduce();
         tuple();
         return reduce();
     }
 
-    int size() { return out.size(); }
+    int size() {
+        return out.size();
+    }
 
     PickleBytes global(String module, String name) {
         op('c');
@@ -95,12 +163,20 @@ final class PickleBytes {
     PickleBytes tensor(String storageType, String key, long numel, long offset, int[] size, int[] stride) {
         global("torch._utils", "_rebuild_tensor_v2");
         mark();
-        mark().str("storage").global("torch", storageType).str(key).str("cpu").integer(numel).tuple().persId();
+        mark().str("storage")
+                .global("torch", storageType)
+                .str(key)
+                .str("cpu")
+                .integer(numel)
+                .tuple()
+                .persId();
         integer(offset).ints(size).ints(stride).bool(false);
         global("collections", "OrderedDict").emptyTuple().reduce();
         tuple();
         return reduce();
     }
 
-    byte[] bytes() { return out.toByteArray(); }
+    byte[] bytes() {
+        return out.toByteArray();
+    }
 }

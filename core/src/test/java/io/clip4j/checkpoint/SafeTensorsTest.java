@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SafeTensorsTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void writerRoundTripsTensorsAndMetadataWithAlignedHeader() throws IOException {
@@ -33,7 +34,8 @@ class SafeTensorsTest {
         assertEquals(0, headerLen % 8);
         try (SafeTensorsFile st = SafeTensorsFile.open(f)) {
             assertEquals(Map.of("format", "pt"), st.metadata());
-            assertArrayEquals(new float[] {1, 2, 3, 4, 5, -6}, st.tensors().get("b").toFloatArray());
+            assertArrayEquals(
+                    new float[] {1, 2, 3, 4, 5, -6}, st.tensors().get("b").toFloatArray());
             assertArrayEquals(new int[] {2, 3}, st.tensors().get("b").shape());
             assertArrayEquals(new float[] {7.5f}, st.tensors().get("a").toFloatArray());
         }
@@ -52,7 +54,8 @@ class SafeTensorsTest {
     }
 
     private String refusal(Path f) {
-        Clip4jException e = assertThrows(Clip4jException.class, () -> SafeTensorsFile.open(f).close());
+        Clip4jException e = assertThrows(
+                Clip4jException.class, () -> SafeTensorsFile.open(f).close());
         assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), e.getMessage());
         return e.getMessage();
@@ -89,8 +92,9 @@ class SafeTensorsTest {
     void refusesNegativeAndOverflowingShapes() throws IOException {
         assertTrue(refusal(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4))
                 .contains("tensor 'w' has an invalid shape"));
-        String m = refusal(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647,2147483647],"
-                + "\"data_offsets\":[0,4]}}", 4));
+        String m = refusal(file(
+                "{\"w\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647,2147483647]," + "\"data_offsets\":[0,4]}}",
+                4));
         assertTrue(m.contains("overflows"), m);
     }
 
@@ -108,15 +112,19 @@ class SafeTensorsTest {
 
     @Test
     void refusesOverlappingTensors() throws IOException {
-        String m = refusal(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12));
+        String m = refusal(file(
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                        + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
+                12));
         assertTrue(m.contains("tensors 'a' and 'b' overlap"), m);
     }
 
     @Test
     void refusesDuplicateTensorNames() throws IOException {
-        String m = refusal(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
-                + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8));
+        String m = refusal(file(
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                        + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
+                8));
         assertTrue(m.contains("not valid JSON") && m.contains("a"), m);
     }
 }

@@ -1,12 +1,9 @@
 package io.clip4j.checkpoint;
 
-import io.clip4j.testing.Fixtures;
-
-import java.util.Enumeration;
-import java.util.zip.ZipFile;
 import io.clip4j.model.ClipConfig;
 import io.clip4j.tensor.DType;
 import io.clip4j.tensor.Tensor;
+import io.clip4j.testing.Fixtures;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
@@ -14,11 +11,13 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /** Builders of small synthetic checkpoints for tests. */
@@ -37,7 +36,8 @@ public final class TestCheckpoints {
             int[] shape = e.getValue();
             DType dt = shape.length >= 2 ? DType.F16 : DType.F32;
             long n = Tensor.numel(shape);
-            MemorySegment seg = Arena.ofAuto().allocate(Math.max(1, n * dt.bytes)).asSlice(0, n * dt.bytes);
+            MemorySegment seg =
+                    Arena.ofAuto().allocate(Math.max(1, n * dt.bytes)).asSlice(0, n * dt.bytes);
             for (long i = 0; i < n; i++) {
                 float v = (float) r.nextGaussian();
                 if (dt == DType.F16) seg.set(ValueLayout.JAVA_SHORT_UNALIGNED, i * 2, Float.floatToFloat16(v));
@@ -49,13 +49,39 @@ public final class TestCheckpoints {
     }
 
     public static ClipConfig smallVit() {
-        return new ClipConfig(32, 32, new int[] {2}, 128, 16, 2, 7, 50, 64, 1, 2, true,
-                ClipConfig.OPENAI_MEAN.clone(), ClipConfig.OPENAI_STD.clone());
+        return new ClipConfig(
+                32,
+                32,
+                new int[] {2},
+                128,
+                16,
+                2,
+                7,
+                50,
+                64,
+                1,
+                2,
+                true,
+                ClipConfig.OPENAI_MEAN.clone(),
+                ClipConfig.OPENAI_STD.clone());
     }
 
     static ClipConfig smallResNet() {
-        return new ClipConfig(24, 64, new int[] {1, 2, 1, 1}, 8, 0, 4, 5, 30, 64, 1, 1, true,
-                ClipConfig.OPENAI_MEAN.clone(), ClipConfig.OPENAI_STD.clone());
+        return new ClipConfig(
+                24,
+                64,
+                new int[] {1, 2, 1, 1},
+                8,
+                0,
+                4,
+                5,
+                30,
+                64,
+                1,
+                1,
+                true,
+                ClipConfig.OPENAI_MEAN.clone(),
+                ClipConfig.OPENAI_STD.clone());
     }
 
     static String storageType(DType d) {
@@ -79,11 +105,14 @@ public final class TestCheckpoints {
     }
 
     /** Writes a torch.save-style zip: root/data.pkl, root/data/<key>, root/version (+ extra entries), STORED. */
-    static void writeTorchZip(Path file, String root, byte[] pickle, Map<String, byte[]> storages,
-            Map<String, byte[]> extra) throws IOException {
-        try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
+    static void writeTorchZip(
+            Path file, String root, byte[] pickle, Map<String, byte[]> storages, Map<String, byte[]> extra)
+            throws IOException {
+        try (OutputStream os = Files.newOutputStream(file);
+                ZipOutputStream zip = new ZipOutputStream(os)) {
             stored(zip, root + "/data.pkl", pickle);
-            for (Map.Entry<String, byte[]> e : storages.entrySet()) stored(zip, root + "/data/" + e.getKey(), e.getValue());
+            for (Map.Entry<String, byte[]> e : storages.entrySet())
+                stored(zip, root + "/data/" + e.getKey(), e.getValue());
             stored(zip, root + "/version", "3\n".getBytes());
             for (Map.Entry<String, byte[]> e : extra.entrySet()) stored(zip, root + "/" + e.getKey(), e.getValue());
         }
@@ -117,7 +146,8 @@ public final class TestCheckpoints {
     }
 
     private static byte[] vitTinyTokenEmbeddingBytes() {
-        try (SafeTensorsFile f = SafeTensorsFile.open(resource("models/vit-tiny").resolve("open_clip_model.safetensors"))) {
+        try (SafeTensorsFile f =
+                SafeTensorsFile.open(resource("models/vit-tiny").resolve("open_clip_model.safetensors"))) {
             return f.tensors().get("token_embedding.weight").data().toArray(ValueLayout.JAVA_BYTE);
         }
     }
@@ -125,9 +155,11 @@ public final class TestCheckpoints {
     /** The reference torch.save zip, with its token-embedding storage put back (see resources/checkpoint/README.md). */
     public static Path vitTinyTorchBin(Path tmp) throws IOException {
         Path out = tmp.resolve("openai_state_dict.bin");
-        try (ZipFile parts = new ZipFile(TestCheckpoints.resource("checkpoint/vit-tiny-torch/openai_state_dict.parts.zip").toFile());
+        try (ZipFile parts =
+                        new ZipFile(TestCheckpoints.resource("checkpoint/vit-tiny-torch/openai_state_dict.parts.zip")
+                                .toFile());
                 ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
-            for (Enumeration<? extends ZipEntry> en = parts.entries(); en.hasMoreElements();) {
+            for (Enumeration<? extends ZipEntry> en = parts.entries(); en.hasMoreElements(); ) {
                 ZipEntry e = en.nextElement();
                 TestCheckpoints.stored(zip, e.getName(), parts.getInputStream(e).readAllBytes());
             }
@@ -143,7 +175,8 @@ public final class TestCheckpoints {
             Files.copy(src.resolve(f), dir.resolve(f));
         }
         try (SafeTensorsFile parts = SafeTensorsFile.open(src.resolve("model.parts.safetensors"));
-                SafeTensorsFile oc = SafeTensorsFile.open(resource("models/vit-tiny").resolve("open_clip_model.safetensors"))) {
+                SafeTensorsFile oc =
+                        SafeTensorsFile.open(resource("models/vit-tiny").resolve("open_clip_model.safetensors"))) {
             Map<String, Tensor> all = new LinkedHashMap<>(parts.tensors());
             all.put("text_model.embeddings.token_embedding.weight", oc.tensors().get("token_embedding.weight"));
             SafeTensorsWriter.write(dir.resolve("model.safetensors"), all, parts.metadata());

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TorchArchiveTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private Path torchFile(String name, byte[] pickle, Map<String, byte[]> storages, Map<String, byte[]> extra)
             throws IOException {
@@ -35,19 +36,34 @@ class TorchArchiveTest {
     @Test
     void refusesHostileGlobalWithoutRunningIt() throws IOException {
         Path marker = tmp.resolve("pwned");
-        byte[] pickle = new PickleBytes().proto().global("os", "system").mark().str("touch " + marker).tuple()
-                .reduce().stop().bytes();
+        byte[] pickle = new PickleBytes()
+                .proto()
+                .global("os", "system")
+                .mark()
+                .str("touch " + marker)
+                .tuple()
+                .reduce()
+                .stop()
+                .bytes();
         Path f = torchFile("evil.pt", pickle, Map.of(), Map.of());
         Clip4jException e = assertThrows(Clip4jException.class, () -> CheckpointLoader.load(f));
-        assertEquals(f + ": refusing to load: the pickle asks for global 'os.system' (only tensor state dicts are allowed)",
+        assertEquals(
+                f + ": refusing to load: the pickle asks for global 'os.system' (only tensor state dicts are allowed)",
                 e.getMessage());
         assertFalse(Files.exists(marker));
     }
 
     @Test
     void refusesLoadFromBytes() throws IOException {
-        byte[] pickle = new PickleBytes().proto().global("torch.storage", "_load_from_bytes").mark().str("x").tuple()
-                .reduce().stop().bytes();
+        byte[] pickle = new PickleBytes()
+                .proto()
+                .global("torch.storage", "_load_from_bytes")
+                .mark()
+                .str("x")
+                .tuple()
+                .reduce()
+                .stop()
+                .bytes();
         Path f = torchFile("bytes.pt", pickle, Map.of(), Map.of());
         Clip4jException e = assertThrows(Clip4jException.class, () -> CheckpointLoader.load(f));
         assertTrue(e.getMessage().contains("'torch.storage._load_from_bytes'"), e.getMessage());
@@ -82,13 +98,21 @@ class TorchArchiveTest {
         Map<String, byte[]> st = new LinkedHashMap<>();
         byte[] inner = TestCheckpoints.stateDictPickle(prefixed, st);
         // {"epoch": 7, "state_dict": <inner dict>}: splice the inner pickle (without PROTO and STOP) into a dict
-        PickleBytes outer = new PickleBytes().proto().emptyDict().mark().str("epoch").integer(7).str("state_dict");
+        PickleBytes outer = new PickleBytes()
+                .proto()
+                .emptyDict()
+                .mark()
+                .str("epoch")
+                .integer(7)
+                .str("state_dict");
         for (int i = 2; i < inner.length - 1; i++) outer.op(inner[i] & 0xff);
         byte[] pickle = outer.setItems().stop().bytes();
         try (Checkpoint ck = CheckpointLoader.load(torchFile("train.pt", pickle, st, Map.of()))) {
             assertEquals(c, ck.config());
             assertEquals(sd.keySet(), ck.weights().keySet());
-            assertArrayEquals(sd.get("visual.proj").toFloatArray(), ck.weights().get("visual.proj").toFloatArray());
+            assertArrayEquals(
+                    sd.get("visual.proj").toFloatArray(),
+                    ck.weights().get("visual.proj").toFloatArray());
         }
     }
 
@@ -98,13 +122,21 @@ class TorchArchiveTest {
         float[] vals = {1, 2, 3, 4, 5, 6};
         MemorySegment seg = Arena.ofAuto().allocate(24);
         MemorySegment.copy(vals, 0, seg, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, 6);
-        byte[] pickle = new PickleBytes().proto().emptyDict().mark()
-                .str("t").tensor("FloatStorage", "0", 6, 0, new int[] {3, 2}, new int[] {1, 3})
-                .str("row").tensor("FloatStorage", "0", 6, 3, new int[] {3}, new int[] {1})
-                .setItems().stop().bytes();
+        byte[] pickle = new PickleBytes()
+                .proto()
+                .emptyDict()
+                .mark()
+                .str("t")
+                .tensor("FloatStorage", "0", 6, 0, new int[] {3, 2}, new int[] {1, 3})
+                .str("row")
+                .tensor("FloatStorage", "0", 6, 3, new int[] {3}, new int[] {1})
+                .setItems()
+                .stop()
+                .bytes();
         Path f = torchFile("views.pt", pickle, Map.of("0", seg.toArray(ValueLayout.JAVA_BYTE)), Map.of());
         try (Arena arena = Arena.ofShared()) {
-            Map<String, Object> sd = TorchArchive.stateDict(TorchArchive.read(f, arena).root());
+            Map<String, Object> sd =
+                    TorchArchive.stateDict(TorchArchive.read(f, arena).root());
             assertArrayEquals(new float[] {1, 4, 2, 5, 3, 6}, ((Tensor) sd.get("t")).toFloatArray());
             assertArrayEquals(new float[] {4, 5, 6}, ((Tensor) sd.get("row")).toFloatArray());
         }
@@ -112,17 +144,23 @@ class TorchArchiveTest {
 
     @Test
     void refusesTensorPastItsStorage() throws IOException {
-        byte[] pickle = new PickleBytes().proto().emptyDict().mark()
-                .str("w").tensor("FloatStorage", "0", 2, 1, new int[] {2}, new int[] {1})
-                .setItems().stop().bytes();
+        byte[] pickle = new PickleBytes()
+                .proto()
+                .emptyDict()
+                .mark()
+                .str("w")
+                .tensor("FloatStorage", "0", 2, 1, new int[] {2}, new int[] {1})
+                .setItems()
+                .stop()
+                .bytes();
         Path f = torchFile("past.pt", pickle, Map.of("0", new byte[8]), Map.of());
         Clip4jException e = assertThrows(Clip4jException.class, () -> CheckpointLoader.load(f));
         assertTrue(e.getMessage().contains("past the end of storage '0'"), e.getMessage());
     }
 
     /** Emits `obj` as TorchScript does: GLOBAL __torch__ class, NEWOBJ, then BUILD with its attribute dict. */
-    private void module(PickleBytes p, String cls, Map<String, Object> tree, Map<String, Tensor> sd,
-            Map<String, byte[]> storages) {
+    private void module(
+            PickleBytes p, String cls, Map<String, Object> tree, Map<String, Tensor> sd, Map<String, byte[]> storages) {
         int dot = cls.lastIndexOf('.');
         p.global(cls.substring(0, dot), cls.substring(dot + 1)).emptyTuple().newObj();
         p.emptyDict().mark().str("training").bool(false);
@@ -132,9 +170,20 @@ class TorchArchiveTest {
                 String key = Integer.toString(storages.size());
                 storages.put(key, t.data().toArray(ValueLayout.JAVA_BYTE));
                 p.global("torch._utils", "_rebuild_parameter");
-                p.mark().tensor(TestCheckpoints.storageType(t.dtype()), key, t.numel(), 0, t.shape(),
-                        TestCheckpoints.contiguousStrides(t.shape())).bool(true).global("collections", "OrderedDict")
-                        .emptyTuple().reduce().tuple().reduce();
+                p.mark()
+                        .tensor(
+                                TestCheckpoints.storageType(t.dtype()),
+                                key,
+                                t.numel(),
+                                0,
+                                t.shape(),
+                                TestCheckpoints.contiguousStrides(t.shape()))
+                        .bool(true)
+                        .global("collections", "OrderedDict")
+                        .emptyTuple()
+                        .reduce()
+                        .tuple()
+                        .reduce();
             } else {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> child = (Map<String, Object>) e.getValue();
@@ -160,16 +209,22 @@ class TorchArchiveTest {
         }
         // what OpenAI's jit files also hold: a plain tensor attribute and the int buffers build_model deletes
         ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) tree.get("transformer")).get("resblocks"))
-                .get("0")).put("attn_mask", Tensor.ofFloats("m", new int[] {2, 2}, new float[4]));
+                        .get("0"))
+                .put("attn_mask", Tensor.ofFloats("m", new int[] {2, 2}, new float[4]));
         MemorySegment res = Arena.ofAuto().allocate(8);
         res.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, 64);
         tree.put("input_resolution", new Tensor("r", DType.I64, new int[] {}, res));
         PickleBytes p = new PickleBytes().proto();
         Map<String, byte[]> storages = new LinkedHashMap<>();
         module(p, "__torch__.clip.model.CLIP", tree, sd, storages);
-        Path f = torchFile("RN-tiny.pt", p.stop().bytes(), storages, Map.of(
-                "constants.pkl", new PickleBytes().proto().emptyTuple().stop().bytes(),
-                "code/__torch__/clip/model.py", "class CLIP(Module):\n  pass\n".getBytes()));
+        Path f = torchFile(
+                "RN-tiny.pt",
+                p.stop().bytes(),
+                storages,
+                Map.of(
+                        "constants.pkl",
+                                new PickleBytes().proto().emptyTuple().stop().bytes(),
+                        "code/__torch__/clip/model.py", "class CLIP(Module):\n  pass\n".getBytes()));
         try (Checkpoint ck = CheckpointLoader.load(f)) {
             assertEquals(c, ck.config());
             assertEquals(sd.keySet(), ck.weights().keySet());

@@ -31,9 +31,18 @@ class BatchLoaderTest {
             this.broken = broken;
         }
 
-        public int size() { return inner.size(); }
-        public String caption(int i) { return inner.caption(i); }
-        public String imageName(int i) { return "img" + i + ".png"; }
+        public int size() {
+            return inner.size();
+        }
+
+        public String caption(int i) {
+            return inner.caption(i);
+        }
+
+        public String imageName(int i) {
+            return "img" + i + ".png";
+        }
+
         public float[] pixels(int i, int r, float[] m, float[] s, Random rng) {
             reads.incrementAndGet();
             if (broken.contains(i)) throw new Clip4jException("img" + i + ".png: truncated PNG data");
@@ -66,12 +75,23 @@ class BatchLoaderTest {
             assertEquals(2 * 3 * 16 * 16, b.get(2).pixels().length);
             assertArrayEquals(indices(b), indices(all(loader, 5, 0)), "same order every epoch");
             // pixels are the evaluation transform, tokens the tokenizer's rows
-            assertArrayEquals(src.pixels(9, 16, MEAN, STD, null),
+            assertArrayEquals(
+                    src.pixels(9, 16, MEAN, STD, null),
                     Arrays.copyOfRange(b.get(2).pixels(), 3 * 16 * 16, 2 * 3 * 16 * 16));
-            assertArrayEquals(TOKENIZER.tokenize(src.caption(5), 77, true), b.get(1).tokens()[1]);
+            assertArrayEquals(
+                    TOKENIZER.tokenize(src.caption(5), 77, true), b.get(1).tokens()[1]);
             assertEquals(77, b.get(0).tokens()[0].length);
         }
-        try (BatchLoader drop = new BatchLoader(src, TOKENIZER, 16, MEAN, STD, 4, false, false, 0,
+        try (BatchLoader drop = new BatchLoader(
+                src,
+                TOKENIZER,
+                16,
+                MEAN,
+                STD,
+                4,
+                false,
+                false,
+                0,
                 BatchLoader.Options.defaults().withDropLast(true).withContextLength(8))) {
             List<Batch> b = all(drop, 0, 0);
             assertEquals(2, b.size());
@@ -83,9 +103,18 @@ class BatchLoaderTest {
     void shuffleIsAPermutationDeterminedBySeedAndEpoch() {
         SyntheticCaptions src = new SyntheticCaptions(23, 1, 24, Set.of(), 0);
         try (BatchLoader a = new BatchLoader(src, TOKENIZER, 8, MEAN, STD, 5, true, true, 99);
-             BatchLoader b = new BatchLoader(src, TOKENIZER, 8, MEAN, STD, 5, true, true, 99,
-                     BatchLoader.Options.defaults().withThreads(3).withPrefetch(1));
-             BatchLoader c = new BatchLoader(src, TOKENIZER, 8, MEAN, STD, 5, true, true, 100)) {
+                BatchLoader b = new BatchLoader(
+                        src,
+                        TOKENIZER,
+                        8,
+                        MEAN,
+                        STD,
+                        5,
+                        true,
+                        true,
+                        99,
+                        BatchLoader.Options.defaults().withThreads(3).withPrefetch(1));
+                BatchLoader c = new BatchLoader(src, TOKENIZER, 8, MEAN, STD, 5, true, true, 100)) {
             List<Batch> a0 = all(a, 0, 0);
             List<Batch> b0 = all(b, 0, 0);
             int[] order = indices(a0);
@@ -144,7 +173,16 @@ class BatchLoaderTest {
     void brokenImagesAreSkippedReportedOnceAndNotReadAgain() {
         FlakySource src = new FlakySource(9, Set.of(2, 7));
         List<String> reports = new CopyOnWriteArrayList<>();
-        try (BatchLoader loader = new BatchLoader(src, TOKENIZER, 8, MEAN, STD, 3, false, false, 0,
+        try (BatchLoader loader = new BatchLoader(
+                src,
+                TOKENIZER,
+                8,
+                MEAN,
+                STD,
+                3,
+                false,
+                false,
+                0,
                 BatchLoader.Options.defaults().withReport(reports::add))) {
             List<Batch> e0 = all(loader, 0, 0);
             assertArrayEquals(new int[] {0, 1}, e0.get(0).indices());

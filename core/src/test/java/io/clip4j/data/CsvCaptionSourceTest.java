@@ -18,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 class CsvCaptionSourceTest {
     static final float[] MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
     static final float[] STD = {0.26862954f, 0.26130258f, 0.27577711f};
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     @Test
     void tsvWithDefaultColumnsResolvesRelativePaths() throws IOException {
@@ -26,9 +28,11 @@ class CsvCaptionSourceTest {
         Path abs = TestImages.png(tmp.resolve("elsewhere/b.png"), 12, 12, 2);
         Path tsv = tmp.resolve("data/train.tsv");
         Files.createDirectories(tsv.getParent());
-        Files.writeString(tsv, "title\tfilepath\textra\n"
-                + "a cat, sitting\t../img/a.png\tx\n"
-                + "\"quoted \"\"dog\"\"\nover two lines\"\t" + abs + "\ty\n");
+        Files.writeString(
+                tsv,
+                "title\tfilepath\textra\n"
+                        + "a cat, sitting\t../img/a.png\tx\n"
+                        + "\"quoted \"\"dog\"\"\nover two lines\"\t" + abs + "\ty\n");
         CsvCaptionSource src = CsvCaptionSource.load(tsv);
         assertEquals(2, src.size());
         assertEquals("a cat, sitting", src.caption(0));
@@ -46,13 +50,16 @@ class CsvCaptionSourceTest {
         TestImages.png(tmp.resolve("x.png"), 10, 10, 0);
         Path csv = tmp.resolve("pairs.csv");
         Files.writeString(csv, "image,caption\nx.png,\"red, green and blue\"\n");
-        CsvCaptionSource src = CsvCaptionSource.load(csv, CsvCaptionSource.Options.defaults().withKeys("image", "caption"),
-                m -> { });
+        CsvCaptionSource src =
+                CsvCaptionSource.load(csv, CsvCaptionSource.Options.defaults().withKeys("image", "caption"), m -> {});
         assertEquals(1, src.size());
         assertEquals("red, green and blue", src.caption(0));
 
         var e = assertThrows(Clip4jException.class, () -> CsvCaptionSource.load(csv));
-        assertTrue(e.getMessage().contains("no column 'filepath'") && e.getMessage().contains(csv.toString()), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("no column 'filepath'")
+                        && e.getMessage().contains(csv.toString()),
+                e.getMessage());
         assertTrue(e.getMessage().contains("--csv-img-key"), e.getMessage());
     }
 
@@ -61,7 +68,8 @@ class CsvCaptionSourceTest {
         TestImages.png(tmp.resolve("x.png"), 10, 10, 0);
         Path f = tmp.resolve("pairs.txt");
         Files.writeString(f, "filepath|title\nx.png|a, b\n");
-        CsvCaptionSource src = CsvCaptionSource.load(f, CsvCaptionSource.Options.defaults().withSeparator('|'), m -> { });
+        CsvCaptionSource src =
+                CsvCaptionSource.load(f, CsvCaptionSource.Options.defaults().withSeparator('|'), m -> {});
         assertEquals("a, b", src.caption(0));
     }
 
@@ -70,16 +78,20 @@ class CsvCaptionSourceTest {
         TestImages.png(tmp.resolve("ok1.png"), 10, 10, 0);
         TestImages.png(tmp.resolve("ok2.png"), 10, 10, 1);
         Path tsv = tmp.resolve("t.tsv");
-        Files.writeString(tsv, String.join("\n",
-                "filepath\ttitle",               // line 1
-                "ok1.png\tfirst",                // 2
-                "ok1.png\ttoo\tmany",            // 3: 3 fields
-                "\"\"\tempty path",              // 4
-                "",                              // 5: blank, ignored
-                "gone.png\tmissing file",        // 6
-                "only-one-field",                // 7
-                "ok2.png\t\"multi\nline\"",      // 8-9
-                "gone2.png\tagain") + "\n");     // 10
+        Files.writeString(
+                tsv,
+                String.join(
+                                "\n",
+                                "filepath\ttitle", // line 1
+                                "ok1.png\tfirst", // 2
+                                "ok1.png\ttoo\tmany", // 3: 3 fields
+                                "\"\"\tempty path", // 4
+                                "", // 5: blank, ignored
+                                "gone.png\tmissing file", // 6
+                                "only-one-field", // 7
+                                "ok2.png\t\"multi\nline\"", // 8-9
+                                "gone2.png\tagain")
+                        + "\n"); // 10
         List<String> reported = new ArrayList<>();
         CsvCaptionSource src = CsvCaptionSource.load(tsv, CsvCaptionSource.Options.defaults(), reported::add);
         assertEquals(2, src.size());

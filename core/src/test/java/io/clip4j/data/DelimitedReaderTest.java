@@ -43,7 +43,8 @@ class DelimitedReaderTest {
 
     @Test
     void unterminatedQuoteNamesItsLine() {
-        var e = assertThrows(DelimitedReader.UnterminatedQuoteException.class,
+        var e = assertThrows(
+                DelimitedReader.UnterminatedQuoteException.class,
                 () -> DelimitedReader.readAll("h\nok\n\"open\nmore\n", ','));
         assertEquals(3, e.line());
     }
@@ -53,6 +54,8 @@ class DelimitedReaderTest {
         assertEquals("plain", DelimitedWriter.field("plain", '\t'));
         assertEquals("\"a\tb\"", DelimitedWriter.field("a\tb", '\t'));
         String row = DelimitedWriter.row(List.of("f.png", "the word \"cat\"", "x\ny"), ',');
-        assertEquals(List.of("f.png", "the word \"cat\"", "x\ny"), DelimitedReader.readAll(row, ',').get(0).fields());
+        assertEquals(
+                List.of("f.png", "the word \"cat\"", "x\ny"),
+                DelimitedReader.readAll(row, ',').get(0).fields());
     }
 }

@@ -22,7 +22,9 @@ class RandomResizedCropTest {
         int n = 5000, lefts = 0, whole = 0;
         for (int k = 0; k < n; k++) {
             RandomResizedCrop.Box b = RandomResizedCrop.OPEN_CLIP.params(w, h, rng);
-            assertTrue(b.top() >= 0 && b.left() >= 0 && b.top() + b.height() <= h && b.left() + b.width() <= w, b.toString());
+            assertTrue(
+                    b.top() >= 0 && b.left() >= 0 && b.top() + b.height() <= h && b.left() + b.width() <= w,
+                    b.toString());
             double frac = (double) b.width() * b.height() / (w * h);
             double ratio = (double) b.width() / b.height();
             // rounding w and h to integers moves area and ratio by a pixel's worth
@@ -68,7 +70,8 @@ class RandomResizedCropTest {
     @Test
     void withoutRngNonSquareImagesGetTheReferencePreprocessing() {
         DecodedImage img = ImageDecoder.fromBufferedImage(TestImages.image(61, 37, 1));
-        assertArrayEquals(new ImagePreprocessor(16, MEAN, STD).preprocess(img), ImageTransforms.pixels(img, 16, MEAN, STD, null));
+        assertArrayEquals(
+                new ImagePreprocessor(16, MEAN, STD).preprocess(img), ImageTransforms.pixels(img, 16, MEAN, STD, null));
     }
 
     @Test

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SyntheticCaptionsTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     static int[] pixelsOf(BufferedImage img) {
         return img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
@@ -53,14 +54,17 @@ class SyntheticCaptionsTest {
             SyntheticScene s = src.scene(i);
             String cap = s.caption();
             assertTrue(cap.contains(s.colour().word() + " " + s.shape().word()), cap);
-            if (cap.contains("small") || cap.contains("large")) assertTrue(cap.contains(s.size().word()), cap);
+            if (cap.contains("small") || cap.contains("large"))
+                assertTrue(cap.contains(s.size().word()), cap);
             for (SyntheticScene.Position p : SyntheticScene.Position.values()) {
                 if (cap.contains(p.phrase)) assertEquals(s.position(), p, cap);
             }
-            if (cap.contains("background")) assertTrue(cap.contains(s.background().word() + " background"), cap);
+            if (cap.contains("background"))
+                assertTrue(cap.contains(s.background().word() + " background"), cap);
             assertEquals(s.word() != null, cap.contains("\""), cap);
             if (s.word() != null) assertTrue(cap.contains("\"" + s.word() + "\""), cap);
-            wordings.add(cap.replace(s.colour().word() + " " + s.shape().word(), "X").replaceAll("\".*\"", "W"));
+            wordings.add(
+                    cap.replace(s.colour().word() + " " + s.shape().word(), "X").replaceAll("\".*\"", "W"));
 
             // the shape's centre pixel has the caption's colour, whatever the background
             BufferedImage img = src.image(i);
@@ -80,9 +84,14 @@ class SyntheticCaptionsTest {
         for (int i = 0; i < src.size(); i++) {
             SyntheticScene s = src.scene(i);
             String thing = s.colour().word() + " " + s.shape().word();
-            assertTrue(s.caption().equals("a " + thing) || s.caption().equals("a " + s.size().word() + " " + thing), s.caption());
+            assertTrue(
+                    s.caption().equals("a " + thing)
+                            || s.caption().equals("a " + s.size().word() + " " + thing),
+                    s.caption());
             double nominal = SceneStyle.COMPACT.radius(s.size());
-            assertTrue(s.radius() >= 0.9 * nominal - 1e-12 && s.radius() <= 1.1 * nominal + 1e-12, s.caption() + " " + s.radius());
+            assertTrue(
+                    s.radius() >= 0.9 * nominal - 1e-12 && s.radius() <= 1.1 * nominal + 1e-12,
+                    s.caption() + " " + s.radius());
             assertTrue(s.centerX() - s.radius() >= 0 && s.centerX() + s.radius() <= 1, s.caption());
             assertTrue(s.centerY() - s.radius() >= 0 && s.centerY() + s.radius() <= 1, s.caption());
             captions.add(s.caption().replace(thing, "X"));
@@ -107,7 +116,8 @@ class SyntheticCaptionsTest {
 
     @Test
     void writesTrainValAndClassFolders() throws IOException {
-        var settings = new SyntheticDataset.Settings(30, 5, 32, SyntheticDataset.parseHoldout("red circle,blue star"), 6, 2, 0.2);
+        var settings = new SyntheticDataset.Settings(
+                30, 5, 32, SyntheticDataset.parseHoldout("red circle,blue star"), 6, 2, 0.2);
         SyntheticDataset.Summary s = SyntheticDataset.write(tmp.resolve("ds"), settings);
         assertEquals(62, s.classes());
         assertEquals(2, s.heldoutClasses());
@@ -119,7 +129,8 @@ class SyntheticCaptionsTest {
         SyntheticCaptions gen = new SyntheticCaptions(30, 5, 32, settings.holdout(), 0.2);
         for (int i = 0; i < 30; i++) {
             assertEquals(gen.caption(i), train.caption(i), "the TSV holds the generator's captions");
-            assertFalse(train.caption(i).contains("red circle") || train.caption(i).contains("blue star"));
+            assertFalse(
+                    train.caption(i).contains("red circle") || train.caption(i).contains("blue star"));
         }
         BufferedImage first = ImageIO.read(train.imagePath(0).toFile());
         assertArrayEquals(pixelsOf(gen.image(0)), pixelsOf(first), "PNG is lossless");
@@ -129,13 +140,17 @@ class SyntheticCaptionsTest {
         assertTrue(Files.isDirectory(tmp.resolve("ds/classes/green triangle")));
         // a held-out image shows its class: centre pixel red
         SyntheticScene red = gen.stream(SyntheticCaptions.HELDOUT, 0).sceneOf(new Combo(Colour.RED, Shape.CIRCLE), 1);
-        BufferedImage img = ImageIO.read(tmp.resolve("ds/heldout/red circle/001.png").toFile());
+        BufferedImage img =
+                ImageIO.read(tmp.resolve("ds/heldout/red circle/001.png").toFile());
         assertEquals(Colour.RED.rgb(), img.getRGB((int) (red.centerX() * 32), (int) (red.centerY() * 32)) & 0xFFFFFF);
 
         // the same settings write the same bytes
         SyntheticDataset.write(tmp.resolve("ds2"), settings);
-        assertArrayEquals(Files.readAllBytes(tmp.resolve("ds/train.tsv")), Files.readAllBytes(tmp.resolve("ds2/train.tsv")));
-        assertArrayEquals(Files.readAllBytes(tmp.resolve("ds/val/000003.png")), Files.readAllBytes(tmp.resolve("ds2/val/000003.png")));
+        assertArrayEquals(
+                Files.readAllBytes(tmp.resolve("ds/train.tsv")), Files.readAllBytes(tmp.resolve("ds2/train.tsv")));
+        assertArrayEquals(
+                Files.readAllBytes(tmp.resolve("ds/val/000003.png")),
+                Files.readAllBytes(tmp.resolve("ds2/val/000003.png")));
     }
 
     static List<String> list(Path dir) throws IOException {

@@ -10,8 +10,7 @@ import javax.imageio.ImageIO;
 
 /** Small images written on the fly for the data tests. */
 final class TestImages {
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /** A w x h PNG with a gradient and a coloured block, so crops and resizes change the pixels. */
     static Path png(Path file, int w, int h, int seed) throws IOException {

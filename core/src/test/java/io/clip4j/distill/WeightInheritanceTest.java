@@ -28,8 +28,10 @@ class WeightInheritanceTest {
     void aStudentOfTheTeachersShapeIsTheTeacher() {
         try (Clip teacher = Clip.load(TEACHER, Clip.Options.defaults().withNormalize(false))) {
             ClipConfig t = teacher.config();
-            TrainableClip student = StudentModel.build(teacher.checkpoint(),
-                    new StudentShape(Tower.IMAGE, t.visionWidth(), t.visionLayers()[0], t.visionHeads(), 0), new StudentModel.Init.Inherit());
+            TrainableClip student = StudentModel.build(
+                    teacher.checkpoint(),
+                    new StudentShape(Tower.IMAGE, t.visionWidth(), t.visionLayers()[0], t.visionHeads(), 0),
+                    new StudentModel.Init.Inherit());
             int r = t.imageResolution();
             float[] px = new float[2 * 3 * r * r];
             Random rnd = new Random(1);
@@ -51,16 +53,25 @@ class WeightInheritanceTest {
             assertEquals(t.visionWidth() / 2, shape.width());
             TrainableClip s = StudentModel.build(teacher.checkpoint(), shape, new StudentModel.Init.Inherit());
             int W = t.visionWidth(), w = shape.width();
-            float[] tq = teacher.checkpoint().weights().get("visual.transformer.resblocks.0.attn.in_proj_weight").toFloatArray();
+            float[] tq = teacher.checkpoint()
+                    .weights()
+                    .get("visual.transformer.resblocks.0.attn.in_proj_weight")
+                    .toFloatArray();
             float[] sq = s.parameters().get("visual.transformer.resblocks.0.attn.in_proj_weight");
             for (int part = 0; part < 3; part++) {
                 for (int row = 0; row < w; row += 7) {
                     for (int col = 0; col < w; col += 5) {
-                        assertEquals(tq[(part * W + row) * W + col], sq[(part * w + row) * w + col], "part " + part + " [" + row + "," + col + "]");
+                        assertEquals(
+                                tq[(part * W + row) * W + col],
+                                sq[(part * w + row) * w + col],
+                                "part " + part + " [" + row + "," + col + "]");
                     }
                 }
             }
-            float[] tfc = teacher.checkpoint().weights().get("visual.transformer.resblocks.0.mlp.c_fc.weight").toFloatArray();
+            float[] tfc = teacher.checkpoint()
+                    .weights()
+                    .get("visual.transformer.resblocks.0.mlp.c_fc.weight")
+                    .toFloatArray();
             float[] sfc = s.parameters().get("visual.transformer.resblocks.0.mlp.c_fc.weight");
             assertEquals(4 * w * w, sfc.length);
             assertEquals(tfc[(4 * w - 1) * W + w - 1], sfc[(4 * w - 1) * w + w - 1]);
@@ -69,8 +80,21 @@ class WeightInheritanceTest {
 
     @Test
     void theSeedsViTB32StudentHas12MillionImageParameters() {
-        ClipConfig b32 = new ClipConfig(512, 224, new int[] {12}, 768, 32, 12, 77, 49408, 512, 8, 12, true,
-                ClipConfig.OPENAI_MEAN, ClipConfig.OPENAI_STD);
+        ClipConfig b32 = new ClipConfig(
+                512,
+                224,
+                new int[] {12},
+                768,
+                32,
+                12,
+                77,
+                49408,
+                512,
+                8,
+                12,
+                true,
+                ClipConfig.OPENAI_MEAN,
+                ClipConfig.OPENAI_STD);
         for (int heads : new int[] {6, 12, 24}) {
             StudentShape s = StudentShape.of(Tower.IMAGE, b32, null, null, heads);
             assertEquals(384, s.width());
@@ -79,7 +103,7 @@ class WeightInheritanceTest {
             for (Map.Entry<String, int[]> e : ExpectedTensors.of(s.config(b32)).entrySet()) {
                 if (e.getKey().startsWith("visual.")) n += ParameterSet.numel(e.getValue());
             }
-            assertEquals(12_044_160, n, "heads " + heads);   // 48.2 MB as fp32, 24.1 MB as fp16
+            assertEquals(12_044_160, n, "heads " + heads); // 48.2 MB as fp32, 24.1 MB as fp16
         }
         assertEquals(12, StudentShape.of(Tower.IMAGE, b32, null, null, null).heads());
     }
@@ -87,8 +111,21 @@ class WeightInheritanceTest {
     @Test
     void anOddDepthIsHalvedUpwards() {
         // the quickstart's 3-layer tower: a 1-layer student kept 43 % of its zero-shot top-1, a 2-layer one 95 %
-        ClipConfig quick = new ClipConfig(128, 16, new int[] {3}, 128, 4, 4, 24, 49408, 128, 4, 1, false,
-                ClipConfig.OPENAI_MEAN, ClipConfig.OPENAI_STD);
+        ClipConfig quick = new ClipConfig(
+                128,
+                16,
+                new int[] {3},
+                128,
+                4,
+                4,
+                24,
+                49408,
+                128,
+                4,
+                1,
+                false,
+                ClipConfig.OPENAI_MEAN,
+                ClipConfig.OPENAI_STD);
         StudentShape s = StudentShape.of(Tower.IMAGE, quick, null, null, null);
         assertEquals(64, s.width());
         assertEquals(2, s.layers());

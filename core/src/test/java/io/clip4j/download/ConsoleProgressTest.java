@@ -1,13 +1,12 @@
 package io.clip4j.download;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class ConsoleProgressTest {
     @Test
@@ -26,7 +25,9 @@ class ConsoleProgressTest {
         String s = text.toString();
         String[] frames = s.split("\r", -1);
         assertEquals("model.safetensors [######------------------] 25.0/100.0 MB 12.5 MB/s ETA 0:06", frames[2]);
-        assertEquals("model.safetensors [########################] 100.0/100.0 MB 25.0 MB/s" + System.lineSeparator(), frames[4]);
+        assertEquals(
+                "model.safetensors [########################] 100.0/100.0 MB 25.0 MB/s" + System.lineSeparator(),
+                frames[4]);
     }
 
     @Test
@@ -54,8 +55,10 @@ class ConsoleProgressTest {
         progress.finish();
 
         String nl = System.lineSeparator();
-        assertEquals("w.bin: resuming at 4.0 of 10.0 MB" + nl
-                + "w.bin [#####################---] 9.0/10.0 MB 1.0 MB/s ETA 0:01" + nl
-                + "w.bin [########################] 10.0/10.0 MB 1.0 MB/s" + nl, text.toString());
+        assertEquals(
+                "w.bin: resuming at 4.0 of 10.0 MB" + nl
+                        + "w.bin [#####################---] 9.0/10.0 MB 1.0 MB/s ETA 0:01" + nl
+                        + "w.bin [########################] 10.0/10.0 MB 1.0 MB/s" + nl,
+                text.toString());
     }
 }

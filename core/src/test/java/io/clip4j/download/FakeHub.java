@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -58,11 +57,13 @@ final class FakeHub implements AutoCloseable {
     final Map<String, Integer> dropOnceAfter = new ConcurrentHashMap<>();
     /** File name -> byte count after which the next transfer of it goes silent for {@link #stallMillis} (once). */
     final Map<String, Integer> stallOnceAfter = new ConcurrentHashMap<>();
+
     volatile long stallMillis = 3000;
     /** File name -> content served instead of the listed one (a corrupt CDN). */
     final Map<String, byte[]> servedInstead = new ConcurrentHashMap<>();
     /** How many API calls answer 503 before the real answer. */
     final AtomicInteger apiFailures = new AtomicInteger();
+
     volatile boolean ignoreRange;
 
     private final HttpServer hub;
@@ -97,15 +98,20 @@ final class FakeHub implements AutoCloseable {
     }
 
     List<String> fileNamesRequested() {
-        return fileRequests().stream().filter(r -> r.server().equals("hub"))
+        return fileRequests().stream()
+                .filter(r -> r.server().equals("hub"))
                 .map(r -> r.path().substring(r.path().indexOf("/resolve/") + "/resolve/".length()))
-                .map(p -> p.substring(p.indexOf('/') + 1)).toList();
+                .map(p -> p.substring(p.indexOf('/') + 1))
+                .toList();
     }
 
     private void handle(String server, HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
-            requests.add(new Request(server, path, exchange.getRequestHeaders().getFirst("Range"),
+            requests.add(new Request(
+                    server,
+                    path,
+                    exchange.getRequestHeaders().getFirst("Range"),
                     exchange.getRequestHeaders().getFirst("Authorization")));
             if (server.equals("cdn")) {
                 serveCdn(exchange, path);
@@ -149,11 +155,15 @@ final class FakeHub implements AutoCloseable {
             ObjectNode sibling = siblings.addObject().put("rfilename", name);
             if (blobs) {
                 boolean isLfs = repo.lfs.contains(name);
-                String pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:" + sha256(content) + "\nsize " + content.length + "\n";
+                String pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:" + sha256(content) + "\nsize "
+                        + content.length + "\n";
                 sibling.put("blobId", gitBlobId(isLfs ? pointer.getBytes(StandardCharsets.UTF_8) : content));
                 sibling.put("size", isLfs ? pointer.length() : content.length);
                 if (isLfs) {
-                    sibling.putObject("lfs").put("sha256", sha256(content)).put("size", content.length).put("pointerSize", pointer.length());
+                    sibling.putObject("lfs")
+                            .put("sha256", sha256(content))
+                            .put("size", content.length)
+                            .put("pointerSize", pointer.length());
                 }
             }
         });
@@ -193,7 +203,10 @@ final class FakeHub implements AutoCloseable {
             exchange.getResponseHeaders().set("X-Linked-Etag", "\"" + sha + "\"");
             exchange.getResponseHeaders().set("X-Linked-Size", Long.toString(content.length));
             exchange.getResponseHeaders().set("ETag", "\"" + gitBlobId(content) + "\"");
-            exchange.getResponseHeaders().set("Location", "http://127.0.0.1:" + cdn.getAddress().getPort() + "/cdn/" + sha + "?name=" + name);
+            exchange.getResponseHeaders()
+                    .set(
+                            "Location",
+                            "http://127.0.0.1:" + cdn.getAddress().getPort() + "/cdn/" + sha + "?name=" + name);
             exchange.sendResponseHeaders(302, -1);
             return;
         }
@@ -232,7 +245,8 @@ final class FakeHub implements AutoCloseable {
                     return;
                 }
                 status = 206;
-                exchange.getResponseHeaders().set("Content-Range", "bytes " + start + "-" + (content.length - 1) + "/" + content.length);
+                exchange.getResponseHeaders()
+                        .set("Content-Range", "bytes " + start + "-" + (content.length - 1) + "/" + content.length);
             }
         }
         exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
@@ -261,7 +275,9 @@ final class FakeHub implements AutoCloseable {
     }
 
     private boolean authorized(HttpExchange exchange, Repo repo) throws IOException {
-        if (repo.requiredToken == null || ("Bearer " + repo.requiredToken).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        if (repo.requiredToken == null
+                || ("Bearer " + repo.requiredToken)
+                        .equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
             return true;
         }
         send(exchange, 401, "{\"error\":\"Invalid credentials in Authorization header\"}", null);

@@ -1,11 +1,14 @@
 package io.clip4j.download;
 
-import io.clip4j.Clip4jException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clip4j.Clip4jException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -17,14 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HubDownloaderTest {
     static final String REPO = "acme/clip-tiny";
@@ -63,7 +62,9 @@ class HubDownloaderTest {
     }
 
     HubDownloader.Builder downloader() {
-        return HubDownloader.builder().endpoint(hub.endpoint()).cacheRoot(tmp.resolve("cache"))
+        return HubDownloader.builder()
+                .endpoint(hub.endpoint())
+                .cacheRoot(tmp.resolve("cache"))
                 .retryDelay(Duration.ofMillis(10));
     }
 
@@ -80,11 +81,31 @@ class HubDownloaderTest {
         Path snapshot = tmp.resolve("cache/models--acme--clip-tiny/snapshots/" + COMMIT);
         assertEquals(snapshot, result.dir());
         assertEquals(COMMIT, result.commit());
-        assertEquals(List.of("config.json", "model.safetensors", "vocab.json", "merges.txt",
-                "preprocessor_config.json", "tokenizer_config.json"), result.files().stream().map(DownloadedFile::name).toList());
-        assertEquals(List.of("config.json", "model.safetensors", "vocab.json", "merges.txt",
-                "preprocessor_config.json", "tokenizer_config.json"), hub.fileNamesRequested());
-        for (String name : List.of("config.json", "model.safetensors", "vocab.json", "merges.txt", "preprocessor_config.json", "tokenizer_config.json")) {
+        assertEquals(
+                List.of(
+                        "config.json",
+                        "model.safetensors",
+                        "vocab.json",
+                        "merges.txt",
+                        "preprocessor_config.json",
+                        "tokenizer_config.json"),
+                result.files().stream().map(DownloadedFile::name).toList());
+        assertEquals(
+                List.of(
+                        "config.json",
+                        "model.safetensors",
+                        "vocab.json",
+                        "merges.txt",
+                        "preprocessor_config.json",
+                        "tokenizer_config.json"),
+                hub.fileNamesRequested());
+        for (String name : List.of(
+                "config.json",
+                "model.safetensors",
+                "vocab.json",
+                "merges.txt",
+                "preprocessor_config.json",
+                "tokenizer_config.json")) {
             assertArrayEquals(repo.files.get(name), Files.readAllBytes(snapshot.resolve(name)), name);
         }
         try (Stream<Path> listing = Files.list(snapshot)) {
@@ -109,10 +130,12 @@ class HubDownloaderTest {
         repo.requiredToken = "s3cret";
         download(downloader().token("s3cret"));
 
-        List<FakeHub.Request> cdn = hub.requests.stream().filter(r -> r.server().equals("cdn")).toList();
+        List<FakeHub.Request> cdn =
+                hub.requests.stream().filter(r -> r.server().equals("cdn")).toList();
         assertEquals(1, cdn.size(), "the LFS weights come through the CDN redirect");
         assertNull(cdn.get(0).authorization());
-        assertTrue(hub.requests.stream().filter(r -> r.server().equals("hub"))
+        assertTrue(hub.requests.stream()
+                .filter(r -> r.server().equals("hub"))
                 .allMatch(r -> "Bearer s3cret".equals(r.authorization())));
     }
 
@@ -146,7 +169,8 @@ class HubDownloaderTest {
     void interruptedRunResumesWithRangeOnTheNextRun() throws IOException {
         hub.dropOnceAfter.put("model.safetensors", 120_000);
 
-        Clip4jException failure = assertThrows(Clip4jException.class, () -> download(downloader().maxAttempts(1)));
+        Clip4jException failure =
+                assertThrows(Clip4jException.class, () -> download(downloader().maxAttempts(1)));
         assertTrue(failure.getMessage().startsWith("network failure"), failure.getMessage());
         Path blobs = tmp.resolve("cache/models--acme--clip-tiny/blobs");
         Path partial = blobs.resolve(FakeHub.sha256(weights) + ".incomplete");
@@ -154,11 +178,13 @@ class HubDownloaderTest {
         long kept = Files.size(partial);
         assertTrue(kept > 0 && kept <= 120_000, "partial size " + kept);
         assertFalse(Files.exists(blobs.resolve(FakeHub.sha256(weights))), "no final file after an interrupted run");
-        assertFalse(Files.exists(tmp.resolve("cache/models--acme--clip-tiny/snapshots/" + COMMIT + "/model.safetensors")));
+        assertFalse(
+                Files.exists(tmp.resolve("cache/models--acme--clip-tiny/snapshots/" + COMMIT + "/model.safetensors")));
 
         DownloadResult result = download(downloader().maxAttempts(1));
 
-        List<FakeHub.Request> cdn = hub.requests.stream().filter(r -> r.server().equals("cdn")).toList();
+        List<FakeHub.Request> cdn =
+                hub.requests.stream().filter(r -> r.server().equals("cdn")).toList();
         assertEquals("bytes=" + kept + "-", cdn.get(cdn.size() - 1).range());
         assertArrayEquals(weights, Files.readAllBytes(result.dir().resolve("model.safetensors")));
         assertFalse(Files.exists(partial));
@@ -170,7 +196,10 @@ class HubDownloaderTest {
 
         DownloadResult result = download(downloader());
 
-        assertTrue(hub.requests.stream().anyMatch(r -> r.server().equals("cdn") && r.range() != null && r.range().startsWith("bytes=")));
+        assertTrue(hub.requests.stream()
+                .anyMatch(r -> r.server().equals("cdn")
+                        && r.range() != null
+                        && r.range().startsWith("bytes=")));
         assertArrayEquals(weights, Files.readAllBytes(result.dir().resolve("model.safetensors")));
     }
 
@@ -182,7 +211,8 @@ class HubDownloaderTest {
         DownloadResult result = download(downloader().readTimeout(Duration.ofMillis(300)));
 
         assertTrue(System.nanoTime() - start < 2_500_000_000L, "did not wait for the stalled connection");
-        List<FakeHub.Request> cdn = hub.requests.stream().filter(r -> r.server().equals("cdn")).toList();
+        List<FakeHub.Request> cdn =
+                hub.requests.stream().filter(r -> r.server().equals("cdn")).toList();
         assertEquals(2, cdn.size());
         assertEquals("bytes=100000-", cdn.get(1).range());
         assertArrayEquals(weights, Files.readAllBytes(result.dir().resolve("model.safetensors")));
@@ -215,17 +245,21 @@ class HubDownloaderTest {
         try (Stream<Path> listing = Files.list(blobs)) {
             assertTrue(listing.noneMatch(p -> p.getFileName().toString().startsWith(FakeHub.sha256(weights))));
         }
-        assertFalse(Files.exists(tmp.resolve("cache/models--acme--clip-tiny/snapshots/" + COMMIT + "/model.safetensors")));
+        assertFalse(
+                Files.exists(tmp.resolve("cache/models--acme--clip-tiny/snapshots/" + COMMIT + "/model.safetensors")));
     }
 
     @Test
     void wrongSmallFileIsCaughtByItsGitBlobId() {
-        hub.servedInstead.put("vocab.json", "{\"b</w>\": 0}".getBytes(StandardCharsets.UTF_8)); // same size, other bytes
+        hub.servedInstead.put(
+                "vocab.json", "{\"b</w>\": 0}".getBytes(StandardCharsets.UTF_8)); // same size, other bytes
 
         Clip4jException failure = assertThrows(Clip4jException.class, () -> download(downloader()));
 
         assertTrue(failure.getMessage().contains("vocab.json"), failure.getMessage());
-        assertTrue(failure.getMessage().contains("git blob id " + FakeHub.gitBlobId(repo.files.get("vocab.json"))), failure.getMessage());
+        assertTrue(
+                failure.getMessage().contains("git blob id " + FakeHub.gitBlobId(repo.files.get("vocab.json"))),
+                failure.getMessage());
     }
 
     @Test
@@ -235,7 +269,9 @@ class HubDownloaderTest {
                 downloader.download("acme/no-such-model", "main", null, DownloadProgress.none());
             }
         });
-        assertEquals("repository acme/no-such-model not found on " + hub.endpoint() + " (if it is private or gated, set HF_TOKEN)",
+        assertEquals(
+                "repository acme/no-such-model not found on " + hub.endpoint()
+                        + " (if it is private or gated, set HF_TOKEN)",
                 failure.getMessage());
     }
 
@@ -256,8 +292,10 @@ class HubDownloaderTest {
 
         Clip4jException failure = assertThrows(Clip4jException.class, () -> download(downloader()));
 
-        assertEquals("repository " + REPO + " is gated: accept its conditions on " + hub.endpoint() + "/" + REPO
-                + " and set HF_TOKEN to a token with access (HTTP 403)", failure.getMessage());
+        assertEquals(
+                "repository " + REPO + " is gated: accept its conditions on " + hub.endpoint() + "/" + REPO
+                        + " and set HF_TOKEN to a token with access (HTTP 403)",
+                failure.getMessage());
     }
 
     @Test
@@ -273,8 +311,8 @@ class HubDownloaderTest {
     void unwritableCacheIsADiskError() throws IOException {
         Path notADirectory = Files.writeString(tmp.resolve("plain-file"), "x");
 
-        Clip4jException failure = assertThrows(Clip4jException.class,
-                () -> download(downloader().cacheRoot(notADirectory.resolve("cache"))));
+        Clip4jException failure = assertThrows(
+                Clip4jException.class, () -> download(downloader().cacheRoot(notADirectory.resolve("cache"))));
 
         assertEquals("disk error on " + notADirectory.resolve("cache") + ": Not a directory", failure.getMessage());
     }
@@ -291,20 +329,25 @@ class HubDownloaderTest {
 
     @Test
     void repositoryWithoutConfigIsNotAClipModel() {
-        hub.repo("acme/words", COMMIT).file("README.md", new byte[] {'x'}, false).file("model.safetensors", weights, true);
+        hub.repo("acme/words", COMMIT)
+                .file("README.md", new byte[] {'x'}, false)
+                .file("model.safetensors", weights, true);
 
         Clip4jException failure = assertThrows(Clip4jException.class, () -> {
             try (HubDownloader downloader = downloader().build()) {
                 downloader.download("acme/words", "main", null, DownloadProgress.none());
             }
         });
-        assertEquals("repository acme/words is not a CLIP model: it has neither config.json nor open_clip_config.json", failure.getMessage());
+        assertEquals(
+                "repository acme/words is not a CLIP model: it has neither config.json nor open_clip_config.json",
+                failure.getMessage());
         assertTrue(hub.fileRequests().isEmpty());
     }
 
     @Test
     void transformersConfigOfAnotherArchitectureIsRefusedBeforeTheWeights() {
-        hub.repo("acme/bert", COMMIT).file("config.json", "{\"model_type\": \"bert\"}".getBytes(StandardCharsets.UTF_8), false)
+        hub.repo("acme/bert", COMMIT)
+                .file("config.json", "{\"model_type\": \"bert\"}".getBytes(StandardCharsets.UTF_8), false)
                 .file("model.safetensors", weights, true);
 
         Clip4jException failure = assertThrows(Clip4jException.class, () -> {
@@ -312,7 +355,9 @@ class HubDownloaderTest {
                 downloader.download("acme/bert", "main", null, DownloadProgress.none());
             }
         });
-        assertEquals("repository acme/bert is not a CLIP model: its config.json says model_type 'bert'", failure.getMessage());
+        assertEquals(
+                "repository acme/bert is not a CLIP model: its config.json says model_type 'bert'",
+                failure.getMessage());
         assertEquals(List.of("config.json"), hub.fileNamesRequested());
     }
 
@@ -323,16 +368,21 @@ class HubDownloaderTest {
         DownloadResult result = download(downloader().maxAttempts(3));
 
         assertEquals(COMMIT, result.commit());
-        assertEquals(3, hub.requests.stream().filter(r -> r.path().startsWith("/api/")).count());
+        assertEquals(
+                3,
+                hub.requests.stream().filter(r -> r.path().startsWith("/api/")).count());
     }
 
     @Test
     void persistentServerErrorEndsWithTheStatus() {
         hub.apiFailures.set(5);
 
-        Clip4jException failure = assertThrows(Clip4jException.class, () -> download(downloader().maxAttempts(2)));
+        Clip4jException failure =
+                assertThrows(Clip4jException.class, () -> download(downloader().maxAttempts(2)));
 
-        assertTrue(failure.getMessage().startsWith("the hub answered HTTP 503 for repository " + REPO), failure.getMessage());
+        assertTrue(
+                failure.getMessage().startsWith("the hub answered HTTP 503 for repository " + REPO),
+                failure.getMessage());
     }
 
     @Test
@@ -341,20 +391,25 @@ class HubDownloaderTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        HubDownloader.Builder builder = downloader().endpoint("http://127.0.0.1:" + closedPort).maxAttempts(2);
+        HubDownloader.Builder builder =
+                downloader().endpoint("http://127.0.0.1:" + closedPort).maxAttempts(2);
 
         Clip4jException failure = assertThrows(Clip4jException.class, () -> download(builder));
 
-        assertEquals("network failure: cannot reach 127.0.0.1:" + closedPort + " (connection refused)", failure.getMessage());
+        assertEquals(
+                "network failure: cannot reach 127.0.0.1:" + closedPort + " (connection refused)",
+                failure.getMessage());
     }
 
     @Test
     void shardedWeightsFetchTheIndexAndEveryShard() throws IOException {
         byte[] shard1 = randomBytes(5000, 7);
         byte[] shard2 = randomBytes(4000, 8);
-        String index = "{\"metadata\": {\"total_size\": 9000}, \"weight_map\": {\"a\": \"model-00001-of-00002.safetensors\","
-                + " \"b\": \"model-00002-of-00002.safetensors\", \"c\": \"model-00001-of-00002.safetensors\"}}";
-        hub.repo("acme/sharded", COMMIT).file("config.json", config, false)
+        String index =
+                "{\"metadata\": {\"total_size\": 9000}, \"weight_map\": {\"a\": \"model-00001-of-00002.safetensors\","
+                        + " \"b\": \"model-00002-of-00002.safetensors\", \"c\": \"model-00001-of-00002.safetensors\"}}";
+        hub.repo("acme/sharded", COMMIT)
+                .file("config.json", config, false)
                 .file("model.safetensors.index.json", index.getBytes(StandardCharsets.UTF_8), false)
                 .file("model-00001-of-00002.safetensors", shard1, true)
                 .file("model-00002-of-00002.safetensors", shard2, true)
@@ -365,8 +420,13 @@ class HubDownloaderTest {
             result = downloader.download("acme/sharded", "main", null, DownloadProgress.none());
         }
 
-        assertEquals(List.of("config.json", "model.safetensors.index.json", "model-00001-of-00002.safetensors",
-                "model-00002-of-00002.safetensors"), hub.fileNamesRequested());
+        assertEquals(
+                List.of(
+                        "config.json",
+                        "model.safetensors.index.json",
+                        "model-00001-of-00002.safetensors",
+                        "model-00002-of-00002.safetensors"),
+                hub.fileNamesRequested());
         assertArrayEquals(shard2, Files.readAllBytes(result.dir().resolve("model-00002-of-00002.safetensors")));
     }
 
@@ -414,7 +474,11 @@ class HubDownloaderTest {
 
             @Override
             public void start(String fileName, long total, long already) {
-                events.append("start ").append(fileName).append(' ').append(total).append('\n');
+                events.append("start ")
+                        .append(fileName)
+                        .append(' ')
+                        .append(total)
+                        .append('\n');
             }
 
             @Override
@@ -436,10 +500,12 @@ class HubDownloaderTest {
         };
         try (HubDownloader downloader = downloader().build()) {
             downloader.download(REPO, "main", null, recorder);
-            assertTrue(events.toString().contains("start model.safetensors 300000\nfinish 300000\n"), events.toString());
+            assertTrue(
+                    events.toString().contains("start model.safetensors 300000\nfinish 300000\n"), events.toString());
             events.setLength(0);
             downloader.download(REPO, "main", null, recorder);
-            assertTrue(events.toString().startsWith("cached config.json\ncached model.safetensors\n"), events.toString());
+            assertTrue(
+                    events.toString().startsWith("cached config.json\ncached model.safetensors\n"), events.toString());
         }
     }
 

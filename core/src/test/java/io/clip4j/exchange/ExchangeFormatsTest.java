@@ -18,13 +18,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ExchangeFormatsTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void snappyLiteralsAndBothCopyKinds() {
         // "abc" literal, then a 1-byte-offset copy of 9 (overlapping), then a 2-byte-offset copy of 6 at offset 12
         byte[] in = {18, 0x08, 'a', 'b', 'c', 0x15, 3, (byte) ((6 - 1) << 2 | 2), 12, 0};
-        assertEquals("abcabcabcabcabcabc", new String(Snappy.decompress(in, 0, in.length, 18), StandardCharsets.US_ASCII));
+        assertEquals(
+                "abcabcabcabcabcabc", new String(Snappy.decompress(in, 0, in.length, 18), StandardCharsets.US_ASCII));
         // a copy reaching before the start, and a length that disagrees with the page, are errors
         byte[] before = {4, 0x15, 3};
         assertThrows(IllegalArgumentException.class, () -> Snappy.decompress(before, 0, before.length, 4));
@@ -101,9 +103,14 @@ class ExchangeFormatsTest {
         Path cut = tmp.resolve("cut.npy");
         npy(cut, "<f4", 2, 3, Arrays.copyOf(f32.array(), 20));
         Clip4jException e = assertThrows(Clip4jException.class, () -> NpyMatrix.read(cut));
-        assertTrue(e.getMessage().startsWith(cut + ": holds 20 data bytes") && e.getMessage().contains("truncated"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith(cut + ": holds 20 data bytes")
+                        && e.getMessage().contains("truncated"),
+                e.getMessage());
         Path ints = tmp.resolve("i.npy");
         npy(ints, "<i8", 1, 1, new byte[8]);
-        assertTrue(assertThrows(Clip4jException.class, () -> NpyMatrix.read(ints)).getMessage().contains("dtype <i8"));
+        assertTrue(assertThrows(Clip4jException.class, () -> NpyMatrix.read(ints))
+                .getMessage()
+                .contains("dtype <i8"));
     }
 }

@@ -1,8 +1,7 @@
 package io.clip4j.image;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
-import javax.imageio.ImageIO;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -13,8 +12,8 @@ import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-
-import static org.junit.jupiter.api.Assertions.*;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
 
 /** Files written with ImageIO, decoded into the mode Pillow 9.4 gives, and pushed through the pipeline. */
 class FormatModesTest {
@@ -57,8 +56,8 @@ class FormatModesTest {
     @Test
     void greyAlphaPngIsLaAndTheResizeRoundTripsThroughPremultipliedLevels() throws IOException {
         ColorSpace gray = ColorSpace.getInstance(ColorSpace.CS_GRAY);
-        ComponentColorModel cm = new ComponentColorModel(gray, true, false, Transparency.TRANSLUCENT,
-                DataBuffer.TYPE_BYTE);
+        ComponentColorModel cm =
+                new ComponentColorModel(gray, true, false, Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
         WritableRaster r = cm.createCompatibleWritableRaster(48, 40);
         for (int y = 0; y < 40; y++) {
             for (int x = 0; x < 48; x++) {
@@ -82,7 +81,8 @@ class FormatModesTest {
         BufferedImage img = new BufferedImage(2 * R, 2 * R, BufferedImage.TYPE_BYTE_INDEXED, icm);
         WritableRaster r = img.getRaster();
         // odd rows and columns index 0 (transparent, colour 10/20/30), the rest index 1 (red)
-        for (int y = 0; y < 2 * R; y++) for (int x = 0; x < 2 * R; x++) r.setSample(x, y, 0, (x % 2 == 1 && y % 2 == 1) ? 0 : 1);
+        for (int y = 0; y < 2 * R; y++)
+            for (int x = 0; x < 2 * R; x++) r.setSample(x, y, 0, (x % 2 == 1 && y % 2 == 1) ? 0 : 1);
         DecodedImage d = decode(write(img, "png"));
         assertEquals("P", d.mode());
         assertNotNull(d.paletteAlpha());
@@ -162,8 +162,8 @@ class FormatModesTest {
 
     @Test
     void sixteenBitRgbPngKeepsTheHighByte() throws IOException {
-        ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false,
-                Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+        ComponentColorModel cm = new ComponentColorModel(
+                ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false, Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
         WritableRaster r = cm.createCompatibleWritableRaster(4, 4);
         for (int y = 0; y < 4; y++) for (int x = 0; x < 4; x++) r.setPixel(x, y, new int[] {0x12FF, 0xAB80, 0x0001});
         DecodedImage d = decode(write(new BufferedImage(cm, r, false, null), "png"));

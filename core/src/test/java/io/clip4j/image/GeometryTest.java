@@ -1,8 +1,8 @@
 package io.clip4j.image;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
 
 class GeometryTest {
     /** An "L" image whose pixel (x, y) is x + 10 * y. */
@@ -43,7 +43,8 @@ class GeometryTest {
 
     @Test
     void imagesSmallerThanTheResolutionAreUpscaled() {
-        float[] t = ImagePreprocessor.openAi(16).preprocess(ramp(3, 2).withPixels(3, 2, new byte[] {50, 50, 50, 50, 50, 50}, null));
+        float[] t = ImagePreprocessor.openAi(16)
+                .preprocess(ramp(3, 2).withPixels(3, 2, new byte[] {50, 50, 50, 50, 50, 50}, null));
         assertEquals(3 * 16 * 16, t.length);
         float expected = (50 / 255f - 0.48145466f) / 0.26862954f;
         for (int i = 0; i < 16 * 16; i++) assertEquals(expected, t[i], 0f);
@@ -67,8 +68,8 @@ class GeometryTest {
     @Test
     void resizeWithAFullBoxAndSameSizeIsACopy() {
         byte[] s = ramp(6, 5).samples();
-        assertArrayEquals(s, PillowResize.resize8(s, 6, 5, 1, 6, 5, PillowResize.fullBox(6, 5),
-                PillowResize.Filter.BICUBIC));
+        assertArrayEquals(
+                s, PillowResize.resize8(s, 6, 5, 1, 6, 5, PillowResize.fullBox(6, 5), PillowResize.Filter.BICUBIC));
     }
 
     @Test
@@ -88,7 +89,8 @@ class GeometryTest {
             f[i] = (i % w) * 3 + (i / w) * 2;
             iv[i] = (int) f[i];
         }
-        float[] rf = PillowResize.resizeFloat(f, w, h, 1, 17, 13, PillowResize.fullBox(w, h), PillowResize.Filter.BICUBIC);
+        float[] rf =
+                PillowResize.resizeFloat(f, w, h, 1, 17, 13, PillowResize.fullBox(w, h), PillowResize.Filter.BICUBIC);
         int[] ri = PillowResize.resizeInt(iv, w, h, 17, 13, PillowResize.fullBox(w, h), PillowResize.Filter.BICUBIC);
         for (int i = 0; i < rf.length; i++) assertEquals(rf[i], ri[i], 1.0f);
     }
@@ -105,14 +107,14 @@ class GeometryTest {
         byte[] px = {(byte) 255, 101, 3, (byte) 128, 9, 9, 9, 0};
         byte[] pre = PillowConvert.premultiply(px, 4);
         assertEquals(128, pre[0] & 0xFF); // (255*128+128) -> 128
-        assertEquals(51, pre[1] & 0xFF);  // 101*128/255 = 50.7 -> 51
-        assertEquals(2, pre[2] & 0xFF);   // 1.506 -> 2
+        assertEquals(51, pre[1] & 0xFF); // 101*128/255 = 50.7 -> 51
+        assertEquals(2, pre[2] & 0xFF); // 1.506 -> 2
         assertEquals(0, pre[4]);
         byte[] back = PillowConvert.unpremultiply(pre, 4);
         assertEquals(255, back[0] & 0xFF);
         assertEquals(101, back[1] & 0xFF); // 255*51/128 = 101.6 -> 101
-        assertEquals(3, back[2] & 0xFF);   // 255*2/128 = 3.98 -> 3
-        assertEquals(0, back[4]);          // alpha 0: premultiplied zeros stay
+        assertEquals(3, back[2] & 0xFF); // 255*2/128 = 3.98 -> 3
+        assertEquals(0, back[4]); // alpha 0: premultiplied zeros stay
     }
 
     @Test

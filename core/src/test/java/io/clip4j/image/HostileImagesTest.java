@@ -23,15 +23,18 @@ import org.junit.jupiter.api.Test;
 /** Images Pillow refuses as broken, and a JPEG scan bomb (issue 14). */
 class HostileImagesTest {
     private static String refusal(byte[] data, String name) {
-        Clip4jException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
-                () -> assertThrows(Clip4jException.class, () -> ImageDecoder.decode(data, name, ImageDecoder.DEFAULT_MAX_PIXELS)));
+        Clip4jException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(30),
+                () -> assertThrows(
+                        Clip4jException.class, () -> ImageDecoder.decode(data, name, ImageDecoder.DEFAULT_MAX_PIXELS)));
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         return e.getMessage();
     }
 
     private static BufferedImage gradient(int w, int h, int type) {
         BufferedImage img = new BufferedImage(w, h, type);
-        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) img.setRGB(x, y, (x * 255 / w) << 16 | (y * 255 / h) << 8 | 90);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) img.setRGB(x, y, (x * 255 / w) << 16 | (y * 255 / h) << 8 | 90);
         return img;
     }
 
@@ -104,7 +107,11 @@ class HostileImagesTest {
     private static byte[] codes3(int... codes) {
         long bits = 0;
         for (int i = 0; i < codes.length; i++) bits |= (long) codes[i] << (3 * i);
-        return Arrays.copyOf(ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(bits).array(),
+        return Arrays.copyOf(
+                ByteBuffer.allocate(8)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .putLong(bits)
+                        .array(),
                 (3 * codes.length + 7) / 8);
     }
 

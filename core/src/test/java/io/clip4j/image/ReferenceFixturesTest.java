@@ -1,6 +1,6 @@
 package io.clip4j.image;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -9,8 +9,7 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * Parity with the CLIP reference (torchvision 0.14.1 + Pillow 9.4.0) on the fixture images.
@@ -26,7 +25,7 @@ class ReferenceFixturesTest {
     static Map<String, byte[]> expectedLevels() throws IOException {
         Map<String, byte[]> m = new LinkedHashMap<>();
         try (InputStream raw = ReferenceFixturesTest.class.getResourceAsStream("/image/expected_224_levels.bin.gz");
-             DataInputStream in = new DataInputStream(new GZIPInputStream(raw))) {
+                DataInputStream in = new DataInputStream(new GZIPInputStream(raw))) {
             while (true) {
                 int len;
                 try {
@@ -73,7 +72,13 @@ class ReferenceFixturesTest {
             byte[] file = resource(e.getKey());
             DecodedImage img = ImageDecoder.decode(file, e.getKey(), ImageDecoder.DEFAULT_MAX_PIXELS);
             int d = maxLevelDiff(pre.rgbLevels(img), e.getValue());
-            if (d != 0) failures.append(e.getKey()).append(" (").append(img.mode()).append(") max diff ").append(d).append('\n');
+            if (d != 0)
+                failures.append(e.getKey())
+                        .append(" (")
+                        .append(img.mode())
+                        .append(") max diff ")
+                        .append(d)
+                        .append('\n');
 
             float[] t = pre.preprocess(file, e.getKey());
             assertEquals(3 * R * R, t.length);

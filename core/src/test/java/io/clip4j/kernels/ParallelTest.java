@@ -30,7 +30,8 @@ class ParallelTest {
         java.util.Arrays.fill(ones, 1);
         for (int round = 0; round < 2000; round++) {
             int n = 1 + round % 1001;
-            assertArrayEquals(java.util.Arrays.copyOf(ones, n), cover(n, round % 2 == 0, 1 + round % 7), "round " + round);
+            assertArrayEquals(
+                    java.util.Arrays.copyOf(ones, n), cover(n, round % 2 == 0, 1 + round % 7), "round " + round);
         }
     }
 
@@ -64,7 +65,8 @@ class ParallelTest {
                 for (int[] p : pieces) {
                     int len = p[1] - p[0];
                     covered += len;
-                    if (p[1] < n) assertTrue(len >= grain, "piece " + p[0] + ".." + p[1] + " shorter than grain " + grain);
+                    if (p[1] < n)
+                        assertTrue(len >= grain, "piece " + p[0] + ".." + p[1] + " shorter than grain " + grain);
                     largest = Math.max(largest, len);
                     smallest = Math.min(smallest, len);
                 }
@@ -113,9 +115,11 @@ class ParallelTest {
 
     @Test
     void aFailingChunkFailsTheCallAndLeavesTheTeamUsable() {
-        var e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(100, 1, (a, b) -> {
-            if (a <= 50 && 50 < b) throw new IllegalStateException("chunk with 50");
-        }));
+        var e = assertThrows(
+                IllegalStateException.class,
+                () -> Parallel.forRange(100, 1, (a, b) -> {
+                    if (a <= 50 && 50 < b) throw new IllegalStateException("chunk with 50");
+                }));
         assertEquals("chunk with 50", e.getMessage());
         int[] seen = cover(100, true, 1);
         for (int v : seen) assertEquals(1, v);

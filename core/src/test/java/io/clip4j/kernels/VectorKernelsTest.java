@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Every optimised kernel against the scalar reference, on odd sizes that exercise the vector tails. */
 class VectorKernelsTest {
@@ -24,13 +24,27 @@ class VectorKernelsTest {
         assertEquals(expected.length, actual.length);
         for (int i = 0; i < expected.length; i++) {
             double scale = Math.max(1.0, Math.abs(expected[i]));
-            assertTrue(Math.abs(expected[i] - actual[i]) <= tol * scale,
+            assertTrue(
+                    Math.abs(expected[i] - actual[i]) <= tol * scale,
                     "index " + i + ": " + expected[i] + " vs " + actual[i]);
         }
     }
 
     @ParameterizedTest
-    @CsvSource({"1,1,1", "3,7,5", "4,8,8", "5,17,33", "13,31,65", "50,768,97", "9,100,2304", "2,1,3", "67,1030,33", "130,600,70", "4,513,16", "3,1025,47"})
+    @CsvSource({
+        "1,1,1",
+        "3,7,5",
+        "4,8,8",
+        "5,17,33",
+        "13,31,65",
+        "50,768,97",
+        "9,100,2304",
+        "2,1,3",
+        "67,1030,33",
+        "130,600,70",
+        "4,513,16",
+        "3,1025,47"
+    })
     void linearMatchesScalar(int rows, int in, int out) {
         Random r = new Random(rows * 1000 + in * 10 + out);
         float[] x = random(r, rows * in + 3), w = random(r, out * in), bias = random(r, out);
@@ -50,7 +64,7 @@ class VectorKernelsTest {
     @CsvSource({"1", "2", "3", "5", "7", "9", "11", "13", "14", "17", "23", "25", "26", "38", "50", "98", "110", "206"})
     void everyTileHeightMatchesScalar(int rows) {
         Random r = new Random(rows);
-        int in = 397, out = 2 * 33 + 7;  // several K blocks' worth of odd k for small KC; a partial last panel
+        int in = 397, out = 2 * 33 + 7; // several K blocks' worth of odd k for small KC; a partial last panel
         float[] x = random(r, rows * in), w = random(r, out * in), bias = random(r, out);
         float[] y1 = new float[rows * out], y2 = new float[rows * out];
         ref.linear(x, 0, rows, Matrix.of(w, out, in), bias, y1, 0);
@@ -114,9 +128,11 @@ class VectorKernelsTest {
         }
         float[] expect = new float[rows * out];
         ref.linear(x, 0, rows, Matrix.of(rounded, out, in), bias, expect, 0);
-        for (Matrix m : new Matrix[] {new Matrix(f16, io.clip4j.tensor.DType.F16, out, in, false),
-                new Matrix(f16, io.clip4j.tensor.DType.F16, out, in, true),
-                new Matrix(java.lang.foreign.MemorySegment.ofArray(w), io.clip4j.tensor.DType.F32, out, in, true)}) {
+        for (Matrix m : new Matrix[] {
+            new Matrix(f16, io.clip4j.tensor.DType.F16, out, in, false),
+            new Matrix(f16, io.clip4j.tensor.DType.F16, out, in, true),
+            new Matrix(java.lang.foreign.MemorySegment.ofArray(w), io.clip4j.tensor.DType.F32, out, in, true)
+        }) {
             float[] y = new float[rows * out];
             vec.linear(x, 0, rows, m, bias, y, 0);
             close(expect, y, 1e-4 * Math.sqrt(in));
@@ -150,9 +166,10 @@ class VectorKernelsTest {
     @Test
     void nonFiniteWeightsAreRefusedNamingTheTensor() {
         float[] w = {1f, 2f, Float.NaN, 4f};
-        Matrix m = new Matrix(java.lang.foreign.MemorySegment.ofArray(w), io.clip4j.tensor.DType.F32, 2, 2, false, "visual.proj");
-        var e = org.junit.jupiter.api.Assertions.assertThrows(io.clip4j.Clip4jException.class,
-                () -> vec.linear(new float[2], 0, 1, m, null, new float[2], 0));
+        Matrix m = new Matrix(
+                java.lang.foreign.MemorySegment.ofArray(w), io.clip4j.tensor.DType.F32, 2, 2, false, "visual.proj");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.clip4j.Clip4jException.class, () -> vec.linear(new float[2], 0, 1, m, null, new float[2], 0));
         assertTrue(e.getMessage().contains("visual.proj") && e.getMessage().contains("[1, 0]"), e.getMessage());
     }
 
@@ -166,7 +183,10 @@ class VectorKernelsTest {
         float[] got = new float[n];
         VectorGemm.widenHalf(all, 0, got, 0, n);
         for (int i = 0; i < n; i++) {
-            assertEquals(Float.floatToRawIntBits(Float.float16ToFloat(all[i])), Float.floatToRawIntBits(got[i]), "half 0x" + Integer.toHexString(all[i] & 0xffff));
+            assertEquals(
+                    Float.floatToRawIntBits(Float.float16ToFloat(all[i])),
+                    Float.floatToRawIntBits(got[i]),
+                    "half 0x" + Integer.toHexString(all[i] & 0xffff));
         }
     }
 

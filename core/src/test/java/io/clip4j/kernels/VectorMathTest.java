@@ -32,10 +32,15 @@ class VectorMathTest {
             }
             float[] y = lanes(VectorMath.exp(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, 0)));
             for (int i = 0; i < L; i++) {
-                assertEquals(Float.floatToIntBits(VectorMath.exp(x[i])), Float.floatToIntBits(y[i]), "lane of exp(" + x[i] + ")");
+                assertEquals(
+                        Float.floatToIntBits(VectorMath.exp(x[i])),
+                        Float.floatToIntBits(y[i]),
+                        "lane of exp(" + x[i] + ")");
                 float exact = (float) Math.exp(x[i]);
                 if (x[i] > -87.3f && x[i] < 88.3f) {
-                    assertTrue(Math.abs(y[i] - exact) <= 2 * Math.ulp(exact), "exp(" + x[i] + ") = " + y[i] + ", Math.exp " + exact);
+                    assertTrue(
+                            Math.abs(y[i] - exact) <= 2 * Math.ulp(exact),
+                            "exp(" + x[i] + ") = " + y[i] + ", Math.exp " + exact);
                     checked++;
                 }
             }

@@ -20,25 +20,43 @@ class ModelParityTest {
 
     static ClipConfig configOf(JsonNode c) {
         JsonNode vl = c.get("vision_layers");
-        int[] layers = vl.isArray() ? new int[] {vl.get(0).asInt(), vl.get(1).asInt(), vl.get(2).asInt(), vl.get(3).asInt()}
+        int[] layers = vl.isArray()
+                ? new int[] {
+                    vl.get(0).asInt(),
+                    vl.get(1).asInt(),
+                    vl.get(2).asInt(),
+                    vl.get(3).asInt()
+                }
                 : new int[] {vl.asInt()};
         int vw = c.get("vision_width").asInt();
         boolean vit = !c.get("vision_patch_size").isNull();
-        return new ClipConfig(c.get("embed_dim").asInt(), c.get("image_resolution").asInt(), layers, vw,
-                vit ? c.get("vision_patch_size").asInt() : 0, vit ? vw / 64 : vw * 32 / 64,
-                c.get("context_length").asInt(), c.get("vocab_size").asInt(), c.get("transformer_width").asInt(),
-                c.get("transformer_width").asInt() / 64, c.get("transformer_layers").asInt(), true,
-                ClipConfig.OPENAI_MEAN, ClipConfig.OPENAI_STD);
+        return new ClipConfig(
+                c.get("embed_dim").asInt(),
+                c.get("image_resolution").asInt(),
+                layers,
+                vw,
+                vit ? c.get("vision_patch_size").asInt() : 0,
+                vit ? vw / 64 : vw * 32 / 64,
+                c.get("context_length").asInt(),
+                c.get("vocab_size").asInt(),
+                c.get("transformer_width").asInt(),
+                c.get("transformer_width").asInt() / 64,
+                c.get("transformer_layers").asInt(),
+                true,
+                ClipConfig.OPENAI_MEAN,
+                ClipConfig.OPENAI_STD);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"vit-tiny", "rn-tiny"})
     void embeddingsLogitsAndIntermediatesMatchReference(String model) {
         // the fixtures' matrices are fp16 values, so fp16 panel storage must be as exact as float32
-        for (Object[] variant : new Object[][] {{Kernels.best(), false}, {new ScalarKernels(), false}, {Kernels.best(), true}}) {
+        for (Object[] variant :
+                new Object[][] {{Kernels.best(), false}, {new ScalarKernels(), false}, {Kernels.best(), true}}) {
             Kernels k = (Kernels) variant[0];
             boolean half = (Boolean) variant[1];
-            ClipConfig config = configOf(Fixtures.json("models/" + model + "/expected.json").get("config"));
+            ClipConfig config =
+                    configOf(Fixtures.json("models/" + model + "/expected.json").get("config"));
             Map<String, Tensor> weights = Fixtures.safetensors("models/" + model + "/open_clip_model.safetensors");
             Map<String, Tensor> exp = Fixtures.safetensors("models/" + model + "/expected.safetensors");
             var clip = new ClipModel(config, weights, Arena.ofAuto(), k, half);
@@ -70,10 +88,15 @@ class ModelParityTest {
     @ParameterizedTest
     @ValueSource(strings = {"vit-tiny", "rn-tiny"})
     void rowsDoNotDependOnTheirBatchOrOnEarlierCalls(String model) {
-        ClipConfig config = configOf(Fixtures.json("models/" + model + "/expected.json").get("config"));
+        ClipConfig config =
+                configOf(Fixtures.json("models/" + model + "/expected.json").get("config"));
         Map<String, Tensor> exp = Fixtures.safetensors("models/" + model + "/expected.safetensors");
-        var clip = new ClipModel(config, Fixtures.safetensors("models/" + model + "/open_clip_model.safetensors"),
-                Arena.ofAuto(), Kernels.best(), false);
+        var clip = new ClipModel(
+                config,
+                Fixtures.safetensors("models/" + model + "/open_clip_model.safetensors"),
+                Arena.ofAuto(),
+                Kernels.best(),
+                false);
         float[] pixels = exp.get("pixels").toFloatArray();
         int n = exp.get("pixels").dim(0), img = pixels.length / n, e = config.embedDim();
         int[][] ids = Fixtures.rows(exp.get("input_ids"));
@@ -95,7 +118,9 @@ class ModelParityTest {
     private static void same(float[] expected, float[] actual, String what) {
         assertEquals(expected.length, actual.length, what);
         for (int i = 0; i < expected.length; i++) {
-            assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[i]),
+            assertEquals(
+                    Float.floatToIntBits(expected[i]),
+                    Float.floatToIntBits(actual[i]),
                     what + " [" + i + "]: " + expected[i] + " vs " + actual[i]);
         }
     }

@@ -21,11 +21,18 @@ class TierIndependenceTest {
     @ValueSource(strings = {"vit-tiny", "rn-tiny"})
     void embeddingsDoNotDependOnTheJitTier(String model) throws IOException, InterruptedException {
         String here = null;
-        for (int i = 0; i < 20; i++) here = TierProbe.embeddingBits(model);  // let C2 compile the kernels
+        for (int i = 0; i < 20; i++) here = TierProbe.embeddingBits(model); // let C2 compile the kernels
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(List.of(java, "--add-modules=jdk.incubator.vector", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), TierProbe.class.getName(), model))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(List.of(
+                        java,
+                        "--add-modules=jdk.incubator.vector",
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        TierProbe.class.getName(),
+                        model))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "probe JVM did not finish");
         assertEquals(0, p.exitValue(), "probe JVM failed");

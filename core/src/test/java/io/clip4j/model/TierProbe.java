@@ -13,14 +13,22 @@ public final class TierProbe {
     }
 
     static String embeddingBits(String model) {
-        ClipConfig config = ModelParityTest.configOf(Fixtures.json("models/" + model + "/expected.json").get("config"));
+        ClipConfig config = ModelParityTest.configOf(
+                Fixtures.json("models/" + model + "/expected.json").get("config"));
         Map<String, Tensor> exp = Fixtures.safetensors("models/" + model + "/expected.safetensors");
-        var clip = new ClipModel(config, Fixtures.safetensors("models/" + model + "/open_clip_model.safetensors"),
-                Arena.ofAuto(), Kernels.best(), false);
+        var clip = new ClipModel(
+                config,
+                Fixtures.safetensors("models/" + model + "/open_clip_model.safetensors"),
+                Arena.ofAuto(),
+                Kernels.best(),
+                false);
         StringBuilder sb = new StringBuilder();
-        for (float v : clip.encodeImages(exp.get("pixels").toFloatArray(), exp.get("pixels").dim(0), null)) sb.append(Integer.toHexString(Float.floatToIntBits(v))).append(' ');
+        for (float v : clip.encodeImages(
+                exp.get("pixels").toFloatArray(), exp.get("pixels").dim(0), null))
+            sb.append(Integer.toHexString(Float.floatToIntBits(v))).append(' ');
         sb.append('|');
-        for (float v : clip.encodeTexts(Fixtures.rows(exp.get("input_ids")), null)) sb.append(' ').append(Integer.toHexString(Float.floatToIntBits(v)));
+        for (float v : clip.encodeTexts(Fixtures.rows(exp.get("input_ids")), null))
+            sb.append(' ').append(Integer.toHexString(Float.floatToIntBits(v)));
         return sb.toString();
     }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PlotTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     static MetricCurves curves() {
         MetricCurves c = new MetricCurves("step");
@@ -75,7 +76,8 @@ class PlotTest {
         for (int dy = -2; dy <= 2; dy++) {
             for (int dx = -2; dx <= 2; dx++) {
                 int p = img.getRGB((int) Math.round(x) + dx, (int) Math.round(y) + dy);
-                int d = Math.abs(((p >> 16) & 0xFF) - want.getRed()) + Math.abs(((p >> 8) & 0xFF) - want.getGreen())
+                int d = Math.abs(((p >> 16) & 0xFF) - want.getRed())
+                        + Math.abs(((p >> 8) & 0xFF) - want.getGreen())
                         + Math.abs((p & 0xFF) - want.getBlue());
                 best = Math.min(best, d);
             }
@@ -127,7 +129,8 @@ class PlotTest {
         assertArrayEquals(Files.readAllBytes(png), Base64.getDecoder().decode(b64), "file embedded as it is");
         int second = html.indexOf(prefix, at + 1);
         String b64b = html.substring(second + prefix.length(), html.indexOf('"', second + prefix.length()));
-        BufferedImage back = ImageIO.read(new java.io.ByteArrayInputStream(Base64.getDecoder().decode(b64b)));
+        BufferedImage back = ImageIO.read(
+                new java.io.ByteArrayInputStream(Base64.getDecoder().decode(b64b)));
         assertEquals(0xFF0000, back.getRGB(1, 1) & 0xFFFFFF);
     }
 }

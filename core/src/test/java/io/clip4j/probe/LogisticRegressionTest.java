@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class LogisticRegressionTest {
     /** n points per class around well separated means in d dimensions. */
-    record Data(float[][] x, int[] y) {
-    }
+    record Data(float[][] x, int[] y) {}
 
     static Data clusters(int classes, int perClass, int dim, double spread, long seed) {
         Random rng = new Random(seed);
@@ -42,7 +41,8 @@ class LogisticRegressionTest {
             plus[i] += h;
             minus[i] -= h;
             double fd = (LogisticRegression.objective(data.x(), data.y(), 3, lambda, plus, new double[n])
-                    - LogisticRegression.objective(data.x(), data.y(), 3, lambda, minus, new double[n])) / (2 * h);
+                            - LogisticRegression.objective(data.x(), data.y(), 3, lambda, minus, new double[n]))
+                    / (2 * h);
             assertEquals(fd, g[i], 1e-6, "d/dp" + i);
         }
     }
@@ -74,14 +74,18 @@ class LogisticRegressionTest {
         }
         assertTrue(LinearProbe.accuracy(m, test.x(), test.y()) > 0.95);
         // deterministic
-        assertArrayEquals(p, LogisticRegression.fit(train.x(), train.y(), 4, lambda).parameters());
+        assertArrayEquals(
+                p, LogisticRegression.fit(train.x(), train.y(), 4, lambda).parameters());
         // and the same optimum from a warm start elsewhere
         double[] start = new double[p.length];
         java.util.Arrays.fill(start, 0.5);
-        double[] other = LogisticRegression.fit(train.x(), train.y(), 4, lambda, start,
-                LogisticRegression.Settings.defaults()).parameters();
-        // flat directions (separable data, tiny penalty) leave the parameters loose; the optimum value is not: f - f* <= max-norm(g)^2 * dim / (4 lambda) ~ 1e-8
-        assertEquals(f, LogisticRegression.objective(train.x(), train.y(), 4, lambda, other, new double[p.length]), 1e-8);
+        double[] other = LogisticRegression.fit(
+                        train.x(), train.y(), 4, lambda, start, LogisticRegression.Settings.defaults())
+                .parameters();
+        // flat directions (separable data, tiny penalty) leave the parameters loose; the optimum value is not: f - f*
+        // <= max-norm(g)^2 * dim / (4 lambda) ~ 1e-8
+        assertEquals(
+                f, LogisticRegression.objective(train.x(), train.y(), 4, lambda, other, new double[p.length]), 1e-8);
     }
 
     @Test
@@ -108,7 +112,10 @@ class LogisticRegressionTest {
         assertArrayEquals(val, LinearProbe.stratifiedSplit(train.y(), 3, 0.2, 0));
         LinearProbe.Result r = LinearProbe.fit(train.x(), train.y(), 3, LinearProbe.Settings.defaults());
         assertEquals(17 + 2, r.sweep().size());
-        double bestAcc = r.sweep().stream().mapToDouble(LinearProbe.SweepPoint::valAccuracy).max().orElseThrow();
+        double bestAcc = r.sweep().stream()
+                .mapToDouble(LinearProbe.SweepPoint::valAccuracy)
+                .max()
+                .orElseThrow();
         assertEquals(bestAcc, r.valAccuracy());
         assertTrue(r.sweep().stream().anyMatch(p -> p.lambda() == r.bestLambda() && p.valAccuracy() == bestAcc));
         assertTrue(r.valAccuracy() > 0.8, "val accuracy " + r.valAccuracy());

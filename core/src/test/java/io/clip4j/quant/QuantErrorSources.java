@@ -20,9 +20,18 @@ import java.util.function.Predicate;
 public final class QuantErrorSources {
     public static void main(String[] args) {
         QuantScheme s = args[1].equals("q4") ? QuantScheme.Q4_0 : QuantScheme.Q8_0;
-        List<String> texts = List.of("a photo of a cat", "a red circle on the left", "a diagram", "two dogs playing in the snow",
-                "a large blue star", "the page of a book", "an astronaut", "a cup of coffee on a table");
-        try (Checkpoint c = CheckpointLoader.load(Path.of(args[0])); Clip clip = Clip.load(Path.of(args[0])); Arena arena = Arena.ofShared()) {
+        List<String> texts = List.of(
+                "a photo of a cat",
+                "a red circle on the left",
+                "a diagram",
+                "two dogs playing in the snow",
+                "a large blue star",
+                "the page of a book",
+                "an astronaut",
+                "a cup of coffee on a table");
+        try (Checkpoint c = CheckpointLoader.load(Path.of(args[0]));
+                Clip clip = Clip.load(Path.of(args[0]));
+                Arena arena = Arena.ofShared()) {
             int[][] tokens = clip.tokenize(texts);
             float[] ref = new ClipModel(c.config(), c.weights(), arena, Kernels.best()).encodeTexts(tokens, null);
             Map<String, Predicate<String>> groups = new LinkedHashMap<>();
@@ -35,7 +44,8 @@ public final class QuantErrorSources {
                 Map<String, Tensor> w = new LinkedHashMap<>(c.weights());
                 for (Map.Entry<String, Tensor> e : c.weights().entrySet()) {
                     String n = e.getKey();
-                    if (!QuantizedTensors.quantised(n, e.getValue().shape()) || !g.getValue().test(n)) continue;
+                    if (!QuantizedTensors.quantised(n, e.getValue().shape())
+                            || !g.getValue().test(n)) continue;
                     Map<String, Tensor> parts = QuantizedTensors.quantise(n, e.getValue(), s, arena);
                     w.put(n, QuantizedTensors.folded(n, e.getValue().shape(), s, parts));
                 }
@@ -51,7 +61,12 @@ public final class QuantErrorSources {
                     }
                     sum += Math.sqrt(num / den);
                 }
-                System.out.printf(java.util.Locale.ROOT, "%s %-24s mean text rel L2 %.3e%n", s.id, g.getKey(), sum / texts.size());
+                System.out.printf(
+                        java.util.Locale.ROOT,
+                        "%s %-24s mean text rel L2 %.3e%n",
+                        s.id,
+                        g.getKey(),
+                        sum / texts.size());
             }
         }
     }

@@ -1,7 +1,5 @@
 package io.clip4j.quant;
 
-import io.clip4j.testing.Fixtures;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,6 +15,7 @@ import io.clip4j.kernels.ScalarKernels;
 import io.clip4j.kernels.VectorKernels;
 import io.clip4j.tensor.DType;
 import io.clip4j.tensor.Tensor;
+import io.clip4j.testing.Fixtures;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -34,7 +33,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * integers and scales bit for bit, the same dequantised floats bit for bit, and one-line refusals of broken files.
  */
 class QuantReferenceTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     static Path fixture(QuantScheme s) {
         return Fixtures.resources().resolve("quant").resolve(s.id.substring(0, 4) + ".safetensors");
@@ -47,7 +47,8 @@ class QuantReferenceTest {
     @ParameterizedTest
     @EnumSource(QuantScheme.class)
     void quantisesLikeTheReference(QuantScheme s) {
-        try (SafeTensorsFile f = SafeTensorsFile.open(fixture(s)); Arena arena = Arena.ofConfined()) {
+        try (SafeTensorsFile f = SafeTensorsFile.open(fixture(s));
+                Arena arena = Arena.ofConfined()) {
             Map<String, Tensor> q = QuantizedTensors.quantise("w", f.tensors().get("input"), s, arena);
             assertArrayEquals(bytes(f.tensors().get("w." + s.suffix)), bytes(q.get("w." + s.suffix)), "integers");
             assertArrayEquals(bytes(f.tensors().get("w.scale")), bytes(q.get("w.scale")), "scales");
@@ -66,7 +67,8 @@ class QuantReferenceTest {
             float[] expected = f.tensors().get("dequantised").toFloatArray();
             assertArrayEquals(expected, w.toFloatArray());
             for (int i = 0; i < expected.length; i += 5) assertEquals(expected[i], w.getFloat(i));
-            assertArrayEquals(expected, Tensor.ofFloats("d", w.shape(), w.toFloatArray()).toFloatArray());
+            assertArrayEquals(
+                    expected, Tensor.ofFloats("d", w.shape(), w.toFloatArray()).toFloatArray());
             assertEquals(-1, w.firstNonFinite());
         }
     }
@@ -77,7 +79,8 @@ class QuantReferenceTest {
     void gemmOverBlocksMatchesDequantisedFloats(QuantScheme s) {
         Kernels vec = new VectorKernels(), ref = new ScalarKernels();
         try (SafeTensorsFile f = SafeTensorsFile.open(fixture(s))) {
-            Tensor w = QuantizedTensors.fold(f.path(), f.tensors(), f.metadata()).get("w");
+            Tensor w =
+                    QuantizedTensors.fold(f.path(), f.tensors(), f.metadata()).get("w");
             float[] deq = f.tensors().get("dequantised").toFloatArray();
             int out = 7, in = 77;
             Random r = new Random(3);
@@ -86,13 +89,16 @@ class QuantReferenceTest {
                 for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
                 for (boolean half : new boolean[] {false, true}) {
                     float[] expect = new float[rows * out], got = new float[rows * out], scalar = new float[rows * out];
-                    Matrix plain = half ? new Matrix(MemorySegment.ofArray(deq), DType.F32, out, in, true) : Matrix.of(deq, out, in);
+                    Matrix plain = half
+                            ? new Matrix(MemorySegment.ofArray(deq), DType.F32, out, in, true)
+                            : Matrix.of(deq, out, in);
                     vec.linear(x, 0, rows, plain, bias, expect, 0);
                     vec.linear(x, 0, rows, new Matrix(w.blocks(), half, "w"), bias, got, 0);
                     assertArrayEquals(expect, got, "rows " + rows + (half ? " half" : ""));
                     if (half) continue; // fp16 panels round the dequantised values; the scalar kernel reads them exact
                     ref.linear(x, 0, rows, new Matrix(w.blocks(), false, "w"), bias, scalar, 0);
-                    for (int i = 0; i < got.length; i++) assertEquals(scalar[i], got[i], 1e-3 * Math.max(1, Math.abs(scalar[i])));
+                    for (int i = 0; i < got.length; i++)
+                        assertEquals(scalar[i], got[i], 1e-3 * Math.max(1, Math.abs(scalar[i])));
                 }
             }
         }
@@ -113,7 +119,8 @@ class QuantReferenceTest {
 
     private static String refusal(Path file) {
         try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
-            Clip4jException e = assertThrows(Clip4jException.class, () -> QuantizedTensors.fold(f.path(), f.tensors(), f.metadata()));
+            Clip4jException e = assertThrows(
+                    Clip4jException.class, () -> QuantizedTensors.fold(f.path(), f.tensors(), f.metadata()));
             assertTrue(!e.getMessage().contains("\n"), e.getMessage());
             assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
             return e.getMessage();
@@ -126,12 +133,14 @@ class QuantReferenceTest {
         String unknown = refusal(rewrite(s, Map.of(), Map.of("clip4j.quant", "q5_1/32")));
         assertTrue(unknown.contains("unknown quantisation scheme 'q5_1/32'"), unknown);
 
-        Tensor fewScales = new Tensor("w.scale", DType.F16, new int[] {7, 2}, Arena.ofAuto().allocate(28));
+        Tensor fewScales = new Tensor(
+                "w.scale", DType.F16, new int[] {7, 2}, Arena.ofAuto().allocate(28));
         String scales = refusal(rewrite(s, Map.of("w.scale", fewScales), Map.of()));
         assertTrue(scales.contains("'w.scale'") && scales.contains("F16[7, 3]"), scales);
 
         int perRow = 3 * s.blockBytes - 4;
-        Tensor truncated = new Tensor("w." + s.suffix, s.stored, new int[] {7, perRow}, Arena.ofAuto().allocate(7 * perRow));
+        Tensor truncated = new Tensor(
+                "w." + s.suffix, s.stored, new int[] {7, perRow}, Arena.ofAuto().allocate(7 * perRow));
         String trunc = refusal(rewrite(s, Map.of("w." + s.suffix, truncated), Map.of()));
         assertTrue(trunc.contains("'w." + s.suffix + "'") && trunc.contains("truncated"), trunc);
 
@@ -152,9 +161,12 @@ class QuantReferenceTest {
     /** A weight may name its own scheme (a mixed file): q8_0 blocks inside a q4_0 file fold like a q8_0 file's. */
     @Test
     void aWeightMayNameItsOwnScheme() {
-        Path mixed = rewrite(QuantScheme.Q8_0, Map.of(), Map.of("clip4j.quant", "q4_0/32", "clip4j.quant.w", "q8_0/32"));
-        try (SafeTensorsFile f = SafeTensorsFile.open(mixed); SafeTensorsFile ref = SafeTensorsFile.open(fixture(QuantScheme.Q8_0))) {
-            Tensor w = QuantizedTensors.fold(f.path(), f.tensors(), f.metadata()).get("w");
+        Path mixed =
+                rewrite(QuantScheme.Q8_0, Map.of(), Map.of("clip4j.quant", "q4_0/32", "clip4j.quant.w", "q8_0/32"));
+        try (SafeTensorsFile f = SafeTensorsFile.open(mixed);
+                SafeTensorsFile ref = SafeTensorsFile.open(fixture(QuantScheme.Q8_0))) {
+            Tensor w =
+                    QuantizedTensors.fold(f.path(), f.tensors(), f.metadata()).get("w");
             assertEquals("q8_0/32", w.blocks().scheme());
             assertArrayEquals(ref.tensors().get("dequantised").toFloatArray(), w.toFloatArray());
         }

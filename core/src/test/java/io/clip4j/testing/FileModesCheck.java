@@ -18,9 +18,13 @@ public final class FileModesCheck {
     public static void assertShareable(Path dir) throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.toString().endsWith(".safetensors") || p.toString().endsWith(".json")).sorted().toList();
+            files = s.filter(p -> p.toString().endsWith(".safetensors")
+                            || p.toString().endsWith(".json"))
+                    .sorted()
+                    .toList();
         }
         assertFalse(files.isEmpty(), "no model files in " + dir);
-        for (Path f : files) assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
+        for (Path f : files)
+            assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
     }
 }

@@ -80,11 +80,18 @@ public final class Fixtures {
                 if (e.getKey().equals("__metadata__")) continue;
                 JsonNode t = e.getValue();
                 int[] shape = new int[t.get("shape").size()];
-                for (int i = 0; i < shape.length; i++) shape[i] = t.get("shape").get(i).asInt();
-                long s = t.get("data_offsets").get(0).asLong(), end = t.get("data_offsets").get(1).asLong();
+                for (int i = 0; i < shape.length; i++)
+                    shape[i] = t.get("shape").get(i).asInt();
+                long s = t.get("data_offsets").get(0).asLong(),
+                        end = t.get("data_offsets").get(1).asLong();
                 byte[] bytes = java.util.Arrays.copyOfRange(all, (int) (8 + n + s), (int) (8 + n + end));
-                out.put(e.getKey(), new Tensor(e.getKey(), DType.fromSafetensors(t.get("dtype").asText()), shape,
-                        MemorySegment.ofArray(bytes)));
+                out.put(
+                        e.getKey(),
+                        new Tensor(
+                                e.getKey(),
+                                DType.fromSafetensors(t.get("dtype").asText()),
+                                shape,
+                                MemorySegment.ofArray(bytes)));
             }
             return out;
         } catch (IOException e) {
@@ -111,7 +118,8 @@ public final class Fixtures {
     public static int[][] rows(Tensor ids) {
         int rows = ids.dim(0), cols = ids.dim(1);
         int[][] out = new int[rows][cols];
-        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) out[r][c] = (int) ids.getFloat((long) r * cols + c);
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++) out[r][c] = (int) ids.getFloat((long) r * cols + c);
         return out;
     }
 }

@@ -1,9 +1,13 @@
 package io.clip4j.tokenizer;
 
-import io.clip4j.Clip4jException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clip4j.Clip4jException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,19 +17,16 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ClipTokenizerTest {
     private static final ClipTokenizer TOK = ClipTokenizer.openai();
     // From the reference cases: SimpleTokenizer.encode("a photo of a cat") and the contraction sentence.
     private static final int[] A_PHOTO_OF_A_CAT = {320, 1125, 539, 320, 2368};
-    private static final int[] CONTRACTIONS = {585, 568, 320, 1628, 267, 2923, 713, 585, 286, 649, 1342, 862, 282, 889, 1896, 1200};
+    private static final int[] CONTRACTIONS = {
+        585, 568, 320, 1628, 267, 2923, 713, 585, 286, 649, 1342, 862, 282, 889, 1896, 1200
+    };
 
     @Test
     void openaiIsASharedSingleton() {
@@ -34,14 +35,19 @@ class ClipTokenizerTest {
 
     @Test
     void textFixesReachTheTokens() {
-        assertArrayEquals(A_PHOTO_OF_A_CAT, TOK.encode("\uff41 \uff50\uff48\uff4f\uff54\uff4f \uff4f\uff46 \uff41 \uff43\uff41\uff54"));
+        assertArrayEquals(
+                A_PHOTO_OF_A_CAT,
+                TOK.encode("\uff41 \uff50\uff48\uff4f\uff54\uff4f \uff4f\uff46 \uff41 \uff43\uff41\uff54"));
         assertArrayEquals(A_PHOTO_OF_A_CAT, TOK.encode("A\u00a0PHOTO\u3000of\u2003a\u2028cat\u001c"));
         assertArrayEquals(TOK.encode("<a photo of a cat"), TOK.encode("&amp;lt;a photo of a cat"), "double unescape");
-        assertArrayEquals(CONTRACTIONS, TOK.encode("it\u2019s a test, isn\u2019t it? we\u2019ll see; they\u2019d\u2019ve"));
-        assertArrayEquals(CONTRACTIONS, TOK.encode("it&#x27;s a test, isn&rsquo;t it? we&apos;ll see; they&#39;d&#39;ve"));
+        assertArrayEquals(
+                CONTRACTIONS, TOK.encode("it\u2019s a test, isn\u2019t it? we\u2019ll see; they\u2019d\u2019ve"));
+        assertArrayEquals(
+                CONTRACTIONS, TOK.encode("it&#x27;s a test, isn&rsquo;t it? we&apos;ll see; they&#39;d&#39;ve"));
         int[] naive = TOK.encode("na\u00efve caf\u00e9 r\u00e9sum\u00e9");
         assertArrayEquals(naive, TOK.encode("nai\u0308ve cafe\u0301 re\u0301sume\u0301"), "NFC");
-        assertArrayEquals(naive, TOK.encode("na\u00c3\u00afve caf\u00c3\u00a9 r\u00c3\u00a9sum\u00c3\u00a9"), "mojibake");
+        assertArrayEquals(
+                naive, TOK.encode("na\u00c3\u00afve caf\u00c3\u00a9 r\u00c3\u00a9sum\u00c3\u00a9"), "mojibake");
         assertArrayEquals(TOK.encode("fine flowers"), TOK.encode("\ufb01ne \ufb02owers"), "ligatures");
     }
 
@@ -53,9 +59,9 @@ class ClipTokenizerTest {
 
     @Test
     void specialTokensWrittenInTheTextMapToTheirIds() {
-        assertArrayEquals(new int[]{49406, 320, 49407}, TOK.encode("<|startoftext|>a<|endoftext|>"));
-        assertArrayEquals(new int[]{49407}, TOK.encode("<|ENDOFTEXT|>"), "matched after lower-casing");
-        assertEquals("<|startoftext|>a <|endoftext|>", TOK.decode(new int[]{49406, 320, 49407}));
+        assertArrayEquals(new int[] {49406, 320, 49407}, TOK.encode("<|startoftext|>a<|endoftext|>"));
+        assertArrayEquals(new int[] {49407}, TOK.encode("<|ENDOFTEXT|>"), "matched after lower-casing");
+        assertEquals("<|startoftext|>a <|endoftext|>", TOK.decode(new int[] {49406, 320, 49407}));
     }
 
     @Test
@@ -63,7 +69,8 @@ class ClipTokenizerTest {
         // regex.IGNORECASE: 'ſ folds to 's, so the apostrophe and the long s form one word
         assertEquals(List.of("it", "'\u017f", "t"), PreTokenizer.split("it'\u017ft"));
         assertEquals(List.of("it", "'", "xt"), PreTokenizer.split("it'xt"));
-        assertEquals(List.of("a", "!<|", "endoftext", "|>", "<|endoftext|>", "1", "2", "'ll"),
+        assertEquals(
+                List.of("a", "!<|", "endoftext", "|>", "<|endoftext|>", "1", "2", "'ll"),
                 PreTokenizer.split("a !<|endoftext|> <|endoftext|>12'll"));
     }
 
@@ -71,9 +78,9 @@ class ClipTokenizerTest {
     void tokenizePadsAndAddsSpecialTokens() {
         int[] row = TOK.tokenize("a photo of a cat", 77, false);
         assertEquals(77, row.length);
-        assertArrayEquals(new int[]{49406, 320, 1125, 539, 320, 2368, 49407, 0}, Arrays.copyOf(row, 8));
+        assertArrayEquals(new int[] {49406, 320, 1125, 539, 320, 2368, 49407, 0}, Arrays.copyOf(row, 8));
         assertEquals(0, row[76]);
-        assertArrayEquals(new int[]{49406, 49407, 0}, TOK.tokenize("", 3, false));
+        assertArrayEquals(new int[] {49406, 49407, 0}, TOK.tokenize("", 3, false));
     }
 
     @Test
@@ -85,15 +92,15 @@ class ClipTokenizerTest {
         int[] bpe = TOK.encode(text);
         assertEquals(80, bpe.length);
         assertArrayEquals(Arrays.copyOf(bpe, 75), Arrays.copyOfRange(row, 1, 76));
-        assertArrayEquals(new int[]{49407}, TOK.tokenize(text, 1, true));
+        assertArrayEquals(new int[] {49407}, TOK.tokenize(text, 1, true));
         // exactly full: no truncation needed
         assertEquals(49407, TOK.tokenize("word ".repeat(75), 77, false)[76]);
     }
 
     @Test
     void tooLongWithoutTruncationIsAOneLineError() {
-        Clip4jException e = assertThrows(Clip4jException.class,
-                () -> TOK.tokenize("a photo of\n" + "word ".repeat(78), 77, false));
+        Clip4jException e =
+                assertThrows(Clip4jException.class, () -> TOK.tokenize("a photo of\n" + "word ".repeat(78), 77, false));
         assertTrue(e.getMessage().contains("is 83 tokens, longer than the context of 77"), e.getMessage());
         assertTrue(e.getMessage().startsWith("text \"a photo of word"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
@@ -102,9 +109,11 @@ class ClipTokenizerTest {
 
     @Test
     void decodeRoundTripsNormalizedText() {
-        for (String s : new String[]{"a photo of a cat", "東京の猫 😺 emoji", "Ελληνικά και русский текст", "3.14 - e=mc²"}) {
+        for (String s :
+                new String[] {"a photo of a cat", "東京の猫 😺 emoji", "Ελληνικά και русский текст", "3.14 - e=mc²"}) {
             String normalized = ClipTokenizer.normalize(s);
-            assertEquals(normalized.replaceAll(" ", ""), TOK.decode(TOK.encode(s)).replaceAll(" ", ""), s);
+            assertEquals(
+                    normalized.replaceAll(" ", ""), TOK.decode(TOK.encode(s)).replaceAll(" ", ""), s);
         }
         assertEquals("a photo of a cat ", TOK.decode(A_PHOTO_OF_A_CAT));
     }
@@ -116,13 +125,20 @@ class ClipTokenizerTest {
         int e2 = indexOfByte(0xE2);
         int x82 = indexOfByte(0x82);
         int xac = indexOfByte(0xAC);
-        assertEquals("\ufffd", TOK.decode(new int[]{e2}));
-        assertEquals("\u20ac", TOK.decode(new int[]{e2, x82, xac}));
-        assertEquals("\ufffda ", TOK.decode(new int[]{e2, x82, 256 + indexOfByte('a')}), "maximal subpart E2 82 -> one U+FFFD");
-        assertEquals("a\ufffd\ufffdb", Utf8Decoder.decodeReplace(new byte[]{'a', (byte) 0xE2, (byte) 0x82, (byte) 0xFF, 'b'}, 5));
-        assertEquals("\ufffd\ufffd\ufffd", Utf8Decoder.decodeReplace(new byte[]{(byte) 0xED, (byte) 0xA0, (byte) 0x80}, 3),
+        assertEquals("\ufffd", TOK.decode(new int[] {e2}));
+        assertEquals("\u20ac", TOK.decode(new int[] {e2, x82, xac}));
+        assertEquals(
+                "\ufffda ",
+                TOK.decode(new int[] {e2, x82, 256 + indexOfByte('a')}),
+                "maximal subpart E2 82 -> one U+FFFD");
+        assertEquals(
+                "a\ufffd\ufffdb",
+                Utf8Decoder.decodeReplace(new byte[] {'a', (byte) 0xE2, (byte) 0x82, (byte) 0xFF, 'b'}, 5));
+        assertEquals(
+                "\ufffd\ufffd\ufffd",
+                Utf8Decoder.decodeReplace(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, 3),
                 "surrogate encodings: each byte separately, as CPython");
-        assertThrows(Clip4jException.class, () -> TOK.decode(new int[]{49408}));
+        assertThrows(Clip4jException.class, () -> TOK.decode(new int[] {49408}));
     }
 
     private static int indexOfByte(int b) {
@@ -147,8 +163,10 @@ class ClipTokenizerTest {
     @Test
     void tokenizesTenThousandCaptionsQuickly() {
         List<String> captions = new ArrayList<>();
-        String[] words = {"a", "photo", "of", "the", "dog", "cat", "running", "on", "beach", "red", "car", "in", "city",
-                "street", "at", "night", "with", "two", "people", "smiling"};
+        String[] words = {
+            "a", "photo", "of", "the", "dog", "cat", "running", "on", "beach", "red", "car", "in", "city", "street",
+            "at", "night", "with", "two", "people", "smiling"
+        };
         java.util.Random rnd = new java.util.Random(1);
         for (int i = 0; i < 10_000; i++) {
             StringBuilder sb = new StringBuilder();

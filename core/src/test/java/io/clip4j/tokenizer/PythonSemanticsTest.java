@@ -1,17 +1,16 @@
 package io.clip4j.tokenizer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashSet;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Python string semantics against vectors generated once with CPython 3.11 (python_text.json). */
 class PythonSemanticsTest {
@@ -62,7 +61,10 @@ class PythonSemanticsTest {
     void whitespaceCleanMatchesCpython() {
         for (JsonNode pair : vectors.get("whitespace")) {
             String in = pair.get(0).asText();
-            assertEquals(pair.get(1).asText(), PythonText.collapseWhitespace(PythonText.strip(in)), () -> "clean(" + in + ")");
+            assertEquals(
+                    pair.get(1).asText(),
+                    PythonText.collapseWhitespace(PythonText.strip(in)),
+                    () -> "clean(" + in + ")");
         }
     }
 }

@@ -1,10 +1,11 @@
 package io.clip4j.tokenizer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,15 +14,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Parity with OpenAI's SimpleTokenizer / clip.tokenize on the reference cases (cases.jsonl). */
 class ReferenceCasesTest {
-    record Case(String text, int[] bpe, int[] ids77, String decoded) {
-    }
+    record Case(String text, int[] bpe, int[] ids77, String decoded) {}
 
     static List<Case> cases() throws IOException {
         List<Case> out = new ArrayList<>();
@@ -32,7 +30,10 @@ class ReferenceCasesTest {
                     continue;
                 }
                 JsonNode n = json.readTree(line);
-                out.add(new Case(n.get("text").asText(), ints(n.get("bpe")), ints(n.get("ids77")),
+                out.add(new Case(
+                        n.get("text").asText(),
+                        ints(n.get("bpe")),
+                        ints(n.get("ids77")),
                         n.get("decoded").asText()));
             }
         }

@@ -1,10 +1,10 @@
 package io.clip4j.tokenizer;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /** ftfy 6 behaviour, using the examples from ftfy's own documentation where there is one. */
 class TextFixerTest {
@@ -23,13 +23,15 @@ class TextFixerTest {
 
     @Test
     void normalizesCharacterWidth() {
-        assertEquals("LOUD NOISES", TextFixer.fixText("\uff2c\uff2f\uff35\uff24\u3000\uff2e\uff2f\uff29\uff33\uff25\uff33"));
+        assertEquals(
+                "LOUD NOISES", TextFixer.fixText("\uff2c\uff2f\uff35\uff24\u3000\uff2e\uff2f\uff29\uff33\uff25\uff33"));
         assertEquals("U\u30bf\u30fc\u30f3", TextFixer.fixText("\uff35\uff80\uff70\uff9d"));
     }
 
     @Test
     void removesTerminalEscapesAndControlCharacters() {
-        assertEquals("I'm blue, da ba dee da ba doo...",
+        assertEquals(
+                "I'm blue, da ba dee da ba doo...",
                 TextFixer.fixText("\u001b[36;44mI'm blue, da ba dee da ba doo...\u001b[0m"));
         assertEquals("abcdef\tg\nh\fi", TextFixer.fixText("a\u0000b\u0007c\u000bd\u001ce\u007ff\tg\nh\fi"));
         assertEquals("Party like it's 1999!", TextFixer.fixText("\ufeffParty like it&rsquo;s 1999!"));
@@ -44,7 +46,8 @@ class TextFixerTest {
 
     @Test
     void c1ControlsBecomeWindows1252() {
-        assertEquals("This text was never UTF-8 at all\u2026", TextFixer.fixText("This text was never UTF-8 at all\u0085"));
+        assertEquals(
+                "This text was never UTF-8 at all\u2026", TextFixer.fixText("This text was never UTF-8 at all\u0085"));
         assertEquals("\u20ac 5 \u2122", TextFixer.fixText("\u0080 5 \u0099"));
     }
 
@@ -78,7 +81,8 @@ class TextFixerTest {
         assertEquals("caf\u00e9", TextFixer.fixText("caf\u00c3\u00a9"));
         assertEquals("s\u00f3", TextFixer.fixText("s\u00c3\u00b3"));
         assertEquals("sch\u00f6n", TextFixer.fixText("sch\u00c3\u00b6n"));
-        assertEquals("This \u2014 should be an em dash", TextFixer.fixText("This \u00e2\u20ac\u201d should be an em dash"));
+        assertEquals(
+                "This \u2014 should be an em dash", TextFixer.fixText("This \u00e2\u20ac\u201d should be an em dash"));
         assertEquals("\u2714 No problems", TextFixer.fixText("\u00e2\u0153\u201d No problems"));
         assertEquals("voil\u00e0 le travail", TextFixer.fixText("voil\u00c3 le travail"));
         assertEquals("The more you know \ud83c\udf20", TextFixer.fixText("The more you know \u00f0\u0178\u0152 "));
@@ -95,11 +99,18 @@ class TextFixerTest {
 
     @Test
     void leavesPlausibleTextAlone() {
-        for (String s : new String[]{"This text is fine already :\u00fe", "not such a fan of Charlotte Bront\u00eb\u2026\u201d",
-                "na\u00efve r\u00e9sum\u00e9 \u00fcber Stra\u00dfe", "\u00c5 \u00e5 \u00c6", "10\u00b0C \u00b1 2"}) {
-            assertFalse(MojibakeDetector.isBad(s) && !MojibakeFixer.fixEncoding(s).equals(s), s);
+        for (String s : new String[] {
+            "This text is fine already :\u00fe",
+            "not such a fan of Charlotte Bront\u00eb\u2026\u201d",
+            "na\u00efve r\u00e9sum\u00e9 \u00fcber Stra\u00dfe",
+            "\u00c5 \u00e5 \u00c6",
+            "10\u00b0C \u00b1 2"
+        }) {
+            assertFalse(
+                    MojibakeDetector.isBad(s) && !MojibakeFixer.fixEncoding(s).equals(s), s);
         }
-        assertEquals("not such a fan of Charlotte Bront\u00eb...\"".replace("...", "\u2026"),
+        assertEquals(
+                "not such a fan of Charlotte Bront\u00eb...\"".replace("...", "\u2026"),
                 TextFixer.fixText("not such a fan of Charlotte Bront\u00eb\u2026\u201d"));
         assertTrue(MojibakeDetector.isBad("caf\u00c3\u00a9"));
         assertEquals("&ATILDE;&SUP3;", MojibakeFixer.fixEncoding("&ATILDE;&SUP3;"));

@@ -38,20 +38,39 @@ class CheckpointKillTest {
         }
     }
 
-    static final ClipConfig TINY = new ClipConfig(16, 8, new int[] {1}, 16, 4, 2, 24, 49408, 16, 2, 1, false,
-            ClipConfig.OPENAI_MEAN.clone(), ClipConfig.OPENAI_STD.clone());
+    static final ClipConfig TINY = new ClipConfig(
+            16,
+            8,
+            new int[] {1},
+            16,
+            4,
+            2,
+            24,
+            49408,
+            16,
+            2,
+            1,
+            false,
+            ClipConfig.OPENAI_MEAN.clone(),
+            ClipConfig.OPENAI_STD.clone());
     /** 6 steps of 4 pairs (shuffled, random crops) over 2 epochs; saved at steps 0, 2, 4 and 6. */
-    static final TrainingRun.Settings SETTINGS = new TrainingRun.Settings(4, 1, 6, 1e-2, 2, LrSchedule.Kind.COSINE,
-            0.1, true, true, false, 3, 2, 0, 0);
+    static final TrainingRun.Settings SETTINGS =
+            new TrainingRun.Settings(4, 1, 6, 1e-2, 2, LrSchedule.Kind.COSINE, 0.1, true, true, false, 3, 2, 0, 0);
 
     @AfterEach
     void noHook() {
-        CheckpointCommit.hook = point -> { };
+        CheckpointCommit.hook = point -> {};
     }
 
     static void run(Path out) {
         var data = new SyntheticCaptions(12, 3, 16, Set.of(), 0.0);
-        TrainingRun.run(data, out, () -> TrainableClip.fromScratch(TINY, 1), ClipTokenizer.openai(), SETTINGS, null,
+        TrainingRun.run(
+                data,
+                out,
+                () -> TrainableClip.fromScratch(TINY, 1),
+                ClipTokenizer.openai(),
+                SETTINGS,
+                null,
                 new TrainingRun.Listener() {
                     @Override
                     public void step(long step, long total, float loss, double lr, double ips, double left) {}
@@ -68,7 +87,8 @@ class CheckpointKillTest {
         CheckpointCommit.hook = points::add;
         run(reference);
         noHook();
-        assertEquals(4 * 10, points.size(), "4 saves of 4 staged files, the commit point, 4 moves and the end: " + points);
+        assertEquals(
+                4 * 10, points.size(), "4 saves of 4 staged files, the commit point, 4 moves and the end: " + points);
         byte[] weights = Files.readAllBytes(reference.resolve(TrainCheckpoint.MODEL_FILE));
         byte[] moments = Files.readAllBytes(reference.resolve(TrainCheckpoint.STATE_FILE));
 
@@ -83,16 +103,20 @@ class CheckpointKillTest {
             noHook();
             String where = "killed at " + points.get(k) + " (point " + k + ")";
             if (k < points.lastIndexOf("ready")) {
-                run(out);   // the same command again: resumes (or starts over when the first save never committed)
+                run(out); // the same command again: resumes (or starts over when the first save never committed)
             } else {
-                // the last checkpoint was committed: the run is complete, and the rerun says so (after finishing the commit)
+                // the last checkpoint was committed: the run is complete, and the rerun says so (after finishing the
+                // commit)
                 var e = assertThrows(Clip4jException.class, () -> run(out), where);
                 assertTrue(e.getMessage().contains("already at step 6 of 6"), e.getMessage());
             }
             assertArrayEquals(weights, Files.readAllBytes(out.resolve(TrainCheckpoint.MODEL_FILE)), where);
             assertArrayEquals(moments, Files.readAllBytes(out.resolve(TrainCheckpoint.STATE_FILE)), where);
             assertEquals(6, TrainCheckpoint.readState(out).get("step").asInt(), where);
-            assertFalse(Files.exists(out.resolve(CheckpointCommit.STAGING)) || Files.exists(out.resolve(CheckpointCommit.READY)), where);
+            assertFalse(
+                    Files.exists(out.resolve(CheckpointCommit.STAGING))
+                            || Files.exists(out.resolve(CheckpointCommit.READY)),
+                    where);
         }
     }
 
@@ -100,7 +124,10 @@ class CheckpointKillTest {
     void checkpointFilesAreWorldReadable() throws IOException {
         Path out = tmp.resolve("modes");
         run(out);
-        for (String f : List.of(TrainCheckpoint.MODEL_FILE, TrainCheckpoint.CONFIG_FILE, TrainCheckpoint.STATE_FILE,
+        for (String f : List.of(
+                TrainCheckpoint.MODEL_FILE,
+                TrainCheckpoint.CONFIG_FILE,
+                TrainCheckpoint.STATE_FILE,
                 TrainCheckpoint.STATE_JSON)) {
             assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve(f))), f);
         }

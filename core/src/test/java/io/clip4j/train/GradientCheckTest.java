@@ -57,7 +57,10 @@ class GradientCheckTest {
     void linear() {
         Random r = new Random(1);
         int rows = 5, in = 7, out = 3;
-        float[] x = random(r, rows * in, 1), w = random(r, out * in, 1), b = random(r, out, 1), ro = random(r, rows * out, 1);
+        float[] x = random(r, rows * in, 1),
+                w = random(r, out * in, 1),
+                b = random(r, out, 1),
+                ro = random(r, rows * out, 1);
         float[] y = new float[rows * out];
         DoubleSupplier loss = () -> {
             LinearOp.forward(K, x, rows, in, w, b, y, out);
@@ -74,7 +77,10 @@ class GradientCheckTest {
     void layerNorm() {
         Random r = new Random(2);
         int rows = 4, width = 9;
-        float[] x = random(r, rows * width, 2), g = random(r, width, 1), b = random(r, width, 1), ro = random(r, rows * width, 1);
+        float[] x = random(r, rows * width, 2),
+                g = random(r, width, 1),
+                b = random(r, width, 1),
+                ro = random(r, rows * width, 1);
         float[] y = new float[rows * width], mean = new float[rows], rstd = new float[rows];
         DoubleSupplier loss = () -> {
             LayerNormOp.forward(x, y, rows, width, g, b, mean, rstd);
@@ -133,7 +139,8 @@ class GradientCheckTest {
             TrainKernels[] kernels = {new ScalarTrainKernels(), new VectorTrainKernels()};
             for (int i = 0; i < 2; i++) {
                 AttentionOp.forward(kernels[i].elementwise(), qkv, probs[i], out[i], batch, seq, width, heads, causal);
-                AttentionOp.backward(kernels[i].elementwise(), qkv, probs[i], dOut, dqkv[i], batch, seq, width, heads, causal);
+                AttentionOp.backward(
+                        kernels[i].elementwise(), qkv, probs[i], dOut, dqkv[i], batch, seq, width, heads, causal);
             }
             assertTrue(relativeError(out[1], out[0]) < 1e-5, "out, causal=" + causal);
             assertTrue(relativeError(probs[1], probs[0]) < 1e-5, "probs, causal=" + causal);
@@ -156,10 +163,34 @@ class GradientCheckTest {
         int batch = 2, seq = 4, width = 6, heads = 2;
         String pre = "b.";
         ParameterSet p = new ParameterSet(), g = new ParameterSet();
-        String[] names = {"ln_1.weight", "ln_1.bias", "attn.in_proj_weight", "attn.in_proj_bias", "attn.out_proj.weight",
-                "attn.out_proj.bias", "ln_2.weight", "ln_2.bias", "mlp.c_fc.weight", "mlp.c_fc.bias", "mlp.c_proj.weight", "mlp.c_proj.bias"};
-        int[][] shapes = {{width}, {width}, {3 * width, width}, {3 * width}, {width, width}, {width}, {width}, {width},
-                {4 * width, width}, {4 * width}, {width, 4 * width}, {width}};
+        String[] names = {
+            "ln_1.weight",
+            "ln_1.bias",
+            "attn.in_proj_weight",
+            "attn.in_proj_bias",
+            "attn.out_proj.weight",
+            "attn.out_proj.bias",
+            "ln_2.weight",
+            "ln_2.bias",
+            "mlp.c_fc.weight",
+            "mlp.c_fc.bias",
+            "mlp.c_proj.weight",
+            "mlp.c_proj.bias"
+        };
+        int[][] shapes = {
+            {width},
+            {width},
+            {3 * width, width},
+            {3 * width},
+            {width, width},
+            {width},
+            {width},
+            {width},
+            {4 * width, width},
+            {4 * width},
+            {width, 4 * width},
+            {width}
+        };
         for (int i = 0; i < names.length; i++) {
             int n = ParameterSet.numel(shapes[i]);
             p.put(pre + names[i], shapes[i], random(r, n, 0.5));
@@ -175,7 +206,14 @@ class GradientCheckTest {
             loss.getAsDouble();
             float[] dx = new float[x.length];
             block.backward(x, ro.clone(), dx, batch, seq, new ResidualBlock.Scratch(batch * seq, width));
-            for (String n : names) check("block " + n + " causal=" + causal, p.get(pre + n), g.get(pre + n).clone(), loss, 1e-2, 3e-3);
+            for (String n : names)
+                check(
+                        "block " + n + " causal=" + causal,
+                        p.get(pre + n),
+                        g.get(pre + n).clone(),
+                        loss,
+                        1e-2,
+                        3e-3);
             check("block dx causal=" + causal, x, dx, loss, 1e-2, 3e-3);
             float[] kb = java.util.Arrays.copyOfRange(g.get(pre + "attn.in_proj_bias"), width, 2 * width);
             for (float v : kb) assertEquals(0f, v);
@@ -192,12 +230,37 @@ class GradientCheckTest {
         Random r = new Random(11);
         int batch = 3, seq = 7, width = 32, heads = 4;
         String pre = "b.";
-        String[] names = {"ln_1.weight", "ln_1.bias", "attn.in_proj_weight", "attn.in_proj_bias", "attn.out_proj.weight",
-                "attn.out_proj.bias", "ln_2.weight", "ln_2.bias", "mlp.c_fc.weight", "mlp.c_fc.bias", "mlp.c_proj.weight", "mlp.c_proj.bias"};
-        int[][] shapes = {{width}, {width}, {3 * width, width}, {3 * width}, {width, width}, {width}, {width}, {width},
-                {4 * width, width}, {4 * width}, {width, 4 * width}, {width}};
+        String[] names = {
+            "ln_1.weight",
+            "ln_1.bias",
+            "attn.in_proj_weight",
+            "attn.in_proj_bias",
+            "attn.out_proj.weight",
+            "attn.out_proj.bias",
+            "ln_2.weight",
+            "ln_2.bias",
+            "mlp.c_fc.weight",
+            "mlp.c_fc.bias",
+            "mlp.c_proj.weight",
+            "mlp.c_proj.bias"
+        };
+        int[][] shapes = {
+            {width},
+            {width},
+            {3 * width, width},
+            {3 * width},
+            {width, width},
+            {width},
+            {width},
+            {width},
+            {4 * width, width},
+            {4 * width},
+            {width, 4 * width},
+            {width}
+        };
         ParameterSet p = new ParameterSet();
-        for (int i = 0; i < names.length; i++) p.put(pre + names[i], shapes[i], random(r, ParameterSet.numel(shapes[i]), 0.5));
+        for (int i = 0; i < names.length; i++)
+            p.put(pre + names[i], shapes[i], random(r, ParameterSet.numel(shapes[i]), 0.5));
         for (boolean causal : new boolean[] {false, true}) {
             int[] at = causal ? new int[] {6, 2, 4} : new int[batch];
             ParameterSet gWhole = zeros(p), gAt = zeros(p);
@@ -209,7 +272,10 @@ class GradientCheckTest {
             float[] dy = new float[x.length], dyAt = random(r, batch * width, 1);
             for (int b = 0; b < batch; b++) {
                 float[] rowWhole = Arrays.copyOfRange(y, (b * seq + at[b]) * width, (b * seq + at[b] + 1) * width);
-                assertArrayEquals(rowWhole, Arrays.copyOfRange(yAt, b * width, (b + 1) * width), "causal=" + causal + " row " + b);
+                assertArrayEquals(
+                        rowWhole,
+                        Arrays.copyOfRange(yAt, b * width, (b + 1) * width),
+                        "causal=" + causal + " row " + b);
                 System.arraycopy(dyAt, b * width, dy, (b * seq + at[b]) * width, width);
             }
             float[] dx = new float[x.length], dxAt = new float[x.length];
@@ -255,13 +321,17 @@ class GradientCheckTest {
         int[] groups = {0, 1, 0, 2, 1};
         float[] dImg = new float[img.length], dTxt = new float[txt.length];
         double[] res = ContrastiveLoss.forwardBackward(img, txt, batch, embed, scale[0], dImg, dTxt, groups);
-        DoubleSupplier loss = () -> ContrastiveLoss.forwardBackward(img, txt, batch, embed, scale[0], null, null, groups)[0];
+        DoubleSupplier loss =
+                () -> ContrastiveLoss.forwardBackward(img, txt, batch, embed, scale[0], null, null, groups)[0];
         check("shared dImg", img, dImg, loss, 1e-3, 1e-4);
         check("shared dTxt", txt, dTxt, loss, 1e-3, 1e-4);
         check("shared dLogitScale", scale, new float[] {(float) res[1]}, loss, 1e-3, 1e-4);
         // groups of one are the standard loss
-        assertEquals(ContrastiveLoss.forwardBackward(img, txt, batch, embed, scale[0], null, null)[0],
-                ContrastiveLoss.forwardBackward(img, txt, batch, embed, scale[0], null, null, new int[] {0, 1, 2, 3, 4})[0], 1e-12);
+        assertEquals(
+                ContrastiveLoss.forwardBackward(img, txt, batch, embed, scale[0], null, null)[0],
+                ContrastiveLoss.forwardBackward(
+                        img, txt, batch, embed, scale[0], null, null, new int[] {0, 1, 2, 3, 4})[0],
+                1e-12);
         // two pictures of one caption, both on it: nothing pushes them apart (the standard loss would)
         float[] same = {1, 0, 0.8f, 0.6f, 0, 1}, dShared = new float[6], dStandard = new float[6];
         ContrastiveLoss.forwardBackward(same, same, 3, 2, 2f, dShared, null, new int[] {0, 0, 1});
@@ -275,12 +345,27 @@ class GradientCheckTest {
     @Test
     void captionGroupsIgnorePadding() {
         int[][] tokens = {{49406, 320, 49407}, {49406, 321, 49407, 0}, {49406, 320, 49407, 0, 0}};
-        assertEquals(List.of(0, 1, 0), Arrays.stream(CaptionGroups.of(tokens)).boxed().toList());
+        assertEquals(
+                List.of(0, 1, 0),
+                Arrays.stream(CaptionGroups.of(tokens)).boxed().toList());
     }
 
     static ClipConfig tinyConfig(boolean quickGelu) {
-        return new ClipConfig(7, 8, new int[] {1}, 10, 4, 2, 9, 23, 6, 2, 2, quickGelu,
-                ClipConfig.OPENAI_MEAN.clone(), ClipConfig.OPENAI_STD.clone());
+        return new ClipConfig(
+                7,
+                8,
+                new int[] {1},
+                10,
+                4,
+                2,
+                9,
+                23,
+                6,
+                2,
+                2,
+                quickGelu,
+                ClipConfig.OPENAI_MEAN.clone(),
+                ClipConfig.OPENAI_STD.clone());
     }
 
     static int[][] tokens() {
@@ -292,7 +377,9 @@ class GradientCheckTest {
         ParameterSet p = ParameterSet.zeros(ExpectedTensors.of(c));
         for (String n : p.names()) {
             float[] v = p.get(n);
-            for (int i = 0; i < v.length; i++) v[i] = (float) (r.nextGaussian() * (n.contains("ln") && n.endsWith("weight") ? 0.3 : 0.5) + (n.contains("ln") && n.endsWith("weight") ? 1 : 0));
+            for (int i = 0; i < v.length; i++)
+                v[i] = (float) (r.nextGaussian() * (n.contains("ln") && n.endsWith("weight") ? 0.3 : 0.5)
+                        + (n.contains("ln") && n.endsWith("weight") ? 1 : 0));
         }
         p.get("logit_scale")[0] = 1.5f;
         return p;
@@ -309,7 +396,8 @@ class GradientCheckTest {
             m.lossAndGradients(pixels, ids, 3, false);
             ParameterSet grads = m.gradients().copy();
             DoubleSupplier loss = () -> m.loss(pixels, ids, 3);
-            for (String n : p.names()) check(n + (quick ? " (QuickGELU)" : " (GELU)"), p.get(n), grads.get(n), loss, 1e-2, 2e-2);
+            for (String n : p.names())
+                check(n + (quick ? " (QuickGELU)" : " (GELU)"), p.get(n), grads.get(n), loss, 1e-2, 2e-2);
         }
     }
 
@@ -324,7 +412,8 @@ class GradientCheckTest {
         float fullLoss = m.lossAndGradients(pixels, tokens(), 3, false);
         assertEquals(fullLoss, shortLoss, 1e-6 * fullLoss);
         for (String n : shortGrads.names()) {
-            double err = TrainKernelsTest.relErr(shortGrads.get(n), m.gradients().get(n));
+            double err =
+                    TrainKernelsTest.relErr(shortGrads.get(n), m.gradients().get(n));
             assertTrue(err < 1e-5, n + ": " + err);
         }
         // the positions past the longest EOT (index 5) get no gradient

@@ -43,11 +43,11 @@ class OptimizerTest {
             }
             mb = 0.9 * mb + 0.1 * 0.5;
             vb = 0.98 * vb + 0.02 * 0.25;
-            pb -= lr / bc1 * mb / (Math.sqrt(vb) / Math.sqrt(bc2) + 1e-6);  // no decay: a bias
+            pb -= lr / bc1 * mb / (Math.sqrt(vb) / Math.sqrt(bc2) + 1e-6); // no decay: a bias
         }
         for (int i = 0; i < 4; i++) assertEquals(pw[i], w[i], 1e-6, "w[" + i + "]");
         assertEquals(pb, b[0], 1e-6);
-        assertEquals(-1f, b[1]);  // no gradient, no decay: unchanged
+        assertEquals(-1f, b[1]); // no gradient, no decay: unchanged
         assertEquals(3, opt.stepCount());
 
         assertTrue(AdamW.decays("visual.conv1.weight", new int[] {8, 3, 4, 4}));
@@ -63,10 +63,10 @@ class OptimizerTest {
     @Test
     void schedulesAsOpenClip() {
         var cos = new LrSchedule(LrSchedule.Kind.COSINE, 1e-3, 10, 110);
-        assertEquals(1e-4, cos.lr(0), 1e-15);      // warmup: base * (step + 1) / warmup
+        assertEquals(1e-4, cos.lr(0), 1e-15); // warmup: base * (step + 1) / warmup
         assertEquals(1e-3, cos.lr(9), 1e-15);
-        assertEquals(1e-3, cos.lr(10), 1e-15);     // cosine from the top
-        assertEquals(0.5e-3, cos.lr(60), 1e-15);   // half way
+        assertEquals(1e-3, cos.lr(10), 1e-15); // cosine from the top
+        assertEquals(0.5e-3, cos.lr(60), 1e-15); // half way
         assertEquals(0.5 * (1 + Math.cos(Math.PI * 99 / 100)) * 1e-3, cos.lr(109), 1e-15);
         var c = new LrSchedule(LrSchedule.Kind.CONST, 2e-3, 4, 100);
         assertEquals(1e-3, c.lr(1), 1e-15);
@@ -94,7 +94,8 @@ class OptimizerTest {
         assertEquals(1, e.step());
         assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("step 1"), e.getMessage());
         assertEquals(1, trainer.stepCount());
-        for (String n : before.names()) assertArrayEquals(before.get(n), m.parameters().get(n), n);
+        for (String n : before.names())
+            assertArrayEquals(before.get(n), m.parameters().get(n), n);
     }
 
     @Test
@@ -121,7 +122,8 @@ class OptimizerTest {
             if (n.startsWith("visual.")) assertTrue(same, n + " changed");
             else if (!n.equals("logit_scale")) assertFalse(same, n + " did not change");
         }
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new ClipTrainer(m, AdamW.openClipDefaults(m.parameters()), LrSchedule.constant(1e-3), true));
     }
 

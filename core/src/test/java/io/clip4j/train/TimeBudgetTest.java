@@ -48,12 +48,32 @@ class TimeBudgetTest {
 
     Seen run(String pattern, Path out) {
         // one layer per tower on 8 px images, the real vocabulary (the synthetic captions use it)
-        ClipConfig c = new ClipConfig(16, 8, new int[] {1}, 16, 4, 2, 24, 49408, 16, 2, 1, false,
-                ClipConfig.OPENAI_MEAN.clone(), ClipConfig.OPENAI_STD.clone());
+        ClipConfig c = new ClipConfig(
+                16,
+                8,
+                new int[] {1},
+                16,
+                4,
+                2,
+                24,
+                49408,
+                16,
+                2,
+                1,
+                false,
+                ClipConfig.OPENAI_MEAN.clone(),
+                ClipConfig.OPENAI_STD.clone());
         var data = new SyntheticCaptions(100_000, 3, 16, Set.of(), 0.0);
-        var s = new TrainingRun.Settings(4, 1, -1, 1e-3, 5, LrSchedule.Kind.COSINE, 0.1, true, false, false, 0, 0, 0, BUDGET);
+        var s = new TrainingRun.Settings(
+                4, 1, -1, 1e-3, 5, LrSchedule.Kind.COSINE, 0.1, true, false, false, 0, 0, 0, BUDGET);
         Seen seen = new Seen(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        TrainingRun.run(data, out, () -> TrainableClip.fromScratch(c, 0), ClipTokenizer.openai(), s, null,
+        TrainingRun.run(
+                data,
+                out,
+                () -> TrainableClip.fromScratch(c, 0),
+                ClipTokenizer.openai(),
+                s,
+                null,
                 new TrainingRun.Listener() {
                     @Override
                     public void step(long step, long total, float loss, double lr, double ips, double secondsLeft) {
@@ -64,7 +84,8 @@ class TimeBudgetTest {
 
                     @Override
                     public void skipped(String image, String reason) {}
-                }, clock(pattern, 7));
+                },
+                clock(pattern, 7));
         return seen;
     }
 
@@ -74,15 +95,26 @@ class TimeBudgetTest {
             Seen seen = run(pattern, tmp.resolve(pattern));
             List<Double> lr = seen.lrs();
             assertTrue(lr.size() > 10, pattern + ": " + lr.size() + " steps");
-            for (int i = 0; i < 5; i++) assertEquals(1e-3 * (i + 1) / 5, lr.get(i), 1e-12, pattern + " warmup step " + i);
+            for (int i = 0; i < 5; i++)
+                assertEquals(1e-3 * (i + 1) / 5, lr.get(i), 1e-12, pattern + " warmup step " + i);
             for (int i = 5; i < lr.size(); i++) {
-                assertTrue(lr.get(i) <= lr.get(i - 1), pattern + ": lr rose at step " + i + ": " + lr.get(i - 1) + " -> " + lr.get(i));
+                assertTrue(
+                        lr.get(i) <= lr.get(i - 1),
+                        pattern + ": lr rose at step " + i + ": " + lr.get(i - 1) + " -> " + lr.get(i));
             }
-            assertTrue(lr.get(lr.size() - 1) < 0.05 * 1e-3, pattern + ": the cosine ends near 0 when the time is up, last " + lr.get(lr.size() - 1));
+            assertTrue(
+                    lr.get(lr.size() - 1) < 0.05 * 1e-3,
+                    pattern + ": the cosine ends near 0 when the time is up, last " + lr.get(lr.size() - 1));
             // the bar's ETA is what is left of the budget, and it only goes down
-            for (int i = 1; i < seen.left().size(); i++) assertTrue(seen.left().get(i) <= seen.left().get(i - 1), pattern + " ETA rose");
-            assertTrue(seen.left().get(0) < BUDGET && seen.left().get(0) > BUDGET - 2, pattern + " first ETA " + seen.left().get(0));
-            assertEquals(lr.size(), seen.totals().get(seen.totals().size() - 1), pattern + ": the last total is the last step");
+            for (int i = 1; i < seen.left().size(); i++)
+                assertTrue(seen.left().get(i) <= seen.left().get(i - 1), pattern + " ETA rose");
+            assertTrue(
+                    seen.left().get(0) < BUDGET && seen.left().get(0) > BUDGET - 2,
+                    pattern + " first ETA " + seen.left().get(0));
+            assertEquals(
+                    lr.size(),
+                    seen.totals().get(seen.totals().size() - 1),
+                    pattern + ": the last total is the last step");
         }
     }
 

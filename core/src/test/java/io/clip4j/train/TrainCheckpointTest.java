@@ -55,7 +55,9 @@ class TrainCheckpointTest {
                 double et = Fixtures.relativeError(java.util.Arrays.copyOfRange(txt, b * 48, (b + 1) * 48), ct[b]);
                 assertTrue(ei < 1e-5 && et < 1e-5, "image " + ei + " text " + et);
             }
-            assertEquals(m.parameters().get("logit_scale")[0], clip.checkpoint().weights().get("logit_scale").getFloat(0));
+            assertEquals(
+                    m.parameters().get("logit_scale")[0],
+                    clip.checkpoint().weights().get("logit_scale").getFloat(0));
         }
     }
 
@@ -80,11 +82,13 @@ class TrainCheckpointTest {
         int[][] ids = GradientCheckTest.tokens();
         // uninterrupted: 4 steps
         TrainableClip a = TrainableClip.fromScratch(c, 5);
-        var ta = new ClipTrainer(a, AdamW.openClipDefaults(a.parameters()), new LrSchedule(LrSchedule.Kind.COSINE, 1e-2, 2, 4));
+        var ta = new ClipTrainer(
+                a, AdamW.openClipDefaults(a.parameters()), new LrSchedule(LrSchedule.Kind.COSINE, 1e-2, 2, 4));
         for (int s = 0; s < 4; s++) ta.step(px, ids, 3);
         // interrupted after 2 steps, saved, resumed from the folder
         TrainableClip b = TrainableClip.fromScratch(c, 5);
-        var tb = new ClipTrainer(b, AdamW.openClipDefaults(b.parameters()), new LrSchedule(LrSchedule.Kind.COSINE, 1e-2, 2, 4));
+        var tb = new ClipTrainer(
+                b, AdamW.openClipDefaults(b.parameters()), new LrSchedule(LrSchedule.Kind.COSINE, 1e-2, 2, 4));
         for (int s = 0; s < 2; s++) tb.step(px, ids, 3);
         Path dir = tmp.resolve("run");
         TrainCheckpoint.save(dir, tb, 5, Map.of("epoch", 0, "position", 6));
@@ -98,7 +102,8 @@ class TrainCheckpointTest {
         var tr = new ClipTrainer(r, opt, new LrSchedule(LrSchedule.Kind.COSINE, 1e-2, 2, 4));
         assertEquals(2, tr.stepCount());
         for (int s = 0; s < 2; s++) tr.step(px, ids, 3);
-        for (String n : a.parameters().names()) assertArrayEquals(a.parameters().get(n), r.parameters().get(n), n);
+        for (String n : a.parameters().names())
+            assertArrayEquals(a.parameters().get(n), r.parameters().get(n), n);
     }
 
     @Test
@@ -106,13 +111,23 @@ class TrainCheckpointTest {
         ClipConfig c = GradientCheckTest.tinyConfig(true);
         TrainableClip m = TrainableClip.fromScratch(c, 1);
         Path dir = tmp.resolve("partial");
-        TrainCheckpoint.save(dir, new ClipTrainer(m, AdamW.openClipDefaults(m.parameters()), LrSchedule.constant(1e-3)), 1, null);
+        TrainCheckpoint.save(
+                dir, new ClipTrainer(m, AdamW.openClipDefaults(m.parameters()), LrSchedule.constant(1e-3)), 1, null);
         Files.delete(dir.resolve("train_state.safetensors"));
         assertFalse(TrainCheckpoint.hasState(dir));
         // a state written with --lock-image lacks visual moments: restoring into a full optimizer names the tensor
-        TrainCheckpoint.save(dir, new ClipTrainer(m, new AdamW(m.parameters(), 0.9, 0.98, 1e-6, 0.2, ClipTrainer.trainable(true)),
-                LrSchedule.constant(1e-3), true), 1, null);
-        var e = assertThrows(Clip4jException.class, () -> TrainCheckpoint.restoreOptimizer(dir, AdamW.openClipDefaults(m.parameters())));
+        TrainCheckpoint.save(
+                dir,
+                new ClipTrainer(
+                        m,
+                        new AdamW(m.parameters(), 0.9, 0.98, 1e-6, 0.2, ClipTrainer.trainable(true)),
+                        LrSchedule.constant(1e-3),
+                        true),
+                1,
+                null);
+        var e = assertThrows(
+                Clip4jException.class,
+                () -> TrainCheckpoint.restoreOptimizer(dir, AdamW.openClipDefaults(m.parameters())));
         assertTrue(e.getMessage().contains("exp_avg.visual.") && !e.getMessage().contains("\n"), e.getMessage());
     }
 }

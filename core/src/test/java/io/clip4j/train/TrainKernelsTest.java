@@ -30,7 +30,17 @@ class TrainKernelsTest {
     @Test
     void matmulMatchesScalarOnOddSizes() {
         Random r = new Random(1);
-        int[][] sizes = {{1, 1, 1}, {3, 5, 7}, {4, 9, 16}, {5, 17, 33}, {7, 31, 15}, {13, 3, 40}, {67, 65, 71}, {130, 37, 97}, {9, 200, 8}};
+        int[][] sizes = {
+            {1, 1, 1},
+            {3, 5, 7},
+            {4, 9, 16},
+            {5, 17, 33},
+            {7, 31, 15},
+            {13, 3, 40},
+            {67, 65, 71},
+            {130, 37, 97},
+            {9, 200, 8}
+        };
         for (int[] s : sizes) {
             int m = s[0], k = s[1], n = s[2];
             for (boolean acc : new boolean[] {false, true}) {
@@ -64,7 +74,9 @@ class TrainKernelsTest {
     @Test
     void transposedOperandsGiveTheSameProduct() {
         Random r = new Random(5);
-        int[][] sizes = {{1, 1, 1}, {3, 5, 7}, {5, 17, 33}, {67, 65, 71}, {13, 3, 40}, {65, 257, 259}, {130, 300, 97}, {77, 391, 263}};
+        int[][] sizes = {
+            {1, 1, 1}, {3, 5, 7}, {5, 17, 33}, {67, 65, 71}, {13, 3, 40}, {65, 257, 259}, {130, 300, 97}, {77, 391, 263}
+        };
         for (int[] s : sizes) {
             int m = s[0], k = s[1], n = s[2];
             for (boolean acc : new boolean[] {false, true}) {

@@ -1,6 +1,5 @@
 package io.clip4j.train;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,7 +42,9 @@ class TrainParityTest {
     /** vit-tiny as the reference had it: the test copy zeroes unused token rows, so the listed rows are restored. */
     static TrainableClip model(TrainKernels k) {
         TrainableClip m = TrainableClip.fromCheckpoint(checkpoint, k);
-        float[] init = Fixtures.safetensors("train/token_rows_init.safetensors").get("token_embedding.rows").toFloatArray();
+        float[] init = Fixtures.safetensors("train/token_rows_init.safetensors")
+                .get("token_embedding.rows")
+                .toFloatArray();
         float[] tok = m.parameters().get("token_embedding.weight");
         int w = m.config().textWidth();
         for (int i = 0; i < tokenRows.length; i++) System.arraycopy(init, i * w, tok, tokenRows[i] * w, w);
@@ -72,12 +73,15 @@ class TrainParityTest {
         float[] refLosses = ref.get("losses").toFloatArray();
         for (TrainKernels k : new TrainKernels[] {new VectorTrainKernels(), new ScalarTrainKernels()}) {
             TrainableClip m = model(k);
-            var trainer = new ClipTrainer(m, new AdamW(m.parameters(), 0.9, 0.98, 1e-6, 0.2, n -> true), LrSchedule.constant(1e-3));
+            var trainer = new ClipTrainer(
+                    m, new AdamW(m.parameters(), 0.9, 0.98, 1e-6, 0.2, n -> true), LrSchedule.constant(1e-3));
             float loss0 = m.lossAndGradients(pixels, ids, 4, false);
             float refLoss0 = ref.get("loss0").toFloatArray()[0];
             assertEquals(refLoss0, loss0, 1e-5 * refLoss0, "loss0");
             String tok = "token_embedding.weight";
-            double tokErr = Fixtures.relativeError(ours(m.gradients(), tok, m.config().textWidth()), ref.get("grad." + tok).toFloatArray());
+            double tokErr = Fixtures.relativeError(
+                    ours(m.gradients(), tok, m.config().textWidth()),
+                    ref.get("grad." + tok).toFloatArray());
             assertTrue(tokErr <= 1e-4, "gradient of " + tok + " rows at loss0: relative error " + tokErr);
             trainer.step(pixels, ids, 4);
             trainer.step(pixels, ids, 4);
@@ -88,11 +92,16 @@ class TrainParityTest {
                 if (name.equals(tok)) continue;
                 Tensor r = ref.get("grad." + name);
                 assertTrue(r != null, "reference has no gradient of " + name);
-                double err = Fixtures.relativeError(ours(m.gradients(), name, m.config().textWidth()), r.toFloatArray());
-                assertTrue(err <= 1e-4, "gradient of " + name + ": relative error " + err + " (" + k.getClass().getSimpleName() + ")");
+                double err = Fixtures.relativeError(
+                        ours(m.gradients(), name, m.config().textWidth()), r.toFloatArray());
+                assertTrue(
+                        err <= 1e-4,
+                        "gradient of " + name + ": relative error " + err + " ("
+                                + k.getClass().getSimpleName() + ")");
                 checked++;
             }
-            assertEquals(ref.keySet().stream().filter(n -> n.startsWith("grad.")).count() - 1, checked);
+            assertEquals(
+                    ref.keySet().stream().filter(n -> n.startsWith("grad.")).count() - 1, checked);
         }
     }
 

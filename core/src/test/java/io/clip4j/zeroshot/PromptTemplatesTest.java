@@ -30,7 +30,9 @@ class PromptTemplatesTest {
         Path f = Files.writeString(dir.resolve("t.txt"), "# mine\nx {} y\n\nz {}\n");
         assertEquals(List.of("x {} y", "z {}"), PromptTemplates.resolve(f.toString()));
         Path bad = Files.writeString(dir.resolve("bad.txt"), "no placeholder\n");
-        assertTrue(assertThrows(Clip4jException.class, () -> PromptTemplates.resolve(bad.toString())).getMessage().contains("line 1"));
+        assertTrue(assertThrows(Clip4jException.class, () -> PromptTemplates.resolve(bad.toString()))
+                .getMessage()
+                .contains("line 1"));
         assertThrows(Clip4jException.class, () -> PromptTemplates.resolve("nonsense"));
         assertEquals("a photo of a dog.", PromptTemplates.fill("a photo of a {}.", "dog"));
     }

@@ -15,6 +15,7 @@ final class BoundedTopK {
     private final int k;
     /** Min-heap of the k largest lower bounds so far; lows[0] is the floor once full. */
     private final float[] lows;
+
     private int heapSize;
     private int[] docs = new int[64];
     private float[] highs = new float[64];

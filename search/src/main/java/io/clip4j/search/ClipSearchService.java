@@ -1,11 +1,9 @@
 package io.clip4j.search;
 
-import io.clip4j.image.StoredPaths;
-
-import io.clip4j.api.ModelIdentity;
-
 import io.clip4j.Clip4jException;
 import io.clip4j.api.Clip;
+import io.clip4j.api.ModelIdentity;
+import io.clip4j.image.StoredPaths;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,11 +28,13 @@ public final class ClipSearchService implements SearchService {
      * @param textness  may be null
      * @param queryBase folder that relative image paths in queries are resolved against
      */
-    public ClipSearchService(Clip clip, boolean ownsClip, ImageStore store, TextnessDirection textness, Path queryBase) {
+    public ClipSearchService(
+            Clip clip, boolean ownsClip, ImageStore store, TextnessDirection textness, Path queryBase) {
         ModelIdentity id = ModelIdentity.of(clip);
         ImageStore.checkModel(store.meta(), id, store.location());
         if (textness != null && !textness.model().sameModel(store.meta().model())) {
-            throw new Clip4jException("textness direction was fitted with another model (" + textness.model().path() + ")");
+            throw new Clip4jException("textness direction was fitted with another model ("
+                    + textness.model().path() + ")");
         }
         this.clip = clip;
         this.ownsClip = ownsClip;
@@ -56,10 +56,12 @@ public final class ClipSearchService implements SearchService {
                 throw new Clip4jException(modelPath + ": model recorded in the index is gone; pass --model PATH");
             }
             Path tf = textnessFile != null ? textnessFile : indexDir.resolve(TextnessDirection.FILE_NAME);
-            TextnessDirection textness = textnessFile != null || Files.isRegularFile(tf) ? TextnessDirection.load(tf) : null;
+            TextnessDirection textness =
+                    textnessFile != null || Files.isRegularFile(tf) ? TextnessDirection.load(tf) : null;
             Clip clip = Clip.load(modelPath, options);
             try {
-                return new ClipSearchService(clip, true, store, textness, Path.of("").toAbsolutePath());
+                return new ClipSearchService(
+                        clip, true, store, textness, Path.of("").toAbsolutePath());
             } catch (RuntimeException e) {
                 clip.close();
                 throw e;
@@ -161,7 +163,9 @@ public final class ClipSearchService implements SearchService {
     }
 
     private static List<Hit> hits(List<ImageStore.Scored> scored) {
-        return scored.stream().map(s -> new Hit(s.id(), StoredPaths.toPath(s.path()), s.score())).toList();
+        return scored.stream()
+                .map(s -> new Hit(s.id(), StoredPaths.toPath(s.path()), s.score()))
+                .toList();
     }
 
     @Override

@@ -25,7 +25,9 @@ final class DiskFull {
     }
 
     static Clip4jException error(String index) {
-        return new Clip4jException(index + ": disk full while writing the index; it keeps its last commit (free some space and run clip4j index again)");
+        return new Clip4jException(
+                index
+                        + ": disk full while writing the index; it keeps its last commit (free some space and run clip4j index again)");
     }
 
     /** The disk-full error when that is what {@code e} comes from; otherwise {@code e} itself, rethrown. */

@@ -38,7 +38,10 @@ public final class EmbeddingImport {
     /** Commits are flush points (each one a segment and a graph to merge later): few, as a re-run re-imports anyway. */
     private static final int COMMIT_EVERY = 500_000;
 
-    public enum Layout { clip4j, clipRetrieval }
+    public enum Layout {
+        clip4j,
+        clipRetrieval
+    }
 
     /** What an import did. {@code skipped}: rows with an error or no embedding. */
     public record Stats(Layout layout, int files, long imported, long skipped) {}
@@ -56,7 +59,8 @@ public final class EmbeddingImport {
         if (!Files.isDirectory(dir)) throw new Clip4jException(dir + ": not a folder");
         if (Files.isDirectory(dir.resolve("img_emb"))) return Layout.clipRetrieval;
         if (!parquetFiles(dir).isEmpty()) return Layout.clip4j;
-        throw new Clip4jException(dir + ": neither clip4j Parquet files (*.parquet) nor clip-retrieval's img_emb/ and metadata/ folders");
+        throw new Clip4jException(
+                dir + ": neither clip4j Parquet files (*.parquet) nor clip-retrieval's img_emb/ and metadata/ folders");
     }
 
     /** The model identity recorded with clip4j output, if any. */
@@ -106,13 +110,15 @@ public final class EmbeddingImport {
     }
 
     /** One shard's rows, column by column; {@code hashes} and {@code errors} may be null. */
-    private record Shard(Path file, List<String> paths, List<float[]> vectors, List<String> hashes, List<String> errors) {}
+    private record Shard(
+            Path file, List<String> paths, List<float[]> vectors, List<String> hashes, List<String> errors) {}
 
     private static List<Path> parquetFiles(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(p -> p.getFileName().toString().endsWith(".parquet"))
                     .filter(p -> !hiddenBelow(dir, p) && Files.isRegularFile(p))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new Clip4jException(dir + ": cannot list (" + e.getMessage() + ")");
         }
@@ -136,10 +142,15 @@ public final class EmbeddingImport {
     private static Shard clip4jShard(Path f) {
         try (ParquetFile pf = ParquetFile.open(f)) {
             if (!pf.has("path") || !pf.has("embedding")) {
-                throw new Clip4jException(f + ": needs columns path and embedding (has " + pf.columns().stream().map(ParquetFile.Column::path).toList() + ")");
+                throw new Clip4jException(f + ": needs columns path and embedding (has "
+                        + pf.columns().stream().map(ParquetFile.Column::path).toList() + ")");
             }
-            return new Shard(f, pf.strings("path"), pf.floatLists("embedding"),
-                    pf.has("sha256") ? pf.strings("sha256") : null, pf.has("error") ? pf.strings("error") : null);
+            return new Shard(
+                    f,
+                    pf.strings("path"),
+                    pf.floatLists("embedding"),
+                    pf.has("sha256") ? pf.strings("sha256") : null,
+                    pf.has("error") ? pf.strings("error") : null);
         }
     }
 
@@ -147,7 +158,9 @@ public final class EmbeddingImport {
         Path emb = dir.resolve("img_emb"), meta = dir.resolve("metadata");
         List<Path> npys;
         try (Stream<Path> s = Files.list(emb)) {
-            npys = s.filter(p -> p.getFileName().toString().matches("img_emb_\\d+\\.npy")).sorted(EmbeddingImport::byShardNumber).toList();
+            npys = s.filter(p -> p.getFileName().toString().matches("img_emb_\\d+\\.npy"))
+                    .sorted(EmbeddingImport::byShardNumber)
+                    .toList();
         } catch (IOException e) {
             throw new Clip4jException(emb + ": cannot list (" + e.getMessage() + ")");
         }
@@ -156,7 +169,8 @@ public final class EmbeddingImport {
         for (Path npy : npys) {
             String n = npy.getFileName().toString().replaceAll("\\D", "");
             Path pq = meta.resolve("metadata_" + n + ".parquet");
-            if (!Files.isRegularFile(pq)) throw new Clip4jException(pq + ": missing (the metadata of " + npy.getFileName() + ")");
+            if (!Files.isRegularFile(pq))
+                throw new Clip4jException(pq + ": missing (the metadata of " + npy.getFileName() + ")");
             out.add(() -> clipRetrievalShard(npy, pq));
         }
         return out;
@@ -171,7 +185,8 @@ public final class EmbeddingImport {
             paths = pf.strings(column);
         }
         if (paths.size() != m.rows()) {
-            throw new Clip4jException(pq + ": " + paths.size() + " rows, but " + npy.getFileName() + " has " + m.rows());
+            throw new Clip4jException(
+                    pq + ": " + paths.size() + " rows, but " + npy.getFileName() + " has " + m.rows());
         }
         List<float[]> vectors = new ArrayList<>(m.rows());
         for (int r = 0; r < m.rows(); r++) vectors.add(m.row(r));
@@ -179,7 +194,8 @@ public final class EmbeddingImport {
     }
 
     private static int byShardNumber(Path a, Path b) {
-        return Long.compare(Long.parseLong(a.getFileName().toString().replaceAll("\\D", "")),
+        return Long.compare(
+                Long.parseLong(a.getFileName().toString().replaceAll("\\D", "")),
                 Long.parseLong(b.getFileName().toString().replaceAll("\\D", "")));
     }
 
@@ -188,7 +204,7 @@ public final class EmbeddingImport {
         long size = 0, mtime = 0;
         Path local = localFile(given);
         if (local == null) {
-            stored = given;  // a URL (clip-retrieval indexes web images, Spark reads hdfs:// or s3a://): kept as text
+            stored = given; // a URL (clip-retrieval indexes web images, Spark reads hdfs:// or s3a://): kept as text
         } else {
             Path file = base.resolve(local).normalize();
             stored = StoredPaths.of(file);
@@ -228,7 +244,8 @@ public final class EmbeddingImport {
     /** The vector at unit length: kept bit for bit when it is already (clip4j's own), else normalised (float16 input). */
     private float[] unit(float[] v, Path file, int row) {
         if (v.length != store.meta().dim()) {
-            throw new Clip4jException(file + ": row " + (row + 1) + " has " + v.length + " dims, the index has " + store.meta().dim());
+            throw new Clip4jException(file + ": row " + (row + 1) + " has " + v.length + " dims, the index has "
+                    + store.meta().dim());
         }
         double n = 0;
         for (float x : v) {

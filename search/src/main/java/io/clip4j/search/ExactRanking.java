@@ -31,7 +31,8 @@ public final class ExactRanking<R> {
 
     /** Exact cosine of two unit vectors, in double precision. */
     public static double cosine(float[] a, float[] b) {
-        if (a.length != b.length) throw new IllegalArgumentException("vectors of " + a.length + " and " + b.length + " dims");
+        if (a.length != b.length)
+            throw new IllegalArgumentException("vectors of " + a.length + " and " + b.length + " dims");
         double s = 0;
         for (int i = 0; i < a.length; i++) s += (double) a[i] * b[i];
         return s;

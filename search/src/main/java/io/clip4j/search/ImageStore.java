@@ -24,7 +24,10 @@ import java.util.function.BiConsumer;
  * visible together.
  */
 public interface ImageStore extends AutoCloseable {
-    enum Quantization { none, int8 }
+    enum Quantization {
+        none,
+        int8
+    }
 
     /** What a store records about itself: the model that made its vectors, their dimension, the HNSW encoding. */
     record Meta(ModelIdentity model, int dim, Quantization quantization) {}
@@ -96,7 +99,8 @@ public interface ImageStore extends AutoCloseable {
     /** Refuses a model other than the one that made the store's vectors, naming both. */
     static void checkModel(Meta meta, ModelIdentity model, String where) {
         if (!meta.model().sameModel(model)) {
-            throw new Clip4jException(where + ": index was built with another model (" + meta.model().path()
+            throw new Clip4jException(where + ": index was built with another model ("
+                    + meta.model().path()
                     + ", dim " + meta.model().embedDim() + "); refusing " + model.path() + " (dim " + model.embedDim()
                     + "): use a new --index folder");
         }

@@ -9,6 +9,5 @@ package io.clip4j.search;
  * @param moved    the unchanged images whose path changed
  * @param seconds  wall time of the run
  */
-public record IndexStats(int added, int updated, int removed, int unchanged, int failed, int embedded, int moved,
-                         double seconds) {
-}
+public record IndexStats(
+        int added, int updated, int removed, int unchanged, int failed, int embedded, int moved, double seconds) {}

@@ -1,10 +1,8 @@
 package io.clip4j.search;
 
-import io.clip4j.image.StoredPaths;
-
-import io.clip4j.image.ImageFiles;
-
 import io.clip4j.api.Clip;
+import io.clip4j.image.ImageFiles;
+import io.clip4j.image.StoredPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +30,8 @@ public final class Indexer {
 
     /** @param commitEvery images embedded between two commits (the most an interruption can lose) */
     public Indexer(Clip clip, ImageStore store, int commitEvery) {
-        if (commitEvery < 1) throw new io.clip4j.Clip4jException("--commit-every must be at least 1, got " + commitEvery);
+        if (commitEvery < 1)
+            throw new io.clip4j.Clip4jException("--commit-every must be at least 1, got " + commitEvery);
         this.clip = clip;
         this.store = store;
         this.commitEvery = commitEvery;
@@ -44,7 +43,10 @@ public final class Indexer {
         return this;
     }
 
-    private enum Kind { ADDED, UPDATED }
+    private enum Kind {
+        ADDED,
+        UPDATED
+    }
 
     private record Work(ImageFiles.Found file, String hash, Kind kind) {}
 
@@ -58,7 +60,8 @@ public final class Indexer {
      */
     public IndexStats run(List<Path> roots, List<Path> excludes, IndexProgress progress) {
         long t0 = System.nanoTime();
-        List<Path> absRoots = roots.stream().map(r -> r.toAbsolutePath().normalize()).toList();
+        List<Path> absRoots =
+                roots.stream().map(r -> r.toAbsolutePath().normalize()).toList();
         List<ImageFiles.Found> files = ImageFiles.walk(roots, excludes);
         Map<String, ImageStore.Entry> existing = store.entries();
         Set<String> foundPaths = new HashSet<>();
@@ -72,7 +75,10 @@ public final class Indexer {
             if (foundPaths.contains(e.path())) continue;
             Path p = StoredPaths.toPath(e.path());
             boolean underRoot = absRoots.stream().anyMatch(p::startsWith);
-            if (underRoot || !Files.exists(p)) vanishedByHash.computeIfAbsent(e.hash(), h -> new ArrayDeque<>()).add(e);
+            if (underRoot || !Files.exists(p))
+                vanishedByHash
+                        .computeIfAbsent(e.hash(), h -> new ArrayDeque<>())
+                        .add(e);
         }
 
         List<ImageFiles.Found> changed = new ArrayList<>(), fresh = new ArrayList<>();
@@ -144,7 +150,8 @@ public final class Indexer {
         int done = 0;
         for (int s = 0; s < work.size(); s += commitEvery) {
             List<Work> batch = work.subList(s, Math.min(work.size(), s + commitEvery));
-            List<Clip.ImageResult> results = clip.embedImageFiles(batch.stream().map(w -> w.file().path()).toList());
+            List<Clip.ImageResult> results = clip.embedImageFiles(
+                    batch.stream().map(w -> w.file().path()).toList());
             for (int i = 0; i < batch.size(); i++) {
                 Work w = batch.get(i);
                 Clip.ImageResult r = results.get(i);
@@ -157,7 +164,8 @@ public final class Indexer {
                     failed++;
                     progress.failed(r.error());
                     // the old vector no longer describes the file
-                    if (w.kind() == Kind.UPDATED) store.delete(StoredPaths.of(w.file().path()));
+                    if (w.kind() == Kind.UPDATED)
+                        store.delete(StoredPaths.of(w.file().path()));
                 }
             }
             store.commit();
@@ -172,7 +180,8 @@ public final class Indexer {
                 }
             }
         }
-        return new IndexStats(added, updated, removed, unchanged, failed, embedded, moved, (System.nanoTime() - t0) / 1e9);
+        return new IndexStats(
+                added, updated, removed, unchanged, failed, embedded, moved, (System.nanoTime() - t0) / 1e9);
     }
 
     private static ImageStore.Entry entry(ImageFiles.Found f, String hash) {

@@ -22,6 +22,7 @@ final class Int8ScanCopy {
     private final int dim;
     /** [n, dim] codes, row o for ord o. */
     private final byte[] codes;
+
     private final float[] scale;
     private final float[] bound;
     /** The segment's document of each ord. */

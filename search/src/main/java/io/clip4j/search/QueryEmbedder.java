@@ -16,8 +16,8 @@ public final class QueryEmbedder {
     private final TextBatcher batcher;
 
     /** Recent text embeddings: a repeated query (paging, the textness slider, popular searches) skips the model. */
-    private final java.util.Map<String, float[]> recent = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+    private final java.util.Map<String, float[]> recent =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(java.util.Map.Entry<String, float[]> e) {
                     return size() > 2048;
@@ -54,7 +54,8 @@ public final class QueryEmbedder {
 
     public float[] embed(List<QueryTerm> terms, float textnessScale) {
         if (textnessScale != 0 && textness == null) {
-            throw new Clip4jException("--textness needs a textness direction: run 'clip4j textness fit --index DIR' or pass --textness-file");
+            throw new Clip4jException(
+                    "--textness needs a textness direction: run 'clip4j textness fit --index DIR' or pass --textness-file");
         }
         if (!Float.isFinite(textnessScale)) throw new Clip4jException("--textness must be a finite number");
         List<String> texts = new ArrayList<>();

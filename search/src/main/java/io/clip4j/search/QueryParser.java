@@ -1,8 +1,7 @@
 package io.clip4j.search;
 
-import io.clip4j.image.ImageFiles;
-
 import io.clip4j.Clip4jException;
+import io.clip4j.image.ImageFiles;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -31,7 +30,8 @@ import java.util.regex.Pattern;
  * says nothing about which files exist on the server.
  */
 public final class QueryParser {
-    private static final Pattern WEIGHT_FULL = Pattern.compile("^((?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?):(.*)$", Pattern.DOTALL);
+    private static final Pattern WEIGHT_FULL =
+            Pattern.compile("^((?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?):(.*)$", Pattern.DOTALL);
 
     private QueryParser() {}
 
@@ -55,7 +55,9 @@ public final class QueryParser {
      */
     public static List<QueryTerm> parseUntrusted(String query) {
         return parse(query, body -> {
-            if (looksLikePath(body) || body.startsWith("~") || body.startsWith("\\")
+            if (looksLikePath(body)
+                    || body.startsWith("~")
+                    || body.startsWith("\\")
                     || body.regionMatches(true, 0, "file:", 0, 5)) {
                 throw new Clip4jException(UNTRUSTED_FILE_TERM);
             }
@@ -145,7 +147,8 @@ public final class QueryParser {
             weight = Double.parseDouble(m.group(1));
             body = m.group(2).strip();
             if (body.isEmpty()) throw new Clip4jException("query: '" + raw + "' has a weight but no term");
-            if (!Double.isFinite(weight)) throw new Clip4jException("query: '" + raw + "': weight is not a finite number");
+            if (!Double.isFinite(weight))
+                throw new Clip4jException("query: '" + raw + "': weight is not a finite number");
         }
         if (body.isBlank()) throw new Clip4jException("query: empty term");
         Path file = files.imageOf(body);
@@ -170,7 +173,8 @@ public final class QueryParser {
     }
 
     static boolean looksLikePath(String s) {
-        if (s.startsWith("./") || s.startsWith("../") || s.startsWith("/") || s.startsWith("~/") || s.startsWith(".\\")) return true;
+        if (s.startsWith("./") || s.startsWith("../") || s.startsWith("/") || s.startsWith("~/") || s.startsWith(".\\"))
+            return true;
         return s.chars().noneMatch(Character::isWhitespace) && ImageFiles.hasImageExtension(s);
     }
 }

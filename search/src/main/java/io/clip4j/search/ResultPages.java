@@ -1,7 +1,6 @@
 package io.clip4j.search;
 
 import io.clip4j.image.Thumbnails;
-
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -20,6 +19,7 @@ import java.util.Locale;
 public final class ResultPages {
     /** Thumbnail side in the HTML pages: tiles show them at 180 px (cropped square), sharp on 1.4x screens. */
     public static final int THUMB = 256;
+
     private static final String CSS = stylesheet();
 
     private ResultPages() {}
@@ -30,7 +30,9 @@ public final class ResultPages {
     /** The results of one query: a grid of tiles, best first, each a link to the full image. */
     public static String resultsHtml(String title, List<SearchService.Hit> hits) {
         StringBuilder sb = head(title);
-        sb.append("<p class=\"about\">").append(hits.size()).append(hits.size() == 1 ? " result" : " results")
+        sb.append("<p class=\"about\">")
+                .append(hits.size())
+                .append(hits.size() == 1 ? " result" : " results")
                 .append(", best first; a click opens the image.</p>\n");
         tiles(sb, hits);
         sb.append("</body>\n</html>\n");
@@ -52,8 +54,12 @@ public final class ResultPages {
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
-                .append(escape(title)).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<h1>")
-                .append(escape(title)).append("</h1>\n");
+                .append(escape(title))
+                .append("</title>\n<style>\n")
+                .append(CSS)
+                .append("</style>\n</head>\n<body>\n<h1>")
+                .append(escape(title))
+                .append("</h1>\n");
         return sb;
     }
 
@@ -66,16 +72,27 @@ public final class ResultPages {
     private static void tile(StringBuilder sb, int rank, SearchService.Hit h) {
         String uri = Thumbnails.jpegDataUri(Thumbnails.thumbnailOrPlaceholder(h.path(), THUMB));
         String caption = escape(caption(h.path()));
-        sb.append("<a class=\"tile\" href=\"").append(escape(h.path().toAbsolutePath().toUri().toString())).append("\" title=\"")
-                .append(escape(h.path().toString())).append("\"><img src=\"").append(uri).append("\" alt=\"")
-                .append(caption).append("\"><span class=\"meta\"><span class=\"rank\">").append(rank)
-                .append("</span><span class=\"name\">").append(caption).append("</span><span class=\"score\">")
-                .append(String.format(Locale.ROOT, "%.3f", h.score())).append("</span></span></a>\n");
+        sb.append("<a class=\"tile\" href=\"")
+                .append(escape(h.path().toAbsolutePath().toUri().toString()))
+                .append("\" title=\"")
+                .append(escape(h.path().toString()))
+                .append("\"><img src=\"")
+                .append(uri)
+                .append("\" alt=\"")
+                .append(caption)
+                .append("\"><span class=\"meta\"><span class=\"rank\">")
+                .append(rank)
+                .append("</span><span class=\"name\">")
+                .append(caption)
+                .append("</span><span class=\"score\">")
+                .append(String.format(Locale.ROOT, "%.3f", h.score()))
+                .append("</span></span></a>\n");
     }
 
     /** The folder and file name, as the search page shows them: enough to tell apart the many IMG_0001.jpg of a library. */
     static String caption(Path p) {
-        Path name = p.getFileName(), parent = p.getParent() == null ? null : p.getParent().getFileName();
+        Path name = p.getFileName(),
+                parent = p.getParent() == null ? null : p.getParent().getFileName();
         if (name == null) return p.toString();
         return parent == null ? name.toString() : parent + "/" + name;
     }

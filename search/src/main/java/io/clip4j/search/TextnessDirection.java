@@ -1,11 +1,10 @@
 package io.clip4j.search;
 
-import io.clip4j.api.ModelIdentity;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.clip4j.Clip4jException;
+import io.clip4j.api.ModelIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,8 +20,8 @@ import java.util.Map;
  * @param direction     unit vector, model's embedding dimension
  * @param trainAccuracy fraction of training images classified correctly
  */
-public record TextnessDirection(ModelIdentity model, float[] direction, double trainAccuracy, int withText,
-                                int withoutText, double l2) {
+public record TextnessDirection(
+        ModelIdentity model, float[] direction, double trainAccuracy, int withText, int withoutText, double l2) {
     public static final String FILE_NAME = "textness.json";
     static final String FORMAT = "clip4j-textness-1";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -42,7 +41,11 @@ public record TextnessDirection(ModelIdentity model, float[] direction, double t
             if (parent != null) Files.createDirectories(parent);
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             JSON.writeValue(tmp.toFile(), m);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    tmp,
+                    file,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new Clip4jException(file + ": cannot write (" + e.getMessage() + ")");
         }
@@ -55,17 +58,26 @@ public record TextnessDirection(ModelIdentity model, float[] direction, double t
         } catch (NoSuchFileException e) {
             throw new Clip4jException(file + ": no such textness file");
         } catch (IOException e) {
-            throw new Clip4jException(file + ": not a textness file (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            throw new Clip4jException(file + ": not a textness file ("
+                    + e.getMessage().lines().findFirst().orElse("") + ")");
         }
-        if (n == null || !FORMAT.equals(n.path("format").asText()) || !n.path("direction").isArray()) {
+        if (n == null
+                || !FORMAT.equals(n.path("format").asText())
+                || !n.path("direction").isArray()) {
             throw new Clip4jException(file + ": not a textness file");
         }
         ModelIdentity model = ModelIdentity.fromNode(n.get("model"), file.toString());
         JsonNode d = n.get("direction");
         float[] dir = new float[d.size()];
         for (int i = 0; i < dir.length; i++) dir[i] = (float) d.get(i).asDouble();
-        if (dir.length != model.embedDim()) throw new Clip4jException(file + ": direction has " + dir.length + " dims, model " + model.embedDim());
-        return new TextnessDirection(model, dir, n.path("train_accuracy").asDouble(), n.path("with_text").asInt(),
-                n.path("without_text").asInt(), n.path("l2").asDouble());
+        if (dir.length != model.embedDim())
+            throw new Clip4jException(file + ": direction has " + dir.length + " dims, model " + model.embedDim());
+        return new TextnessDirection(
+                model,
+                dir,
+                n.path("train_accuracy").asDouble(),
+                n.path("with_text").asInt(),
+                n.path("without_text").asInt(),
+                n.path("l2").asDouble());
     }
 }

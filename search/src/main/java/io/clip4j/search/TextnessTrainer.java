@@ -1,9 +1,8 @@
 package io.clip4j.search;
 
-import io.clip4j.api.ModelIdentity;
-
 import io.clip4j.Clip4jException;
 import io.clip4j.api.Clip;
+import io.clip4j.api.ModelIdentity;
 import io.clip4j.probe.LogisticRegression;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +27,8 @@ public final class TextnessTrainer {
     }
 
     /** @param onError receives one line per unreadable image (which is left out) */
-    public static Result fit(Clip clip, List<Path> withText, List<Path> withoutText, double l2, Consumer<String> onError) {
+    public static Result fit(
+            Clip clip, List<Path> withText, List<Path> withoutText, double l2, Consumer<String> onError) {
         List<float[]> x = new ArrayList<>();
         List<Boolean> y = new ArrayList<>();
         int failed = 0;
@@ -46,7 +46,8 @@ public final class TextnessTrainer {
                 counts[cls]++;
             }
         }
-        if (counts[0] == 0 || counts[1] == 0) throw new Clip4jException("textness fit needs readable images of both classes");
+        if (counts[0] == 0 || counts[1] == 0)
+            throw new Clip4jException("textness fit needs readable images of both classes");
         Result r = fit(x.toArray(new float[0][]), toArray(y), l2, ModelIdentity.of(clip));
         return new Result(r.direction(), r.model(), failed);
     }
@@ -62,8 +63,8 @@ public final class TextnessTrainer {
             labels[i] = y[i] ? 1 : 0;
             if (y[i]) pos++;
         }
-        LogisticRegression.Model m = LogisticRegression.fit(x, labels, 2, l2 / 4,
-                null, new LogisticRegression.Settings(1e-6, 500));
+        LogisticRegression.Model m =
+                LogisticRegression.fit(x, labels, 2, l2 / 4, null, new LogisticRegression.Settings(1e-6, 500));
         float[] dir = direction(m);
         double norm = 0;
         for (float w : dir) norm += w * w;

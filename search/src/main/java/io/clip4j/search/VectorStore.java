@@ -1,12 +1,10 @@
 package io.clip4j.search;
 
-import io.clip4j.api.ModelIdentity;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.Clip4jException;
+import io.clip4j.api.ModelIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -70,10 +68,19 @@ import org.apache.lucene.util.VectorUtil;
  */
 public final class VectorStore implements ImageStore {
 
-    static final String F_PATH = "path", F_ID = "id", F_HASH = "hash", F_SIZE = "size", F_MTIME = "mtime", F_VEC = "vec";
-    static final String K_FORMAT = "clip4j.format", K_MODEL = "clip4j.model", K_DIM = "clip4j.dim", K_QUANT = "clip4j.quantization";
+    static final String F_PATH = "path",
+            F_ID = "id",
+            F_HASH = "hash",
+            F_SIZE = "size",
+            F_MTIME = "mtime",
+            F_VEC = "vec";
+    static final String K_FORMAT = "clip4j.format",
+            K_MODEL = "clip4j.model",
+            K_DIM = "clip4j.dim",
+            K_QUANT = "clip4j.quantization";
     /** The folders indexed into the store and those left out (JSON arrays of absolute paths), for a bare re-index. */
     static final String K_ROOTS = "clip4j.roots", K_EXCLUDES = "clip4j.excludes";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String FORMAT = "clip4j-index-1";
 
@@ -111,11 +118,17 @@ public final class VectorStore implements ImageStore {
     private final Meta meta;
     /** The user data of the commit opened (reading) or of the next commit (writing). */
     private final Map<String, String> commitData;
+
     private volatile int exactLimit = EXACT_LIMIT;
     private final ScanCopies scanCopies = new ScanCopies(F_VEC);
 
-    private VectorStore(Path dir, Directory directory, IndexWriter writer, SearcherManager searchers, Meta meta,
-                        Map<String, String> commitData) {
+    private VectorStore(
+            Path dir,
+            Directory directory,
+            IndexWriter writer,
+            SearcherManager searchers,
+            Meta meta,
+            Map<String, String> commitData) {
         this.commitData = new LinkedHashMap<>(commitData);
         this.dir = dir;
         this.directory = directory;
@@ -132,7 +145,9 @@ public final class VectorStore implements ImageStore {
     /** As {@link #defaultLocation()} with these environment variables. */
     public static Path defaultLocation(Map<String, String> env) {
         String xdg = env.get("XDG_DATA_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        Path base = xdg != null && !xdg.isBlank()
+                ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".local", "share");
         return base.resolve("clip4j").resolve("index");
     }
 
@@ -163,9 +178,12 @@ public final class VectorStore implements ImageStore {
                 } else {
                     meta = new Meta(model, model.embedDim(), quantization == null ? Quantization.none : quantization);
                 }
-                IndexWriterConfig cfg = new IndexWriterConfig().setCodec(codec(meta.quantization()))
-                        .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND).setRAMBufferSizeMB(64)
-                        .setCommitOnClose(false).setMergeScheduler(new QuietMergeScheduler());
+                IndexWriterConfig cfg = new IndexWriterConfig()
+                        .setCodec(codec(meta.quantization()))
+                        .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                        .setRAMBufferSizeMB(64)
+                        .setCommitOnClose(false)
+                        .setMergeScheduler(new QuietMergeScheduler());
                 IndexWriter w = new IndexWriter(d, cfg);
                 data.put(K_FORMAT, FORMAT);
                 data.put(K_MODEL, meta.model().toJson());
@@ -190,7 +208,8 @@ public final class VectorStore implements ImageStore {
         try {
             Directory d = FSDirectory.open(dir);
             try {
-                if (!DirectoryReader.indexExists(d)) throw new Clip4jException(where + ": not a clip4j index (no index files)");
+                if (!DirectoryReader.indexExists(d))
+                    throw new Clip4jException(where + ": not a clip4j index (no index files)");
                 Meta meta = readMeta(d, where);
                 return new VectorStore(dir, d, null, new SearcherManager(d, null), meta, userData(d));
             } catch (RuntimeException | IOException e) {
@@ -205,10 +224,13 @@ public final class VectorStore implements ImageStore {
     private static void requireOnlyLuceneFiles(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             Optional<Path> foreign = files.filter(p -> {
-                String n = p.getFileName().toString();
-                return !(n.equals("write.lock") || n.startsWith("_") || n.startsWith("pending_segments")
-                        || n.equals(TextnessDirection.FILE_NAME));
-            }).findFirst();
+                        String n = p.getFileName().toString();
+                        return !(n.equals("write.lock")
+                                || n.startsWith("_")
+                                || n.startsWith("pending_segments")
+                                || n.equals(TextnessDirection.FILE_NAME));
+                    })
+                    .findFirst();
             if (foreign.isPresent()) {
                 throw new Clip4jException(dir + ": not a clip4j index (folder holds other files, e.g. "
                         + foreign.get().getFileName() + ")");
@@ -224,7 +246,8 @@ public final class VectorStore implements ImageStore {
 
     private static Meta readMeta(Directory d, String where) throws IOException {
         Map<String, String> data = userData(d);
-        if (!FORMAT.equals(data.get(K_FORMAT))) throw new Clip4jException(where + ": not a clip4j index (Lucene index of another program)");
+        if (!FORMAT.equals(data.get(K_FORMAT)))
+            throw new Clip4jException(where + ": not a clip4j index (Lucene index of another program)");
         ModelIdentity model = ModelIdentity.fromJson(data.get(K_MODEL), where);
         try {
             return new Meta(model, Integer.parseInt(data.get(K_DIM)), Quantization.valueOf(data.get(K_QUANT)));
@@ -233,12 +256,15 @@ public final class VectorStore implements ImageStore {
         }
     }
 
-
     static Clip4jException translate(IOException e, String where) {
         if (DiskFull.causedBy(e)) return DiskFull.error(where);
-        if (e instanceof LockObtainFailedException) return new Clip4jException(where + ": index is being written by another process");
-        if (e instanceof CorruptIndexException || e instanceof java.io.EOFException || e instanceof NoSuchFileException
-                || e instanceof java.nio.file.FileSystemException && !(e instanceof java.nio.file.AccessDeniedException)) {
+        if (e instanceof LockObtainFailedException)
+            return new Clip4jException(where + ": index is being written by another process");
+        if (e instanceof CorruptIndexException
+                || e instanceof java.io.EOFException
+                || e instanceof NoSuchFileException
+                || e instanceof java.nio.file.FileSystemException
+                        && !(e instanceof java.nio.file.AccessDeniedException)) {
             return new Clip4jException(where + ": corrupt index (" + oneLine(e.getMessage()) + ")");
         }
         if (e instanceof IndexFormatTooNewException || e instanceof IndexFormatTooOldException) {
@@ -298,7 +324,11 @@ public final class VectorStore implements ImageStore {
 
     private static String pathsJson(List<Path> paths) {
         try {
-            return JSON.writeValueAsString(paths.stream().map(p -> p.toAbsolutePath().normalize().toString()).distinct().sorted().toList());
+            return JSON.writeValueAsString(paths.stream()
+                    .map(p -> p.toAbsolutePath().normalize().toString())
+                    .distinct()
+                    .sorted()
+                    .toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -454,7 +484,8 @@ public final class VectorStore implements ImageStore {
                 KnnVectorValues.DocIndexIterator it = fv.iterator();
                 for (int doc = it.nextDoc(); doc != KnnVectorValues.DocIndexIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
                     if (live != null && !live.get(doc)) continue;
-                    out.add(Map.entry(entry(sf.document(doc)), fv.vectorValue(it.index()).clone()));
+                    out.add(Map.entry(
+                            entry(sf.document(doc)), fv.vectorValue(it.index()).clone()));
                 }
             }
             return out;
@@ -464,8 +495,12 @@ public final class VectorStore implements ImageStore {
     }
 
     private static Entry entry(Document d) {
-        return new Entry(d.get(F_ID), d.get(F_PATH), d.getField(F_SIZE).numericValue().longValue(),
-                d.getField(F_MTIME).numericValue().longValue(), d.get(F_HASH));
+        return new Entry(
+                d.get(F_ID),
+                d.get(F_PATH),
+                d.getField(F_SIZE).numericValue().longValue(),
+                d.getField(F_MTIME).numericValue().longValue(),
+                d.get(F_HASH));
     }
 
     public Optional<Entry> byId(String id) {
@@ -559,7 +594,8 @@ public final class VectorStore implements ImageStore {
      * rounding); {@link BoundedTopK} keeps every vector that could be in the exact top k, and those are re-scored
      * exactly: the ranking is the exact one. {@code excludeDoc} (-1 for none) is left out of every ranking.
      */
-    private List<List<Scored>> exactAll(IndexSearcher s, List<float[]> queries, int k, int excludeDoc) throws IOException {
+    private List<List<Scored>> exactAll(IndexSearcher s, List<float[]> queries, int k, int excludeDoc)
+            throws IOException {
         int m = queries.size();
         float[][] qs = queries.toArray(new float[0][]);
         float[] norms = new float[m];
@@ -589,7 +625,8 @@ public final class VectorStore implements ImageStore {
             for (int doc = it.nextDoc(); doc != KnnVectorValues.DocIndexIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
                 if (live != null && !live.get(doc) || ctx.docBase + doc == excludeDoc) continue;
                 float[] v = fv.vectorValue(it.index());
-                for (int i = 0; i < m; i++) tops[i].offer(ctx.docBase + doc, VectorUtil.dotProduct(qs[i], v), floatRounding * norms[i]);
+                for (int i = 0; i < m; i++)
+                    tops[i].offer(ctx.docBase + doc, VectorUtil.dotProduct(qs[i], v), floatRounding * norms[i]);
             }
         }
         List<List<Scored>> out = new ArrayList<>(m);
@@ -600,7 +637,8 @@ public final class VectorStore implements ImageStore {
         return out;
     }
 
-    private List<Scored> approximate(IndexSearcher s, float[] q, int k, int candidates, String excludeId) throws IOException {
+    private List<Scored> approximate(IndexSearcher s, float[] q, int k, int candidates, String excludeId)
+            throws IOException {
         checkDim(q);
         int excludeDoc = excludeId == null ? -1 : docOf(s, new Term(F_ID, excludeId));
         int n = Math.max(candidates, k + 1);
@@ -644,7 +682,8 @@ public final class VectorStore implements ImageStore {
     }
 
     private void checkDim(float[] q) {
-        if (q.length != meta.dim()) throw new IllegalArgumentException("query has " + q.length + " dims, index has " + meta.dim());
+        if (q.length != meta.dim())
+            throw new IllegalArgumentException("query has " + q.length + " dims, index has " + meta.dim());
     }
 
     @Override

@@ -40,7 +40,8 @@ class ExactRankingTest {
             for (int i : order) ranking.offer(i, String.format(Locale.ROOT, "p%03d", i), q, vs.get(i));
             List<Scored> best = ranking.best((ref, path, score) -> new Scored(ref.toString(), path, score));
             assertEquals(10, best.size());
-            for (int j = 0; j < 10; j++) assertEquals(byScore.get(j).toString(), best.get(j).id());
+            for (int j = 0; j < 10; j++)
+                assertEquals(byScore.get(j).toString(), best.get(j).id());
         }
     }
 

@@ -1,13 +1,12 @@
 package io.clip4j.search;
 
-import io.clip4j.api.ModelIdentity;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clip4j.api.Clip;
+import io.clip4j.api.ModelIdentity;
 import io.clip4j.checkpoint.TestCheckpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The indexer and the search service through the Java API. */
 class IndexerTest {
     static final Path VIT = TestCheckpoints.resource("models/vit-tiny");
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     @Test
     void movedAndCopiedFilesAreNotEmbeddedAgain() throws Exception {
@@ -39,8 +40,17 @@ class IndexerTest {
             Files.copy(files.get(1), images.resolve("copy.png"));
             try (VectorStore store = VectorStore.openForWriting(index, id, null)) {
                 IndexStats s = new Indexer(clip, store, 4).run(List.of(images), IndexProgress.NONE);
-                assertEquals(List.of(1, 0, 0, 6, 0, 0, 1), List.of(s.added(), s.updated(), s.removed(), s.unchanged(), s.failed(),
-                        s.embedded(), s.moved()), s.toString());
+                assertEquals(
+                        List.of(1, 0, 0, 6, 0, 0, 1),
+                        List.of(
+                                s.added(),
+                                s.updated(),
+                                s.removed(),
+                                s.unchanged(),
+                                s.failed(),
+                                s.embedded(),
+                                s.moved()),
+                        s.toString());
                 assertArrayEquals(before, store.vectorOfPath(moved.toString()).orElseThrow());
                 assertTrue(store.vectorOfPath(files.get(0).toString()).isEmpty());
                 assertEquals(7, store.size());
@@ -71,7 +81,8 @@ class IndexerTest {
             List<SearchService.Hit> similar = service.searchById(id, 10);
             assertEquals(4, similar.size(), "all but the image itself");
             assertTrue(similar.stream().noneMatch(h -> h.id().equals(id)));
-            for (int i = 1; i < similar.size(); i++) assertTrue(similar.get(i - 1).score() >= similar.get(i).score());
+            for (int i = 1; i < similar.size(); i++)
+                assertTrue(similar.get(i - 1).score() >= similar.get(i).score());
             assertTrue(service.searchById("0123456789abcdef", 3).isEmpty());
             assertTrue(service.pathOf("0123456789abcdef").isEmpty());
 
@@ -89,14 +100,16 @@ class IndexerTest {
             try (VectorStore store = VectorStore.openForWriting(index, id, null)) {
                 new Indexer(clip, store, 16).run(List.of(images), IndexProgress.NONE);
             }
-            try (ClipSearchService service = new ClipSearchService(clip, false, VectorStore.openForReading(index), null, tmp)) {
+            try (ClipSearchService service =
+                    new ClipSearchService(clip, false, VectorStore.openForReading(index), null, tmp)) {
                 assertEquals(2, service.size());
                 TestImages.png(TestImages.words(3, 32), images.resolve("late.png"));
                 try (VectorStore store = VectorStore.openForWriting(index, id, null)) {
                     new Indexer(clip, store, 16).run(List.of(images), IndexProgress.NONE);
                 }
                 assertEquals(3, service.size());
-                assertEquals(3, service.search(QueryParser.parse("late", tmp), 10, 0).size());
+                assertEquals(
+                        3, service.search(QueryParser.parse("late", tmp), 10, 0).size());
             }
         }
     }

@@ -18,15 +18,18 @@ import org.junit.jupiter.api.io.TempDir;
  * by path), also where int8 codes cannot tell the vectors apart, after deletions and with an excluded image.
  */
 class Int8ScanTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private static String path(int i) {
         return String.format(Locale.ROOT, "/img/%05d.jpg", i);
     }
 
     private static VectorStore store(Path dir, float[][] data) {
-        VectorStore store = VectorStore.openForWriting(dir, RecallTest.fakeModel(data[0].length), ImageStore.Quantization.none);
-        for (int i = 0; i < data.length; i++) store.put(new ImageStore.Entry(ImageStore.idOf(path(i)), path(i), 1, 1, "h" + i), data[i]);
+        VectorStore store =
+                VectorStore.openForWriting(dir, RecallTest.fakeModel(data[0].length), ImageStore.Quantization.none);
+        for (int i = 0; i < data.length; i++)
+            store.put(new ImageStore.Entry(ImageStore.idOf(path(i)), path(i), 1, 1, "h" + i), data[i]);
         store.commit();
         return store;
     }
@@ -39,8 +42,11 @@ class Int8ScanTest {
             for (int l : left) if (l == i) continue outer;
             ids.add(i);
         }
-        ids.sort(Comparator.<Integer>comparingDouble(i -> -ExactRanking.cosine(q, data[i])).thenComparing(Int8ScanTest::path));
-        return ids.subList(0, Math.min(k, ids.size())).stream().map(Int8ScanTest::path).toList();
+        ids.sort(Comparator.<Integer>comparingDouble(i -> -ExactRanking.cosine(q, data[i]))
+                .thenComparing(Int8ScanTest::path));
+        return ids.subList(0, Math.min(k, ids.size())).stream()
+                .map(Int8ScanTest::path)
+                .toList();
     }
 
     private static List<String> paths(List<ImageStore.Scored> hits) {
@@ -55,10 +61,12 @@ class Int8ScanTest {
             store.search(queries[0], 10, null);
             assertEquals(0, store.scanCopyBytes(), "a single scan makes no copy");
             store.search(queries[0], 10, null);
-            assertTrue(store.scanCopyBytes() >= 4000L * 96, "second scan makes the int8 copy: " + store.scanCopyBytes());
+            assertTrue(
+                    store.scanCopyBytes() >= 4000L * 96, "second scan makes the int8 copy: " + store.scanCopyBytes());
             for (float[] q : queries) assertEquals(bruteForce(data, q, 10), paths(store.search(q, 10, null)));
             List<List<ImageStore.Scored>> all = store.searchAll(List.of(queries), 25);
-            for (int i = 0; i < queries.length; i++) assertEquals(bruteForce(data, queries[i], 25), paths(all.get(i)), "query " + i);
+            for (int i = 0; i < queries.length; i++)
+                assertEquals(bruteForce(data, queries[i], 25), paths(all.get(i)), "query " + i);
             // the same scores as the float scan
             List<ImageStore.Scored> int8 = store.search(queries[3], 10, null);
             store.setScanCopies(false);
@@ -114,7 +122,9 @@ class Int8ScanTest {
             assertFalse(after.contains(path(77)));
             assertEquals(bruteForce(data, q, 10, 77, gone), after);
             String excluded = ImageStore.idOf(after.get(0));
-            assertEquals(bruteForce(data, q, 10, 77, gone, Integer.parseInt(after.get(0).substring(5, 10))),
+            assertEquals(
+                    bruteForce(
+                            data, q, 10, 77, gone, Integer.parseInt(after.get(0).substring(5, 10))),
                     paths(store.search(q, 10, excluded)));
         }
     }

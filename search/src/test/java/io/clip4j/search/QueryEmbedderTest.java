@@ -32,11 +32,13 @@ class QueryEmbedderTest {
         try (Clip clip = Clip.load(TestCheckpoints.resource("models/vit-tiny"))) {
             QueryEmbedder e = new QueryEmbedder(clip, null);
             String[] queries = new String[24];
-            for (int i = 0; i < queries.length; i++) queries[i] = "query number " + i + (i % 3 == 0 ? " with more words in it" : "");
+            for (int i = 0; i < queries.length; i++)
+                queries[i] = "query number " + i + (i % 3 == 0 ? " with more words in it" : "");
             var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
             try {
                 var futures = new java.util.ArrayList<java.util.concurrent.Future<float[]>>();
-                for (String q : queries) futures.add(pool.submit(() -> e.embed(QueryParser.parse(q, Path.of(".")), 0f)));
+                for (String q : queries)
+                    futures.add(pool.submit(() -> e.embed(QueryParser.parse(q, Path.of(".")), 0f)));
                 for (int i = 0; i < queries.length; i++) {
                     assertArrayEquals(clip.embedText(queries[i]), futures.get(i).get(), 1e-5f, queries[i]);
                 }

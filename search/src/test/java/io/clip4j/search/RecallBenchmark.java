@@ -56,8 +56,12 @@ public final class RecallBenchmark {
                         for (VectorStore.Scored s : res) if (exact[i].contains(s.path())) hit++;
                     }
                     java.util.Arrays.sort(times);
-                    System.out.printf("candidates %d: recall@10 %.4f, p50 %.2f ms, p90 %.2f ms%n", cand,
-                            hit / (10.0 * queries.length), times[times.length / 2] / 1e6, times[times.length * 9 / 10] / 1e6);
+                    System.out.printf(
+                            "candidates %d: recall@10 %.4f, p50 %.2f ms, p90 %.2f ms%n",
+                            cand,
+                            hit / (10.0 * queries.length),
+                            times[times.length / 2] / 1e6,
+                            times[times.length * 9 / 10] / 1e6);
                 }
             }
         }

@@ -1,10 +1,9 @@
 package io.clip4j.search;
 
-import io.clip4j.api.ModelIdentity;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clip4j.api.ModelIdentity;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -76,7 +75,8 @@ class RecallTest {
                 List<VectorStore.Scored> approx = store.search(query, 10, null);
                 searchNanos += System.nanoTime() - s0;
                 assertEquals(10, approx.size());
-                for (int i = 1; i < approx.size(); i++) assertTrue(approx.get(i - 1).score() >= approx.get(i).score());
+                for (int i = 1; i < approx.size(); i++)
+                    assertTrue(approx.get(i - 1).score() >= approx.get(i).score());
                 for (VectorStore.Scored s : approx) if (exact.contains(s.path())) hit++;
             }
             return new Measurement(hit / (10.0 * queries.length), searchNanos / 1e6 / queries.length, indexSeconds);
@@ -89,7 +89,8 @@ class RecallTest {
         for (int i = 0; i < count; i++) {
             float[] base = data[r.nextInt(data.length)];
             float[] v = new float[base.length];
-            for (int j = 0; j < v.length; j++) v[j] = (float) (base[j] + 0.7 * r.nextGaussian() / Math.sqrt(base.length));
+            for (int j = 0; j < v.length; j++)
+                v[j] = (float) (base[j] + 0.7 * r.nextGaussian() / Math.sqrt(base.length));
             q[i] = unit(v);
         }
         return q;
@@ -141,7 +142,9 @@ class RecallTest {
     void clusteredRecallAtLeast099(@TempDir Path tmp) {
         float[][] data = clustered(n(), DIM, 1);
         Measurement m = measure(tmp, data, queriesNear(data, 100, 2), null);
-        System.out.printf("recall@10 clustered n=%d: %.4f, %.2f ms/query, indexed in %.1f s%n", data.length, m.recall(), m.msPerQuery(), m.secondsToIndex());
+        System.out.printf(
+                "recall@10 clustered n=%d: %.4f, %.2f ms/query, indexed in %.1f s%n",
+                data.length, m.recall(), m.msPerQuery(), m.secondsToIndex());
         assertTrue(m.recall() >= 0.99, "recall@10 = " + m.recall());
     }
 
@@ -149,7 +152,9 @@ class RecallTest {
     void int8QuantizedRecallAtLeast099(@TempDir Path tmp) {
         float[][] data = clustered(n() / 4, DIM, 5);
         Measurement m = measure(tmp, data, queriesNear(data, 100, 6), VectorStore.Quantization.int8);
-        System.out.printf("recall@10 clustered int8 n=%d: %.4f, %.2f ms/query, indexed in %.1f s%n", data.length, m.recall(), m.msPerQuery(), m.secondsToIndex());
+        System.out.printf(
+                "recall@10 clustered int8 n=%d: %.4f, %.2f ms/query, indexed in %.1f s%n",
+                data.length, m.recall(), m.msPerQuery(), m.secondsToIndex());
         assertTrue(m.recall() >= 0.99, "recall@10 = " + m.recall());
     }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,27 +18,33 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Queries answered together (one pass over the vectors, shared batches) give each caller its own exact answer. */
 class SharedScanTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void searchAllIsEachQuerysOwnSearchExactAndApproximate() {
         float[][] data = RecallTest.clustered(3000, 40, 11);
         float[][] queries = RecallTest.clustered(25, 40, 12);
-        try (VectorStore store = VectorStore.openForWriting(tmp.resolve("idx"), RecallTest.fakeModel(40), ImageStore.Quantization.none)) {
+        try (VectorStore store = VectorStore.openForWriting(
+                tmp.resolve("idx"), RecallTest.fakeModel(40), ImageStore.Quantization.none)) {
             for (int i = 0; i < data.length; i++) {
                 String p = String.format(Locale.ROOT, "/img/%05d.jpg", i);
                 store.put(new ImageStore.Entry(ImageStore.idOf(p), p, 1, 1, "h" + i), data[i]);
             }
             store.commit();
             store.refresh();
-            for (int limit : new int[] {VectorStore.EXACT_LIMIT, 100}) {   // the scan, then HNSW + re-scoring
+            for (int limit : new int[] {VectorStore.EXACT_LIMIT, 100}) { // the scan, then HNSW + re-scoring
                 store.setExactLimit(limit);
                 List<List<ImageStore.Scored>> all = store.searchAll(List.of(queries), 10);
                 assertEquals(queries.length, all.size());
-                for (int i = 0; i < queries.length; i++) assertEquals(store.search(queries[i], 10, null), all.get(i), "query " + i);
+                for (int i = 0; i < queries.length; i++)
+                    assertEquals(store.search(queries[i], 10, null), all.get(i), "query " + i);
             }
             store.setExactLimit(VectorStore.EXACT_LIMIT);
-            for (int i = 0; i < queries.length; i++) assertEquals(store.exactSearch(queries[i], 7, null), store.searchAll(List.of(queries[i]), 7).get(0));
+            for (int i = 0; i < queries.length; i++)
+                assertEquals(
+                        store.exactSearch(queries[i], 7, null),
+                        store.searchAll(List.of(queries[i]), 7).get(0));
         }
     }
 
@@ -93,7 +98,8 @@ class SharedScanTest {
 
     @Test
     void aLoneCallerRunsAtOnce() {
-        Coalescer<String, Integer> c = new Coalescer<>(in -> in.stream().map(String::length).toList());
+        Coalescer<String, Integer> c =
+                new Coalescer<>(in -> in.stream().map(String::length).toList());
         assertEquals(5, c.run("hello"));
         assertEquals(0, c.run(""));
     }

@@ -19,8 +19,10 @@ import javax.imageio.ImageIO;
 final class TestImages {
     private TestImages() {}
 
-    static final String[] WORDS = {"STOP", "hello", "SALE", "Exit", "coffee", "open", "PIZZA", "river", "taxi", "HOTEL",
-            "bank", "music", "Books", "PARK", "bread", "news", "cinema", "garden", "Sport", "Lake"};
+    static final String[] WORDS = {
+        "STOP", "hello", "SALE", "Exit", "coffee", "open", "PIZZA", "river", "taxi", "HOTEL", "bank", "music", "Books",
+        "PARK", "bread", "news", "cinema", "garden", "Sport", "Lake"
+    };
 
     /** A picture of colored shapes (no text). */
     static BufferedImage shapes(long seed, int size) {
@@ -32,7 +34,10 @@ final class TestImages {
         g.fillRect(0, 0, size, size);
         for (int i = 0; i < 3 + r.nextInt(4); i++) {
             g.setColor(new Color(r.nextInt(0xffffff)));
-            int x = r.nextInt(size), y = r.nextInt(size), w = size / 6 + r.nextInt(size / 2), h = size / 6 + r.nextInt(size / 2);
+            int x = r.nextInt(size),
+                    y = r.nextInt(size),
+                    w = size / 6 + r.nextInt(size / 2),
+                    h = size / 6 + r.nextInt(size / 2);
             switch (r.nextInt(3)) {
                 case 0 -> g.fillOval(x - w / 2, y - h / 2, w, h);
                 case 1 -> g.fillRect(x - w / 2, y - h / 2, w, h);
@@ -58,8 +63,11 @@ final class TestImages {
         int lines = 2 + r.nextInt(3);
         for (int i = 0; i < lines; i++) {
             g.setColor(new Color(r.nextInt(0x60), r.nextInt(0x60), r.nextInt(0x60)));
-            g.setFont(new Font(Font.SANS_SERIF, r.nextBoolean() ? Font.BOLD : Font.PLAIN, size / 6 + r.nextInt(size / 8 + 1)));
-            g.drawString(WORDS[r.nextInt(WORDS.length)] + " " + WORDS[r.nextInt(WORDS.length)], r.nextInt(size / 4),
+            g.setFont(new Font(
+                    Font.SANS_SERIF, r.nextBoolean() ? Font.BOLD : Font.PLAIN, size / 6 + r.nextInt(size / 8 + 1)));
+            g.drawString(
+                    WORDS[r.nextInt(WORDS.length)] + " " + WORDS[r.nextInt(WORDS.length)],
+                    r.nextInt(size / 4),
                     (i + 1) * size / (lines + 1) + r.nextInt(size / 10 + 1));
         }
         g.dispose();
@@ -79,7 +87,8 @@ final class TestImages {
     /** n shape pictures named img000.png ... in dir. */
     static List<Path> shapeFolder(Path dir, int n, long seed, int size) {
         List<Path> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) out.add(png(shapes(seed * 1000 + i, size), dir.resolve(String.format("img%03d.png", i))));
+        for (int i = 0; i < n; i++)
+            out.add(png(shapes(seed * 1000 + i, size), dir.resolve(String.format("img%03d.png", i))));
         return out;
     }
 }

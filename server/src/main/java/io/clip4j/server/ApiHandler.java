@@ -5,6 +5,14 @@ import io.clip4j.checkpoint.Printable;
 import io.clip4j.search.QueryParser;
 import io.clip4j.search.QueryTerm;
 import io.clip4j.search.SearchService;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
@@ -14,15 +22,6 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Routes and answers every request. Runs on Jetty's request threads and may block there (searches are CPU work
@@ -49,6 +48,7 @@ final class ApiHandler extends Handler.Abstract {
      * bytes and time ({@link UploadReader}), so that slow clients never hold these places.
      */
     private final Semaphore decodes = new Semaphore(UPLOAD_SLOTS);
+
     private final UploadReader uploads;
 
     ApiHandler(SearchService service, ServerConfig config, Metrics metrics, Thumbnails thumbnails, Thumbnails large) {
@@ -59,14 +59,14 @@ final class ApiHandler extends Handler.Abstract {
         this.thumbnails = thumbnails;
         this.large = large;
         // as many uploads in memory as decodes at once, as before reading and decoding were bounded apart
-        this.uploads = new UploadReader(config.maxUploadBytes(), UPLOAD_SLOTS * config.maxUploadBytes(),
-                config.uploadTimeoutMillis());
+        this.uploads = new UploadReader(
+                config.maxUploadBytes(), UPLOAD_SLOTS * config.maxUploadBytes(), config.uploadTimeoutMillis());
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String method = request.getMethod();
-        String rawPath = request.getHttpURI().getPath();   // still percent-encoded: ids are decoded here, once
+        String rawPath = request.getHttpURI().getPath(); // still percent-encoded: ids are decoded here, once
         String route = routeName(rawPath);
         request.setAttribute(ROUTE, route);
         request.setAttribute(METHOD, Metrics.methodLabel(method));
@@ -81,14 +81,22 @@ final class ApiHandler extends Handler.Abstract {
             LOG.info("{} {} {}: {}", Metrics.methodLabel(method), route, e.status, Printable.of(e.getMessage()));
             sendJson(response, callback, e.status, Json.error(e.getMessage()));
         } catch (RuntimeException e) {
-            LOG.warn("{} {} failed", Metrics.methodLabel(method), route, e);   // a bug: the stack trace is what is needed to fix it
-            sendJson(response, callback, 500, Json.error("internal error: " + e.getClass().getSimpleName()));
+            LOG.warn(
+                    "{} {} failed",
+                    Metrics.methodLabel(method),
+                    route,
+                    e); // a bug: the stack trace is what is needed to fix it
+            sendJson(
+                    response,
+                    callback,
+                    500,
+                    Json.error("internal error: " + e.getClass().getSimpleName()));
         }
         return true;
     }
 
-    private void dispatch(String route, String rawPath, String method, Request request, Response response,
-                          Callback callback) {
+    private void dispatch(
+            String route, String rawPath, String method, Request request, Response response, Callback callback) {
         switch (route) {
             case "/api/search" -> {
                 if (HttpMethod.GET.is(method)) searchByQuery(request, response, callback);
@@ -101,13 +109,20 @@ final class ApiHandler extends Handler.Abstract {
             }
             case "/healthz" -> {
                 requireGet(method, response);
-                String body = Json.write(Json.MAPPER.createObjectNode().put("status", "ok")
-                        .put("images", service.size()).put("textness", service.hasTextness()));
+                String body = Json.write(Json.MAPPER
+                        .createObjectNode()
+                        .put("status", "ok")
+                        .put("images", service.size())
+                        .put("textness", service.hasTextness()));
                 sendJson(response, callback, 200, body);
             }
             case "/metrics" -> {
                 requireGet(method, response);
-                send(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8",
+                send(
+                        response,
+                        callback,
+                        200,
+                        "text/plain; version=0.0.4; charset=utf-8",
                         metrics.render().getBytes(StandardCharsets.UTF_8));
             }
             case "static" -> {
@@ -137,9 +152,12 @@ final class ApiHandler extends Handler.Abstract {
         String like = SearchParameters.single(params, "like");
         int k = SearchParameters.k(params, config);
         float textness = SearchParameters.textness(params);
-        if ((q == null) == (like == null)) throw HttpError.badRequest("give exactly one of q (a query) or like (an image id)");
+        if ((q == null) == (like == null))
+            throw HttpError.badRequest("give exactly one of q (a query) or like (an image id)");
         if (like != null) {
-            if (like.isEmpty() || like.length() > MAX_ID_CHARS || service.pathOf(like).isEmpty()) {
+            if (like.isEmpty()
+                    || like.length() > MAX_ID_CHARS
+                    || service.pathOf(like).isEmpty()) {
                 throw HttpError.notFound("like: unknown image id '" + SearchParameters.clip(like) + "'");
             }
             long t0 = System.nanoTime();
@@ -154,7 +172,7 @@ final class ApiHandler extends Handler.Abstract {
         }
         List<QueryTerm> terms;
         try {
-            terms = QueryParser.parseUntrusted(query);   // text only: never looks at the server's disk
+            terms = QueryParser.parseUntrusted(query); // text only: never looks at the server's disk
         } catch (Clip4jException e) {
             throw HttpError.badRequest(oneLine(e.getMessage()));
         }
@@ -178,7 +196,8 @@ final class ApiHandler extends Handler.Abstract {
             }
             try {
                 long t0 = System.nanoTime();
-                List<SearchService.Hit> hits = timed("image", () -> service.searchByImage(upload.bytes, upload.name, k));
+                List<SearchService.Hit> hits =
+                        timed("image", () -> service.searchByImage(upload.bytes, upload.name, k));
                 sendJson(response, callback, 200, Json.results(hits, (System.nanoTime() - t0) / 1e6));
             } finally {
                 decodes.release();
@@ -193,7 +212,7 @@ final class ApiHandler extends Handler.Abstract {
             throw HttpError.badRequest("size: '" + SearchParameters.clip(size) + "' is not thumbnail or large");
         }
         String id = decodeId(encodedId);
-        Optional<Path> file = service.pathOf(id);   // the only source of file paths: the index itself
+        Optional<Path> file = service.pathOf(id); // the only source of file paths: the index itself
         if (file.isEmpty()) throw HttpError.notFound("unknown image id '" + SearchParameters.clip(id) + "'");
         byte[] jpeg = ("large".equals(size) ? large : thumbnails).of(id, file.get());
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "private, max-age=300");
@@ -241,7 +260,8 @@ final class ApiHandler extends Handler.Abstract {
         try {
             return Request.extractQueryParameters(request, StandardCharsets.UTF_8);
         } catch (RuntimeException e) {
-            throw HttpError.badRequest("malformed query string (" + SearchParameters.clip(String.valueOf(e.getMessage())) + ")");
+            throw HttpError.badRequest(
+                    "malformed query string (" + SearchParameters.clip(String.valueOf(e.getMessage())) + ")");
         }
     }
 

@@ -5,22 +5,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clip4j.search.SearchService;
-
 import java.util.List;
 
 /** The JSON bodies of the API. */
 final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** {@code {"results":[{"id","path","score"}], "took_ms"}}. */
     static String results(List<SearchService.Hit> hits, double tookMillis) {
         ObjectNode root = MAPPER.createObjectNode();
         ArrayNode results = root.putArray("results");
         for (SearchService.Hit h : hits) {
-            results.addObject().put("id", h.id()).put("path", String.valueOf(h.path())).put("score", h.score());
+            results.addObject()
+                    .put("id", h.id())
+                    .put("path", String.valueOf(h.path()))
+                    .put("score", h.score());
         }
         root.put("took_ms", Math.round(tookMillis * 100) / 100.0);
         return write(root);

@@ -37,7 +37,8 @@ final class Metrics {
     }
 
     void countRequest(String route, String method, int status) {
-        requests.computeIfAbsent(new RequestKey(route, method, status), k -> new LongAdder()).increment();
+        requests.computeIfAbsent(new RequestKey(route, method, status), k -> new LongAdder())
+                .increment();
     }
 
     /** A search that ran in the service (successful or not); kind is text, image or like. */
@@ -50,10 +51,13 @@ final class Metrics {
         out.append("# HELP clip4j_http_requests_total HTTP requests answered, by route, method and status.\n");
         out.append("# TYPE clip4j_http_requests_total counter\n");
         var sorted = new TreeMap<String, Long>();
-        requests.forEach((k, v) -> sorted.put("{route=\"" + k.route + "\",method=\"" + k.method + "\",status=\""
-                + k.status + "\"}", v.sum()));
-        sorted.forEach((labels, n) -> out.append("clip4j_http_requests_total").append(labels).append(' ')
-                .append(n).append('\n'));
+        requests.forEach((k, v) -> sorted.put(
+                "{route=\"" + k.route + "\",method=\"" + k.method + "\",status=\"" + k.status + "\"}", v.sum()));
+        sorted.forEach((labels, n) -> out.append("clip4j_http_requests_total")
+                .append(labels)
+                .append(' ')
+                .append(n)
+                .append('\n'));
 
         out.append("# HELP clip4j_search_duration_seconds Time spent in the search service per query, by kind.\n");
         out.append("# TYPE clip4j_search_duration_seconds histogram\n");
@@ -72,7 +76,7 @@ final class Metrics {
         try {
             return Integer.toString(s.getAsInt());
         } catch (RuntimeException e) {
-            return "NaN";   // the text format's way to say "unknown"; a scrape must not fail for it
+            return "NaN"; // the text format's way to say "unknown"; a scrape must not fail for it
         }
     }
 
@@ -99,19 +103,37 @@ final class Metrics {
         }
 
         void render(StringBuilder out, String name, String kind) {
-            long total = count.sum();   // read first: buckets may grow meanwhile, +Inf must stay >= the others
+            long total = count.sum(); // read first: buckets may grow meanwhile, +Inf must stay >= the others
             long cumulative = 0;
             for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
                 cumulative += buckets[i].sum();
-                out.append(name).append("_bucket{kind=\"").append(kind).append("\",le=\"")
-                        .append(format(LATENCY_BUCKETS[i])).append("\"} ").append(Math.min(cumulative, total))
+                out.append(name)
+                        .append("_bucket{kind=\"")
+                        .append(kind)
+                        .append("\",le=\"")
+                        .append(format(LATENCY_BUCKETS[i]))
+                        .append("\"} ")
+                        .append(Math.min(cumulative, total))
                         .append('\n');
             }
-            out.append(name).append("_bucket{kind=\"").append(kind).append("\",le=\"+Inf\"} ").append(total)
+            out.append(name)
+                    .append("_bucket{kind=\"")
+                    .append(kind)
+                    .append("\",le=\"+Inf\"} ")
+                    .append(total)
                     .append('\n');
-            out.append(name).append("_sum{kind=\"").append(kind).append("\"} ")
-                    .append(String.format(Locale.ROOT, "%.6f", sum.sum())).append('\n');
-            out.append(name).append("_count{kind=\"").append(kind).append("\"} ").append(total).append('\n');
+            out.append(name)
+                    .append("_sum{kind=\"")
+                    .append(kind)
+                    .append("\"} ")
+                    .append(String.format(Locale.ROOT, "%.6f", sum.sum()))
+                    .append('\n');
+            out.append(name)
+                    .append("_count{kind=\"")
+                    .append(kind)
+                    .append("\"} ")
+                    .append(total)
+                    .append('\n');
         }
 
         private static String format(double bound) {

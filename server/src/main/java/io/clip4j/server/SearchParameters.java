@@ -6,8 +6,7 @@ import org.eclipse.jetty.util.Fields;
 final class SearchParameters {
     static final float MAX_TEXTNESS = 2f;
 
-    private SearchParameters() {
-    }
+    private SearchParameters() {}
 
     /** The single value of a parameter, or null when absent; repeated parameters are ambiguous, hence an error. */
     static String single(Fields fields, String name) {

@@ -2,6 +2,8 @@ package io.clip4j.server;
 
 import io.clip4j.Clip4jException;
 import io.clip4j.search.SearchService;
+import java.io.IOException;
+import java.net.URI;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -9,9 +11,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-
-import java.io.IOException;
-import java.net.URI;
 
 /**
  * The HTTP front of a {@link SearchService}: JSON search API, thumbnails, health and metrics, and the web page.
@@ -27,6 +26,7 @@ import java.net.URI;
 public final class SearchServer implements AutoCloseable {
     /** Long side of the page's large rendition (the lightbox), in pixels. */
     static final int LARGE_SIZE = 1280;
+
     private final SearchService service;
     private final ServerConfig config;
     private final Server jetty;
@@ -46,8 +46,10 @@ public final class SearchServer implements AutoCloseable {
         // answers 414/431. The API's own limit on the query string is checked in ApiHandler.
         http.setRequestHeaderSize(Math.max(8192, config.maxQueryChars() + 4096));
         // "%2F" in an id must reach ApiHandler, which decodes ids itself and looks them up in the index only
-        http.setUriCompliance(UriCompliance.DEFAULT.with("clip4j-ids",
-                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+        http.setUriCompliance(UriCompliance.DEFAULT.with(
+                "clip4j-ids",
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+                UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
         connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(config.host());
         connector.setPort(config.port());
@@ -61,7 +63,7 @@ public final class SearchServer implements AutoCloseable {
         jetty.setHandler(new GracefulHandler(new ApiHandler(service, config, metrics, thumbnails, large)));
         jetty.setErrorHandler(new JsonErrorHandler(metrics));
         jetty.setStopTimeout(config.stopTimeoutMillis());
-        jetty.setStopAtShutdown(false);   // the owner decides (ServeCommand stops it from its shutdown hook)
+        jetty.setStopAtShutdown(false); // the owner decides (ServeCommand stops it from its shutdown hook)
     }
 
     /** Binds the port and starts answering; a port in use is a Clip4jException naming host and port. */

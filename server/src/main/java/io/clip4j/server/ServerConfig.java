@@ -18,9 +18,18 @@ import io.clip4j.Clip4jException;
  * @param stopTimeoutMillis how long a graceful stop waits for requests in flight
  * @param uploadTimeoutMillis how long an upload's body may take to arrive (408 after: slow clients free their place)
  */
-public record ServerConfig(String host, int port, long maxUploadBytes, int maxQueryChars, int defaultK, int maxK,
-                           int thumbnailSize, long thumbnailCacheBytes, int maxThreads, long stopTimeoutMillis,
-                           long uploadTimeoutMillis) {
+public record ServerConfig(
+        String host,
+        int port,
+        long maxUploadBytes,
+        int maxQueryChars,
+        int defaultK,
+        int maxK,
+        int thumbnailSize,
+        long thumbnailCacheBytes,
+        int maxThreads,
+        long stopTimeoutMillis,
+        long uploadTimeoutMillis) {
 
     public ServerConfig {
         if (host == null || host.isBlank()) throw new Clip4jException("--host: empty host");
@@ -36,42 +45,112 @@ public record ServerConfig(String host, int port, long maxUploadBytes, int maxQu
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", 8080, 20L * 1024 * 1024, 2048, 20, 200, 256, 64L * 1024 * 1024, 64,
-                5_000, 60_000);
+        return new ServerConfig(
+                "127.0.0.1", 8080, 20L * 1024 * 1024, 2048, 20, 200, 256, 64L * 1024 * 1024, 64, 5_000, 60_000);
     }
 
     public ServerConfig withHost(String h) {
-        return new ServerConfig(h, port, maxUploadBytes, maxQueryChars, defaultK, maxK, thumbnailSize,
-                thumbnailCacheBytes, maxThreads, stopTimeoutMillis, uploadTimeoutMillis);
+        return new ServerConfig(
+                h,
+                port,
+                maxUploadBytes,
+                maxQueryChars,
+                defaultK,
+                maxK,
+                thumbnailSize,
+                thumbnailCacheBytes,
+                maxThreads,
+                stopTimeoutMillis,
+                uploadTimeoutMillis);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(host, p, maxUploadBytes, maxQueryChars, defaultK, maxK, thumbnailSize,
-                thumbnailCacheBytes, maxThreads, stopTimeoutMillis, uploadTimeoutMillis);
+        return new ServerConfig(
+                host,
+                p,
+                maxUploadBytes,
+                maxQueryChars,
+                defaultK,
+                maxK,
+                thumbnailSize,
+                thumbnailCacheBytes,
+                maxThreads,
+                stopTimeoutMillis,
+                uploadTimeoutMillis);
     }
 
     public ServerConfig withMaxUploadBytes(long m) {
-        return new ServerConfig(host, port, m, maxQueryChars, defaultK, maxK, thumbnailSize, thumbnailCacheBytes,
-                maxThreads, stopTimeoutMillis, uploadTimeoutMillis);
+        return new ServerConfig(
+                host,
+                port,
+                m,
+                maxQueryChars,
+                defaultK,
+                maxK,
+                thumbnailSize,
+                thumbnailCacheBytes,
+                maxThreads,
+                stopTimeoutMillis,
+                uploadTimeoutMillis);
     }
 
     public ServerConfig withMaxQueryChars(int m) {
-        return new ServerConfig(host, port, maxUploadBytes, m, defaultK, maxK, thumbnailSize, thumbnailCacheBytes,
-                maxThreads, stopTimeoutMillis, uploadTimeoutMillis);
+        return new ServerConfig(
+                host,
+                port,
+                maxUploadBytes,
+                m,
+                defaultK,
+                maxK,
+                thumbnailSize,
+                thumbnailCacheBytes,
+                maxThreads,
+                stopTimeoutMillis,
+                uploadTimeoutMillis);
     }
 
     public ServerConfig withThumbnailSize(int s) {
-        return new ServerConfig(host, port, maxUploadBytes, maxQueryChars, defaultK, maxK, s, thumbnailCacheBytes,
-                maxThreads, stopTimeoutMillis, uploadTimeoutMillis);
+        return new ServerConfig(
+                host,
+                port,
+                maxUploadBytes,
+                maxQueryChars,
+                defaultK,
+                maxK,
+                s,
+                thumbnailCacheBytes,
+                maxThreads,
+                stopTimeoutMillis,
+                uploadTimeoutMillis);
     }
 
     public ServerConfig withMaxThreads(int t) {
-        return new ServerConfig(host, port, maxUploadBytes, maxQueryChars, defaultK, maxK, thumbnailSize,
-                thumbnailCacheBytes, t, stopTimeoutMillis, uploadTimeoutMillis);
+        return new ServerConfig(
+                host,
+                port,
+                maxUploadBytes,
+                maxQueryChars,
+                defaultK,
+                maxK,
+                thumbnailSize,
+                thumbnailCacheBytes,
+                t,
+                stopTimeoutMillis,
+                uploadTimeoutMillis);
     }
 
     public ServerConfig withUploadTimeoutMillis(long ms) {
-        return new ServerConfig(host, port, maxUploadBytes, maxQueryChars, defaultK, maxK, thumbnailSize,
-                thumbnailCacheBytes, maxThreads, stopTimeoutMillis, ms);
+        return new ServerConfig(
+                host,
+                port,
+                maxUploadBytes,
+                maxQueryChars,
+                defaultK,
+                maxK,
+                thumbnailSize,
+                thumbnailCacheBytes,
+                maxThreads,
+                stopTimeoutMillis,
+                ms);
     }
 }

@@ -27,7 +27,8 @@ final class StaticAssets {
 
     private static Asset load(String name, String contentType) {
         try (InputStream in = StaticAssets.class.getResourceAsStream(name)) {
-            if (in == null) throw new IllegalStateException("resource io/clip4j/server/" + name + " is missing from the build");
+            if (in == null)
+                throw new IllegalStateException("resource io/clip4j/server/" + name + " is missing from the build");
             return new Asset(in.readAllBytes(), contentType);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

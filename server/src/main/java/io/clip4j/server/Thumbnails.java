@@ -5,12 +5,6 @@ import io.clip4j.image.DecodedImage;
 import io.clip4j.image.ImageDecoder;
 import io.clip4j.image.PillowConvert;
 import io.clip4j.image.PillowResize;
-
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
@@ -22,6 +16,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * JPEG thumbnails (at most {@code size} px on the long side) of indexed files, kept in an LRU cache bounded in
@@ -38,7 +37,8 @@ final class Thumbnails {
 
     private final int size;
     private final long budgetBytes;
-    private final Semaphore decoders = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    private final Semaphore decoders =
+            new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
     private final LinkedHashMap<String, Entry> cache = new LinkedHashMap<>(64, 0.75f, true);
     private long cachedBytes;
 
@@ -76,7 +76,7 @@ final class Thumbnails {
         if (old != null) cachedBytes -= old.jpeg.length;
         cachedBytes += e.jpeg.length;
         for (Iterator<Map.Entry<String, Entry>> it = cache.entrySet().iterator();
-             cachedBytes > budgetBytes && it.hasNext(); ) {
+                cachedBytes > budgetBytes && it.hasNext(); ) {
             cachedBytes -= it.next().getValue().jpeg.length;
             it.remove();
         }

@@ -1,12 +1,6 @@
 package io.clip4j.server;
 
 import io.clip4j.image.ImageDecoder;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.MultiPart;
-import org.eclipse.jetty.http.MultiPartFormData;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Request;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -16,6 +10,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.MultiPart;
+import org.eclipse.jetty.http.MultiPartFormData;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
 
 /**
  * Reads the image of {@code POST /api/search}: either the field "image" of a multipart/form-data body, or the
@@ -72,11 +71,15 @@ final class UploadReader {
         try {
             byte[] body = readBounded(request, held);
             String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-            String mime = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+            String mime = contentType == null
+                    ? ""
+                    : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
             if (mime.equals("multipart/form-data")) return fromMultipart(body, contentType, release);
             if (mime.startsWith("multipart/") || mime.equals("application/x-www-form-urlencoded")) {
-                throw new HttpError(415, "send the image as multipart/form-data field '" + FIELD
-                        + "' or as the raw request body (got " + SearchParameters.clip(mime) + ")");
+                throw new HttpError(
+                        415,
+                        "send the image as multipart/form-data field '" + FIELD + "' or as the raw request body (got "
+                                + SearchParameters.clip(mime) + ")");
             }
             if (body.length == 0) throw HttpError.badRequest("empty request body: send an image");
             // the bytes decide, not the Content-Type: an image sent as application/octet-stream or text/plain is one
@@ -105,7 +108,8 @@ final class UploadReader {
                 if (Content.Chunk.isFailure(chunk)) {
                     Throwable f = chunk.getFailure();
                     if (f instanceof TimeoutException) throw tooSlow();
-                    throw HttpError.badRequest("could not read the request body (" + SearchParameters.clip(String.valueOf(f.getMessage())) + ")");
+                    throw HttpError.badRequest("could not read the request body ("
+                            + SearchParameters.clip(String.valueOf(f.getMessage())) + ")");
                 }
                 ByteBuffer data = chunk.getByteBuffer();
                 int len = data.remaining();
@@ -119,7 +123,9 @@ final class UploadReader {
                         throw new HttpError(503, "too many uploads at once; try again");
                     }
                     held[0] += len;
-                    if (n + len > buf.length) buf = Arrays.copyOf(buf, (int) Math.min(Math.max((long) buf.length * 2, n + len), maxBytes + 1));
+                    if (n + len > buf.length)
+                        buf = Arrays.copyOf(buf, (int)
+                                Math.min(Math.max((long) buf.length * 2, n + len), maxBytes + 1));
                     data.get(buf, n, len);
                     n += len;
                 }
@@ -172,18 +178,21 @@ final class UploadReader {
 
     private static Upload fromMultipart(byte[] body, String contentType, Runnable release) {
         String boundary = MultiPart.extractBoundary(contentType);
-        if (boundary == null || boundary.isEmpty()) throw HttpError.badRequest("multipart/form-data without a boundary");
+        if (boundary == null || boundary.isEmpty())
+            throw HttpError.badRequest("multipart/form-data without a boundary");
         MultiPartFormData.Parser parser = new MultiPartFormData.Parser(boundary);
         parser.setMaxParts(16);
         parser.setMaxLength(body.length);
-        parser.setMaxMemoryFileSize(body.length);   // keep every part in memory: the body already is
-        try (MultiPartFormData.Parts parts = parser.parse(Content.Source.from(ByteBuffer.wrap(body))).get()) {
+        parser.setMaxMemoryFileSize(body.length); // keep every part in memory: the body already is
+        try (MultiPartFormData.Parts parts =
+                parser.parse(Content.Source.from(ByteBuffer.wrap(body))).get()) {
             MultiPart.Part part = null;
             // a part without a Content-Disposition has no name: it is not the field, and not a reason to fail
-            for (MultiPart.Part p : parts) if (FIELD.equals(p.getName())) {
-                part = p;
-                break;
-            }
+            for (MultiPart.Part p : parts)
+                if (FIELD.equals(p.getName())) {
+                    part = p;
+                    break;
+                }
             if (part == null) throw HttpError.badRequest("multipart body has no field '" + FIELD + "'");
             ByteBuffer content = Content.Source.asByteBuffer(part.getContentSource());
             byte[] bytes = new byte[content.remaining()];
@@ -198,7 +207,7 @@ final class UploadReader {
             throw new HttpError(503, "interrupted while reading the upload");
         } catch (IOException | RuntimeException e) {
             if (e instanceof HttpError h) throw h;
-            throw malformed(e);   // the parser's own failures on hostile input are the body's fault
+            throw malformed(e); // the parser's own failures on hostile input are the body's fault
         }
     }
 

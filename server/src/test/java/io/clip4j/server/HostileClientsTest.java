@@ -35,8 +35,13 @@ class HostileClientsTest {
 
     @BeforeAll
     static void start() {
-        server = new SearchServer(TestIndex.images(true), ServerConfig.defaults().withPort(0)
-                .withMaxUploadBytes(300 * 1024).withUploadTimeoutMillis(2_000)).start();
+        server = new SearchServer(
+                        TestIndex.images(true),
+                        ServerConfig.defaults()
+                                .withPort(0)
+                                .withMaxUploadBytes(300 * 1024)
+                                .withUploadTimeoutMillis(2_000))
+                .start();
     }
 
     @AfterAll
@@ -89,8 +94,9 @@ class HostileClientsTest {
             for (int i = 0; i < 4; i++) {
                 Socket s = connect();
                 slow.add(s);
-                s.getOutputStream().write(ascii("POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\n"
-                        + "Content-Length: " + png.length + "\r\n\r\n"));
+                s.getOutputStream()
+                        .write(ascii("POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\n"
+                                + "Content-Length: " + png.length + "\r\n\r\n"));
                 Thread t = new Thread(() -> {
                     try {
                         // one byte every 2 s: the whole image would take days
@@ -107,10 +113,11 @@ class HostileClientsTest {
                 t.start();
                 tricklers.add(t);
             }
-            Thread.sleep(500);   // lets the four reach the upload handler
+            Thread.sleep(500); // lets the four reach the upload handler
             Http http = new Http(server.uri());
             for (int i = 0; i < 3; i++) {
-                var r = assertTimeoutPreemptively(NO_HANG, () -> http.postMultipart("api/search?k=1", "image", "cat.png", png));
+                var r = assertTimeoutPreemptively(
+                        NO_HANG, () -> http.postMultipart("api/search?k=1", "image", "cat.png", png));
                 assertEquals(200, r.statusCode(), () -> "a normal upload while 4 clients trickle: " + Http.text(r));
             }
             for (Socket s : slow) assertEquals(408, assertTimeoutPreemptively(NO_HANG, () -> status(s)));
@@ -126,8 +133,9 @@ class HostileClientsTest {
     @Test
     void aClientThatSendsNoBodyAtAllIsCutOffToo() throws Exception {
         try (Socket s = connect()) {
-            s.getOutputStream().write(ascii("POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\n"
-                    + "Content-Length: 5000\r\n\r\n"));
+            s.getOutputStream()
+                    .write(ascii("POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\n"
+                            + "Content-Length: 5000\r\n\r\n"));
             assertEquals(408, assertTimeoutPreemptively(NO_HANG, () -> status(s)));
         }
     }
@@ -136,28 +144,33 @@ class HostileClientsTest {
     void malformedRequestsAre400WithOneLogLineAndNoStackTrace() throws Exception {
         String mp = "multipart/form-data; boundary=xyz";
         List<byte[]> requests = List.of(
-                post(mp, "--xyz\r\n\r\nhello\r\n--xyz--\r\n"),                                    // a part without headers
+                post(mp, "--xyz\r\n\r\nhello\r\n--xyz--\r\n"), // a part without headers
                 post(mp, "--xyz\r\n\r\n\r\n--xyz\r\n\r\nworld\r\n--xyz--\r\n"),
-                post(mp, "--xyz\r\nContent-Type: image/png\r\n\r\nhello\r\n--xyz--\r\n"),        // no Content-Disposition
-                post(mp, "--xyz\r\nContent-Disposition: form-data\r\n\r\nx\r\n--xyz--\r\n"),      // no name
-                post(mp, "--xyz\r\nContent-Disposition: form-data; name=\"image\"\r\n\r\nxx"),    // never closed
+                post(mp, "--xyz\r\nContent-Type: image/png\r\n\r\nhello\r\n--xyz--\r\n"), // no Content-Disposition
+                post(mp, "--xyz\r\nContent-Disposition: form-data\r\n\r\nx\r\n--xyz--\r\n"), // no name
+                post(mp, "--xyz\r\nContent-Disposition: form-data; name=\"image\"\r\n\r\nxx"), // never closed
                 post(mp, "--xyz\r\nBroken header line\r\n\r\nx\r\n--xyz--\r\n"),
                 post(mp, "--xyz--\r\n"),
                 post(mp, "garbage"),
-                post("multipart/form-data", "--xyz\r\n\r\nx\r\n--xyz--\r\n"),                   // no boundary
+                post("multipart/form-data", "--xyz\r\n\r\nx\r\n--xyz--\r\n"), // no boundary
                 post("multipart/form-data; boundary=", "x"),
-                post(mp, ("--xyz\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nx\r\n").repeat(40) + "--xyz--\r\n"),
-                post("image/png", ""),                                                             // empty body
+                post(
+                        mp,
+                        ("--xyz\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nx\r\n").repeat(40)
+                                + "--xyz--\r\n"),
+                post("image/png", ""), // empty body
                 post("image/png", "not an image"),
                 ascii("POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"),
                 ascii("POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"),
-                ascii("POST /api/search HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"),
+                ascii(
+                        "POST /api/search HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"),
                 ascii("GET /api/search?q=%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
                 ascii("GET /api/search?q=cat&k=%FF HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
                 ascii("GET /healthz HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n"),
                 ascii("GET /healthz HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n"),
                 ascii("\u0001\u0002 garbage\r\n\r\n"));
-        StdErrAppender appender = (StdErrAppender) ((JettyLogger) LoggerFactory.getLogger(ApiHandler.class)).getAppender();
+        StdErrAppender appender =
+                (StdErrAppender) ((JettyLogger) LoggerFactory.getLogger(ApiHandler.class)).getAppender();
         PrintStream logs = appender.getStream(), stderr = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
@@ -165,15 +178,17 @@ class HostileClientsTest {
         appender.setStream(capture);
         System.setErr(capture);
         try {
-            for (byte[] r : requests) statuses.add(assertTimeoutPreemptively(NO_HANG, () -> send(r)) + " for "
-                    + new String(r, StandardCharsets.ISO_8859_1).replace("\r\n", "\\r\\n"));
+            for (byte[] r : requests)
+                statuses.add(assertTimeoutPreemptively(NO_HANG, () -> send(r)) + " for "
+                        + new String(r, StandardCharsets.ISO_8859_1).replace("\r\n", "\\r\\n"));
         } finally {
             appender.setStream(logs);
             System.setErr(stderr);
         }
         for (String s : statuses) assertTrue(s.startsWith("400 "), s);
         String log = captured.toString(StandardCharsets.UTF_8);
-        assertFalse(log.contains("\tat ") || log.contains("Exception"), "no stack trace, no exception in the log:\n" + log);
+        assertFalse(
+                log.contains("\tat ") || log.contains("Exception"), "no stack trace, no exception in the log:\n" + log);
         long lines = log.lines().filter(l -> !l.isBlank()).count();
         assertTrue(lines <= requests.size(), "at most one log line per request:\n" + log);
     }

@@ -4,7 +4,6 @@ import io.clip4j.Clip4jException;
 import io.clip4j.api.Clip;
 import io.clip4j.search.QueryTerm;
 import io.clip4j.search.SearchService;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,8 +26,8 @@ final class InMemorySearchService implements SearchService {
     private final List<Path> paths;
     private final float[][] vectors;
     private final Map<String, Integer> byId = new HashMap<>();
-    private final float[] textDirection;   // null: no textness
-    volatile Hook beforeSearch = q -> { };
+    private final float[] textDirection; // null: no textness
+    volatile Hook beforeSearch = q -> {};
     final ConcurrentLinkedQueue<String> pathOfCalls = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<Float> textnessSeen = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<List<QueryTerm>> termsSeen = new ConcurrentLinkedQueue<>();
@@ -77,7 +76,8 @@ final class InMemorySearchService implements SearchService {
 
     @Override
     public List<Hit> search(List<QueryTerm> terms, int k, float textness) {
-        if (terms.stream().anyMatch(QueryTerm::isImage)) throw new IllegalStateException("image term reached the service: " + terms);
+        if (terms.stream().anyMatch(QueryTerm::isImage))
+            throw new IllegalStateException("image term reached the service: " + terms);
         termsSeen.add(terms);
         String query = String.join(" ", terms.stream().map(QueryTerm::text).toList());
         try {
@@ -99,7 +99,7 @@ final class InMemorySearchService implements SearchService {
 
     @Override
     public List<Hit> searchByImage(byte[] encoded, String name, int k) {
-        float[] pixels = clip.preprocessor().preprocess(encoded, name);   // throws Clip4jException for non-images
+        float[] pixels = clip.preprocessor().preprocess(encoded, name); // throws Clip4jException for non-images
         return top(clip.embedPixels(pixels, 1)[0], k);
     }
 
@@ -134,7 +134,8 @@ final class InMemorySearchService implements SearchService {
     /** Exact top-k by cosine (vectors are unit length), best first; ties by index for determinism. */
     List<Hit> top(float[] q, int k) {
         record Scored(int index, float score) {}
-        PriorityQueue<Scored> heap = new PriorityQueue<>(k + 1,
+        PriorityQueue<Scored> heap = new PriorityQueue<>(
+                k + 1,
                 (a, b) -> a.score != b.score ? Float.compare(a.score, b.score) : Integer.compare(b.index, a.index));
         for (int i = 0; i < vectors.length; i++) {
             float[] v = vectors[i];

@@ -20,7 +20,10 @@ class MetricsCountTest {
 
     @BeforeAll
     static void start() {
-        server = new SearchServer(TestIndex.images(true), ServerConfig.defaults().withPort(0).withMaxUploadBytes(1000)).start();
+        server = new SearchServer(
+                        TestIndex.images(true),
+                        ServerConfig.defaults().withPort(0).withMaxUploadBytes(1000))
+                .start();
         http = new Http(server.uri());
     }
 
@@ -31,7 +34,8 @@ class MetricsCountTest {
 
     static long total(String metrics) {
         long n = 0;
-        Matcher m = Pattern.compile("^clip4j_http_requests_total\\{[^}]*\\} (\\d+)$", Pattern.MULTILINE).matcher(metrics);
+        Matcher m = Pattern.compile("^clip4j_http_requests_total\\{[^}]*\\} (\\d+)$", Pattern.MULTILINE)
+                .matcher(metrics);
         while (m.find()) n += Long.parseLong(m.group(1));
         return n;
     }
@@ -56,7 +60,8 @@ class MetricsCountTest {
             http.get("api/image/nope");
             http.get("healthz");
             http.get("nope");
-            http.send(HttpRequest.newBuilder(server.uri().resolve("healthz")).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+            http.send(HttpRequest.newBuilder(server.uri().resolve("healthz"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()));
             http.send(HttpRequest.newBuilder(server.uri().resolve("api/search")).DELETE());
             http.postMultipart("api/search", "image", "x.png", new byte[2000]);
             raw("GET /api/search?q=%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");

@@ -1,15 +1,10 @@
 package io.clip4j.server;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clip4j.api.Clip;
 import io.clip4j.search.SearchService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -23,14 +18,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.*;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The HTTP API end to end: a real server on a random port over an in-memory index of real embeddings. */
 class SearchServerApiTest {
     static final Path IMAGES = TestIndex.IMAGES;
     static final List<Path> FILES = TestIndex.FILES;
-    static final long MAX_UPLOAD = 300 * 1024;   // chelsea.png (235 kB) fits, coffee.png (456 kB) does not
+    static final long MAX_UPLOAD = 300 * 1024; // chelsea.png (235 kB) fits, coffee.png (456 kB) does not
 
     static Clip clip;
     static InMemorySearchService service;
@@ -59,7 +58,9 @@ class SearchServerApiTest {
         assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
         JsonNode body = Http.json(r);
         assertTrue(body.path("error").isTextual(), () -> Http.text(r));
-        assertTrue(body.get("error").asText().contains(mentions), () -> "error should mention '" + mentions + "': " + body);
+        assertTrue(
+                body.get("error").asText().contains(mentions),
+                () -> "error should mention '" + mentions + "': " + body);
         assertFalse(body.get("error").asText().contains("\n"));
     }
 
@@ -69,11 +70,20 @@ class SearchServerApiTest {
         assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
         JsonNode results = Http.json(r).get("results");
         assertTrue(results.isArray());
-        return java.util.stream.StreamSupport.stream(results.spliterator(), false).map(n -> {
-            assertEquals(3, n.size(), () -> "exactly id, path, score: " + n);
-            assertTrue(n.get("id").isTextual() && n.get("path").isTextual() && n.get("score").isNumber(), n::toString);
-            return new SearchService.Hit(n.get("id").asText(), Path.of(n.get("path").asText()), n.get("score").floatValue());
-        }).toList();
+        return java.util.stream.StreamSupport.stream(results.spliterator(), false)
+                .map(n -> {
+                    assertEquals(3, n.size(), () -> "exactly id, path, score: " + n);
+                    assertTrue(
+                            n.get("id").isTextual()
+                                    && n.get("path").isTextual()
+                                    && n.get("score").isNumber(),
+                            n::toString);
+                    return new SearchService.Hit(
+                            n.get("id").asText(),
+                            Path.of(n.get("path").asText()),
+                            n.get("score").floatValue());
+                })
+                .toList();
     }
 
     @Test
@@ -91,7 +101,7 @@ class SearchServerApiTest {
 
     @Test
     void defaultKAndKAboveIndexSize() {
-        assertEquals(FILES.size(), hits(http.get("api/search?q=dog")).size());   // default 20 > 7 images
+        assertEquals(FILES.size(), hits(http.get("api/search?q=dog")).size()); // default 20 > 7 images
         assertEquals(1, hits(http.get("api/search?q=dog&k=1")).size());
     }
 
@@ -109,7 +119,8 @@ class SearchServerApiTest {
         List<SearchService.Hit> got = hits(http.get("api/search?like=img-3&k=3"));
         assertEquals("img-3", got.get(0).id());
         assertEquals(1f, got.get(0).score(), 1e-5f);
-        assertEquals(service.top(service.vector("img-3"), 3).get(1).id(), got.get(1).id());
+        assertEquals(
+                service.top(service.vector("img-3"), 3).get(1).id(), got.get(1).id());
     }
 
     @Test
@@ -129,8 +140,10 @@ class SearchServerApiTest {
     @Test
     void uploadAsRawBodyFindsTheSameImage() throws IOException {
         byte[] jpg = Files.readAllBytes(IMAGES.resolve("rocket.jpg"));
-        List<SearchService.Hit> got = hits(http.send(HttpRequest.newBuilder(server.uri().resolve("api/search"))
-                .header("Content-Type", "image/jpeg").POST(HttpRequest.BodyPublishers.ofByteArray(jpg))));
+        List<SearchService.Hit> got =
+                hits(http.send(HttpRequest.newBuilder(server.uri().resolve("api/search"))
+                        .header("Content-Type", "image/jpeg")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(jpg))));
         assertEquals("img-5", got.get(0).id());
         assertEquals(1f, got.get(0).score(), 1e-5f);
     }
@@ -139,12 +152,15 @@ class SearchServerApiTest {
     void rawBodyIsSniffedWhateverTheContentType() throws IOException {
         byte[] png = Files.readAllBytes(FILES.get(0));
         for (String type : List.of("application/octet-stream", "text/plain", "image/jpeg")) {
-            List<SearchService.Hit> got = hits(http.send(HttpRequest.newBuilder(server.uri().resolve("api/search"))
-                    .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofByteArray(png))));
+            List<SearchService.Hit> got =
+                    hits(http.send(HttpRequest.newBuilder(server.uri().resolve("api/search"))
+                            .header("Content-Type", type)
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(png))));
             assertEquals("img-0", got.get(0).id(), type);
         }
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(server.uri().resolve("api/search"))
-                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofString("just text")));
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("just text")));
         assertJsonError(r, 400, "not an image");
         assertFalse(Http.json(r).get("error").asText().contains("\n"));
     }
@@ -153,11 +169,18 @@ class SearchServerApiTest {
     void uploadErrors() {
         assertJsonError(http.postMultipart("api/search", "file", "x.png", new byte[] {1, 2, 3}), 400, "image");
         assertJsonError(http.postMultipart("api/search", "image", "notes.txt", "hello".getBytes()), 400, "notes.txt");
-        assertJsonError(http.send(HttpRequest.newBuilder(server.uri().resolve("api/search"))
-                .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.noBody())), 400, "empty");
-        assertJsonError(http.send(HttpRequest.newBuilder(server.uri().resolve("api/search"))
-                .header("Content-Type", "multipart/form-data; boundary=xyz")
-                .POST(HttpRequest.BodyPublishers.ofString("garbage"))), 400, "multipart");
+        assertJsonError(
+                http.send(HttpRequest.newBuilder(server.uri().resolve("api/search"))
+                        .header("Content-Type", "image/png")
+                        .POST(HttpRequest.BodyPublishers.noBody())),
+                400,
+                "empty");
+        assertJsonError(
+                http.send(HttpRequest.newBuilder(server.uri().resolve("api/search"))
+                        .header("Content-Type", "multipart/form-data; boundary=xyz")
+                        .POST(HttpRequest.BodyPublishers.ofString("garbage"))),
+                400,
+                "multipart");
     }
 
     @Test
@@ -165,16 +188,23 @@ class SearchServerApiTest {
         byte[] big = Files.readAllBytes(IMAGES.resolve("coffee.png"));
         assertTrue(big.length > MAX_UPLOAD);
         // with Content-Length: refused from the header
-        assertJsonError(http.send(HttpRequest.newBuilder(server.uri().resolve("api/search"))
-                .header("Content-Type", "image/png").expectContinue(true)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(big))), 413, "too large");
+        assertJsonError(
+                http.send(HttpRequest.newBuilder(server.uri().resolve("api/search"))
+                        .header("Content-Type", "image/png")
+                        .expectContinue(true)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(big))),
+                413,
+                "too large");
         assertJsonError(http.postMultipart("api/search", "image", "coffee.png", big), 413, String.valueOf(MAX_UPLOAD));
         // chunked (no Content-Length): refused once the limit is passed; the server reads the rest of the body
         // first, so the client always gets the 413 rather than a reset connection (it did about 1 time in 10)
         for (int i = 0; i < 20; i++) {
-            assertJsonError(http.send(HttpRequest.newBuilder(server.uri().resolve("api/search"))
-                    .header("Content-Type", "image/png")
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))), 413, "too large");
+            assertJsonError(
+                    http.send(HttpRequest.newBuilder(server.uri().resolve("api/search"))
+                            .header("Content-Type", "image/png")
+                            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))),
+                    413,
+                    "too large");
         }
         // the server is still fine afterwards
         assertEquals(200, http.get("healthz").statusCode());
@@ -188,24 +218,27 @@ class SearchServerApiTest {
 
     @Test
     void imageEndpointServesJpegThumbnailsOfIndexedFiles() throws IOException {
-        HttpResponse<byte[]> r = http.get("api/image/img-2");   // astronaut.png, 512 x 512
+        HttpResponse<byte[]> r = http.get("api/image/img-2"); // astronaut.png, 512 x 512
         assertEquals(200, r.statusCode(), () -> Http.text(r));
         assertEquals("image/jpeg", r.headers().firstValue("content-type").orElse(""));
         BufferedImage thumb = ImageIO.read(new ByteArrayInputStream(r.body()));
         assertEquals(256, thumb.getWidth());
         assertEquals(256, thumb.getHeight());
 
-        BufferedImage tall = ImageIO.read(new ByteArrayInputStream(http.get("api/image/img-6").body()));  // 41 x 333
+        BufferedImage tall = ImageIO.read(
+                new ByteArrayInputStream(http.get("api/image/img-6").body())); // 41 x 333
         assertEquals(32, tall.getWidth());
         assertEquals(256, tall.getHeight());
-        BufferedImage small = ImageIO.read(new ByteArrayInputStream(http.get("api/image/img-7").body()));  // 10 x 10
-        assertEquals(10, small.getWidth());   // small images keep their size
+        BufferedImage small = ImageIO.read(
+                new ByteArrayInputStream(http.get("api/image/img-7").body())); // 10 x 10
+        assertEquals(10, small.getWidth()); // small images keep their size
         assertEquals(10, small.getHeight());
-        BufferedImage wide = ImageIO.read(new ByteArrayInputStream(http.get("api/image/img-1").body()));  // 600 x 400
+        BufferedImage wide = ImageIO.read(
+                new ByteArrayInputStream(http.get("api/image/img-1").body())); // 600 x 400
         assertEquals(256, wide.getWidth());
         assertEquals(171, wide.getHeight());
 
-        assertArrayEquals(r.body(), http.get("api/image/img-2").body());   // cached: the same bytes again
+        assertArrayEquals(r.body(), http.get("api/image/img-2").body()); // cached: the same bytes again
     }
 
     @Test
@@ -216,7 +249,11 @@ class SearchServerApiTest {
         BufferedImage large = ImageIO.read(new ByteArrayInputStream(r.body()));
         assertEquals(600, large.getWidth());
         assertEquals(400, large.getHeight());
-        assertEquals(256, ImageIO.read(new ByteArrayInputStream(http.get("api/image/img-1?size=thumbnail").body())).getWidth());
+        assertEquals(
+                256,
+                ImageIO.read(new ByteArrayInputStream(
+                                http.get("api/image/img-1?size=thumbnail").body()))
+                        .getWidth());
         HttpResponse<byte[]> bad = http.get("api/image/img-1?size=huge");
         assertEquals(400, bad.statusCode());
         assertTrue(Http.text(bad).contains("size: 'huge'"), Http.text(bad));
@@ -224,8 +261,16 @@ class SearchServerApiTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"img-99", "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "..%2F..%2F..%2F..%2Fetc%2Fpasswd",
-            "%25", "img-0%2F..%2Fimg-1", "%2E%2E%2F%2E%2E%2Fetc%2Fpasswd"})
+    @ValueSource(
+            strings = {
+                "img-99",
+                "..%2F..%2Fetc%2Fpasswd",
+                "%2Fetc%2Fpasswd",
+                "..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+                "%25",
+                "img-0%2F..%2Fimg-1",
+                "%2E%2E%2F%2E%2E%2Fetc%2Fpasswd"
+            })
     void unknownOrTrickyIdsAre404AndNeverReachTheFileSystem(String encodedId) {
         HttpResponse<byte[]> r = http.get("api/image/" + encodedId);
         assertJsonError(r, 404, "unknown image id");
@@ -242,7 +287,9 @@ class SearchServerApiTest {
 
     @Test
     void dotDotInThePathItselfDoesNotEscape() {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(server.uri() + "api/image/../../etc/passwd")).GET());
+        HttpResponse<byte[]> r =
+                http.send(HttpRequest.newBuilder(URI.create(server.uri() + "api/image/../../etc/passwd"))
+                        .GET());
         assertTrue(r.statusCode() == 404 || r.statusCode() == 400, () -> r.statusCode() + " " + Http.text(r));
         assertFalse(Http.text(r).contains("root:"));
         assertTrue(Http.json(r).path("error").isTextual());
@@ -283,23 +330,40 @@ class SearchServerApiTest {
         assertEquals(2, value(after, ok) - value(before, ok));
         assertEquals(1, value(after, bad) - value(before, bad));
         assertEquals(1, value(after, img) - value(before, img));
-        assertEquals(2, value(after, searches) - value(before, searches));   // the bad k never reached the service
-        assertEquals(value(after, searches), value(after, "clip4j_search_duration_seconds_bucket{kind=\"text\",le=\"+Inf\"}"));
+        assertEquals(2, value(after, searches) - value(before, searches)); // the bad k never reached the service
+        assertEquals(
+                value(after, searches),
+                value(after, "clip4j_search_duration_seconds_bucket{kind=\"text\",le=\"+Inf\"}"));
         assertTrue(after.contains("# TYPE clip4j_search_duration_seconds histogram"));
         assertEquals(FILES.size(), value(after, "clip4j_index_images"));
     }
 
     /** The value of one sample line; 0 when the series does not exist yet. */
     static long value(String metrics, String series) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE)
+                .matcher(metrics);
         return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"q=cat&k=0|k", "q=cat&k=abc|k", "q=cat&k=201|k", "q=cat&k=-3|k", "q=cat&k=1.5|k",
-            "q=cat&textness=3|textness", "q=cat&textness=-2.01|textness", "q=cat&textness=abc|textness",
-            "q=cat&textness=NaN|textness", "q=cat&textness=Infinity|textness", "k=3|q", "q=cat&like=img-1|like",
-            "q=%20%20|q", "q=cat&q=dog|q", "q=cat&k=1&k=2|k"})
+    @ValueSource(
+            strings = {
+                "q=cat&k=0|k",
+                "q=cat&k=abc|k",
+                "q=cat&k=201|k",
+                "q=cat&k=-3|k",
+                "q=cat&k=1.5|k",
+                "q=cat&textness=3|textness",
+                "q=cat&textness=-2.01|textness",
+                "q=cat&textness=abc|textness",
+                "q=cat&textness=NaN|textness",
+                "q=cat&textness=Infinity|textness",
+                "k=3|q",
+                "q=cat&like=img-1|like",
+                "q=%20%20|q",
+                "q=cat&q=dog|q",
+                "q=cat&k=1&k=2|k"
+            })
     void badParametersAre400NamingTheParameter(String caseLine) {
         String[] parts = caseLine.split("\\|");
         assertJsonError(http.get("api/search?" + parts[0]), 400, parts[1]);
@@ -308,7 +372,7 @@ class SearchServerApiTest {
     @Test
     void queryStringLongerThanTheLimitIs414() {
         assertJsonError(http.get("api/search?q=" + "a".repeat(2100)), 414, "too long");
-        hits(http.get("api/search?q=" + "a".repeat(1900)));   // under the limit: fine
+        hits(http.get("api/search?q=" + "a".repeat(1900))); // under the limit: fine
         // far past it, Jetty itself refuses the request line; still a JSON error
         HttpResponse<byte[]> r = http.get("api/search?q=" + "a".repeat(20_000));
         assertTrue(r.statusCode() == 414 || r.statusCode() == 431, () -> r.statusCode() + " " + Http.text(r));
@@ -318,13 +382,26 @@ class SearchServerApiTest {
     @Test
     void termsNamingServerFilesAreRefused() {
         String file = FILES.get(0).toAbsolutePath().toString();
-        String dir = FILES.get(0).toAbsolutePath().getParent().toString(), name = FILES.get(0).getFileName().toString();
+        String dir = FILES.get(0).toAbsolutePath().getParent().toString(),
+                name = FILES.get(0).getFileName().toString();
         String home = Path.of(System.getProperty("user.home")).toAbsolutePath().toString();
         String up = "../".repeat(home.split("/").length);
-        List<String> attacks = List.of(file, "2:cat + " + file, "cat - 0.5:" + file, "\"" + file + "\"",
-                "2:\"" + file + "\"", dir + "/\"\"" + name, "\"" + file.substring(0, 3) + "\"" + file.substring(3),
-                "~/" + up + file.substring(1), "cat + \"" + file + "\"", "/etc/passwd", "/etc/no-such-file-here",
-                "\"/etc/passwd\"", "file:" + file, name, "~root/x");
+        List<String> attacks = List.of(
+                file,
+                "2:cat + " + file,
+                "cat - 0.5:" + file,
+                "\"" + file + "\"",
+                "2:\"" + file + "\"",
+                dir + "/\"\"" + name,
+                "\"" + file.substring(0, 3) + "\"" + file.substring(3),
+                "~/" + up + file.substring(1),
+                "cat + \"" + file + "\"",
+                "/etc/passwd",
+                "/etc/no-such-file-here",
+                "\"/etc/passwd\"",
+                "file:" + file,
+                name,
+                "~root/x");
         String expected = null;
         service.termsSeen.clear();
         for (String q : attacks) {
@@ -336,7 +413,7 @@ class SearchServerApiTest {
         }
         assertTrue(expected.contains("upload"), expected);
         assertTrue(service.termsSeen.isEmpty(), "no refused query reaches the service");
-        hits(http.get("api/search?q=" + enc("a t-shirt + 2:cat - dog + AC/DC")));   // plain text is unaffected
+        hits(http.get("api/search?q=" + enc("a t-shirt + 2:cat - dog + AC/DC"))); // plain text is unaffected
         assertEquals(1, service.termsSeen.size());
     }
 
@@ -344,11 +421,15 @@ class SearchServerApiTest {
     void unknownRoutesAndMethods() {
         assertJsonError(http.get("nope"), 404, "no such endpoint");
         assertJsonError(http.get("api/image/"), 404, "unknown image id");
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(server.uri().resolve("api/search")).DELETE());
+        HttpResponse<byte[]> r = http.send(
+                HttpRequest.newBuilder(server.uri().resolve("api/search")).DELETE());
         assertJsonError(r, 405, "GET, POST");
         assertEquals("GET, POST", r.headers().firstValue("allow").orElse(""));
-        assertJsonError(http.send(HttpRequest.newBuilder(server.uri().resolve("healthz"))
-                .POST(HttpRequest.BodyPublishers.ofString("x"))), 405, "GET");
+        assertJsonError(
+                http.send(HttpRequest.newBuilder(server.uri().resolve("healthz"))
+                        .POST(HttpRequest.BodyPublishers.ofString("x"))),
+                405,
+                "GET");
     }
 
     @Test

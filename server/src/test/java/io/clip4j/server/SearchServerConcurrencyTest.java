@@ -1,6 +1,6 @@
 package io.clip4j.server;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -12,8 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** Requests do not wait on each other, and a graceful stop lets a search in flight finish. */
 class SearchServerConcurrencyTest {
@@ -29,14 +28,19 @@ class SearchServerConcurrencyTest {
     }
 
     static CompletableFuture<HttpResponse<String>> async(HttpClient client, SearchServer server, String pathAndQuery) {
-        return client.sendAsync(HttpRequest.newBuilder(server.uri().resolve(pathAndQuery))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return client.sendAsync(
+                HttpRequest.newBuilder(server.uri().resolve(pathAndQuery))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void searchesAnswerWhileAnotherSearchIsStuckInTheService() throws Exception {
         CountDownLatch entered = new CountDownLatch(1), release = new CountDownLatch(1);
-        try (SearchServer server = new SearchServer(service(entered, release), ServerConfig.defaults().withPort(0)).start()) {
+        try (SearchServer server = new SearchServer(
+                        service(entered, release), ServerConfig.defaults().withPort(0))
+                .start()) {
             HttpClient client = HttpClient.newHttpClient();
             CompletableFuture<HttpResponse<String>> slow = async(client, server, "api/search?q=slow");
             assertTrue(entered.await(10, TimeUnit.SECONDS));
@@ -70,16 +74,20 @@ class SearchServerConcurrencyTest {
         stopping.get(20, TimeUnit.SECONDS);
         assertFalse(server.isRunning());
         HttpClient fresh = HttpClient.newHttpClient();
-        assertThrows(IOException.class, () -> fresh.send(HttpRequest.newBuilder(base.resolve("healthz")).build(),
-                HttpResponse.BodyHandlers.ofString()));
+        assertThrows(
+                IOException.class,
+                () -> fresh.send(
+                        HttpRequest.newBuilder(base.resolve("healthz")).build(), HttpResponse.BodyHandlers.ofString()));
         assertEquals(0, service.closed.get(), "the server does not close the service it was given");
     }
 
     @Test
     void aPortInUseIsAOneLineUserError() {
         CountDownLatch never = new CountDownLatch(1);
-        try (SearchServer first = new SearchServer(service(never, never), ServerConfig.defaults().withPort(0)).start()) {
-            SearchServer second = new SearchServer(first.service(), ServerConfig.defaults().withPort(first.port()));
+        try (SearchServer first =
+                new SearchServer(service(never, never), ServerConfig.defaults().withPort(0)).start()) {
+            SearchServer second =
+                    new SearchServer(first.service(), ServerConfig.defaults().withPort(first.port()));
             var e = assertThrows(io.clip4j.Clip4jException.class, second::start);
             assertTrue(e.getMessage().contains("127.0.0.1:" + first.port()), e.getMessage());
             assertFalse(e.getMessage().contains("\n"));

@@ -23,15 +23,83 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Usage: ServeLoadClient BASE_URL [CLIENTS] [REQUESTS_PER_CLIENT] [K]
  */
 public final class ServeLoadClient {
-    static final List<String> ADJECTIVES = List.of("a red", "a small", "an old", "a blue", "a happy", "a wet", "a tiny", "a huge",
-            "a green", "a broken", "a shiny", "a wooden", "a striped", "a sleepy", "a golden", "a dusty", "a bright", "a dark",
-            "a yellow", "a fluffy", "a plastic", "a metal", "a painted", "a frozen", "a smiling");
-    static final List<String> SUBJECTS = List.of("cat", "dog", "car", "bicycle", "house", "tree", "boat", "chair", "bird",
-            "horse", "child", "woman", "man", "guitar", "cup", "train", "bridge", "flower", "cake", "book", "lamp", "tower",
-            "robot", "umbrella", "kite", "tractor", "owl", "fox", "bus", "piano");
-    static final List<String> SCENES = List.of("on the beach", "in the snow", "at night", "in a garden", "on a table",
-            "in the city", "near a lake", "in the rain", "at sunset", "in a kitchen", "on a mountain", "in a forest",
-            "at a wedding", "in the desert", "under a bridge", "in a museum", "on a street", "in the fog", "at a market",
+    static final List<String> ADJECTIVES = List.of(
+            "a red",
+            "a small",
+            "an old",
+            "a blue",
+            "a happy",
+            "a wet",
+            "a tiny",
+            "a huge",
+            "a green",
+            "a broken",
+            "a shiny",
+            "a wooden",
+            "a striped",
+            "a sleepy",
+            "a golden",
+            "a dusty",
+            "a bright",
+            "a dark",
+            "a yellow",
+            "a fluffy",
+            "a plastic",
+            "a metal",
+            "a painted",
+            "a frozen",
+            "a smiling");
+    static final List<String> SUBJECTS = List.of(
+            "cat",
+            "dog",
+            "car",
+            "bicycle",
+            "house",
+            "tree",
+            "boat",
+            "chair",
+            "bird",
+            "horse",
+            "child",
+            "woman",
+            "man",
+            "guitar",
+            "cup",
+            "train",
+            "bridge",
+            "flower",
+            "cake",
+            "book",
+            "lamp",
+            "tower",
+            "robot",
+            "umbrella",
+            "kite",
+            "tractor",
+            "owl",
+            "fox",
+            "bus",
+            "piano");
+    static final List<String> SCENES = List.of(
+            "on the beach",
+            "in the snow",
+            "at night",
+            "in a garden",
+            "on a table",
+            "in the city",
+            "near a lake",
+            "in the rain",
+            "at sunset",
+            "in a kitchen",
+            "on a mountain",
+            "in a forest",
+            "at a wedding",
+            "in the desert",
+            "under a bridge",
+            "in a museum",
+            "on a street",
+            "in the fog",
+            "at a market",
             "in a field");
 
     static final long TIME_CAP_NANOS = Duration.ofMinutes(5).toNanos();
@@ -40,7 +108,8 @@ public final class ServeLoadClient {
 
     /** The i-th distinct query (25 x 30 x 20 = 15,000 before they repeat). */
     static String query(int i) {
-        int a = i % ADJECTIVES.size(), s = (i / ADJECTIVES.size()) % SUBJECTS.size(),
+        int a = i % ADJECTIVES.size(),
+                s = (i / ADJECTIVES.size()) % SUBJECTS.size(),
                 p = (i / (ADJECTIVES.size() * SUBJECTS.size())) % SCENES.size();
         return ADJECTIVES.get(a) + " " + SUBJECTS.get(s) + " " + SCENES.get(p);
     }
@@ -74,18 +143,26 @@ public final class ServeLoadClient {
         for (int c = 0; c < clients; c++) {
             int client = c;
             futures.add(pool.submit(() -> {
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                HttpClient http = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build();
                 long[] lat = new long[perClient], service = new long[perClient];
                 int done = 0;
                 for (int i = 0; i < perClient && System.nanoTime() < deadline; i++) {
                     String q = queries.query(client, i);
                     URI uri = base.resolve("api/search?k=" + k + "&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8));
                     long s = System.nanoTime();
-                    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse<byte[]> r = http.send(
+                            HttpRequest.newBuilder(uri)
+                                    .timeout(Duration.ofSeconds(60))
+                                    .build(),
                             HttpResponse.BodyHandlers.ofByteArray());
                     lat[done] = System.nanoTime() - s;
-                    if (r.statusCode() != 200) throw new IllegalStateException("HTTP " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
-                    service[done++] = (long) (Http.JSON.readTree(r.body()).get("took_ms").asDouble() * 1e6);
+                    if (r.statusCode() != 200)
+                        throw new IllegalStateException(
+                                "HTTP " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
+                    service[done++] =
+                            (long) (Http.JSON.readTree(r.body()).get("took_ms").asDouble() * 1e6);
                 }
                 return new long[][] {Arrays.copyOf(lat, done), Arrays.copyOf(service, done)};
             }));
@@ -100,11 +177,28 @@ public final class ServeLoadClient {
         double seconds = (System.nanoTime() - t0) / 1e9;
         long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
         long[] service = inService.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf(Locale.ROOT, "%-10s %5d requests in %5.1f s = %6.1f req/s%n", label, sorted.length, seconds, sorted.length / seconds);
-        System.out.printf(Locale.ROOT, "%-10s HTTP round trip ms: p50 %6.1f  p90 %6.1f  p99 %6.1f  max %6.1f%n", "",
-                pct(sorted, 50), pct(sorted, 90), pct(sorted, 99), sorted[sorted.length - 1] / 1e6);
-        System.out.printf(Locale.ROOT, "%-10s in the service ms:   p50 %6.1f  p90 %6.1f  p99 %6.1f%n", "",
-                pct(service, 50), pct(service, 90), pct(service, 99));
+        System.out.printf(
+                Locale.ROOT,
+                "%-10s %5d requests in %5.1f s = %6.1f req/s%n",
+                label,
+                sorted.length,
+                seconds,
+                sorted.length / seconds);
+        System.out.printf(
+                Locale.ROOT,
+                "%-10s HTTP round trip ms: p50 %6.1f  p90 %6.1f  p99 %6.1f  max %6.1f%n",
+                "",
+                pct(sorted, 50),
+                pct(sorted, 90),
+                pct(sorted, 99),
+                sorted[sorted.length - 1] / 1e6);
+        System.out.printf(
+                Locale.ROOT,
+                "%-10s in the service ms:   p50 %6.1f  p90 %6.1f  p99 %6.1f%n",
+                "",
+                pct(service, 50),
+                pct(service, 90),
+                pct(service, 99));
         System.out.flush();
     }
 

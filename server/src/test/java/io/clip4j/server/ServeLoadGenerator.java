@@ -1,9 +1,7 @@
 package io.clip4j.server;
 
-import io.clip4j.testing.Fixtures;
-
 import io.clip4j.api.Clip;
-
+import io.clip4j.testing.Fixtures;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,13 +14,25 @@ import java.util.Locale;
  * requests per client and a time cap. Run with scripts/bench-serve [N] [CLIENTS] [REQUESTS_PER_CLIENT].
  */
 public final class ServeLoadGenerator {
-    static final List<String> QUERIES = List.of("a photo of a cat", "a dog on the beach", "sunset over the sea",
-            "a red car", "people at a wedding", "a bowl of soup", "mountains with snow", "a city at night",
-            "a child playing football", "a screenshot of a spreadsheet", "a cup of coffee", "a rocket launch",
-            "an astronaut", "a black and white portrait", "fireworks", "a bicycle leaning on a wall");
+    static final List<String> QUERIES = List.of(
+            "a photo of a cat",
+            "a dog on the beach",
+            "sunset over the sea",
+            "a red car",
+            "people at a wedding",
+            "a bowl of soup",
+            "mountains with snow",
+            "a city at night",
+            "a child playing football",
+            "a screenshot of a spreadsheet",
+            "a cup of coffee",
+            "a rocket launch",
+            "an astronaut",
+            "a black and white portrait",
+            "fireworks",
+            "a bicycle leaning on a wall");
 
-    private ServeLoadGenerator() {
-    }
+    private ServeLoadGenerator() {}
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
@@ -31,11 +41,18 @@ public final class ServeLoadGenerator {
         Path model = args.length > 3 ? Path.of(args[3]) : Fixtures.resource("models/vit-tiny");
         Clip clip = Clip.load(model);
         InMemorySearchService service = InMemorySearchService.random(clip, n, 42);
-        try (SearchServer server = new SearchServer(service, ServerConfig.defaults().withPort(0)).start()) {
+        try (SearchServer server =
+                new SearchServer(service, ServerConfig.defaults().withPort(0)).start()) {
             URI base = server.uri();
-            System.out.printf(Locale.ROOT, "index: %d random %d-d vectors (exact search), text encoder %s, %d cores%n",
-                    n, clip.embedDim(), model, Runtime.getRuntime().availableProcessors());
-            ServeLoadClient.run(base, clients, Math.max(20, perClient / 5), 20, ServeLoadGenerator::fixedQuery, "warm-up");
+            System.out.printf(
+                    Locale.ROOT,
+                    "index: %d random %d-d vectors (exact search), text encoder %s, %d cores%n",
+                    n,
+                    clip.embedDim(),
+                    model,
+                    Runtime.getRuntime().availableProcessors());
+            ServeLoadClient.run(
+                    base, clients, Math.max(20, perClient / 5), 20, ServeLoadGenerator::fixedQuery, "warm-up");
             ServeLoadClient.run(base, 1, perClient, 20, ServeLoadGenerator::fixedQuery, "1 client");
             ServeLoadClient.run(base, clients, perClient, 20, ServeLoadGenerator::fixedQuery, clients + " clients");
         } finally {

@@ -37,7 +37,10 @@ public final class SyntheticEmbeddings {
                 paths.add(String.format(Locale.ROOT, "/photos/%07d.jpg", start + i));
             }
             NpyFiles.writeFloat32(out.resolve("img_emb").resolve("img_emb_" + shard + ".npy"), vectors, dim);
-            ParquetWriter.writeStrings(out.resolve("metadata").resolve("metadata_" + shard + ".parquet"), List.of("image_path"), List.of(paths));
+            ParquetWriter.writeStrings(
+                    out.resolve("metadata").resolve("metadata_" + shard + ".parquet"),
+                    List.of("image_path"),
+                    List.of(paths));
             System.out.printf(Locale.ROOT, "shard %d: %d vectors%n", shard, rows);
         }
     }

@@ -1,9 +1,7 @@
 package io.clip4j.server;
 
-import io.clip4j.testing.Fixtures;
-
 import io.clip4j.api.Clip;
-
+import io.clip4j.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,20 +14,25 @@ import java.util.List;
 final class TestIndex {
     static final Path IMAGES = Fixtures.resource("image");
     /** img-0 .. img-7, in this order. */
-    static final List<Path> FILES = List.of(IMAGES.resolve("chelsea.png"), IMAGES.resolve("coffee.png"),
-            IMAGES.resolve("astronaut.png"), IMAGES.resolve("camera.png"), IMAGES.resolve("page.png"),
-            IMAGES.resolve("rocket.jpg"), IMAGES.resolve("synth_tall_41x333.png"), IMAGES.resolve("block.png"));
+    static final List<Path> FILES = List.of(
+            IMAGES.resolve("chelsea.png"),
+            IMAGES.resolve("coffee.png"),
+            IMAGES.resolve("astronaut.png"),
+            IMAGES.resolve("camera.png"),
+            IMAGES.resolve("page.png"),
+            IMAGES.resolve("rocket.jpg"),
+            IMAGES.resolve("synth_tall_41x333.png"),
+            IMAGES.resolve("block.png"));
 
     private static Clip clip;
     private static float[][] vectors;
     private static float[] textDirection;
 
-    private TestIndex() {
-    }
+    private TestIndex() {}
 
     static synchronized Clip clip() {
         if (clip == null) clip = Clip.load(Fixtures.resource("models/vit-tiny"));
-        return clip;   // never closed: it lives as long as the test JVM
+        return clip; // never closed: it lives as long as the test JVM
     }
 
     static synchronized InMemorySearchService images(boolean withTextness) {

@@ -63,7 +63,8 @@ final class SolrCalls {
     static boolean isSolrFailure(Exception e) {
         if (e instanceof Clip4jException) return false;
         if (!(e instanceof RuntimeException) || e instanceof SolrException) return true;
-        return rootCause(e) instanceof IOException || String.valueOf(e.getMessage()).contains("live_nodes");
+        return rootCause(e) instanceof IOException
+                || String.valueOf(e.getMessage()).contains("live_nodes");
     }
 
     /**
@@ -83,8 +84,16 @@ final class SolrCalls {
         return true;
     }
 
-    private static final List<String> TRANSIENT_SIGNS = List.of("leader", "no live", "recover", "connection refused",
-            "connectexception", "async exception", "distributed update", "timed out", "timeout");
+    private static final List<String> TRANSIENT_SIGNS = List.of(
+            "leader",
+            "no live",
+            "recover",
+            "connection refused",
+            "connectexception",
+            "async exception",
+            "distributed update",
+            "timed out",
+            "timeout");
 
     Clip4jException error(String what, Exception e) {
         String cause = describe(e);
@@ -99,9 +108,12 @@ final class SolrCalls {
         Throwable root = rootCause(e);
         if (root instanceof ConnectException) return UNREACHABLE + " (connection refused)";
         if (root instanceof UnknownHostException) return UNREACHABLE + " (unknown host " + root.getMessage() + ")";
-        if (String.valueOf(e.getMessage()).startsWith("Failed fetching live_nodes")) return UNREACHABLE + " (no node answered)";
+        if (String.valueOf(e.getMessage()).startsWith("Failed fetching live_nodes"))
+            return UNREACHABLE + " (no node answered)";
         if (root instanceof HttpTimeoutException) return "Solr did not answer in time";
-        String m = e instanceof SolrException ? e.getMessage() : root.getMessage() != null ? root.getMessage() : root.toString();
+        String m = e instanceof SolrException
+                ? e.getMessage()
+                : root.getMessage() != null ? root.getMessage() : root.toString();
         return oneLine(m);
     }
 

@@ -37,14 +37,16 @@ final class SolrHttpClients implements AutoCloseable {
 
     /** The client for {@code baseUrl} (a node's /solr, or a core's or collection's URL below it). */
     SolrClient forUrl(String baseUrl) {
-        HttpJdkSolrClient c = clients.computeIfAbsent(baseUrl, url -> new HttpJdkSolrClient.Builder(url)
-                .withExecutor(executor)
-                // HTTP/1.1: java.net.http cannot upgrade a request with a body to cleartext HTTP/2, which
-                // SolrJ works around with an extra HEAD request per new connection
-                .useHttp1_1(true)
-                .withConnectionTimeout(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                .withRequestTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                .build());
+        HttpJdkSolrClient c = clients.computeIfAbsent(
+                baseUrl,
+                url -> new HttpJdkSolrClient.Builder(url)
+                        .withExecutor(executor)
+                        // HTTP/1.1: java.net.http cannot upgrade a request with a body to cleartext HTTP/2, which
+                        // SolrJ works around with an extra HEAD request per new connection
+                        .useHttp1_1(true)
+                        .withConnectionTimeout(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                        .withRequestTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                        .build());
         return new Unclosable(c);
     }
 
@@ -70,7 +72,8 @@ final class SolrHttpClients implements AutoCloseable {
         }
 
         @Override
-        public NamedList<Object> request(SolrRequest<?> request, String collection) throws SolrServerException, IOException {
+        public NamedList<Object> request(SolrRequest<?> request, String collection)
+                throws SolrServerException, IOException {
             return delegate.request(request, collection);
         }
 

@@ -60,6 +60,7 @@ public final class SolrImageStore implements ImageStore {
     static final int EXACT_MARGIN = 32;
     /** Page size of full scans (entries, exports). */
     static final int PAGE = 2_000;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SolrTarget target;
@@ -77,8 +78,14 @@ public final class SolrImageStore implements ImageStore {
 
     private record Pending(Entry entry, float[] vector) {}
 
-    private SolrImageStore(SolrTarget target, SolrClient client, SolrCalls calls, Meta meta, List<Path> roots,
-                           List<Path> excludes, boolean writable) {
+    private SolrImageStore(
+            SolrTarget target,
+            SolrClient client,
+            SolrCalls calls,
+            Meta meta,
+            List<Path> roots,
+            List<Path> excludes,
+            boolean writable) {
         this.target = target;
         this.client = client;
         this.calls = calls;
@@ -98,7 +105,8 @@ public final class SolrImageStore implements ImageStore {
      */
     public static SolrImageStore openForWriting(SolrTarget target, ModelIdentity model, Quantization quantization) {
         if (quantization == Quantization.int8) {
-            throw new Clip4jException("--quantize int8 is for the embedded index; a Solr collection keeps float vectors");
+            throw new Clip4jException(
+                    "--quantize int8 is for the embedded index; a Solr collection keeps float vectors");
         }
         SolrClient client = connect(target);
         try {
@@ -114,8 +122,14 @@ public final class SolrImageStore implements ImageStore {
                 store = fromMeta(target, client, calls, metaDoc.get(), true);
                 ImageStore.checkModel(store.meta, model, target.toString());
             } else {
-                store = new SolrImageStore(target, client, calls, new Meta(model, model.embedDim(), Quantization.none),
-                        List.of(), List.of(), true);
+                store = new SolrImageStore(
+                        target,
+                        client,
+                        calls,
+                        new Meta(model, model.embedDim(), Quantization.none),
+                        List.of(),
+                        List.of(),
+                        true);
                 store.metaDirty = true;
                 store.commit();
             }
@@ -132,8 +146,11 @@ public final class SolrImageStore implements ImageStore {
         try {
             SolrCalls calls = new SolrCalls(target.toString(), SolrCalls.DEFAULT_RETRY_MS);
             requireCollection(client, calls, target);
-            SolrDocument doc = metaDocument(client, calls, target).orElseThrow(() -> new Clip4jException(target
-                    + ": not a clip4j index yet (no clip4j metadata): index images into it with clip4j index --solr"));
+            SolrDocument doc = metaDocument(client, calls, target)
+                    .orElseThrow(
+                            () -> new Clip4jException(
+                                    target
+                                            + ": not a clip4j index yet (no clip4j metadata): index images into it with clip4j index --solr"));
             return fromMeta(target, client, calls, doc, false);
         } catch (RuntimeException e) {
             closeQuietly(client);
@@ -146,7 +163,8 @@ public final class SolrImageStore implements ImageStore {
         SolrClient client = connect(target);
         try {
             SolrCalls calls = new SolrCalls(target.toString(), SolrCalls.DEFAULT_RETRY_MS);
-            return collectionExists(client, calls, target) && metaDocument(client, calls, target).isPresent();
+            return collectionExists(client, calls, target)
+                    && metaDocument(client, calls, target).isPresent();
         } finally {
             closeQuietly(client);
         }
@@ -164,7 +182,8 @@ public final class SolrImageStore implements ImageStore {
 
     /** The first request of a store: not retried, so that a wrong or unreachable address fails at once. */
     private static boolean collectionExists(SolrClient client, SolrCalls calls, SolrTarget target) {
-        return calls.once("cannot list collections", () -> CollectionAdminRequest.listCollections(client)).contains(target.collection());
+        return calls.once("cannot list collections", () -> CollectionAdminRequest.listCollections(client))
+                .contains(target.collection());
     }
 
     /**
@@ -176,7 +195,8 @@ public final class SolrImageStore implements ImageStore {
         try {
             SolrCalls calls = new SolrCalls(target.toString(), SolrCalls.DEFAULT_RETRY_MS);
             calls.once("cannot create the collection", () -> {
-                CollectionAdminRequest.Create create = CollectionAdminRequest.createCollection(target.collection(), configSet, shards, replicas);
+                CollectionAdminRequest.Create create =
+                        CollectionAdminRequest.createCollection(target.collection(), configSet, shards, replicas);
                 create.setWaitForFinalState(true);
                 create.process(client);
                 return null;
@@ -196,25 +216,32 @@ public final class SolrImageStore implements ImageStore {
 
     private static void requireCollection(SolrClient client, SolrCalls calls, SolrTarget target) {
         if (!collectionExists(client, calls, target)) {
-            throw new Clip4jException(target + ": no such collection (create it first, or let clip4j index --shards N create it)");
+            throw new Clip4jException(
+                    target + ": no such collection (create it first, or let clip4j index --shards N create it)");
         }
     }
 
     private static Optional<SolrDocument> metaDocument(SolrClient client, SolrCalls calls, SolrTarget target) {
-        return Optional.ofNullable(calls.retrying("cannot read clip4j's metadata", () -> client.getById(target.collection(), META_ID)));
+        return Optional.ofNullable(
+                calls.retrying("cannot read clip4j's metadata", () -> client.getById(target.collection(), META_ID)));
     }
 
-    private static SolrImageStore fromMeta(SolrTarget target, SolrClient client, SolrCalls calls, SolrDocument doc,
-                                           boolean writable) {
+    private static SolrImageStore fromMeta(
+            SolrTarget target, SolrClient client, SolrCalls calls, SolrDocument doc, boolean writable) {
         String where = target.toString();
         try {
             JsonNode m = JSON.readTree(String.valueOf(doc.getFirstValue(F_META)));
             if (!FORMAT.equals(m.path("format").asText())) {
-                throw new Clip4jException(where + ": unsupported clip4j metadata format '" + m.path("format").asText() + "'");
+                throw new Clip4jException(where + ": unsupported clip4j metadata format '"
+                        + m.path("format").asText() + "'");
             }
             ModelIdentity model = ModelIdentity.fromNode(m.get("model"), where);
-            Meta meta = new Meta(model, m.get("dim").asInt(), Quantization.valueOf(m.get("quantization").asText()));
-            return new SolrImageStore(target, client, calls, meta, paths(m.get("roots")), paths(m.get("excludes")), writable);
+            Meta meta = new Meta(
+                    model,
+                    m.get("dim").asInt(),
+                    Quantization.valueOf(m.get("quantization").asText()));
+            return new SolrImageStore(
+                    target, client, calls, meta, paths(m.get("roots")), paths(m.get("excludes")), writable);
         } catch (IOException | RuntimeException e) {
             if (e instanceof Clip4jException c) throw c;
             throw new Clip4jException(where + ": corrupt clip4j metadata (" + SolrCalls.oneLine(e.getMessage()) + ")");
@@ -262,7 +289,11 @@ public final class SolrImageStore implements ImageStore {
     }
 
     private static List<Path> normalized(List<Path> paths) {
-        return paths.stream().map(p -> p.toAbsolutePath().normalize()).distinct().sorted().toList();
+        return paths.stream()
+                .map(p -> p.toAbsolutePath().normalize())
+                .distinct()
+                .sorted()
+                .toList();
     }
 
     /** For benchmarks: the fewest knn candidates asked of each shard per query (default 200). */
@@ -381,10 +412,14 @@ public final class SolrImageStore implements ImageStore {
     private void scan(boolean withVectors, BiConsumer<Entry, float[]> action) {
         String mark = CursorMarkParams.CURSOR_MARK_START;
         while (true) {
-            SolrQuery q = new SolrQuery(F_KIND + ":" + KIND_IMAGE).setRows(PAGE)
-                    .setSort(F_PATH, SolrQuery.ORDER.asc).addSort("id", SolrQuery.ORDER.asc);
-            q.setFields(withVectors ? new String[] {"id", F_PATH, F_SIZE, F_MTIME, F_HASH, vectorField}
-                    : new String[] {"id", F_PATH, F_SIZE, F_MTIME, F_HASH});
+            SolrQuery q = new SolrQuery(F_KIND + ":" + KIND_IMAGE)
+                    .setRows(PAGE)
+                    .setSort(F_PATH, SolrQuery.ORDER.asc)
+                    .addSort("id", SolrQuery.ORDER.asc);
+            q.setFields(
+                    withVectors
+                            ? new String[] {"id", F_PATH, F_SIZE, F_MTIME, F_HASH, vectorField}
+                            : new String[] {"id", F_PATH, F_SIZE, F_MTIME, F_HASH});
             q.set(CursorMarkParams.CURSOR_MARK_PARAM, mark);
             QueryResponse r = query("cannot list images", q);
             for (SolrDocument d : r.getResults()) action.accept(entry(d), withVectors ? vector(d) : null);
@@ -401,16 +436,19 @@ public final class SolrImageStore implements ImageStore {
     }
 
     private static Entry entry(SolrDocument d) {
-        return new Entry((String) d.getFirstValue("id"), (String) d.getFirstValue(F_PATH),
-                ((Number) d.getFirstValue(F_SIZE)).longValue(), ((Number) d.getFirstValue(F_MTIME)).longValue(),
+        return new Entry(
+                (String) d.getFirstValue("id"),
+                (String) d.getFirstValue(F_PATH),
+                ((Number) d.getFirstValue(F_SIZE)).longValue(),
+                ((Number) d.getFirstValue(F_MTIME)).longValue(),
                 (String) d.getFirstValue(F_HASH));
     }
 
     private float[] vector(SolrDocument d) {
         Collection<Object> values = d.getFieldValues(vectorField);
         if (values == null || values.size() != meta.dim()) {
-            throw new Clip4jException(target + ": document " + d.getFirstValue("id") + " has no stored "
-                    + meta.dim() + "-dim vector (field " + vectorField + " must be stored)");
+            throw new Clip4jException(target + ": document " + d.getFirstValue("id") + " has no stored " + meta.dim()
+                    + "-dim vector (field " + vectorField + " must be stored)");
         }
         float[] v = new float[values.size()];
         int i = 0;
@@ -430,7 +468,9 @@ public final class SolrImageStore implements ImageStore {
 
     @Override
     public Optional<float[]> vectorOfPath(String path) {
-        return located(ImageStore.idOf(path)).filter(l -> l.entry().path().equals(path)).map(Located::vector);
+        return located(ImageStore.idOf(path))
+                .filter(l -> l.entry().path().equals(path))
+                .map(Located::vector);
     }
 
     private record Located(Entry entry, float[] vector) {}
@@ -438,11 +478,17 @@ public final class SolrImageStore implements ImageStore {
     /** A document by id, with its vector: what is buffered first, else a real-time get (sees the latest writes). */
     private Optional<Located> located(String id) {
         Pending p = writable ? pending.get(id) : null;
-        if (p != null) return p.entry() == null ? Optional.empty() : Optional.of(new Located(p.entry(), p.vector().clone()));
+        if (p != null)
+            return p.entry() == null
+                    ? Optional.empty()
+                    : Optional.of(new Located(p.entry(), p.vector().clone()));
         if (META_ID.equals(id)) return Optional.empty();
         ModifiableSolrParams fl = new ModifiableSolrParams();
-        fl.set(CommonParams.FL, "id," + F_KIND + "," + F_PATH + "," + F_SIZE + "," + F_MTIME + "," + F_HASH + "," + vectorField);
-        SolrDocument d = calls.retrying("cannot read document " + id, () -> client.getById(target.collection(), id, fl));
+        fl.set(
+                CommonParams.FL,
+                "id," + F_KIND + "," + F_PATH + "," + F_SIZE + "," + F_MTIME + "," + F_HASH + "," + vectorField);
+        SolrDocument d =
+                calls.retrying("cannot read document " + id, () -> client.getById(target.collection(), id, fl));
         if (d == null || !KIND_IMAGE.equals(d.getFirstValue(F_KIND))) return Optional.empty();
         return Optional.of(new Located(entry(d), vector(d)));
     }

@@ -21,7 +21,11 @@ import org.apache.solr.common.params.ModifiableSolrParams;
  * dimensions can share a configset.
  */
 final class SolrSchema {
-    static final String F_KIND = "clip4j_kind", F_PATH = "path", F_HASH = "hash", F_SIZE = "size", F_MTIME = "mtime",
+    static final String F_KIND = "clip4j_kind",
+            F_PATH = "path",
+            F_HASH = "hash",
+            F_SIZE = "size",
+            F_MTIME = "mtime",
             F_META = "clip4j_meta";
     static final String T_STRING = "clip4j_string", T_LONG = "clip4j_long", T_STORED_TEXT = "clip4j_stored_text";
     /** HNSW graph parameters, as in the embedded Lucene index: generous, as recall matters more than size. */
@@ -56,10 +60,12 @@ final class SolrSchema {
     private static List<SchemaRequest.Update> missing(SolrClient client, String collection, int dim)
             throws SolrServerException, IOException {
         Set<String> types = new HashSet<>(), fields = new HashSet<>();
-        for (FieldTypeDefinition t : new SchemaRequest.FieldTypes().process(client, collection).getFieldTypes()) {
+        for (FieldTypeDefinition t :
+                new SchemaRequest.FieldTypes().process(client, collection).getFieldTypes()) {
             types.add(String.valueOf(t.getAttributes().get("name")));
         }
-        for (Map<String, Object> f : new SchemaRequest.Fields().process(client, collection).getFields()) {
+        for (Map<String, Object> f :
+                new SchemaRequest.Fields().process(client, collection).getFields()) {
             fields.add(String.valueOf(f.get("name")));
         }
         List<SchemaRequest.Update> updates = new ArrayList<>();
@@ -67,9 +73,21 @@ final class SolrSchema {
         addType(updates, types, T_LONG, "solr.LongPointField", "docValues", true);
         // stored only: no length limit (an indexed string term stops at 32 kB)
         addType(updates, types, T_STORED_TEXT, "solr.StrField", "indexed", false, "docValues", false);
-        addType(updates, types, vectorType(dim), "solr.DenseVectorField", "vectorDimension", dim,
-                "similarityFunction", "dot_product", "knnAlgorithm", "hnsw",
-                "hnswMaxConnections", HNSW_M, "hnswBeamWidth", HNSW_BEAM);
+        addType(
+                updates,
+                types,
+                vectorType(dim),
+                "solr.DenseVectorField",
+                "vectorDimension",
+                dim,
+                "similarityFunction",
+                "dot_product",
+                "knnAlgorithm",
+                "hnsw",
+                "hnswMaxConnections",
+                HNSW_M,
+                "hnswBeamWidth",
+                HNSW_BEAM);
         addField(updates, fields, F_KIND, T_STRING);
         addField(updates, fields, F_PATH, T_STRING);
         addField(updates, fields, F_HASH, T_STRING);
@@ -80,7 +98,8 @@ final class SolrSchema {
         return updates;
     }
 
-    private static void addType(List<SchemaRequest.Update> updates, Set<String> have, String name, String cls, Object... kv) {
+    private static void addType(
+            List<SchemaRequest.Update> updates, Set<String> have, String name, String cls, Object... kv) {
         if (have.contains(name)) return;
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("name", name);

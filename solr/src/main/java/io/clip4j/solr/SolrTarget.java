@@ -18,7 +18,8 @@ public record SolrTarget(List<String> urls, String collection) {
     public SolrTarget {
         if (urls.isEmpty()) throw new Clip4jException("--solr: no Solr URL given");
         if (collection == null || !collection.matches("[A-Za-z0-9_][A-Za-z0-9._-]*")) {
-            throw new Clip4jException("--collection: '" + collection + "' is not a Solr collection name (letters, digits, . _ -)");
+            throw new Clip4jException(
+                    "--collection: '" + collection + "' is not a Solr collection name (letters, digits, . _ -)");
         }
         urls = List.copyOf(urls);
     }
@@ -45,7 +46,8 @@ public record SolrTarget(List<String> urls, String collection) {
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new Clip4jException("--solr: '" + url + "' is not an http(s) URL of a Solr node (e.g. http://localhost:8983/solr)");
+            throw new Clip4jException(
+                    "--solr: '" + url + "' is not an http(s) URL of a Solr node (e.g. http://localhost:8983/solr)");
         }
         String s = url.replaceAll("/+$", "");
         String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("/+$", "");

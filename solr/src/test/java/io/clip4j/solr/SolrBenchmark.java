@@ -26,19 +26,28 @@ public final class SolrBenchmark {
         int dim = args.length > 1 ? Integer.parseInt(args[1]) : 512;
         boolean clustered = args.length > 2 && args[2].equals("clustered");
         int queries = args.length > 3 ? Integer.parseInt(args[3]) : 200;
-        int[] candidates = args.length > 4 ? Arrays.stream(args[4].split(",")).mapToInt(Integer::parseInt).toArray()
+        int[] candidates = args.length > 4
+                ? Arrays.stream(args[4].split(",")).mapToInt(Integer::parseInt).toArray()
                 : new int[] {100, 200, 400};
         Path dir = Files.createTempDirectory("clip4j-solr-bench");
-        System.out.printf(Locale.ROOT, "%d %s unit vectors of %d dims, %d queries; cluster in %s%n", n,
-                clustered ? "clustered" : "uniform random", dim, queries, dir);
+        System.out.printf(
+                Locale.ROOT,
+                "%d %s unit vectors of %d dims, %d queries; cluster in %s%n",
+                n,
+                clustered ? "clustered" : "uniform random",
+                dim,
+                queries,
+                dir);
 
         SplittableRandom rnd = new SplittableRandom(11);
         float[][] data = new float[n][];
         float[][] centers = new float[Math.max(1, n / 100)][];
         for (int c = 0; c < centers.length; c++) centers[c] = Vectors.unit(rnd, dim);
-        for (int i = 0; i < n; i++) data[i] = clustered ? near(centers[rnd.nextInt(centers.length)], rnd, 0.6f) : Vectors.unit(rnd, dim);
+        for (int i = 0; i < n; i++)
+            data[i] = clustered ? near(centers[rnd.nextInt(centers.length)], rnd, 0.6f) : Vectors.unit(rnd, dim);
         float[][] qs = new float[queries][];
-        for (int q = 0; q < queries; q++) qs[q] = clustered ? near(data[rnd.nextInt(n)], rnd, 0.3f) : Vectors.unit(rnd, dim);
+        for (int q = 0; q < queries; q++)
+            qs[q] = clustered ? near(data[rnd.nextInt(n)], rnd, 0.3f) : Vectors.unit(rnd, dim);
 
         try (SolrTestCluster cluster = SolrTestCluster.start(2, dir, "3g")) {
             SolrTarget t = SolrTarget.parse(cluster.solrUrls(), "bench");
@@ -52,15 +61,23 @@ public final class SolrBenchmark {
                 store.commit();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "indexed %d in %.1f s: %.0f vectors/s (2 shards x 2 replicas: every vector is indexed twice)%n",
-                    n, seconds, n / seconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "indexed %d in %.1f s: %.0f vectors/s (2 shards x 2 replicas: every vector is indexed twice)%n",
+                    n,
+                    seconds,
+                    n / seconds);
 
             Map<String, float[]> all = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) all.put(Vectors.path(i), data[i]);
             long e0 = System.nanoTime();
-            @SuppressWarnings("unchecked") List<Scored>[] exact = new List[queries];
+            @SuppressWarnings("unchecked")
+            List<Scored>[] exact = new List[queries];
             for (int q = 0; q < queries; q++) exact[q] = Vectors.exactTop(all, qs[q], 10);
-            System.out.printf(Locale.ROOT, "exact top 10 by brute force (in memory): %.1f ms per query%n", (System.nanoTime() - e0) / 1e6 / queries);
+            System.out.printf(
+                    Locale.ROOT,
+                    "exact top 10 by brute force (in memory): %.1f ms per query%n",
+                    (System.nanoTime() - e0) / 1e6 / queries);
 
             try (SolrImageStore store = SolrImageStore.openForReading(t)) {
                 for (int q = 0; q < 20; q++) store.search(qs[q], 10, null); // warm-up
@@ -81,9 +98,14 @@ public final class SolrBenchmark {
                         recall += hit / 10.0;
                     }
                     Arrays.sort(ns);
-                    System.out.printf(Locale.ROOT, "candidates %4d per shard: p50 %.1f ms, p99 %.1f ms; recall@10 %.4f; exact top 10 for %.1f %% of queries%n",
-                            c, ns[queries / 2] / 1e6, ns[Math.min(queries - 1, (int) Math.ceil(queries * 0.99) - 1)] / 1e6,
-                            recall / queries, 100.0 * same / queries);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "candidates %4d per shard: p50 %.1f ms, p99 %.1f ms; recall@10 %.4f; exact top 10 for %.1f %% of queries%n",
+                            c,
+                            ns[queries / 2] / 1e6,
+                            ns[Math.min(queries - 1, (int) Math.ceil(queries * 0.99) - 1)] / 1e6,
+                            recall / queries,
+                            100.0 * same / queries);
                 }
             }
         }

@@ -17,21 +17,27 @@ class SolrCallsTest {
     @Test
     void failuresOfAClusterThatRecoversAreRetried() {
         assertTrue(SolrCalls.isTransient(new SolrServerException(new ConnectException("refused"))));
-        assertTrue(SolrCalls.isTransient(new SolrException(SolrException.ErrorCode.SERVICE_UNAVAILABLE, "no servers hosting shard")));
-        assertTrue(SolrCalls.isTransient(new SolrException(SolrException.ErrorCode.SERVER_ERROR,
+        assertTrue(SolrCalls.isTransient(
+                new SolrException(SolrException.ErrorCode.SERVICE_UNAVAILABLE, "no servers hosting shard")));
+        assertTrue(SolrCalls.isTransient(new SolrException(
+                SolrException.ErrorCode.SERVER_ERROR,
                 "25 Async exceptions during distributed update: java.net.ConnectException: Connection refused")));
-        assertTrue(SolrCalls.isTransient(new SolrException(SolrException.ErrorCode.SERVER_ERROR, "No registered leader was found")));
-        assertFalse(SolrCalls.isTransient(new SolrException(SolrException.ErrorCode.BAD_REQUEST, "undefined field vector_7")));
+        assertTrue(SolrCalls.isTransient(
+                new SolrException(SolrException.ErrorCode.SERVER_ERROR, "No registered leader was found")));
+        assertFalse(SolrCalls.isTransient(
+                new SolrException(SolrException.ErrorCode.BAD_REQUEST, "undefined field vector_7")));
     }
 
     @Test
     void aRefusedRequestIsOneLineAndNotRetried() {
         SolrCalls calls = new SolrCalls("collection c at http://h:8983/solr", 60_000);
         AtomicInteger tries = new AtomicInteger();
-        Clip4jException e = assertThrows(Clip4jException.class, () -> calls.retrying("cannot search", () -> {
-            tries.incrementAndGet();
-            throw new SolrException(SolrException.ErrorCode.BAD_REQUEST, "undefined field\n  vector_7");
-        }));
+        Clip4jException e = assertThrows(
+                Clip4jException.class,
+                () -> calls.retrying("cannot search", () -> {
+                    tries.incrementAndGet();
+                    throw new SolrException(SolrException.ErrorCode.BAD_REQUEST, "undefined field\n  vector_7");
+                }));
         assertEquals(1, tries.get());
         assertEquals("collection c at http://h:8983/solr: cannot search: undefined field vector_7", e.getMessage());
     }
@@ -39,9 +45,11 @@ class SolrCallsTest {
     @Test
     void anUnreachableNodeIsNamedAsSuch() {
         SolrCalls calls = new SolrCalls("collection c at http://h:1/solr", 300);
-        Clip4jException e = assertThrows(Clip4jException.class, () -> calls.retrying("cannot count", () -> {
-            throw new SolrServerException(new ConnectException("Connection refused"));
-        }));
+        Clip4jException e = assertThrows(
+                Clip4jException.class,
+                () -> calls.retrying("cannot count", () -> {
+                    throw new SolrServerException(new ConnectException("Connection refused"));
+                }));
         assertEquals("collection c at http://h:1/solr: cannot reach Solr (connection refused)", e.getMessage());
     }
 }

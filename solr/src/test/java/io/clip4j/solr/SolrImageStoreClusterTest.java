@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SolrImageStoreClusterTest {
-    @TempDir static Path tmp;
+    @TempDir
+    static Path tmp;
+
     static SolrTestCluster cluster;
 
     @BeforeAll
@@ -66,7 +68,9 @@ class SolrImageStoreClusterTest {
                 all.put(Vectors.path(i), v);
             }
             // buffered writes are readable before they are sent
-            assertArrayEquals(all.get(Vectors.path(7)), store.vectorOfPath(Vectors.path(7)).orElseThrow());
+            assertArrayEquals(
+                    all.get(Vectors.path(7)),
+                    store.vectorOfPath(Vectors.path(7)).orElseThrow());
             store.recordSources(List.of(Path.of("/photos")), List.of(Path.of("/photos/private")));
             store.commit();
         }
@@ -76,8 +80,13 @@ class SolrImageStoreClusterTest {
             assertEquals(List.of(Path.of("/photos")), store.roots());
             assertEquals(List.of(Path.of("/photos/private")), store.excludes());
             assertEquals(Vectors.entry(42), store.entries().get(Vectors.path(42)));
-            assertEquals(Vectors.entry(42), store.byId(ImageStore.idOf(Vectors.path(42))).orElseThrow());
-            assertArrayEquals(all.get(Vectors.path(42)), store.vectorOfPath(Vectors.path(42)).orElseThrow(), "vectors come back bit for bit");
+            assertEquals(
+                    Vectors.entry(42),
+                    store.byId(ImageStore.idOf(Vectors.path(42))).orElseThrow());
+            assertArrayEquals(
+                    all.get(Vectors.path(42)),
+                    store.vectorOfPath(Vectors.path(42)).orElseThrow(),
+                    "vectors come back bit for bit");
             for (int q = 0; q < 20; q++) {
                 float[] query = Vectors.unit(rnd, dim);
                 assertEquals(Vectors.exactTop(all, query, 10), store.search(query, 10, null));
@@ -125,10 +134,12 @@ class SolrImageStoreClusterTest {
         ModelIdentity other = new ModelIdentity("/models/other", "config-x", "weights-x", 8);
         Clip4jException e = assertThrows(Clip4jException.class, () -> SolrImageStore.openForWriting(t, other, null));
         assertTrue(e.getMessage().contains("another model"), e.getMessage());
-        Clip4jException q = assertThrows(Clip4jException.class,
+        Clip4jException q = assertThrows(
+                Clip4jException.class,
                 () -> SolrImageStore.openForWriting(t, Vectors.model(8), ImageStore.Quantization.int8));
         assertTrue(q.getMessage().contains("int8"), q.getMessage());
-        Clip4jException missing = assertThrows(Clip4jException.class,
+        Clip4jException missing = assertThrows(
+                Clip4jException.class,
                 () -> SolrImageStore.openForReading(SolrTarget.parse(cluster.solrUrls(), "nosuch")));
         assertTrue(missing.getMessage().contains("no such collection"), missing.getMessage());
     }
@@ -176,38 +187,43 @@ class SolrImageStoreClusterTest {
         AtomicInteger committedBatches = new AtomicInteger();
         AtomicReference<Throwable> writerError = new AtomicReference<>();
         try (SolrImageStore writer = SolrImageStore.openForWriting(t, Vectors.model(dim), null);
-             SolrImageStore reader = SolrImageStore.openForReading(t)) {
-            Thread indexing = new Thread(() -> {
-                try {
-                    for (int b = 0; b < batches; b++) {
-                        for (int i = b * perBatch; i < (b + 1) * perBatch; i++) writer.put(Vectors.entry(i), vectors.get(i));
-                        writer.commit();
-                        committedBatches.incrementAndGet();
-                        Thread.sleep(100);
-                    }
-                } catch (Throwable e) {
-                    writerError.set(e);
-                }
-            }, "indexing");
+                SolrImageStore reader = SolrImageStore.openForReading(t)) {
+            Thread indexing = new Thread(
+                    () -> {
+                        try {
+                            for (int b = 0; b < batches; b++) {
+                                for (int i = b * perBatch; i < (b + 1) * perBatch; i++)
+                                    writer.put(Vectors.entry(i), vectors.get(i));
+                                writer.commit();
+                                committedBatches.incrementAndGet();
+                                Thread.sleep(100);
+                            }
+                        } catch (Throwable e) {
+                            writerError.set(e);
+                        }
+                    },
+                    "indexing");
             indexing.start();
 
             AtomicInteger searches = new AtomicInteger(), failures = new AtomicInteger();
             AtomicLong slowestMs = new AtomicLong();
             AtomicReference<Throwable> searchError = new AtomicReference<>();
-            Thread searching = new Thread(() -> {
-                SplittableRandom r = new SplittableRandom(5);
-                while (indexing.isAlive()) {
-                    long t0 = System.nanoTime();
-                    try {
-                        reader.search(Vectors.unit(r, dim), 10, null);
-                        searches.incrementAndGet();
-                    } catch (RuntimeException e) {
-                        failures.incrementAndGet();
-                        searchError.compareAndSet(null, e);
-                    }
-                    slowestMs.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
-                }
-            }, "searching");
+            Thread searching = new Thread(
+                    () -> {
+                        SplittableRandom r = new SplittableRandom(5);
+                        while (indexing.isAlive()) {
+                            long t0 = System.nanoTime();
+                            try {
+                                reader.search(Vectors.unit(r, dim), 10, null);
+                                searches.incrementAndGet();
+                            } catch (RuntimeException e) {
+                                failures.incrementAndGet();
+                                searchError.compareAndSet(null, e);
+                            }
+                            slowestMs.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
+                        }
+                    },
+                    "searching");
             searching.start();
 
             while (committedBatches.get() < stopAfter && indexing.isAlive()) Thread.sleep(20);
@@ -218,14 +234,19 @@ class SolrImageStoreClusterTest {
             searching.join(60_000);
 
             assertEquals(null, writerError.get(), () -> "indexing failed; cluster log:\n" + cluster.logTail());
-            assertEquals(0, failures.get(), () -> failures.get() + " of " + (searches.get() + failures.get())
-                    + " searches failed, first: " + searchError.get());
+            assertEquals(
+                    0,
+                    failures.get(),
+                    () -> failures.get() + " of " + (searches.get() + failures.get()) + " searches failed, first: "
+                            + searchError.get());
             assertEquals(batches, committedBatches.get());
             assertEquals(batches * perBatch, reader.size(), "nothing indexed is lost");
             Map<String, ImageStore.Entry> entries = reader.entries();
             for (int i = 0; i < batches * perBatch; i++) assertEquals(Vectors.entry(i), entries.get(Vectors.path(i)));
-            assertArrayEquals(vectors.get(3), reader.vectorOfPath(Vectors.path(3)).orElseThrow());
-            System.out.printf("node-failure test: %d searches during the run, none failed, slowest %d ms; stopping node 1 took %d ms%n",
+            assertArrayEquals(
+                    vectors.get(3), reader.vectorOfPath(Vectors.path(3)).orElseThrow());
+            System.out.printf(
+                    "node-failure test: %d searches during the run, none failed, slowest %d ms; stopping node 1 took %d ms%n",
                     searches.get(), slowestMs.get(), stopMs);
         }
     }

@@ -35,14 +35,17 @@ public final class SolrTestCluster implements AutoCloseable {
         this.process = process;
         this.log = log;
         this.commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) answers.add(line);
-            } catch (IOException ignored) {
-                // the child is gone; waiting callers time out with its log's name
-            }
-            answers.add("eof");
-        }, "testcluster-reader");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = r.readLine()) != null; ) answers.add(line);
+                    } catch (IOException ignored) {
+                        // the child is gone; waiting callers time out with its log's name
+                    }
+                    answers.add("eof");
+                },
+                "testcluster-reader");
         reader.setDaemon(true);
         reader.start();
     }
@@ -50,14 +53,24 @@ public final class SolrTestCluster implements AutoCloseable {
     /** Starts a cluster of {@code nodes} nodes in {@code dir} and waits until it is ready. */
     public static SolrTestCluster start(int nodes, Path dir, String heap) throws IOException {
         Files.createDirectories(dir);
-        String classpath = Files.readString(Path.of(required("clip4j.testcluster.classpath"))).strip()
-                + File.pathSeparator + required("clip4j.testcluster.classes");
+        String classpath = Files.readString(Path.of(required("clip4j.testcluster.classpath")))
+                        .strip()
+                + File.pathSeparator
+                + required("clip4j.testcluster.classes");
         Path log = dir.resolve("cluster.log");
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED",
-                "-cp", classpath, "io.clip4j.solr.testcluster.TestClusterMain",
-                "--nodes", Integer.toString(nodes), "--dir", dir.resolve("solr").toString(),
-                "--config", CONFIGSET + "=" + required("clip4j.solr.configset"));
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                classpath,
+                "io.clip4j.solr.testcluster.TestClusterMain",
+                "--nodes",
+                Integer.toString(nodes),
+                "--dir",
+                dir.resolve("solr").toString(),
+                "--config",
+                CONFIGSET + "=" + required("clip4j.solr.configset"));
         Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
         SolrTestCluster c = new SolrTestCluster(p, log);
         try {
@@ -75,16 +88,20 @@ public final class SolrTestCluster implements AutoCloseable {
 
     private static String required(String property) {
         String v = System.getProperty(property);
-        if (v == null) throw new IllegalStateException("system property " + property + " is not set (the build sets it: run through Maven)");
+        if (v == null)
+            throw new IllegalStateException(
+                    "system property " + property + " is not set (the build sets it: run through Maven)");
         return v;
     }
 
     private String next(long seconds) {
         try {
             String line = answers.poll(seconds, TimeUnit.SECONDS);
-            if (line == null) throw new IllegalStateException("test cluster did not answer in " + seconds + " s; see " + log);
+            if (line == null)
+                throw new IllegalStateException("test cluster did not answer in " + seconds + " s; see " + log);
             if (line.equals("eof")) throw new IllegalStateException("test cluster exited; see " + log);
-            if (line.startsWith("error ")) throw new IllegalStateException("test cluster: " + line.substring(6) + "; see " + log);
+            if (line.startsWith("error "))
+                throw new IllegalStateException("test cluster: " + line.substring(6) + "; see " + log);
             return line;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -109,14 +126,16 @@ public final class SolrTestCluster implements AutoCloseable {
     public void startNode(int i) {
         commands.println("start " + i);
         String line = next(COMMAND_SECONDS);
-        if (!line.startsWith("started " + i)) throw new IllegalStateException("test cluster: unexpected answer " + line);
+        if (!line.startsWith("started " + i))
+            throw new IllegalStateException("test cluster: unexpected answer " + line);
         nodeUrls.set(i, line.split(" ")[2]);
     }
 
     private void command(String command, String expected) {
         commands.println(command);
         String line = next(COMMAND_SECONDS);
-        if (!line.equals(expected)) throw new IllegalStateException("test cluster: expected '" + expected + "', got '" + line + "'");
+        if (!line.equals(expected))
+            throw new IllegalStateException("test cluster: expected '" + expected + "', got '" + line + "'");
     }
 
     @Override

@@ -42,7 +42,8 @@ final class Vectors {
     /** The exact top k of {@code all} (path -> vector) for a query, as a store must return it. */
     static List<Scored> exactTop(Map<String, float[]> all, float[] query, int k) {
         ExactRanking<String> r = new ExactRanking<>(k);
-        for (Map.Entry<String, float[]> e : all.entrySet()) r.offer(ImageStore.idOf(e.getKey()), e.getKey(), query, e.getValue());
+        for (Map.Entry<String, float[]> e : all.entrySet())
+            r.offer(ImageStore.idOf(e.getKey()), e.getKey(), query, e.getValue());
         return r.best(Scored::new);
     }
 }

@@ -27,10 +27,11 @@ public final class ClipSpark {
 
     /** The rows of {@link #embedImages}: an embedding, or the error that explains why there is none. */
     public static final StructType IMAGE_SCHEMA = new StructType(new StructField[] {
-            DataTypes.createStructField("path", DataTypes.StringType, false),
-            DataTypes.createStructField("sha256", DataTypes.StringType, true),
-            DataTypes.createStructField("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), true),
-            DataTypes.createStructField("error", DataTypes.StringType, true)});
+        DataTypes.createStructField("path", DataTypes.StringType, false),
+        DataTypes.createStructField("sha256", DataTypes.StringType, true),
+        DataTypes.createStructField("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), true),
+        DataTypes.createStructField("error", DataTypes.StringType, true)
+    });
 
     public static Dataset<Row> embedImages(Dataset<Row> binaryFiles, String model) {
         return embedImages(binaryFiles, EmbedSettings.of(model));
@@ -61,20 +62,22 @@ public final class ClipSpark {
         StructType in = rows.schema();
         int column = in.fieldIndex(textColumn);
         if (!in.fields()[column].dataType().equals(DataTypes.StringType)) {
-            throw new Clip4jException("column " + textColumn + " is " + in.fields()[column].dataType().simpleString() + ", not a string");
+            throw new Clip4jException("column " + textColumn + " is "
+                    + in.fields()[column].dataType().simpleString() + ", not a string");
         }
         for (String c : new String[] {"embedding", "error"}) {
-            if (Arrays.asList(in.fieldNames()).contains(c)) throw new Clip4jException("the Dataset already has a column " + c);
+            if (Arrays.asList(in.fieldNames()).contains(c))
+                throw new Clip4jException("the Dataset already has a column " + c);
         }
-        StructType out = in
-                .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), true)
+        StructType out = in.add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), true)
                 .add("error", DataTypes.StringType, true);
         return rows.mapPartitions(new TextRows(settings, column), Encoders.row(out));
     }
 
     private static void require(Dataset<Row> rows, String column, String what) {
         if (!Arrays.asList(rows.columns()).contains(column)) {
-            throw new Clip4jException("no column " + column + " (expected " + what + "); columns: " + String.join(", ", rows.columns()));
+            throw new Clip4jException(
+                    "no column " + column + " (expected " + what + "); columns: " + String.join(", ", rows.columns()));
         }
     }
 }

@@ -77,18 +77,23 @@ public final class EmbedJob {
             throw new Clip4jException(options.output() + ": cannot open (" + e.getMessage() + ")");
         }
         List<String> images = InputListing.list(spark, options.input());
-        ShardPlan plan = ShardPlan.agree(fs, output, images, options.partitions(),
-                spark.sparkContext().defaultParallelism(), settings.model());
+        ShardPlan plan = ShardPlan.agree(
+                fs, output, images, options.partitions(), spark.sparkContext().defaultParallelism(), settings.model());
         List<Shard> pending = plan.pending(fs, output, options.clipRetrievalLayout());
 
         List<ShardReport> reports = List.of();
         if (!pending.isEmpty()) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            jsc.setJobDescription(String.format(Locale.ROOT, "clip4j embed: %d of %d shards, %d images",
-                    pending.size(), plan.shardCount(), pending.stream().mapToInt(s -> s.paths().size()).sum()));
+            jsc.setJobDescription(String.format(
+                    Locale.ROOT,
+                    "clip4j embed: %d of %d shards, %d images",
+                    pending.size(),
+                    plan.shardCount(),
+                    pending.stream().mapToInt(s -> s.paths().size()).sum()));
             // one shard per partition: a task is a shard, and a retried task redoes just that shard
             reports = jsc.parallelize(pending, pending.size())
-                    .mapPartitions(new ShardTask(settings, output.toString(), options.clipRetrievalLayout(), conf, faults))
+                    .mapPartitions(
+                            new ShardTask(settings, output.toString(), options.clipRetrievalLayout(), conf, faults))
                     .collect();
         }
         int written = 0, embedded = 0, failed = 0;
@@ -103,11 +108,19 @@ public final class EmbedJob {
         int skipped = plan.shardCount() - written;
         writeModelIdentity(fs, output, settings);
         try {
-            if (plan.pending(fs, output, options.clipRetrievalLayout()).isEmpty()) fs.create(new Path(output, SUCCESS), true).close();
+            if (plan.pending(fs, output, options.clipRetrievalLayout()).isEmpty())
+                fs.create(new Path(output, SUCCESS), true).close();
         } catch (IOException e) {
             throw new Clip4jException(output + ": cannot write " + SUCCESS + " (" + e.getMessage() + ")");
         }
-        return new JobReport(plan.imageCount(), plan.shardCount(), written, skipped, embedded, failed, errors,
+        return new JobReport(
+                plan.imageCount(),
+                plan.shardCount(),
+                written,
+                skipped,
+                embedded,
+                failed,
+                errors,
                 (System.nanoTime() - t0) / 1e9);
     }
 }

@@ -25,8 +25,11 @@ final class HadoopImages implements ImageBytesSource {
         FileStatus st = fs.getFileStatus(p);
         if (st.isDirectory()) throw new IOException("is a folder");
         if (st.getLen() > ImageFileReader.DEFAULT_MAX_BYTES) {
-            throw new IOException(String.format(Locale.ROOT, "%d bytes: larger than an image can be (%d MB)",
-                    st.getLen(), ImageFileReader.DEFAULT_MAX_BYTES >> 20));
+            throw new IOException(String.format(
+                    Locale.ROOT,
+                    "%d bytes: larger than an image can be (%d MB)",
+                    st.getLen(),
+                    ImageFileReader.DEFAULT_MAX_BYTES >> 20));
         }
         try (InputStream in = fs.open(p)) {
             return in.readAllBytes();

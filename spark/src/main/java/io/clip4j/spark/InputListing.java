@@ -40,7 +40,8 @@ final class InputListing {
             if (st.isFile()) {
                 if (isParquet(root.getName())) return fromParquet(spark, fs, input);
                 if (ImageFiles.hasImageExtension(root.getName())) return List.of(root.toString());
-                throw new Clip4jException(input + ": neither an image, a folder of images nor a Parquet file of image paths");
+                throw new Clip4jException(
+                        input + ": neither an image, a folder of images nor a Parquet file of image paths");
             }
             TreeSet<String> images = new TreeSet<>();
             boolean parquet = false;
@@ -53,7 +54,8 @@ final class InputListing {
             }
             if (!images.isEmpty()) return new ArrayList<>(images);
             if (parquet) return fromParquet(spark, fs, input);
-            throw new Clip4jException(input + ": no images found (" + String.join(", ", new TreeSet<>(ImageFiles.EXTENSIONS)) + ")");
+            throw new Clip4jException(
+                    input + ": no images found (" + String.join(", ", new TreeSet<>(ImageFiles.EXTENSIONS)) + ")");
         } catch (IOException e) {
             throw new Clip4jException(input + ": cannot list (" + e.getMessage() + ")");
         }
@@ -76,12 +78,14 @@ final class InputListing {
         List<String> columns = Arrays.asList(df.columns());
         String column = columns.contains("path") ? "path" : columns.contains("image_path") ? "image_path" : null;
         if (column == null) {
-            throw new Clip4jException(input + ": a Parquet input needs a column path (or image_path) naming the images; it has "
-                    + String.join(", ", columns));
+            throw new Clip4jException(
+                    input + ": a Parquet input needs a column path (or image_path) naming the images; it has "
+                            + String.join(", ", columns));
         }
         TreeSet<String> images = new TreeSet<>();
         for (Row r : df.select(column).where(df.col(column).isNotNull()).collectAsList()) {
-            // a path without a scheme is one of the file system the Parquet input is on (relative: to its working folder)
+            // a path without a scheme is one of the file system the Parquet input is on (relative: to its working
+            // folder)
             Path p = new Path(r.getString(0));
             images.add((p.toUri().getScheme() != null ? p : fs.makeQualified(p)).toString());
         }

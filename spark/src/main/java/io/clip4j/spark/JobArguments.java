@@ -18,7 +18,8 @@ record JobArguments(JobOptions options, String master, Map<String, String> conf,
         }
     }
 
-    static final String USAGE = String.join("\n",
+    static final String USAGE = String.join(
+            "\n",
             "Usage: clip4j spark embed [--master URL] --input DIR|PARQUET --output DIR --model PATH",
             "                          [--partitions N] [--batch N] [--clip-retrieval-layout] [--conf KEY=VALUE]...",
             "Embed a folder of images (or the images named in a Parquet file's column path) on Spark, resumably:",
@@ -67,7 +68,9 @@ record JobArguments(JobOptions options, String master, Map<String, String> conf,
                     if (k <= 0) throw new UsageException("--conf needs KEY=VALUE, got '" + kv + "'");
                     conf.put(kv.substring(0, k), kv.substring(k + 1));
                 }
-                default -> throw new UsageException(a.startsWith("-") ? "unknown option '" + a + "'" : "unexpected argument '" + a + "'");
+                default ->
+                    throw new UsageException(
+                            a.startsWith("-") ? "unknown option '" + a + "'" : "unexpected argument '" + a + "'");
             }
         }
         if (input == null) throw new UsageException("missing required option '--input=DIR|PARQUET'");
@@ -89,6 +92,7 @@ record JobArguments(JobOptions options, String master, Map<String, String> conf,
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new UsageException("invalid value for option '" + option + "': '" + v + "' is not a whole number of at least 1");
+        throw new UsageException(
+                "invalid value for option '" + option + "': '" + v + "' is not a whole number of at least 1");
     }
 }

@@ -14,7 +14,8 @@ import io.clip4j.Clip4jException;
  * @param batch               images per forward pass
  * @param clipRetrievalLayout also write {@code img_emb/img_emb_N.npy} and {@code metadata/metadata_N.parquet}
  */
-public record JobOptions(String input, String output, String model, int partitions, int batch, boolean clipRetrievalLayout) {
+public record JobOptions(
+        String input, String output, String model, int partitions, int batch, boolean clipRetrievalLayout) {
     public JobOptions {
         if (input == null || input.isBlank()) throw new Clip4jException("no input: give --input DIR|PARQUET");
         if (output == null || output.isBlank()) throw new Clip4jException("no output: give --output DIR");

@@ -14,5 +14,12 @@ import java.util.List;
  * @param errors        the first of those errors
  * @param seconds       the run's wall time
  */
-public record JobReport(int images, int shards, int shardsWritten, int shardsSkipped, int embedded, int failed,
-                        List<String> errors, double seconds) {}
+public record JobReport(
+        int images,
+        int shards,
+        int shardsWritten,
+        int shardsSkipped,
+        int embedded,
+        int failed,
+        List<String> errors,
+        double seconds) {}

@@ -20,7 +20,8 @@ final class NpyWriter {
             out.write(header(rows.size(), dim));
             ByteBuffer buf = ByteBuffer.allocate(4 * dim).order(ByteOrder.LITTLE_ENDIAN);
             for (float[] row : rows) {
-                if (row.length != dim) throw new IllegalArgumentException("row of " + row.length + " values, expected " + dim);
+                if (row.length != dim)
+                    throw new IllegalArgumentException("row of " + row.length + " values, expected " + dim);
                 buf.clear();
                 buf.asFloatBuffer().put(row);
                 out.write(buf.array());
@@ -30,7 +31,8 @@ final class NpyWriter {
 
     /** Magic, version, header length and the header dict, padded with spaces so that the data starts at a multiple of 64. */
     static byte[] header(int rows, int dim) {
-        String dict = String.format(Locale.ROOT, "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", rows, dim);
+        String dict =
+                String.format(Locale.ROOT, "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", rows, dim);
         int unpadded = 10 + dict.length() + 1;
         int headerLen = dict.length() + 1 + (64 - unpadded % 64) % 64;
         StringBuilder h = new StringBuilder(dict);
@@ -38,7 +40,9 @@ final class NpyWriter {
         h.append('\n');
         byte[] text = h.toString().getBytes(StandardCharsets.US_ASCII);
         ByteBuffer b = ByteBuffer.allocate(10 + text.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) headerLen).put(text);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0})
+                .putShort((short) headerLen)
+                .put(text);
         return b.array();
     }
 }

@@ -27,15 +27,27 @@ final class ParquetShardWriter {
     private ParquetShardWriter() {}
 
     static final MessageType PART = Types.buildMessage()
-            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("path")
-            .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("sha256")
-            .optionalList().requiredElement(PrimitiveTypeName.FLOAT).named("embedding")
-            .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("error")
+            .required(PrimitiveTypeName.BINARY)
+            .as(LogicalTypeAnnotation.stringType())
+            .named("path")
+            .optional(PrimitiveTypeName.BINARY)
+            .as(LogicalTypeAnnotation.stringType())
+            .named("sha256")
+            .optionalList()
+            .requiredElement(PrimitiveTypeName.FLOAT)
+            .named("embedding")
+            .optional(PrimitiveTypeName.BINARY)
+            .as(LogicalTypeAnnotation.stringType())
+            .named("error")
             .named("clip4j_image_embedding");
 
     static final MessageType METADATA = Types.buildMessage()
-            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("image_path")
-            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("sha256")
+            .required(PrimitiveTypeName.BINARY)
+            .as(LogicalTypeAnnotation.stringType())
+            .named("image_path")
+            .required(PrimitiveTypeName.BINARY)
+            .as(LogicalTypeAnnotation.stringType())
+            .named("sha256")
             .named("clip_retrieval_metadata");
 
     static void writePart(Path file, Configuration conf, List<EmbeddedImage> rows) throws IOException {
@@ -58,7 +70,8 @@ final class ParquetShardWriter {
     static void writeMetadata(Path file, Configuration conf, List<EmbeddedImage> embedded) throws IOException {
         SimpleGroupFactory groups = new SimpleGroupFactory(METADATA);
         try (ParquetWriter<Group> out = open(file, conf, METADATA)) {
-            for (EmbeddedImage r : embedded) out.write(groups.newGroup().append("image_path", r.path()).append("sha256", r.sha256()));
+            for (EmbeddedImage r : embedded)
+                out.write(groups.newGroup().append("image_path", r.path()).append("sha256", r.sha256()));
         }
     }
 

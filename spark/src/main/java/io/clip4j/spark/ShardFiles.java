@@ -24,12 +24,21 @@ final class ShardFiles {
     ShardFiles(Path output, int shard, boolean clipRetrievalLayout) {
         this.part = new Path(output, String.format(Locale.ROOT, "%s%05d.parquet", PART_PREFIX, shard));
         this.npy = clipRetrievalLayout ? new Path(new Path(output, "img_emb"), "img_emb_" + shard + ".npy") : null;
-        this.metadata = clipRetrievalLayout ? new Path(new Path(output, "metadata"), "metadata_" + shard + ".parquet") : null;
+        this.metadata =
+                clipRetrievalLayout ? new Path(new Path(output, "metadata"), "metadata_" + shard + ".parquet") : null;
     }
 
-    Path part() { return part; }
-    Path npy() { return npy; }
-    Path metadata() { return metadata; }
+    Path part() {
+        return part;
+    }
+
+    Path npy() {
+        return npy;
+    }
+
+    Path metadata() {
+        return metadata;
+    }
 
     boolean clipRetrievalLayout() {
         return npy != null;

@@ -57,7 +57,8 @@ final class ShardPlan {
      * @param requested the shard count asked for; 0: the manifest's on a re-run, else chosen from the image count
      *                  and {@code parallelism} (at least two tasks per slot, so that a slow task is not the job's tail)
      */
-    static ShardPlan agree(FileSystem fs, Path output, List<String> images, int requested, int parallelism, String model) {
+    static ShardPlan agree(
+            FileSystem fs, Path output, List<String> images, int requested, int parallelism, String model) {
         Path manifest = new Path(output, MANIFEST);
         String digest = digest(images);
         try {
@@ -67,22 +68,30 @@ final class ShardPlan {
                     m = JSON.readTree(in);
                 }
                 int shards = m.path("shards").asInt();
-                if (!digest.equals(m.path("images_sha256").asText()) || images.size() != m.path("images").asInt()) {
-                    throw new Clip4jException(String.format(Locale.ROOT,
+                if (!digest.equals(m.path("images_sha256").asText())
+                        || images.size() != m.path("images").asInt()) {
+                    throw new Clip4jException(String.format(
+                            Locale.ROOT,
                             "%s was started for another input (%d images then, %d now): give a new --output, or delete it to start over",
-                            output, m.path("images").asInt(), images.size()));
+                            output,
+                            m.path("images").asInt(),
+                            images.size()));
                 }
                 if (!model.equals(m.path("model").asText())) {
-                    throw new Clip4jException(output + " was started with the model " + m.path("model").asText()
-                            + ": give a new --output for " + model);
+                    throw new Clip4jException(output + " was started with the model "
+                            + m.path("model").asText() + ": give a new --output for " + model);
                 }
                 if (requested != 0 && requested != shards) {
-                    throw new Clip4jException(String.format(Locale.ROOT,
-                            "%s was started with --partitions %d: resume with the same (or none), or give a new --output", output, shards));
+                    throw new Clip4jException(String.format(
+                            Locale.ROOT,
+                            "%s was started with --partitions %d: resume with the same (or none), or give a new --output",
+                            output,
+                            shards));
                 }
                 return new ShardPlan(images, shards);
             }
-            int shards = requested != 0 ? requested
+            int shards = requested != 0
+                    ? requested
                     : Math.max(2 * Math.max(1, parallelism), (images.size() + IMAGES_PER_SHARD - 1) / IMAGES_PER_SHARD);
             shards = Math.max(1, Math.min(shards, images.size()));
             ObjectNode m = JSON.createObjectNode();

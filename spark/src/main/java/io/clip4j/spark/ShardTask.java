@@ -24,7 +24,12 @@ final class ShardTask implements FlatMapFunction<Iterator<Shard>, ShardReport> {
     private final HadoopConf hadoopConf;
     private final TaskFaults faults;
 
-    ShardTask(EmbedSettings settings, String output, boolean clipRetrievalLayout, HadoopConf hadoopConf, TaskFaults faults) {
+    ShardTask(
+            EmbedSettings settings,
+            String output,
+            boolean clipRetrievalLayout,
+            HadoopConf hadoopConf,
+            TaskFaults faults) {
         this.settings = settings;
         this.output = output;
         this.clipRetrievalLayout = clipRetrievalLayout;
@@ -49,14 +54,16 @@ final class ShardTask implements FlatMapFunction<Iterator<Shard>, ShardReport> {
         TaskContext task = TaskContext.get();
         int attemptNumber = task == null ? 0 : task.attemptNumber();
         String attempt = task == null ? "driver" : Long.toString(task.taskAttemptId());
-        if (files.committed(fs)) return new ShardReport(shard.id(), shard.paths().size(), 0, true, List.of());
+        if (files.committed(fs))
+            return new ShardReport(shard.id(), shard.paths().size(), 0, true, List.of());
 
         Clip clip = ExecutorModels.get(settings);
         List<EmbeddedImage> rows = HashingEmbedder.embed(clip, shard.paths(), new HadoopImages(conf));
         try {
             write(files, fs, conf, attempt, rows, clip.embedDim());
             faults.maybeFail(TaskFaults.Point.BEFORE_COMMIT, attemptNumber, shard.id());
-            files.commit(fs, attempt, () -> faults.maybeFail(TaskFaults.Point.DURING_COMMIT, attemptNumber, shard.id()));
+            files.commit(
+                    fs, attempt, () -> faults.maybeFail(TaskFaults.Point.DURING_COMMIT, attemptNumber, shard.id()));
         } catch (IOException | RuntimeException e) {
             files.discard(fs, attempt);
             throw e;
@@ -71,11 +78,17 @@ final class ShardTask implements FlatMapFunction<Iterator<Shard>, ShardReport> {
         return new ShardReport(shard.id(), rows.size(), failed, false, errors);
     }
 
-    private static void write(ShardFiles files, FileSystem fs, Configuration conf, String attempt,
-                              List<EmbeddedImage> rows, int dim) throws IOException {
+    private static void write(
+            ShardFiles files, FileSystem fs, Configuration conf, String attempt, List<EmbeddedImage> rows, int dim)
+            throws IOException {
         if (files.clipRetrievalLayout()) {
-            List<EmbeddedImage> embedded = rows.stream().filter(EmbeddedImage::ok).toList();
-            NpyWriter.writeFloat32(fs, ShardFiles.temp(files.npy(), attempt), embedded.stream().map(EmbeddedImage::embedding).toList(), dim);
+            List<EmbeddedImage> embedded =
+                    rows.stream().filter(EmbeddedImage::ok).toList();
+            NpyWriter.writeFloat32(
+                    fs,
+                    ShardFiles.temp(files.npy(), attempt),
+                    embedded.stream().map(EmbeddedImage::embedding).toList(),
+                    dim);
             ParquetShardWriter.writeMetadata(ShardFiles.temp(files.metadata(), attempt), conf, embedded);
         }
         ParquetShardWriter.writePart(ShardFiles.temp(files.part(), attempt), conf, rows);

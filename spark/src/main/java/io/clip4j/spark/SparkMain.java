@@ -20,7 +20,10 @@ public final class SparkMain {
     private SparkMain() {}
 
     /** Who runs the job: the exit status for images that failed differs (see {@link #runJob}). */
-    enum Caller { CLI, SPARK_SUBMIT }
+    enum Caller {
+        CLI,
+        SPARK_SUBMIT
+    }
 
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true), err = new PrintWriter(System.err, true);
@@ -93,7 +96,9 @@ public final class SparkMain {
             b.config("spark.ui.showConsoleProgress", System.console() != null);
             b.config("spark.ui.enabled", false);
         }
-        String master = parsed.master() != null ? parsed.master() : System.getProperty("spark.master", caller == Caller.CLI ? "local[*]" : "");
+        String master = parsed.master() != null
+                ? parsed.master()
+                : System.getProperty("spark.master", caller == Caller.CLI ? "local[*]" : "");
         int cores = localCores(master);
         // clip4j spreads each forward pass over all the cores already: one task at a time per local JVM, not one per
         // core each fighting for the same cores (measured: two concurrent tasks ran 15-20 % slower than one)
@@ -113,10 +118,25 @@ public final class SparkMain {
     private static void report(JobReport r, JobOptions o, PrintWriter out, PrintWriter err) {
         for (String e : r.errors()) err.println("clip4j: " + ErrorLines.oneLine(e));
         if (r.failed() > r.errors().size()) {
-            err.println(String.format(Locale.ROOT, "clip4j: ... and %d more: see the error column of %s", r.failed() - r.errors().size(), o.output()));
+            err.println(String.format(
+                    Locale.ROOT,
+                    "clip4j: ... and %d more: see the error column of %s",
+                    r.failed() - r.errors().size(),
+                    o.output()));
         }
-        String rate = r.embedded() > 0 ? String.format(Locale.ROOT, " (%.1f images/s)", r.embedded() / r.seconds()) : "";
-        out.println(String.format(Locale.ROOT, "%s: %d images in %d shards: %d shards written, %d already done; %d embedded, %d failed in %.1f s%s",
-                o.output(), r.images(), r.shards(), r.shardsWritten(), r.shardsSkipped(), r.embedded(), r.failed(), r.seconds(), rate));
+        String rate =
+                r.embedded() > 0 ? String.format(Locale.ROOT, " (%.1f images/s)", r.embedded() / r.seconds()) : "";
+        out.println(String.format(
+                Locale.ROOT,
+                "%s: %d images in %d shards: %d shards written, %d already done; %d embedded, %d failed in %.1f s%s",
+                o.output(),
+                r.images(),
+                r.shards(),
+                r.shardsWritten(),
+                r.shardsSkipped(),
+                r.embedded(),
+                r.failed(),
+                r.seconds(),
+                rate));
     }
 }

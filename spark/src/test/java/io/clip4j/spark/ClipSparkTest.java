@@ -24,15 +24,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ClipSparkTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void imageEmbeddingsAreClipsBitForBitAndABadImageIsAnErrorRow() throws Exception {
         SparkSession spark = TestSpark.session();
         Path dir = TestSpark.imageFolder(tmp.resolve("images"));
-        Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(dir.toString())
+        Dataset<Row> files = spark.read()
+                .format("binaryFile")
+                .option("recursiveFileLookup", "true")
+                .load(dir.toString())
                 .repartition(3);
-        List<Row> rows = ClipSpark.embedImages(files, EmbedSettings.of(TestSpark.model().toString(), 4)).collectAsList();
+        List<Row> rows = ClipSpark.embedImages(
+                        files, EmbedSettings.of(TestSpark.model().toString(), 4))
+                .collectAsList();
 
         List<Path> expectedFiles = TestSpark.visibleImages(dir);
         assertEquals(expectedFiles.size(), rows.size(), "one row per file, the bad one included");
@@ -58,16 +64,20 @@ class ClipSparkTest {
     @Test
     void textEmbeddingsAreClipsBitForBitAndAMissingTextIsAnErrorRow() {
         SparkSession spark = TestSpark.session();
-        List<String> texts = List.of("a photo of a cat", "a dog", "a rocket on the launch pad", "coffee", "an astronaut");
+        List<String> texts =
+                List.of("a photo of a cat", "a dog", "a rocket on the launch pad", "coffee", "an astronaut");
         List<Row> in = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) in.add(RowFactory.create(i, texts.get(i)));
         in.add(RowFactory.create(99, null));
         StructType schema = new StructType().add("id", DataTypes.IntegerType).add("caption", DataTypes.StringType);
         Dataset<Row> df = spark.createDataFrame(in, schema).repartition(2);
 
-        List<Row> rows = ClipSpark.embedTexts(df, "caption", TestSpark.model().toString()).collectAsList();
+        List<Row> rows = ClipSpark.embedTexts(df, "caption", TestSpark.model().toString())
+                .collectAsList();
         assertEquals(in.size(), rows.size());
-        assertEquals(List.of("id", "caption", "embedding", "error"), Arrays.asList(rows.get(0).schema().fieldNames()));
+        assertEquals(
+                List.of("id", "caption", "embedding", "error"),
+                Arrays.asList(rows.get(0).schema().fieldNames()));
         try (Clip clip = Clip.load(TestSpark.model())) {
             float[][] expected = clip.embedTexts(texts);
             for (Row r : rows) {

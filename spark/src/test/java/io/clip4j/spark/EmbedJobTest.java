@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -33,11 +32,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EmbedJobTest {
-    @TempDir static Path shared;
+    @TempDir
+    static Path shared;
+
     static Path images;
     static Map<Path, Clip.ImageResult> expected = new HashMap<>();
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @BeforeAll
     static void embedWithClip() {
@@ -48,7 +50,10 @@ class EmbedJobTest {
     }
 
     private static JobOptions options(Path out) {
-        return JobOptions.of(images.toString(), out.toString(), TestSpark.model().toString()).withPartitions(4).withBatch(3);
+        return JobOptions.of(
+                        images.toString(), out.toString(), TestSpark.model().toString())
+                .withPartitions(4)
+                .withBatch(3);
     }
 
     private static List<Row> rows(Path out) {
@@ -58,14 +63,18 @@ class EmbedJobTest {
     /** Every visible image once, embedded bit for bit as Clip does, the bad one as an error row. */
     private static void assertComplete(List<Row> rows) throws IOException {
         assertEquals(expected.size(), rows.size(), "one row per image");
-        assertEquals(expected.size(), new HashSet<>(rows.stream().map(r -> r.getString(0)).toList()).size(), "no duplicates");
+        assertEquals(
+                expected.size(),
+                new HashSet<>(rows.stream().map(r -> r.getString(0)).toList()).size(),
+                "no duplicates");
         for (Row r : rows) {
             Path p = TestSpark.local(r.<String>getAs("path"));
             Clip.ImageResult e = expected.get(p);
             assertNotNull(e, "an input image: " + p);
             if (e.ok()) {
                 assertNull(r.getAs("error"));
-                assertArrayEquals(e.embedding(), ClipSparkTest.floats(r.getList(r.fieldIndex("embedding"))), "bit for bit: " + p);
+                assertArrayEquals(
+                        e.embedding(), ClipSparkTest.floats(r.getList(r.fieldIndex("embedding"))), "bit for bit: " + p);
                 assertEquals(ImageFiles.contentHash(p), r.getAs("sha256"));
             } else {
                 assertNull(r.getAs("embedding"));
@@ -98,11 +107,14 @@ class EmbedJobTest {
         FileTime old = FileTime.fromMillis(0);
         for (Path p : parts(out)) Files.setLastModifiedTime(p, old);
 
-        JobReport r = EmbedJob.run(TestSpark.session(), options(out).withPartitions(0));  // the first run's count
+        JobReport r = EmbedJob.run(TestSpark.session(), options(out).withPartitions(0)); // the first run's count
         assertEquals(1, r.shardsWritten());
         assertEquals(3, r.shardsSkipped());
         for (Path p : parts(out)) {
-            assertEquals(p.equals(lost), !Files.getLastModifiedTime(p).equals(old), "only the missing shard is written: " + p);
+            assertEquals(
+                    p.equals(lost),
+                    !Files.getLastModifiedTime(p).equals(old),
+                    "only the missing shard is written: " + p);
         }
         assertComplete(rows(out));
 
@@ -116,7 +128,8 @@ class EmbedJobTest {
         for (TaskFaults.Point point : List.of(TaskFaults.Point.BEFORE_COMMIT, TaskFaults.Point.DURING_COMMIT)) {
             Path out = tmp.resolve("out-" + point);
             // every task's first attempt dies (local[2,3]: up to 3 attempts), the second one commits
-            JobReport r = EmbedJob.run(TestSpark.session(), options(out).withClipRetrievalLayout(true), new TaskFaults(point));
+            JobReport r = EmbedJob.run(
+                    TestSpark.session(), options(out).withClipRetrievalLayout(true), new TaskFaults(point));
             assertEquals(4, r.shardsWritten(), point.toString());
             assertComplete(rows(out));
             assertEquals(expected.size() - 1, readNpyRows(out), point + ": one .npy row per embedded image");
@@ -132,7 +145,9 @@ class EmbedJobTest {
         int total = 0;
         for (int i = 0; i < 4; i++) {
             Npy npy = Npy.read(out.resolve("img_emb/img_emb_" + i + ".npy"));
-            List<Row> meta = spark.read().parquet(out.resolve("metadata/metadata_" + i + ".parquet").toString()).collectAsList();
+            List<Row> meta = spark.read()
+                    .parquet(out.resolve("metadata/metadata_" + i + ".parquet").toString())
+                    .collectAsList();
             assertEquals(meta.size(), npy.rows(), "shard " + i + ": a metadata row per embedding");
             assertEquals(Clip.load(TestSpark.model()).embedDim(), npy.dim());
             for (int j = 0; j < meta.size(); j++) {
@@ -143,23 +158,34 @@ class EmbedJobTest {
         }
         assertEquals(expected.size() - 1, total);
         // the same folder reads back as one table of image paths: what clip-retrieval's tools expect
-        assertEquals(total, spark.read().parquet(out.resolve("metadata").toString()).count());
+        assertEquals(
+                total, spark.read().parquet(out.resolve("metadata").toString()).count());
     }
 
     @Test
     void aParquetListOfPathsIsAnInput() throws IOException {
         SparkSession spark = TestSpark.session();
-        List<String> some = TestSpark.visibleImages(images).stream().limit(5).map(Path::toString).toList();
+        List<String> some = TestSpark.visibleImages(images).stream()
+                .limit(5)
+                .map(Path::toString)
+                .toList();
         Path list = tmp.resolve("list.parquet");
-        spark.createDataset(some, Encoders.STRING()).toDF("path").coalesce(1).write().parquet(list.toString());
+        spark.createDataset(some, Encoders.STRING())
+                .toDF("path")
+                .coalesce(1)
+                .write()
+                .parquet(list.toString());
         Path out = tmp.resolve("out");
-        JobReport r = EmbedJob.run(spark, JobOptions.of(list.toString(), out.toString(), TestSpark.model().toString()));
+        JobReport r = EmbedJob.run(
+                spark,
+                JobOptions.of(list.toString(), out.toString(), TestSpark.model().toString()));
         assertEquals(5, r.images());
         List<Row> rows = rows(out);
         assertEquals(5, rows.size());
         for (Row row : rows) {
             Clip.ImageResult e = expected.get(TestSpark.local(row.getAs("path")));
-            if (e.ok()) assertArrayEquals(e.embedding(), ClipSparkTest.floats(row.getList(row.fieldIndex("embedding"))));
+            if (e.ok())
+                assertArrayEquals(e.embedding(), ClipSparkTest.floats(row.getList(row.fieldIndex("embedding"))));
         }
     }
 
@@ -169,16 +195,26 @@ class EmbedJobTest {
         EmbedJob.run(TestSpark.session(), options(out));
         Path more = Files.createDirectories(tmp.resolve("more"));
         Files.copy(TestSpark.visibleImages(images).get(0), more.resolve("extra.png"));
-        Clip4jException e = assertThrows(Clip4jException.class, () -> EmbedJob.run(TestSpark.session(),
-                JobOptions.of(more.toString(), out.toString(), TestSpark.model().toString())));
+        Clip4jException e = assertThrows(
+                Clip4jException.class,
+                () -> EmbedJob.run(
+                        TestSpark.session(),
+                        JobOptions.of(
+                                more.toString(),
+                                out.toString(),
+                                TestSpark.model().toString())));
         assertTrue(e.getMessage().contains("was started for another input"), e.getMessage());
-        Clip4jException p = assertThrows(Clip4jException.class, () -> EmbedJob.run(TestSpark.session(), options(out).withPartitions(3)));
+        Clip4jException p = assertThrows(
+                Clip4jException.class,
+                () -> EmbedJob.run(TestSpark.session(), options(out).withPartitions(3)));
         assertTrue(p.getMessage().contains("--partitions 4"), p.getMessage());
     }
 
     private static List<Path> parts(Path out) throws IOException {
         try (Stream<Path> s = Files.list(out)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().startsWith("part-"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -190,7 +226,8 @@ class EmbedJobTest {
 
     private static int readNpyRows(Path out) throws IOException {
         int n = 0;
-        for (int i = 0; i < 4; i++) n += Npy.read(out.resolve("img_emb/img_emb_" + i + ".npy")).rows();
+        for (int i = 0; i < 4; i++)
+            n += Npy.read(out.resolve("img_emb/img_emb_" + i + ".npy")).rows();
         return n;
     }
 
@@ -210,7 +247,11 @@ class EmbedJobTest {
             b.get(h);
             String header = new String(h, StandardCharsets.US_ASCII);
             assertEquals(0, (10 + headerLen) % 64, "data aligned to 64 bytes");
-            assertTrue(header.contains("'descr': '<f4'") && header.contains("'fortran_order': False") && header.endsWith("\n"), header);
+            assertTrue(
+                    header.contains("'descr': '<f4'")
+                            && header.contains("'fortran_order': False")
+                            && header.endsWith("\n"),
+                    header);
             Matcher m = SHAPE.matcher(header);
             assertTrue(m.find(), header);
             int rows = Integer.parseInt(m.group(1)), dim = Integer.parseInt(m.group(2));

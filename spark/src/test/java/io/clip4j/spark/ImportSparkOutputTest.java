@@ -25,12 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
  * embeds it, the bad image skipped, the recorded model checked.
  */
 class ImportSparkOutputTest {
-    @TempDir static Path shared;
+    @TempDir
+    static Path shared;
+
     static Path images;
     static Map<String, float[]> expected = new HashMap<>();
     static ModelIdentity identity;
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @BeforeAll
     static void embedWithClip() {
@@ -45,11 +48,19 @@ class ImportSparkOutputTest {
 
     private void importAndCheck(boolean clipRetrievalLayout, EmbeddingImport.Layout layout) {
         Path out = tmp.resolve("out");
-        EmbedJob.run(TestSpark.session(), JobOptions.of(images.toString(), out.toString(), TestSpark.model().toString())
-                .withPartitions(3).withBatch(2).withClipRetrievalLayout(clipRetrievalLayout));
+        EmbedJob.run(
+                TestSpark.session(),
+                JobOptions.of(
+                                images.toString(),
+                                out.toString(),
+                                TestSpark.model().toString())
+                        .withPartitions(3)
+                        .withBatch(2)
+                        .withClipRetrievalLayout(clipRetrievalLayout));
         assertNotNull(EmbeddingImport.recordedModel(out), "the job names its model");
         assertTrue(EmbeddingImport.recordedModel(out).sameModel(identity));
-        try (VectorStore store = VectorStore.openForWriting(tmp.resolve("idx"), identity, ImageStore.Quantization.none)) {
+        try (VectorStore store =
+                VectorStore.openForWriting(tmp.resolve("idx"), identity, ImageStore.Quantization.none)) {
             EmbeddingImport.Stats s = new EmbeddingImport(store, Path.of("")).run(out, IndexProgress.NONE);
             assertEquals(layout, s.layout());
             assertEquals(expected.size(), s.imported());

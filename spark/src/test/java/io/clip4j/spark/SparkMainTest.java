@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** `clip4j spark embed`: exit statuses and one-line messages as the rest of the clip4j command. */
 class SparkMainTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private record Run(int status, String out, String err) {}
 
@@ -53,13 +54,29 @@ class SparkMainTest {
     @Test
     void badInputExits1WithOneLine() {
         TestSpark.session();
-        Run r = run("embed", "--master", "local[2]", "--input", tmp.resolve("nowhere").toString(),
-                "--output", tmp.resolve("out").toString(), "--model", TestSpark.model().toString());
+        Run r = run(
+                "embed",
+                "--master",
+                "local[2]",
+                "--input",
+                tmp.resolve("nowhere").toString(),
+                "--output",
+                tmp.resolve("out").toString(),
+                "--model",
+                TestSpark.model().toString());
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().startsWith("clip4j: ") && r.err().contains("nowhere: no such file or folder"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
-        Run model = run("embed", "--master", "local[2]", "--input", TestSpark.imageFolder(tmp.resolve("images")).toString(),
-                "--output", tmp.resolve("out").toString(), "--model", tmp.resolve("no-model").toString());
+        Run model = run(
+                "embed",
+                "--master",
+                "local[2]",
+                "--input",
+                TestSpark.imageFolder(tmp.resolve("images")).toString(),
+                "--output",
+                tmp.resolve("out").toString(),
+                "--model",
+                tmp.resolve("no-model").toString());
         assertEquals(1, model.status(), model.err());
         assertTrue(model.err().startsWith("clip4j: ") && model.err().contains("no-model: no such model"), model.err());
     }
@@ -69,10 +86,25 @@ class SparkMainTest {
         TestSpark.session();
         Path images = TestSpark.imageFolder(tmp.resolve("images"));
         int n = TestSpark.visibleImages(images).size();
-        Run r = run("embed", "--master", "local[2]", "--input", images.toString(), "--output", tmp.resolve("out").toString(),
-                "--model", TestSpark.model().toString(), "--partitions", "2", "--clip-retrieval-layout");
+        Run r = run(
+                "embed",
+                "--master",
+                "local[2]",
+                "--input",
+                images.toString(),
+                "--output",
+                tmp.resolve("out").toString(),
+                "--model",
+                TestSpark.model().toString(),
+                "--partitions",
+                "2",
+                "--clip-retrieval-layout");
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().startsWith("clip4j: ") && r.err().contains(TestSpark.BROKEN), r.err());
-        assertTrue(r.out().contains(n + " images in 2 shards: 2 shards written, 0 already done; " + (n - 1) + " embedded, 1 failed"), r.out());
+        assertTrue(
+                r.out()
+                        .contains(n + " images in 2 shards: 2 shards written, 0 already done; " + (n - 1)
+                                + " embedded, 1 failed"),
+                r.out());
     }
 }

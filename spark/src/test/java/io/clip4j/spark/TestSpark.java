@@ -52,7 +52,9 @@ final class TestSpark {
             Path sub = Files.createDirectories(dir.resolve("more"));
             List<Path> sources;
             try (Stream<Path> s = Files.list(Fixtures.resource("image"))) {
-                sources = s.filter(p -> p.toString().matches(".*\\.(png|jpg|bmp)")).sorted().toList();
+                sources = s.filter(p -> p.toString().matches(".*\\.(png|jpg|bmp)"))
+                        .sorted()
+                        .toList();
             }
             for (int i = 0; i < sources.size(); i++) {
                 Path src = sources.get(i);
@@ -70,7 +72,9 @@ final class TestSpark {
     static List<Path> visibleImages(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             List<Path> out = new ArrayList<>(s.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList());
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted()
+                    .toList());
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

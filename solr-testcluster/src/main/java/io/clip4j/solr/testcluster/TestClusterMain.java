@@ -79,7 +79,8 @@ public final class TestClusterMain {
 
     private void announce() {
         out.println("zk " + cluster.getZkServer().getZkAddress());
-        for (int i = 0; i < nodes.size(); i++) out.println("node " + i + " " + nodes.get(i).getBaseUrl());
+        for (int i = 0; i < nodes.size(); i++)
+            out.println("node " + i + " " + nodes.get(i).getBaseUrl());
         out.println("ready");
     }
 
@@ -107,7 +108,8 @@ public final class TestClusterMain {
                     default -> out.println("error unknown command: " + line);
                 }
             } catch (Exception e) {
-                out.println(String.format(Locale.ROOT, "error %s: %s", words[0], e).replaceAll("\\s+", " "));
+                out.println(
+                        String.format(Locale.ROOT, "error %s: %s", words[0], e).replaceAll("\\s+", " "));
             }
         }
     }
