@@ -91,12 +91,12 @@ final class ResidualBlock {
         LinearOp.forward(k, h1, rows, width, inW, inB, qkv, 3 * width);
         AttentionOp.forward(k.elementwise(), qkv, probs, att, batch, seq, width, heads, causal);
         LinearOp.forward(k, att, rows, width, outW, outB, x1, width);
-        Matrices.add(x1, x, rows * width);
+        k.elementwise().axpy(1f, x, 0, x1, 0, rows * width);
         LayerNormOp.forward(x1, h2, rows, width, ln2g, ln2b, mean2, rstd2);
         LinearOp.forward(k, h2, rows, width, fcW, fcB, f, hidden);
         ActivationOp.forward(k.elementwise(), quickGelu, f, act, rows * hidden);
         LinearOp.forward(k, act, rows, hidden, projW, projB, y, width);
-        Matrices.add(y, x1, rows * width);
+        k.elementwise().axpy(1f, x1, 0, y, 0, rows * width);
     }
 
     /**
@@ -116,7 +116,7 @@ final class ResidualBlock {
         LinearOp.forward(k, h2, batch, width, fcW, fcB, f, hidden);
         ActivationOp.forward(k.elementwise(), quickGelu, f, act, batch * hidden);
         LinearOp.forward(k, act, batch, hidden, projW, projB, y, width);
-        Matrices.add(y, x1, batch * width);
+        k.elementwise().axpy(1f, x1, 0, y, 0, batch * width);
     }
 
     /**
