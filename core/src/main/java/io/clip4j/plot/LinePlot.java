@@ -243,7 +243,8 @@ public final class LinePlot {
         for (Series s : series) w = Math.max(w, fm.stringWidth(s.name()));
         int lineH = fm.getHeight();
         int boxW = w + 40, boxH = lineH * series.size() + 8;
-        int x0 = f.right() - boxW - 8, y0 = f.top() + 8;
+        int[] at = legendCorner(f, series, boxW, boxH);
+        int x0 = at[0], y0 = at[1];
         g.setColor(new Color(255, 255, 255, 220));
         g.fillRect(x0, y0, boxW, boxH);
         g.setColor(new Color(0xBBBBBB));
@@ -256,6 +257,41 @@ public final class LinePlot {
             g.setColor(Color.BLACK);
             g.drawString(series.get(k).name(), x0 + 34, y + fm.getAscent() / 2 - 1);
         }
+    }
+
+    /**
+     * Where the legend box goes: the corner of the frame (top right, top left, bottom right, bottom left, in that order
+     * of preference) whose box hides the least of the lines, sampled along every segment. Falling curves (a loss)
+     * keep it top right; rising ones (accuracies from 0 to 1) get it top left, not over their plateau.
+     */
+    static int[] legendCorner(Frame f, List<Series> series, int boxW, int boxH) {
+        int[][] corners = {
+            {f.right() - boxW - 8, f.top() + 8},
+            {f.left() + 8, f.top() + 8},
+            {f.right() - boxW - 8, f.bottom() - boxH - 8},
+            {f.left() + 8, f.bottom() - boxH - 8}
+        };
+        int best = 0;
+        long bestHidden = Long.MAX_VALUE;
+        for (int c = 0; c < corners.length; c++) {
+            long hidden = 0;
+            int x0 = corners[c][0], y0 = corners[c][1];
+            for (Series s : series) {
+                for (int i = 1; i < s.x().length; i++) {
+                    for (int t = 0; t < 8; t++) {
+                        double a = t / 8.0;
+                        double x = f.px(s.x()[i - 1] + a * (s.x()[i] - s.x()[i - 1]));
+                        double y = f.py(s.y()[i - 1] + a * (s.y()[i] - s.y()[i - 1]));
+                        if (x >= x0 && x <= x0 + boxW && y >= y0 && y <= y0 + boxH) hidden++;
+                    }
+                }
+            }
+            if (hidden < bestHidden) {
+                bestHidden = hidden;
+                best = c;
+            }
+        }
+        return corners[best];
     }
 
     /** Ticks at multiples of a 1-2-5 step inside [lo, hi], about {@code target} of them. */

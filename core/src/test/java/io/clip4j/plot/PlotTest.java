@@ -95,6 +95,23 @@ class PlotTest {
         return n;
     }
 
+    /** The legend goes to the corner the lines leave free: top right over a falling curve, top left over a rising one. */
+    @Test
+    void legendGoesWhereTheLinesAreNot() {
+        double[] x = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        double[] up = new double[x.length], down = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            up[i] = i / 10.0;
+            down[i] = 1 - i / 10.0;
+        }
+        LinePlot.Frame f = new LinePlot.Frame(50, 20, 650, 320, 0, 10, 0, 1);
+        assertArrayEquals(
+                new int[] {650 - 100 - 8, 28},
+                LinePlot.legendCorner(f, List.of(new LinePlot.Series("loss", x, down)), 100, 60));
+        assertArrayEquals(
+                new int[] {58, 28}, LinePlot.legendCorner(f, List.of(new LinePlot.Series("top1", x, up)), 100, 60));
+    }
+
     @Test
     void ticksAreRoundNumbers() {
         assertEquals(List.of(0.0, 20.0, 40.0, 60.0, 80.0, 100.0), LinePlot.ticks(0, 100, 6));
