@@ -51,26 +51,60 @@ final class AttentionOp {
                     allQueries(k, qkv, probs, out, base, h, pBase, seq, width, hd, scale, keysT, qs, block);
                     continue;
                 }
-                for (int i = 0; i < seq; i++) {
-                    HeadSlices.scaled(qkv, (base + i) * stride + h * hd, stride, 1, hd, scale, q);
-                    int n = causal ? i + 1 : seq;
-                    k.weightedSum(q, hd, keysT, 0, seqPad, scores, 0, Math.min(seqPad, padded(n)));
-                    k.softmax(scores, 0, n);
-                    int pr = pBase + i * seq;
-                    System.arraycopy(scores, 0, probs, pr, n);
-                    if (n < seq) Arrays.fill(probs, pr + n, pr + seq, 0f);
-                    k.weightedSum(
-                            scores,
-                            n,
+                for (int i = 0; i < seq; i++) { // causal: query i sees keys 0..i
+                    oneQuery(
+                            k,
                             qkv,
-                            base * stride + 2 * width + h * hd,
-                            stride,
+                            keysT,
+                            q,
+                            scores,
+                            probs,
+                            pBase + i * seq,
                             out,
                             (base + i) * width + h * hd,
-                            hd);
+                            base,
+                            h,
+                            i,
+                            i + 1,
+                            seq,
+                            width,
+                            hd,
+                            scale);
                 }
             }
         });
+    }
+
+    /**
+     * Query i of one (sequence, head) against its first n keys (Kᵀ in keysT): its probabilities into probs[pr, pr +
+     * seq) (0 past n) and its output into out[oOff, oOff + hd). {@code q} and {@code scores} are scratch.
+     */
+    private static void oneQuery(
+            Kernels k,
+            float[] qkv,
+            float[] keysT,
+            float[] q,
+            float[] scores,
+            float[] probs,
+            int pr,
+            float[] out,
+            int oOff,
+            int base,
+            int h,
+            int i,
+            int n,
+            int seq,
+            int width,
+            int hd,
+            float scale) {
+        int stride = 3 * width, seqPad = padded(seq);
+        HeadSlices.scaled(qkv, (base + i) * stride + h * hd, stride, 1, hd, scale, q);
+        // scores of the first n keys (rounded up to a vector; the extra lanes are not used)
+        k.weightedSum(q, hd, keysT, 0, seqPad, scores, 0, Math.min(seqPad, padded(n)));
+        k.softmax(scores, 0, n);
+        System.arraycopy(scores, 0, probs, pr, n);
+        Arrays.fill(probs, pr + n, pr + seq, 0f);
+        k.weightedSum(scores, n, qkv, base * stride + 2 * width + h * hd, stride, out, oOff, hd);
     }
 
     /**
@@ -150,22 +184,16 @@ final class AttentionOp {
                             dSt, probsT);
                     continue;
                 }
-                for (int i = 0; i < seq; i++) {
-                    int n = causal ? i + 1 : seq;
-                    int pr = pBase + i * seq;
+                for (int i = 0; i < seq; i++) { // causal: query i sees keys 0..i
+                    int n = i + 1;
                     System.arraycopy(dOut, (base + i) * width + h * hd, dO, 0, hd);
-                    k.weightedSum(dO, hd, valuesT, 0, seqPad, dp, 0, Math.min(seqPad, padded(n)));
-                    float dot = 0f;
-                    for (int j = 0; j < n; j++) dot += probs[pr + j] * dp[j];
-                    for (int j = 0; j < n; j++) {
-                        ds[j] = probs[pr + j] * (dp[j] - dot) * scale;
-                        dSt[j * seq + i] = ds[j];
-                    }
+                    scoreGradient(k, dO, valuesT, seqPad, probs, pBase + i * seq, n, scale, dp, ds);
+                    for (int j = 0; j < n; j++) dSt[j * seq + i] = ds[j];
                     for (int j = n; j < seq; j++) dSt[j * seq + i] = 0f;
                     k.weightedSum(ds, n, qkv, kBase, stride, dqkv, qBase + i * stride, hd); // dQ_i = Σ_j dS_ij K_j
                 }
                 for (int j = 0; j < seq; j++) {
-                    int first = causal ? j : 0, m = seq - first; // queries that attend to key j
+                    int first = j, m = seq - first; // queries that attend to key j (causal)
                     for (int i = first; i < seq; i++) column[i - first] = probs[pBase + i * seq + j];
                     // dV_j = Σ_i P_ij dO_i
                     k.weightedSum(
@@ -176,6 +204,27 @@ final class AttentionOp {
                 }
             }
         });
+    }
+
+    /**
+     * One query row's dS over its first n keys: dP = dO · Vᵀ (Vᵀ in valuesT), then ds[j] = P_j (dP_j - P·dP) / √d.
+     * {@code dp} is scratch.
+     */
+    private static void scoreGradient(
+            Kernels k,
+            float[] dO,
+            float[] valuesT,
+            int seqPad,
+            float[] probs,
+            int pr,
+            int n,
+            float scale,
+            float[] dp,
+            float[] ds) {
+        k.weightedSum(dO, dO.length, valuesT, 0, seqPad, dp, 0, Math.min(seqPad, padded(n)));
+        float dot = 0f;
+        for (int j = 0; j < n; j++) dot += probs[pr + j] * dp[j];
+        for (int j = 0; j < n; j++) ds[j] = probs[pr + j] * (dp[j] - dot) * scale;
     }
 
     /**
@@ -250,12 +299,24 @@ final class AttentionOp {
             for (int t = t0; t < t1; t++) {
                 int b = t / heads, h = t % heads, base = b * seq, i = at[b], n = causal ? i + 1 : seq;
                 HeadSlices.transpose(qkv, base * stride + width + h * hd, stride, seq, hd, keysT, seqPad);
-                HeadSlices.scaled(qkv, (base + i) * stride + h * hd, stride, 1, hd, scale, q);
-                k.weightedSum(q, hd, keysT, 0, seqPad, scores, 0, Math.min(seqPad, padded(n)));
-                k.softmax(scores, 0, n);
-                System.arraycopy(scores, 0, probs, t * seq, n);
-                Arrays.fill(probs, t * seq + n, (t + 1) * seq, 0f);
-                k.weightedSum(scores, n, qkv, base * stride + 2 * width + h * hd, stride, out, b * width + h * hd, hd);
+                oneQuery(
+                        k,
+                        qkv,
+                        keysT,
+                        q,
+                        scores,
+                        probs,
+                        t * seq,
+                        out,
+                        b * width + h * hd,
+                        base,
+                        h,
+                        i,
+                        n,
+                        seq,
+                        width,
+                        hd,
+                        scale);
             }
         });
     }
@@ -288,10 +349,7 @@ final class AttentionOp {
                 int qBase = base * stride + h * hd, kBase = qBase + width, vBase = qBase + 2 * width;
                 HeadSlices.transpose(qkv, vBase, stride, seq, hd, valuesT, seqPad);
                 System.arraycopy(dOut, b * width + h * hd, dO, 0, hd);
-                k.weightedSum(dO, hd, valuesT, 0, seqPad, dp, 0, Math.min(seqPad, padded(n)));
-                float dot = 0f;
-                for (int j = 0; j < n; j++) dot += probs[pr + j] * dp[j];
-                for (int j = 0; j < n; j++) ds[j] = probs[pr + j] * (dp[j] - dot) * scale;
+                scoreGradient(k, dO, valuesT, seqPad, probs, pr, n, scale, dp, ds);
                 for (int r = 0; r < seq; r++) Arrays.fill(dqkv, qBase + r * stride, qBase + r * stride + hd, 0f);
                 k.weightedSum(ds, n, qkv, kBase, stride, dqkv, qBase + i * stride, hd);
                 int qRow = qBase + i * stride;

@@ -111,7 +111,7 @@ final class ResidualBlock {
         LinearOp.forward(k, h1, rows, width, inW, inB, qkv, 3 * width);
         AttentionOp.forwardAt(k.elementwise(), qkv, probs, att, batch, seq, width, heads, causal, at);
         LinearOp.forward(k, att, batch, width, outW, outB, x1, width);
-        for (int b = 0; b < batch; b++) addRow(x1, b * width, x, (b * seq + at[b]) * width);
+        for (int b = 0; b < batch; b++) k.elementwise().axpy(1f, x, (b * seq + at[b]) * width, x1, b * width, width);
         LayerNormOp.forward(x1, h2, batch, width, ln2g, ln2b, mean2, rstd2);
         LinearOp.forward(k, h2, batch, width, fcW, fcB, f, hidden);
         ActivationOp.forward(k.elementwise(), quickGelu, f, act, batch * hidden);
@@ -138,10 +138,6 @@ final class ResidualBlock {
         Arrays.fill(dx, 0, rows * width, 0f);
         for (int b = 0; b < batch; b++) System.arraycopy(s.dx1, b * width, dx, (b * seq + at[b]) * width, width);
         LayerNormOp.backward(s.dh, x, rows, width, ln1g, mean1, rstd1, dx, true, gLn1g, gLn1b);
-    }
-
-    private void addRow(float[] y, int yOff, float[] x, int xOff) {
-        for (int c = 0; c < width; c++) y[yOff + c] += x[xOff + c];
     }
 
     /**

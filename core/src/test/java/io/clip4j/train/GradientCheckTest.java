@@ -162,40 +162,7 @@ class GradientCheckTest {
         Random r = new Random(5);
         int batch = 2, seq = 4, width = 6, heads = 2;
         String pre = "b.";
-        ParameterSet p = new ParameterSet(), g = new ParameterSet();
-        String[] names = {
-            "ln_1.weight",
-            "ln_1.bias",
-            "attn.in_proj_weight",
-            "attn.in_proj_bias",
-            "attn.out_proj.weight",
-            "attn.out_proj.bias",
-            "ln_2.weight",
-            "ln_2.bias",
-            "mlp.c_fc.weight",
-            "mlp.c_fc.bias",
-            "mlp.c_proj.weight",
-            "mlp.c_proj.bias"
-        };
-        int[][] shapes = {
-            {width},
-            {width},
-            {3 * width, width},
-            {3 * width},
-            {width, width},
-            {width},
-            {width},
-            {width},
-            {4 * width, width},
-            {4 * width},
-            {width, 4 * width},
-            {width}
-        };
-        for (int i = 0; i < names.length; i++) {
-            int n = ParameterSet.numel(shapes[i]);
-            p.put(pre + names[i], shapes[i], random(r, n, 0.5));
-            g.put(pre + names[i], shapes[i], new float[n]);
-        }
+        ParameterSet p = blockParameters(r, pre, width), g = zeros(p);
         for (boolean causal : new boolean[] {false, true}) {
             ResidualBlock block = new ResidualBlock(K, p, g, pre, width, heads, !causal, causal, batch, seq);
             float[] x = random(r, batch * seq * width, 1), ro = random(r, x.length, 1), y = new float[x.length];
@@ -206,7 +173,7 @@ class GradientCheckTest {
             loss.getAsDouble();
             float[] dx = new float[x.length];
             block.backward(x, ro.clone(), dx, batch, seq, new ResidualBlock.Scratch(batch * seq, width));
-            for (String n : names)
+            for (String n : BLOCK_PARAMETERS)
                 check(
                         "block " + n + " causal=" + causal,
                         p.get(pre + n),
@@ -215,7 +182,7 @@ class GradientCheckTest {
                         1e-2,
                         3e-3);
             check("block dx causal=" + causal, x, dx, loss, 1e-2, 3e-3);
-            float[] kb = java.util.Arrays.copyOfRange(g.get(pre + "attn.in_proj_bias"), width, 2 * width);
+            float[] kb = Arrays.copyOfRange(g.get(pre + "attn.in_proj_bias"), width, 2 * width);
             for (float v : kb) assertEquals(0f, v);
         }
     }
@@ -230,37 +197,7 @@ class GradientCheckTest {
         Random r = new Random(11);
         int batch = 3, seq = 7, width = 32, heads = 4;
         String pre = "b.";
-        String[] names = {
-            "ln_1.weight",
-            "ln_1.bias",
-            "attn.in_proj_weight",
-            "attn.in_proj_bias",
-            "attn.out_proj.weight",
-            "attn.out_proj.bias",
-            "ln_2.weight",
-            "ln_2.bias",
-            "mlp.c_fc.weight",
-            "mlp.c_fc.bias",
-            "mlp.c_proj.weight",
-            "mlp.c_proj.bias"
-        };
-        int[][] shapes = {
-            {width},
-            {width},
-            {3 * width, width},
-            {3 * width},
-            {width, width},
-            {width},
-            {width},
-            {width},
-            {4 * width, width},
-            {4 * width},
-            {width, 4 * width},
-            {width}
-        };
-        ParameterSet p = new ParameterSet();
-        for (int i = 0; i < names.length; i++)
-            p.put(pre + names[i], shapes[i], random(r, ParameterSet.numel(shapes[i]), 0.5));
+        ParameterSet p = blockParameters(r, pre, width);
         for (boolean causal : new boolean[] {false, true}) {
             int[] at = causal ? new int[] {6, 2, 4} : new int[batch];
             ParameterSet gWhole = zeros(p), gAt = zeros(p);
@@ -282,11 +219,50 @@ class GradientCheckTest {
             whole.backward(x, dy, dx, batch, seq, new ResidualBlock.Scratch(batch * seq, width));
             pooled.backwardAt(x, dyAt, dxAt, batch, seq, at, new ResidualBlock.Scratch(batch * seq, width));
             assertTrue(relativeError(dxAt, dx) < 1e-6, "dx causal=" + causal + ": " + relativeError(dxAt, dx));
-            for (String n : names) {
+            for (String n : BLOCK_PARAMETERS) {
                 double err = relativeError(gAt.get(pre + n), gWhole.get(pre + n));
                 assertTrue(err < 1e-6, n + " causal=" + causal + ": " + err);
             }
         }
+    }
+
+    /** The parameters of one residual block, after the prefix, in the order {@link #blockParameters} draws them. */
+    private static final String[] BLOCK_PARAMETERS = {
+        "ln_1.weight",
+        "ln_1.bias",
+        "attn.in_proj_weight",
+        "attn.in_proj_bias",
+        "attn.out_proj.weight",
+        "attn.out_proj.bias",
+        "ln_2.weight",
+        "ln_2.bias",
+        "mlp.c_fc.weight",
+        "mlp.c_fc.bias",
+        "mlp.c_proj.weight",
+        "mlp.c_proj.bias"
+    };
+
+    /** A residual block's parameters of the given width, drawn from r (scale 0.5), under {@code pre}. */
+    private static ParameterSet blockParameters(Random r, String pre, int width) {
+        int[][] shapes = {
+            {width},
+            {width},
+            {3 * width, width},
+            {3 * width},
+            {width, width},
+            {width},
+            {width},
+            {width},
+            {4 * width, width},
+            {4 * width},
+            {width, 4 * width},
+            {width}
+        };
+        ParameterSet p = new ParameterSet();
+        for (int i = 0; i < BLOCK_PARAMETERS.length; i++) {
+            p.put(pre + BLOCK_PARAMETERS[i], shapes[i], random(r, ParameterSet.numel(shapes[i]), 0.5));
+        }
+        return p;
     }
 
     private static ParameterSet zeros(ParameterSet p) {
