@@ -73,6 +73,12 @@ public interface Kernels {
     /** In place: exact GELU, x * (1 + erf(x / sqrt 2)) / 2. */
     void gelu(float[] x, int off, int n);
 
+    /**
+     * dx[off + i] = dy[off + i] * g'(x[off + i]) with g the exact GELU, g'(v) = Φ(v) + v φ(v) (the normal
+     * distribution's CDF and density): the backward pass of {@link #gelu} ({@code dx} may be {@code dy}).
+     */
+    void geluBackward(float[] x, float[] dy, float[] dx, int off, int n);
+
     /** In place softmax over n values, max-subtracted as PyTorch does. */
     void softmax(float[] x, int off, int n);
 

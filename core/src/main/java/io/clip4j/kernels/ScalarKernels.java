@@ -2,6 +2,9 @@ package io.clip4j.kernels;
 
 /** Plain loops: the reference every optimised kernel is tested against. Single-threaded. */
 public final class ScalarKernels implements Kernels {
+    private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
+    private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
+
     @Override
     public void linear(float[] x, int xOff, int rows, Matrix w, float[] bias, float[] y, int yOff) {
         product(x, xOff, rows, w, bias, y, yOff, false);
@@ -125,7 +128,16 @@ public final class ScalarKernels implements Kernels {
     public void gelu(float[] x, int off, int n) {
         for (int i = off; i < off + n; i++) {
             double v = x[i];
-            x[i] = (float) (0.5 * v * (1.0 + Erf.erf(v / Math.sqrt(2.0))));
+            x[i] = (float) (0.5 * v * (1.0 + Erf.erf(v * INV_SQRT2)));
+        }
+    }
+
+    @Override
+    public void geluBackward(float[] x, float[] dy, float[] dx, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            double v = x[i];
+            double d = 0.5 * (1.0 + Erf.erf(v * INV_SQRT2)) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
+            dx[i] = (float) (dy[i] * d);
         }
     }
 

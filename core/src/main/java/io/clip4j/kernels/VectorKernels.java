@@ -13,6 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final float INV_SQRT2 = (float) (1.0 / Math.sqrt(2.0));
+    private static final float INV_SQRT_2PI = (float) (1.0 / Math.sqrt(2.0 * Math.PI));
     /** As many bytes as S has floats (16 bytes = 128 bits on AVX-512), widened lane for lane by B2F. */
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * Byte.SIZE));
 
@@ -299,7 +301,37 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void gelu(float[] x, int off, int n) {
-        scalar.gelu(x, off, n);
+        // in float, as PyTorch's CPU kernel computes it: x/2 · (1 + erf(x/√2)); the tail by the scalar twins of
+        // the same operations, so that an element's bits do not depend on where it falls
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            VectorMath.erf(v.mul(INV_SQRT2)).add(1f).mul(v.mul(0.5f)).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
+            float v = x[off + i];
+            x[off + i] = (VectorMath.erf(v * INV_SQRT2) + 1f) * (v * 0.5f);
+        }
+    }
+
+    @Override
+    public void geluBackward(float[] x, float[] dy, float[] dx, int off, int n) {
+        // g'(v) = (1 + erf(v/√2))/2 + v · exp(-v²/2)/√(2π)
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            FloatVector cdf = VectorMath.erf(v.mul(INV_SQRT2)).add(1f).mul(0.5f);
+            FloatVector pdf = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
+            FloatVector.fromArray(S, dy, off + i).mul(v.fma(pdf, cdf)).intoArray(dx, off + i);
+        }
+        for (; i < n; i++) {
+            float v = x[off + i];
+            float cdf = (VectorMath.erf(v * INV_SQRT2) + 1f) * 0.5f;
+            float pdf = VectorMath.exp(v * v * -0.5f) * INV_SQRT_2PI;
+            dx[off + i] = dy[off + i] * Math.fma(v, pdf, cdf);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.clip4j.model;
 
+import io.clip4j.kernels.Activation;
 import java.util.Arrays;
 
 /**
@@ -145,6 +146,11 @@ public record ClipConfig(
         String text = "Text(width " + textWidth + ", layers " + textLayers + ", heads " + textHeads + ", context "
                 + contextLength + ", vocab " + vocabSize + ")";
         return vision + " + " + text + ", embed " + embedDim + (quickGelu ? ", QuickGELU" : ", GELU");
+    }
+
+    /** The MLP activation of both towers. */
+    public Activation activation() {
+        return Activation.ofQuickGelu(quickGelu);
     }
 
     /** The OpenAI model name this shape matches, or null. */

@@ -34,7 +34,7 @@ public final class TextTransformer {
         blocks = new TransformerBlock[layers];
         for (int i = 0; i < layers; i++) {
             blocks[i] =
-                    new TransformerBlock(w, "transformer.resblocks." + i + ".", width, c.textHeads(), c.quickGelu());
+                    new TransformerBlock(w, "transformer.resblocks." + i + ".", width, c.textHeads(), c.activation());
         }
     }
 

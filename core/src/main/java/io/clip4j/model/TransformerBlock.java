@@ -14,16 +14,16 @@ final class TransformerBlock {
     private static final float LN_EPS = 1e-5f;
 
     private final int width, heads, headDim, hidden;
-    private final boolean quickGelu;
+    private final Activation activation;
     private final float[] ln1g, ln1b, ln2g, ln2b, inB, outB, fcB, projB;
     private final Matrix inW, outW, fcW, projW;
 
-    TransformerBlock(Weights w, String prefix, int width, int heads, boolean quickGelu) {
+    TransformerBlock(Weights w, String prefix, int width, int heads, Activation activation) {
         this.width = width;
         this.heads = heads;
         this.headDim = width / heads;
         this.hidden = 4 * width;
-        this.quickGelu = quickGelu;
+        this.activation = activation;
         ln1g = w.vector(prefix + "ln_1.weight", width);
         ln1b = w.vector(prefix + "ln_1.bias", width);
         inW = w.matrix(prefix + "attn.in_proj_weight", 3 * width, width);
@@ -78,10 +78,6 @@ final class TransformerBlock {
         }
     }
 
-    private Activation activation() {
-        return quickGelu ? Activation.QUICK_GELU : Activation.GELU;
-    }
-
     /**
      * x: [batch, seq, width], updated in place. {@code causal}: position i attends to positions <= i only. The
      * residual additions are fused into the output projections' stores (x += attn · Wᵀ + b).
@@ -116,7 +112,7 @@ final class TransformerBlock {
     /** x += c_proj(act(c_fc(ln_2(x)))) over {@code rows} rows. */
     private void mlp(Kernels k, float[] x, int rows, Buffers b) {
         k.layerNorm(x, 0, b.norm, 0, rows, width, ln2g, ln2b, LN_EPS);
-        k.linearActivated(b.norm, 0, rows, fcW, fcB, activation(), b.mlp, 0);
+        k.linearActivated(b.norm, 0, rows, fcW, fcB, activation, b.mlp, 0);
         k.linearAdd(b.mlp, 0, rows, projW, projB, x, 0);
     }
 

@@ -36,7 +36,7 @@ final class VisionTransformer implements ImageEncoder {
         blocks = new TransformerBlock[layers];
         for (int i = 0; i < layers; i++) {
             blocks[i] = new TransformerBlock(
-                    w, "visual.transformer.resblocks." + i + ".", width, c.visionHeads(), c.quickGelu());
+                    w, "visual.transformer.resblocks." + i + ".", width, c.visionHeads(), c.activation());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.clip4j.train;
 
+import io.clip4j.kernels.Activation;
 import java.util.Arrays;
 
 /**
@@ -9,7 +10,8 @@ import java.util.Arrays;
 final class ResidualBlock {
     private final TrainKernels k;
     private final int width, heads, hidden;
-    private final boolean quickGelu, causal;
+    private final Activation activation;
+    private final boolean causal;
     private final float[] ln1g, ln1b, inW, inB, outW, outB, ln2g, ln2b, fcW, fcB, projW, projB;
     private final float[] gLn1g, gLn1b, gInW, gInB, gOutW, gOutB, gLn2g, gLn2b, gFcW, gFcB, gProjW, gProjB;
     // saved activations
@@ -35,7 +37,7 @@ final class ResidualBlock {
             String prefix,
             int width,
             int heads,
-            boolean quickGelu,
+            Activation activation,
             boolean causal,
             int maxBatch,
             int maxSeq) {
@@ -43,7 +45,7 @@ final class ResidualBlock {
         this.width = width;
         this.heads = heads;
         this.hidden = 4 * width;
-        this.quickGelu = quickGelu;
+        this.activation = activation;
         this.causal = causal;
         ln1g = p.get(prefix + "ln_1.weight");
         ln1b = p.get(prefix + "ln_1.bias");
@@ -94,7 +96,7 @@ final class ResidualBlock {
         k.elementwise().axpy(1f, x, 0, x1, 0, rows * width);
         LayerNormOp.forward(x1, h2, rows, width, ln2g, ln2b, mean2, rstd2);
         LinearOp.forward(k, h2, rows, width, fcW, fcB, f, hidden);
-        ActivationOp.forward(k.elementwise(), quickGelu, f, act, rows * hidden);
+        ActivationOp.forward(k.elementwise(), activation, f, act, rows * hidden);
         LinearOp.forward(k, act, rows, hidden, projW, projB, y, width);
         k.elementwise().axpy(1f, x1, 0, y, 0, rows * width);
     }
@@ -114,7 +116,7 @@ final class ResidualBlock {
         for (int b = 0; b < batch; b++) k.elementwise().axpy(1f, x, (b * seq + at[b]) * width, x1, b * width, width);
         LayerNormOp.forward(x1, h2, batch, width, ln2g, ln2b, mean2, rstd2);
         LinearOp.forward(k, h2, batch, width, fcW, fcB, f, hidden);
-        ActivationOp.forward(k.elementwise(), quickGelu, f, act, batch * hidden);
+        ActivationOp.forward(k.elementwise(), activation, f, act, batch * hidden);
         LinearOp.forward(k, act, batch, hidden, projW, projB, y, width);
         k.elementwise().axpy(1f, x1, 0, y, 0, batch * width);
     }
@@ -128,7 +130,7 @@ final class ResidualBlock {
         int rows = batch * seq;
         System.arraycopy(dy, 0, s.dx1, 0, batch * width);
         LinearOp.backward(k, dy, act, batch, hidden, width, projW, s.dHidden, false, gProjW, gProjB);
-        ActivationOp.backward(k.elementwise(), quickGelu, f, s.dHidden, s.dHidden, batch * hidden);
+        ActivationOp.backward(k.elementwise(), activation, f, s.dHidden, s.dHidden, batch * hidden);
         LinearOp.backward(k, s.dHidden, h2, batch, width, hidden, fcW, s.dh, false, gFcW, gFcB);
         LayerNormOp.backward(s.dh, x1, batch, width, ln2g, mean2, rstd2, s.dx1, true, gLn2g, gLn2b);
         LinearOp.backward(k, s.dx1, att, batch, width, width, outW, s.da, false, gOutW, gOutB);
@@ -148,7 +150,7 @@ final class ResidualBlock {
         int rows = batch * seq, n = rows * width;
         System.arraycopy(dy, 0, s.dx1, 0, n);
         LinearOp.backward(k, dy, act, rows, hidden, width, projW, s.dHidden, false, gProjW, gProjB);
-        ActivationOp.backward(k.elementwise(), quickGelu, f, s.dHidden, s.dHidden, rows * hidden);
+        ActivationOp.backward(k.elementwise(), activation, f, s.dHidden, s.dHidden, rows * hidden);
         LinearOp.backward(k, s.dHidden, h2, rows, width, hidden, fcW, s.dh, false, gFcW, gFcB);
         LayerNormOp.backward(s.dh, x1, rows, width, ln2g, mean2, rstd2, s.dx1, true, gLn2g, gLn2b);
         LinearOp.backward(k, s.dx1, att, rows, width, width, outW, s.da, false, gOutW, gOutB);

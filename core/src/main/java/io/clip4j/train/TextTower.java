@@ -57,7 +57,7 @@ final class TextTower {
                     "transformer.resblocks." + i + ".",
                     width,
                     c.textHeads(),
-                    c.quickGelu(),
+                    c.activation(),
                     true,
                     maxBatch,
                     ctx);

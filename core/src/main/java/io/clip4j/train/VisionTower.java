@@ -58,7 +58,7 @@ final class VisionTower {
                     "visual.transformer.resblocks." + i + ".",
                     width,
                     c.visionHeads(),
-                    c.quickGelu(),
+                    c.activation(),
                     false,
                     maxBatch,
                     seq);

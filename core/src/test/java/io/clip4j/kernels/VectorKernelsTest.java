@@ -283,6 +283,15 @@ class VectorKernelsTest {
         ref.quickGeluBackward(x, dy, g1, 1, x.length - 1);
         vec.quickGeluBackward(x, dy, g2, 1, x.length - 1);
         close(g1, g2, 1e-6);
+        // exact GELU: the float kernel against the double reference (its erf within 5e-7, the rest rounding)
+        float[] e1 = x.clone(), e2 = x.clone();
+        ref.gelu(e1, 1, x.length - 1);
+        vec.gelu(e2, 1, x.length - 1);
+        close(e1, e2, 2e-6);
+        float[] h1 = new float[x.length + 3], h2 = new float[x.length + 3];
+        ref.geluBackward(x, dy, h1, 1, x.length - 1);
+        vec.geluBackward(x, dy, h2, 1, x.length - 1);
+        close(h1, h2, 2e-6);
         float[] s1 = x.clone(), s2 = x.clone();
         ref.softmax(s1, 0, width);
         vec.softmax(s2, 0, width);
@@ -299,11 +308,19 @@ class VectorKernelsTest {
         assertEquals(0.6778011938374184, Erf.erf(0.7), 1e-15);
         assertEquals(0.9999992569016276, Erf.erf(3.5), 1e-15);
         assertEquals(-0.9661051464753108, Erf.erf(-1.5), 1e-15);
-        float[] x = {1f, -2f, 0f};
-        ref.gelu(x, 0, 3);
-        assertEquals(0.8413447460685429, x[0], 1e-7);
-        assertEquals(-0.04550026389635842, x[1], 1e-7);
-        assertEquals(0f, x[2], 0f);
+        for (Kernels k : new Kernels[] {ref, vec}) {
+            float[] x = {1f, -2f, 0f};
+            k.gelu(x, 0, 3);
+            assertEquals(0.8413447460685429, x[0], 1e-6);
+            assertEquals(-0.04550026389635842, x[1], 1e-6);
+            assertEquals(0f, x[2], 0f);
+            // g'(1) = Φ(1) + φ(1), g'(-2) = Φ(-2) - 2 φ(-2)
+            float[] d = new float[3];
+            k.geluBackward(new float[] {1f, -2f, 0f}, new float[] {1f, 1f, 2f}, d, 0, 3);
+            assertEquals(0.8413447460685429 + 0.24197072451914337, d[0], 1e-6);
+            assertEquals(0.022750131948179195 - 2 * 0.05399096651318806, d[1], 1e-6);
+            assertEquals(1f, d[2], 1e-7);
+        }
     }
 
     @Test

@@ -3,11 +3,12 @@ package io.clip4j.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
-/** The tier-independent exp and lane sum: bit for bit equal to their scalar twins, and close to Math.exp. */
+/** The tier-independent exp, erf and lane sum: bit for bit equal to their scalar twins, and close to Math.exp. */
 class VectorMathTest {
     private static final int L = VectorMath.lanes();
 
@@ -55,11 +56,37 @@ class VectorMathTest {
         assertTrue(Float.isFinite(VectorMath.exp(1000f)) && VectorMath.exp(1000f) > 2e38f);
         assertTrue(Float.isNaN(VectorMath.exp(Float.NaN)));
         float[] x = new float[L];
-        java.util.Arrays.fill(x, Float.NaN);
+        Arrays.fill(x, Float.NaN);
         x[0] = Float.NEGATIVE_INFINITY;
         float[] y = lanes(VectorMath.exp(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, 0)));
         assertEquals(Float.floatToIntBits(VectorMath.exp(Float.NEGATIVE_INFINITY)), Float.floatToIntBits(y[0]));
         for (int i = 1; i < L; i++) assertTrue(Float.isNaN(y[i]), "lane " + i);
+    }
+
+    @Test
+    void floatErfIsWithinHalfAMillionthOfTheDoubleErfAndMatchesItsScalarTwinBitForBit() {
+        // every 1e-5 over [-6, 6] (past ±4 the clamp gives ±1, float's nearest value to erf there), then NaN and ±∞
+        float[] x = new float[L];
+        double worst = 0;
+        int n = 0;
+        for (int j = -600000; j <= 600000; j += L) {
+            for (int i = 0; i < L; i++) x[i] = (j + i) * 1e-5f;
+            float[] y = lanes(VectorMath.erf(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, 0)));
+            for (int i = 0; i < L; i++) {
+                assertEquals(
+                        Float.floatToIntBits(VectorMath.erf(x[i])),
+                        Float.floatToIntBits(y[i]),
+                        "lane of erf(" + x[i] + ")");
+                worst = Math.max(worst, Math.abs(y[i] - Erf.erf(x[i])));
+                n++;
+            }
+        }
+        assertTrue(n > 1_000_000);
+        assertTrue(worst < 5e-7, "worst error " + worst);
+        assertEquals(0f, VectorMath.erf(0f), 0f);
+        assertEquals(1f, VectorMath.erf(Float.POSITIVE_INFINITY), 1e-7f);
+        assertEquals(-1f, VectorMath.erf(-1e30f), 1e-7f);
+        assertTrue(Float.isNaN(VectorMath.erf(Float.NaN)));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clip4j.checkpoint.ExpectedTensors;
+import io.clip4j.kernels.Activation;
 import io.clip4j.model.ClipConfig;
 import java.util.Arrays;
 import java.util.List;
@@ -101,10 +102,10 @@ class GradientCheckTest {
             int n = 23;
             float[] x = random(r, n, 2), ro = random(r, n, 1), y = new float[n], dx = new float[n];
             DoubleSupplier loss = () -> {
-                ActivationOp.forward(K.elementwise(), quick, x, y, n);
+                ActivationOp.forward(K.elementwise(), Activation.ofQuickGelu(quick), x, y, n);
                 return readout(y, ro, n);
             };
-            ActivationOp.backward(K.elementwise(), quick, x, ro, dx, n);
+            ActivationOp.backward(K.elementwise(), Activation.ofQuickGelu(quick), x, ro, dx, n);
             check(quick ? "QuickGELU" : "GELU", x, dx, loss, 1e-2, 1e-3);
         }
     }
@@ -164,7 +165,8 @@ class GradientCheckTest {
         String pre = "b.";
         ParameterSet p = blockParameters(r, pre, width), g = zeros(p);
         for (boolean causal : new boolean[] {false, true}) {
-            ResidualBlock block = new ResidualBlock(K, p, g, pre, width, heads, !causal, causal, batch, seq);
+            ResidualBlock block =
+                    new ResidualBlock(K, p, g, pre, width, heads, Activation.ofQuickGelu(!causal), causal, batch, seq);
             float[] x = random(r, batch * seq * width, 1), ro = random(r, x.length, 1), y = new float[x.length];
             DoubleSupplier loss = () -> {
                 block.forward(x, y, batch, seq);
@@ -201,8 +203,10 @@ class GradientCheckTest {
         for (boolean causal : new boolean[] {false, true}) {
             int[] at = causal ? new int[] {6, 2, 4} : new int[batch];
             ParameterSet gWhole = zeros(p), gAt = zeros(p);
-            ResidualBlock whole = new ResidualBlock(K, p, gWhole, pre, width, heads, true, causal, batch, seq);
-            ResidualBlock pooled = new ResidualBlock(K, p, gAt, pre, width, heads, true, causal, batch, seq);
+            ResidualBlock whole =
+                    new ResidualBlock(K, p, gWhole, pre, width, heads, Activation.QUICK_GELU, causal, batch, seq);
+            ResidualBlock pooled =
+                    new ResidualBlock(K, p, gAt, pre, width, heads, Activation.QUICK_GELU, causal, batch, seq);
             float[] x = random(r, batch * seq * width, 1), y = new float[x.length], yAt = new float[batch * width];
             whole.forward(x, y, batch, seq);
             pooled.forwardAt(x, yAt, batch, seq, at);
