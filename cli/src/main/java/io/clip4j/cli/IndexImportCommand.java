@@ -8,6 +8,7 @@ import io.clip4j.search.EmbeddingImport;
 import io.clip4j.search.ImageStore;
 import io.clip4j.search.IndexProgress;
 import io.clip4j.search.VectorStore;
+import io.clip4j.solr.SolrImageStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
             "The embeddings must come from the index's model: checked against _clip4j-model.json when there is one; "
                     + "clip-retrieval output records none, so --model (or the index's model) is taken on trust.",
             "Relative paths are taken from --base (default: the current folder). Rows with an error are counted, not imported.",
+            "With --solr URL --collection C the embeddings go into a SolrCloud collection (created with --shards N) instead of an index folder.",
             "JSON: {\"index\",\"layout\",\"files\",\"imported\",\"skipped\",\"images\",\"seconds\"}."
         })
 public final class IndexImportCommand implements Callable<Integer> {
@@ -50,6 +52,29 @@ public final class IndexImportCommand implements Callable<Integer> {
 
     @Option(names = "--index", paramLabel = "DIR", description = "Index folder (default: the per-user index).")
     Path index;
+
+    @Mixin
+    SolrOptions solr;
+
+    @Option(
+            names = "--shards",
+            paramLabel = "N",
+            description = "With --solr: create the collection when it does not exist, with N shards.")
+    Integer shards;
+
+    @Option(
+            names = "--replicas",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "With --shards: replicas of each shard (default: ${DEFAULT-VALUE}).")
+    int replicas;
+
+    @Option(
+            names = "--configset",
+            paramLabel = "NAME",
+            defaultValue = "_default",
+            description = "With --shards: the cluster's configset of the new collection (default: ${DEFAULT-VALUE}).")
+    String configSet;
 
     @Option(
             names = "--model",
@@ -70,7 +95,11 @@ public final class IndexImportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Path dir = index != null ? index : Main.defaultIndex(spec);
+        IndexLocation where = solr.location(spec, index);
+        Usage.require(shards == null || solr.solr != null, spec, "--shards is for a Solr collection (--solr)");
+        Usage.require(
+                shards == null || shards >= 1 && replicas >= 1, spec, "--shards and --replicas must be at least 1");
+        String dir = where.name();
         EmbeddingImport.Layout layout = EmbeddingImport.layoutOf(from);
         ModelIdentity recorded = EmbeddingImport.recordedModel(from);
         ModelIdentity identity;
@@ -86,8 +115,8 @@ public final class IndexImportCommand implements Callable<Integer> {
                         from.toString());
         } else if (recorded != null) {
             identity = recorded;
-        } else if (IndexCommand.hasIndexFiles(dir)) {
-            try (VectorStore existing = VectorStore.openForReading(dir)) {
+        } else if (where.exists()) {
+            try (ImageStore existing = where.openForReading()) {
                 identity = existing.meta().model();
             }
         } else {
@@ -96,16 +125,21 @@ public final class IndexImportCommand implements Callable<Integer> {
                     from + " does not name its model (clip-retrieval output) and " + dir
                             + " is not an index yet: give --model");
         }
+        if (shards != null && where instanceof IndexLocation.Solr s && !SolrImageStore.collectionExists(s.target())) {
+            SolrImageStore.createCollection(s.target(), configSet, shards, replicas);
+        }
         long t0 = System.nanoTime();
-        try (VectorStore store = VectorStore.openForWriting(dir, identity, quantize)) {
-            // a quarter of the heap for unflushed vectors, at most 2 GB (Lucene's limit per writer thread)
-            store.setRamBufferMB(Math.min(2000, Runtime.getRuntime().maxMemory() / 4 / (1 << 20)));
+        try (ImageStore store = where.openForWriting(identity, quantize)) {
+            // a quarter of the heap for unflushed vectors, at most 2 GB (Lucene's limit per writer thread); a Solr
+            // collection's nodes buffer on their side
+            if (store instanceof VectorStore lucene)
+                lucene.setRamBufferMB(Math.min(2000, Runtime.getRuntime().maxMemory() / 4 / (1 << 20)));
             EmbeddingImport.Stats s = new EmbeddingImport(store, base != null ? base : Path.of(""))
                     .run(from, new ImportProgress(spec.commandLine().getErr()));
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (output.json()) {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("index", dir.toString());
+                m.put("index", dir);
                 m.put("layout", s.layout() == EmbeddingImport.Layout.clip4j ? "clip4j" : "clip-retrieval");
                 m.put("files", s.files());
                 m.put("imported", s.imported());

@@ -87,7 +87,7 @@ class SolrCliTest {
                 first,
                 ok("index", "--model", VIT, "--index", folder.toString(), "--format", "json", images.toString())
                         .json());
-        assertSameResults("a red circle");
+        assertSameResults("photos", "a red circle");
 
         // a move, a copy and a deletion, then a bare re-index of the recorded folders
         Path moved = images.resolve("deeper/moved.png");
@@ -100,7 +100,7 @@ class SolrCliTest {
         assertEquals(
                 again,
                 ok("index", "--index", folder.toString(), "--format", "json").json());
-        assertSameResults("a blue square");
+        assertSameResults("photos", "a blue square");
         String text = ok(onSolr("photos", "index")).out();
         assertTrue(text.startsWith("collection photos at http://127.0.0.1:"), text);
         assertTrue(text.contains("nothing to embed") && text.strip().endsWith("8 images indexed"), text);
@@ -124,6 +124,29 @@ class SolrCliTest {
                     f);
         }
 
+        // the export imported into a new collection (index import --solr): the folder's results, score for score
+        JsonNode imported = ok(onSolr(
+                        "imported",
+                        "index",
+                        "import",
+                        "--from",
+                        tmp.resolve("export-folder").toString(),
+                        "--model",
+                        VIT,
+                        "--shards",
+                        "2",
+                        "--configset",
+                        SolrTestCluster.CONFIGSET,
+                        "--format",
+                        "json"))
+                .json();
+        assertEquals("clip-retrieval", imported.get("layout").asText());
+        assertEquals(8, imported.get("imported").asInt());
+        assertEquals(8, imported.get("images").asInt());
+        assertTrue(imported.get("index").asText().startsWith("collection imported at "), imported.toString());
+        assertSameResults("imported", "a blue square");
+        assertSameResults("imported", "a red circle");
+
         // the image itself comes first for a query by image, with the exact cosine 1
         JsonNode byImage = ok(onSolr("photos", "search", "--format", "json", "--top", "1", moved.toString()))
                 .json()
@@ -132,8 +155,8 @@ class SolrCliTest {
         assertEquals(1.0, byImage.get(0).get("score").asDouble(), 1e-5);
     }
 
-    private static void assertSameResults(String query) {
-        JsonNode solr = ok(onSolr("photos", "search", "--format", "json", "--top", "8", query))
+    private static void assertSameResults(String collection, String query) {
+        JsonNode solr = ok(onSolr(collection, "search", "--format", "json", "--top", "8", query))
                 .json();
         JsonNode lucene = ok(
                         "search", "--index", tmp.resolve("index").toString(), "--format", "json", "--top", "8", query)

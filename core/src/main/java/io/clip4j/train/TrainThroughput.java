@@ -19,16 +19,16 @@ public final class TrainThroughput {
             case "quickstart" ->
                 new ClipConfig(
                         128,
-                        32,
+                        16,
                         new int[] {3},
                         128,
-                        8,
+                        4,
                         4,
                         24,
                         49408,
                         128,
                         4,
-                        3,
+                        1,
                         false,
                         ClipConfig.OPENAI_MEAN.clone(),
                         ClipConfig.OPENAI_STD.clone());
