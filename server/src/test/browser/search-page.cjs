@@ -36,6 +36,8 @@ async function main() {
     await page.waitForFunction(() => document.getElementById('index-size').textContent.includes('images'));
 
     const forLabel = () => page.textContent('#for-label');
+    // the label names a query as soon as it is sent; its tiles are there once #results is no longer busy
+    const settled = () => page.waitForSelector('#results:not([aria-busy])', { state: 'attached' });
     const params = () => new URL(page.url()).searchParams;
 
     // 1. a text query with Enter: results, the box says what they are for, the URL holds the query
@@ -82,6 +84,7 @@ async function main() {
     await page.click('#lightbox-similar');
     check((await likeResponse).ok(), 'like search answered 200');
     await page.waitForFunction(() => document.getElementById('for-label').textContent.startsWith('Images like'));
+    await settled();
     check(!(await page.$('#lightbox[open]')), 'the lightbox closed');
     check(await page.$eval('#results .tile', (t) => t.dataset.id) === firstId, 'an image is most like itself');
     check(params().get('like') === firstId, 'the URL holds the image: ' + page.url());
@@ -92,11 +95,13 @@ async function main() {
     check((await page.inputValue('#q')) === 'a photo of a cat', 'Back restores the query box');
     await page.goForward();
     await page.waitForFunction(() => document.getElementById('for-label').textContent.startsWith('Images like'));
+    await settled();
 
     // 5. a shared link reproduces the results; an error replaces them instead of leaving stale tiles
     const shared = await page.$$eval('#results .tile', (els) => els.map((t) => t.dataset.id));
     await page.goto(baseUrl + '?like=' + encodeURIComponent(firstId));
     await page.waitForSelector('#results .tile');
+    await settled();
     const again = await page.$$eval('#results .tile', (els) => els.map((t) => t.dataset.id));
     check(JSON.stringify(again) === JSON.stringify(shared), 'the link gives the same results');
     await page.goto(baseUrl + '?like=no-such-image');

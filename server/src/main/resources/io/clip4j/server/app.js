@@ -41,6 +41,8 @@
     current = query;
     showFor(query);
     setStatus('Searching…');
+    // busy until this query's answer (or error) replaces the tiles: the label above already names the new query
+    results.setAttribute('aria-busy', 'true');
     let body;
     try {
       const response = await request();
@@ -50,6 +52,7 @@
       if (mine !== sequence) return;
       // an error replaces the results: stale tiles under a new query would be read as its answer
       results.replaceChildren();
+      results.removeAttribute('aria-busy');
       shown = [];
       more.hidden = true;
       setStatus(e.message, true);
@@ -57,6 +60,7 @@
     }
     if (mine !== sequence) return;
     render(body.results || []);
+    results.removeAttribute('aria-busy');
     more.hidden = shown.length < query.k;
     const took = typeof body.took_ms === 'number' ? ' in ' + body.took_ms.toFixed(1) + ' ms' : '';
     setStatus(shown.length + ' results' + took);
