@@ -14,7 +14,7 @@ import torch.nn.functional as F
 
 MODELS = {
     # embed, image, patch, vision width, vision layers, vision heads, context, text width, text heads, text layers, quick_gelu
-    "quickstart": (128, 32, 8, 128, 3, 4, 24, 128, 4, 3, False),
+    "quickstart": (128, 16, 4, 128, 3, 4, 24, 128, 4, 1, False),
     "vit-b-32": (512, 224, 32, 768, 12, 12, 77, 512, 8, 12, True),
 }
 
