@@ -88,6 +88,7 @@ async function main() {
     check(!(await page.$('#lightbox[open]')), 'the lightbox closed');
     check(await page.$eval('#results .tile', (t) => t.dataset.id) === firstId, 'an image is most like itself');
     check(params().get('like') === firstId, 'the URL holds the image: ' + page.url());
+    check((await page.inputValue('#q')) === '', 'an image search empties the text box: ' + await page.inputValue('#q'));
 
     // 4. Back and Forward move between the two searches
     await page.goBack();

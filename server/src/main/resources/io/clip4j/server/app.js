@@ -39,6 +39,8 @@
   async function run(query, request) {
     const mine = ++sequence;
     current = query;
+    // an image search is not for the words still in the box: leave them there and they read as the query
+    if (query.kind !== 'text') q.value = '';
     showFor(query);
     setStatus('Searching…');
     // busy until this query's answer (or error) replaces the tiles: the label above already names the new query
