@@ -7,7 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A fixed team of threads for short parallel calls: the caller is member 0, {@code size - 1} daemon workers are
  * the others. A call publishes a {@link Job} (a body over an index range, handed out in shrinking pieces through
- * one atomic counter); workers spin on the job reference for {@link #SPIN_NANOS} after each job, then park until unparked. Spinning
+ * one atomic counter); workers spin on the job reference for {@link #SPIN_NANOS} after each job (yielding the core after
+ * {@link #YIELD_AFTER_NANOS}), then park until unparked. Spinning
  * keeps the start of a call at well under a microsecond when calls come back to back (a transformer layer
  * makes five), parking keeps an idle team off the CPU.
  *
@@ -19,6 +20,14 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ComputeTeam {
     private static final long SPIN_NANOS = Long.getLong("clip4j.spinMicros", 2000) * 1000;
+    /**
+     * After this long a waiting worker yields its core on every turn of the spin: on a machine with more runnable
+     * threads than cores (a server: request threads, the vector scan, the caller itself when descheduled) a pure
+     * spin takes a core from the thread that would publish the next job, while a yielding one still sees a job
+     * within a scheduler turn when nothing else wants the core.
+     */
+    private static final long YIELD_AFTER_NANOS = Long.getLong("clip4j.spinYieldMicros", 50) * 1000;
+
     private static final ThreadLocal<Boolean> IN_JOB = ThreadLocal.withInitial(() -> false);
 
     /**
@@ -129,8 +138,10 @@ final class ComputeTeam {
         long start = System.nanoTime();
         Job j;
         while (((j = job) == seen || j == null) && !shutdown) {
-            if (System.nanoTime() - start < SPIN_NANOS) {
-                Thread.onSpinWait();
+            long waited = System.nanoTime() - start;
+            if (waited < SPIN_NANOS) {
+                if (waited < YIELD_AFTER_NANOS) Thread.onSpinWait();
+                else Thread.yield();
                 continue;
             }
             setParked(index, true);

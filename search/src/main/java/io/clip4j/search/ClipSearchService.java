@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -150,6 +151,11 @@ public final class ClipSearchService implements SearchService {
     public int size() {
         store.refresh();
         return store.size();
+    }
+
+    @Override
+    public Map<String, SharedBatches> sharedBatches() {
+        return Map.of("text", embedder.textBatches(), "scan", scans.stats());
     }
 
     @Override

@@ -2,8 +2,12 @@ package io.clip4j.search;
 
 import io.clip4j.Clip4jException;
 import io.clip4j.api.Clip;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns parsed query terms into one unit query vector:
@@ -16,13 +20,12 @@ public final class QueryEmbedder {
     private final TextBatcher batcher;
 
     /** Recent text embeddings: a repeated query (paging, the textness slider, popular searches) skips the model. */
-    private final java.util.Map<String, float[]> recent =
-            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, float[]> e) {
-                    return size() > 2048;
-                }
-            });
+    private final Map<String, float[]> recent = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, float[]> e) {
+            return size() > 2048;
+        }
+    });
 
     private float[][] embedTexts(List<String> texts) {
         float[][] out = new float[texts.size()][];
@@ -45,6 +48,11 @@ public final class QueryEmbedder {
         return copies;
     }
 
+    /** The text encoder's shared batches (queries answered from the recent-embedding cache are not counted). */
+    public SharedBatches textBatches() {
+        return batcher.stats();
+    }
+
     /** @param textness may be null (then a non-zero textness scale is an error) */
     public QueryEmbedder(Clip clip, TextnessDirection textness) {
         this.clip = clip;
@@ -59,7 +67,7 @@ public final class QueryEmbedder {
         }
         if (!Float.isFinite(textnessScale)) throw new Clip4jException("--textness must be a finite number");
         List<String> texts = new ArrayList<>();
-        List<java.nio.file.Path> images = new ArrayList<>();
+        List<Path> images = new ArrayList<>();
         for (QueryTerm t : terms) {
             if (t.isImage()) images.add(t.image());
             else texts.add(t.text());

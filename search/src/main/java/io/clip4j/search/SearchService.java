@@ -2,6 +2,7 @@ package io.clip4j.search;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,6 +36,11 @@ public interface SearchService extends AutoCloseable {
 
     /** Whether a textness direction is available (otherwise textness != 0 is an error). */
     boolean hasTextness();
+
+    /** Work shared by concurrent requests, by stage ("text", "scan"); empty for a service that shares none. */
+    default Map<String, SharedBatches> sharedBatches() {
+        return Map.of();
+    }
 
     @Override
     void close();

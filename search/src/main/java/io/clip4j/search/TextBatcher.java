@@ -28,6 +28,10 @@ final class TextBatcher {
         });
     }
 
+    SharedBatches stats() {
+        return coalescer.stats();
+    }
+
     float[][] embed(List<String> texts) {
         return coalescer.run(texts);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -91,9 +92,58 @@ class SharedScanTest {
                 }
             }
             assertTrue(largest.get() > 1, "later callers were batched together");
+            SharedBatches stats = c.stats();
+            assertEquals(16, stats.requests(), stats.toString());
+            assertTrue(stats.batches() >= 2 && stats.batches() < 16, stats.toString());
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void aLeaderRunsOnlyItsOwnBatchThenHandsTheLeadOn() throws Exception {
+        List<String> runners = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch firstBatchRunning = new CountDownLatch(1), release = new CountDownLatch(1);
+        Coalescer<Integer, String> c = new Coalescer<>(inputs -> {
+            runners.add(Thread.currentThread().getName());
+            if (inputs.contains(0)) {
+                firstBatchRunning.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return inputs.stream().map(i -> "answer " + i).toList();
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(9);
+        try {
+            Future<String> first = pool.submit(() -> c.run(0));
+            firstBatchRunning.await();
+            List<Future<String>> rest = new ArrayList<>();
+            for (int i = 1; i <= 8; i++) {
+                int n = i;
+                rest.add(pool.submit(() -> c.run(n)));
+            }
+            Thread.sleep(100);
+            release.countDown();
+            assertEquals("answer 0", first.get());
+            for (int i = 1; i <= 8; i++)
+                assertEquals("answer " + i, rest.get(i - 1).get());
+            assertEquals(2, runners.size(), "the 8 later callers share one batch: " + runners);
+            assertTrue(!runners.get(0).equals(runners.get(1)), "the second batch ran on a later caller's thread");
+            assertEquals(new SharedBatches(2, 9), c.stats());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aBatchThatReturnsTooFewAnswersFailsItsCallersInsteadOfHangingThem() {
+        Coalescer<Integer, String> c = new Coalescer<>(inputs -> List.of());
+        Exception e = assertThrows(RuntimeException.class, () -> c.run(1));
+        assertTrue(e.getMessage() != null, e.toString());
+        assertEquals("x", new Coalescer<Integer, String>(in -> List.of("x")).run(2), "a good batch still answers");
     }
 
     @Test

@@ -1,11 +1,14 @@
 package io.clip4j.server;
 
+import io.clip4j.search.SharedBatches;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The server's counters, written in Prometheus' text exposition format (version 0.0.4) by {@link #render}.
@@ -22,10 +25,12 @@ final class Metrics {
     private final Map<String, Histogram> searches = new ConcurrentHashMap<>();
     private final IntSupplier indexSize;
     private final IntSupplier thumbnailsCached;
+    private final Supplier<Map<String, SharedBatches>> sharedBatches;
 
-    Metrics(IntSupplier indexSize, IntSupplier thumbnailsCached) {
+    Metrics(IntSupplier indexSize, IntSupplier thumbnailsCached, Supplier<Map<String, SharedBatches>> sharedBatches) {
         this.indexSize = indexSize;
         this.thumbnailsCached = thumbnailsCached;
+        this.sharedBatches = sharedBatches;
     }
 
     /** A fixed label per method, so metrics never carry request text. */
@@ -69,6 +74,23 @@ final class Metrics {
         out.append("# HELP clip4j_thumbnails_cached Thumbnails held in memory.\n");
         out.append("# TYPE clip4j_thumbnails_cached gauge\n");
         out.append("clip4j_thumbnails_cached ").append(safe(thumbnailsCached)).append('\n');
+
+        // stage names come from the service (a fixed set), never from requests
+        var stages = new TreeMap<>(sharedBatches.get());
+        out.append("# HELP clip4j_shared_batches_total Batches run for concurrent requests, by stage.\n");
+        out.append("# TYPE clip4j_shared_batches_total counter\n");
+        stages.forEach((stage, b) -> out.append("clip4j_shared_batches_total{stage=\"")
+                .append(stage)
+                .append("\"} ")
+                .append(b.batches())
+                .append('\n'));
+        out.append("# HELP clip4j_shared_batch_requests_total Requests answered in shared batches, by stage.\n");
+        out.append("# TYPE clip4j_shared_batch_requests_total counter\n");
+        stages.forEach((stage, b) -> out.append("clip4j_shared_batch_requests_total{stage=\"")
+                .append(stage)
+                .append("\"} ")
+                .append(b.requests())
+                .append('\n'));
         return out.toString();
     }
 
@@ -84,7 +106,7 @@ final class Metrics {
     private static final class Histogram {
         private final LongAdder[] buckets = new LongAdder[LATENCY_BUCKETS.length];
         private final LongAdder count = new LongAdder();
-        private final java.util.concurrent.atomic.DoubleAdder sum = new java.util.concurrent.atomic.DoubleAdder();
+        private final DoubleAdder sum = new DoubleAdder();
 
         Histogram() {
             for (int i = 0; i < buckets.length; i++) buckets[i] = new LongAdder();

@@ -58,7 +58,7 @@ public final class SearchServer implements AutoCloseable {
         Thumbnails thumbnails = new Thumbnails(config.thumbnailSize(), config.thumbnailCacheBytes());
         // the lightbox's rendition: large enough for a screen, a quarter of the cache (few are opened)
         Thumbnails large = new Thumbnails(LARGE_SIZE, config.thumbnailCacheBytes() / 4);
-        Metrics metrics = new Metrics(service::size, thumbnails::cachedCount);
+        Metrics metrics = new Metrics(service::size, thumbnails::cachedCount, service::sharedBatches);
         // GracefulHandler lets stop() wait for requests in flight (up to the stop timeout) after closing the port
         jetty.setHandler(new GracefulHandler(new ApiHandler(service, config, metrics, thumbnails, large)));
         jetty.setErrorHandler(new JsonErrorHandler(metrics));

@@ -1,12 +1,15 @@
 package io.clip4j.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clip4j.search.SharedBatches;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -74,5 +77,16 @@ class MetricsCountTest {
         String first = Http.text(http.get("metrics"));
         assertEquals(sent, total(first), first);
         assertEquals(sent + 1, total(Http.text(http.get("metrics"))));
+    }
+
+    @Test
+    void sharedBatchesAreCountersPerStage() {
+        Metrics m = new Metrics(
+                () -> 5, () -> 0, () -> Map.of("text", new SharedBatches(4, 10), "scan", new SharedBatches(3, 10)));
+        String text = m.render();
+        assertTrue(text.contains("# TYPE clip4j_shared_batches_total counter\n"), text);
+        assertTrue(text.contains("clip4j_shared_batches_total{stage=\"scan\"} 3\n"), text);
+        assertTrue(text.contains("clip4j_shared_batches_total{stage=\"text\"} 4\n"), text);
+        assertTrue(text.contains("clip4j_shared_batch_requests_total{stage=\"text\"} 10\n"), text);
     }
 }

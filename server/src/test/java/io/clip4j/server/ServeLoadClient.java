@@ -1,20 +1,22 @@
 package io.clip4j.server;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Load client for a running {@code clip4j serve} (measures, asserts nothing): C concurrent HTTP clients, each
@@ -132,10 +134,11 @@ public final class ServeLoadClient {
     }
 
     /**
-     * C clients sending R requests each (keep-alive, one HttpClient per client), bounded by a 5-minute cap; prints
+     * C clients sending R requests each (one kept-alive connection per client, {@link KeepAliveGet}), bounded by a 5-minute cap; prints
      * requests/s and the percentiles of the HTTP round trip and of the service's own took_ms.
      */
     static void run(URI base, int clients, int perClient, int k, QuerySource queries, String label) throws Exception {
+        Map<String, long[]> before = sharedBatches(base);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         long deadline = System.nanoTime() + TIME_CAP_NANOS;
         long t0 = System.nanoTime();
@@ -143,26 +146,20 @@ public final class ServeLoadClient {
         for (int c = 0; c < clients; c++) {
             int client = c;
             futures.add(pool.submit(() -> {
-                HttpClient http = HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .build();
                 long[] lat = new long[perClient], service = new long[perClient];
                 int done = 0;
-                for (int i = 0; i < perClient && System.nanoTime() < deadline; i++) {
-                    String q = queries.query(client, i);
-                    URI uri = base.resolve("api/search?k=" + k + "&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8));
-                    long s = System.nanoTime();
-                    HttpResponse<byte[]> r = http.send(
-                            HttpRequest.newBuilder(uri)
-                                    .timeout(Duration.ofSeconds(60))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofByteArray());
-                    lat[done] = System.nanoTime() - s;
-                    if (r.statusCode() != 200)
-                        throw new IllegalStateException(
-                                "HTTP " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
-                    service[done++] =
-                            (long) (Http.JSON.readTree(r.body()).get("took_ms").asDouble() * 1e6);
+                try (KeepAliveGet http = new KeepAliveGet(base)) {
+                    for (int i = 0; i < perClient && System.nanoTime() < deadline; i++) {
+                        String q = queries.query(client, i);
+                        URI uri = base.resolve(
+                                "api/search?k=" + k + "&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8));
+                        long s = System.nanoTime();
+                        KeepAliveGet.Response r = http.get(uri.getRawPath() + "?" + uri.getRawQuery());
+                        lat[done] = System.nanoTime() - s;
+                        if (r.status() != 200) throw new IllegalStateException("HTTP " + r.status() + ": " + r.text());
+                        service[done++] = (long)
+                                (Http.JSON.readTree(r.body()).get("took_ms").asDouble() * 1e6);
+                    }
                 }
                 return new long[][] {Arrays.copyOf(lat, done), Arrays.copyOf(service, done)};
             }));
@@ -199,7 +196,37 @@ public final class ServeLoadClient {
                 pct(service, 50),
                 pct(service, 90),
                 pct(service, 99));
+        Map<String, long[]> after = sharedBatches(base);
+        StringBuilder shared = new StringBuilder();
+        after.forEach((stage, n) -> {
+            long[] b = before.getOrDefault(stage, new long[2]);
+            long batches = n[0] - b[0], requests = n[1] - b[1];
+            if (batches > 0) {
+                shared.append(String.format(
+                        Locale.ROOT,
+                        "  %s %.2f requests per batch (%d batches)",
+                        stage,
+                        requests / (double) batches,
+                        batches));
+            }
+        });
+        if (!shared.isEmpty()) System.out.printf(Locale.ROOT, "%-10s shared:%s%n", "", shared);
         System.out.flush();
+    }
+
+    /** Stage -> {batches, requests} from the server's /metrics (empty if it reports none). */
+    static Map<String, long[]> sharedBatches(URI base) throws IOException {
+        Map<String, long[]> out = new TreeMap<>();
+        try (KeepAliveGet http = new KeepAliveGet(base)) {
+            String text = http.get(base.resolve("metrics").getRawPath()).text();
+            Matcher m = Pattern.compile(
+                            "^clip4j_shared_batch(es|_requests)_total\\{stage=\"(\\w+)\"\\} (\\d+)$", Pattern.MULTILINE)
+                    .matcher(text);
+            while (m.find())
+                out.computeIfAbsent(m.group(2), k -> new long[2])[m.group(1).equals("es") ? 0 : 1] =
+                        Long.parseLong(m.group(3));
+        }
+        return out;
     }
 
     static double pct(long[] sorted, double p) {
