@@ -9,6 +9,7 @@ import io.clip4j.server.ServerConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -88,6 +89,9 @@ public final class ServeCommand implements Callable<Integer> {
                     "Keep the text tower's weights as fp16 (half the memory and of the bytes each query streams; fp32 arithmetic).")
     boolean half;
 
+    /** How long serve may spend warming the encoder and the scan before it listens. */
+    static final Duration WARM_UP_BUDGET = Duration.ofSeconds(5);
+
     /** The index folder's own model and textness direction (textness.json in the folder, if any). */
     static SearchService openIndex(Path dir) {
         return ClipSearchService.open(dir, null, null, Clip.Options.defaults());
@@ -111,6 +115,7 @@ public final class ServeCommand implements Callable<Integer> {
             service = where.openService(model == null ? null : ModelRefs.resolve(spec, model), textnessFile, options);
         SearchServer server;
         try {
+            service.warmUp(WARM_UP_BUDGET); // before the port opens: a health check passes only once warm
             server = new SearchServer(service, config).start();
         } catch (RuntimeException e) {
             service.close();

@@ -21,12 +21,19 @@ public interface Kernels {
     /** sum_i a[aOff + i] * b[bOff + i]. */
     float dot(float[] a, int aOff, float[] b, int bOff, int n);
 
+    /** Vectors per block of {@link #dotsInt8Blocks}' layout. */
+    int INT8_BLOCK = 16;
+
     /**
-     * out[j] = sum_i queries[j][i] * codes[cOff + i] for i < n, every query of {@code queries}: float queries against
-     * the int8 codes of one quantised vector (the vector scan's in-memory copy), the codes widened once for all
-     * queries. Codes are exact in float, so results differ from the scalar twin only by summation order.
+     * Scores of {@code blocks} consecutive blocks of {@link #INT8_BLOCK} int8-coded vectors (the vector scan's
+     * in-memory copy) against every query: with i = b * INT8_BLOCK + v the i-th vector of the range,
+     * out[j * blocks * INT8_BLOCK + i] = sum_{d < dim} queries[j][d] * codes[off + (b * dim + d) * INT8_BLOCK + v],
+     * each sum a chain of fused multiply-adds in d order. A block is stored dimension-major, its vectors side by
+     * side, so that a query's scores for a block are one vector accumulation: no horizontal sums (with one
+     * vector per stored vector they cost more than the products: 17 % against 10 % of a loaded server's CPU).
+     * Codes are exact in float, so the scalar twin gives the same bits.
      */
-    void dotsInt8(float[][] queries, byte[] codes, int cOff, int n, float[] out);
+    void dotsInt8Blocks(float[][] queries, byte[] codes, int off, int dim, int blocks, float[] out);
 
     /** y[yOff + i] += alpha * x[xOff + i]. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);

@@ -45,11 +45,15 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void dotsInt8(float[][] queries, byte[] codes, int cOff, int n, float[] out) {
+    public void dotsInt8Blocks(float[][] queries, byte[] codes, int off, int dim, int blocks, float[] out) {
+        int span = blocks * INT8_BLOCK;
         for (int j = 0; j < queries.length; j++) {
-            float s = 0f;
-            for (int i = 0; i < n; i++) s += queries[j][i] * codes[cOff + i];
-            out[j] = s;
+            for (int i = 0; i < span; i++) {
+                int base = off + (i / INT8_BLOCK) * dim * INT8_BLOCK + i % INT8_BLOCK;
+                float s = 0f;
+                for (int d = 0; d < dim; d++) s = Math.fma(queries[j][d], codes[base + d * INT8_BLOCK], s);
+                out[j * span + i] = s;
+            }
         }
     }
 

@@ -53,61 +53,99 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Queries four at a time: each widened slice of codes (B2F) feeds four independent FMA chains, which also hides
-     * the FMA latency; a lone query (or the last one or two of a group) runs one query with four chains instead.
+     * The range is cut into units of L lanes (one per block on AVX-512, two on AVX2). Four queries run against one
+     * unit at a time, each widened code vector feeding four FMA chains; a query left over runs against four units
+     * at a time instead, so that there are still four independent chains to hide the FMA latency (one chain of
+     * 512 dependent FMAs would stall on every step).
      */
     @Override
-    public void dotsInt8(float[][] queries, byte[] codes, int cOff, int n, float[] out) {
-        int m = queries.length, j = 0;
-        for (; j + 4 <= m; j += 4)
-            dots4Int8(queries[j], queries[j + 1], queries[j + 2], queries[j + 3], codes, cOff, n, out, j);
-        for (; j < m; j++) out[j] = dotInt8(queries[j], codes, cOff, n);
+    public void dotsInt8Blocks(float[][] queries, byte[] codes, int off, int dim, int blocks, float[] out) {
+        int m = queries.length, perBlock = INT8_BLOCK / L, units = blocks * perBlock, span = blocks * INT8_BLOCK;
+        int j = 0;
+        for (; j + 4 <= m; j += 4) {
+            for (int u = 0; u < units; u++) {
+                block4Int8(
+                        queries[j],
+                        queries[j + 1],
+                        queries[j + 2],
+                        queries[j + 3],
+                        codes,
+                        unitCodes(off, dim, u, perBlock),
+                        dim,
+                        out,
+                        j * span + unitOut(u, perBlock),
+                        span);
+            }
+        }
+        for (; j < m; j++) {
+            int u = 0, o = j * span;
+            for (; u + 4 <= units; u += 4) units4Int8(queries[j], codes, off, dim, u, perBlock, out, o);
+            for (; u < units; u++)
+                unit1Int8(queries[j], codes, unitCodes(off, dim, u, perBlock), dim, out, o + unitOut(u, perBlock));
+        }
+    }
+
+    private static int unitCodes(int off, int dim, int u, int perBlock) {
+        return off + (u / perBlock) * dim * INT8_BLOCK + (u % perBlock) * L;
+    }
+
+    private static int unitOut(int u, int perBlock) {
+        return (u / perBlock) * INT8_BLOCK + (u % perBlock) * L;
     }
 
     private static FloatVector widen(byte[] codes, int off) {
         return (FloatVector) ByteVector.fromArray(B, codes, off).convertShape(VectorOperators.B2F, S, 0);
     }
 
-    private static void dots4Int8(
-            float[] q0, float[] q1, float[] q2, float[] q3, byte[] codes, int cOff, int n, float[] out, int j) {
-        int bound = S.loopBound(n);
+    /** Four queries against one unit; query r's lanes go to out[o + r * span]. */
+    private static void block4Int8(
+            float[] q0,
+            float[] q1,
+            float[] q2,
+            float[] q3,
+            byte[] codes,
+            int c0,
+            int dim,
+            float[] out,
+            int o,
+            int span) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-        int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector c = widen(codes, cOff + i);
-            a0 = FloatVector.fromArray(S, q0, i).fma(c, a0);
-            a1 = FloatVector.fromArray(S, q1, i).fma(c, a1);
-            a2 = FloatVector.fromArray(S, q2, i).fma(c, a2);
-            a3 = FloatVector.fromArray(S, q3, i).fma(c, a3);
+        for (int d = 0, c = c0; d < dim; d++, c += INT8_BLOCK) {
+            FloatVector v = widen(codes, c);
+            a0 = v.fma(FloatVector.broadcast(S, q0[d]), a0);
+            a1 = v.fma(FloatVector.broadcast(S, q1[d]), a1);
+            a2 = v.fma(FloatVector.broadcast(S, q2[d]), a2);
+            a3 = v.fma(FloatVector.broadcast(S, q3[d]), a3);
         }
-        float s0 = VectorMath.sum(a0), s1 = VectorMath.sum(a1), s2 = VectorMath.sum(a2), s3 = VectorMath.sum(a3);
-        for (; i < n; i++) {
-            float c = codes[cOff + i];
-            s0 += q0[i] * c;
-            s1 += q1[i] * c;
-            s2 += q2[i] * c;
-            s3 += q3[i] * c;
-        }
-        out[j] = s0;
-        out[j + 1] = s1;
-        out[j + 2] = s2;
-        out[j + 3] = s3;
+        a0.intoArray(out, o);
+        a1.intoArray(out, o + span);
+        a2.intoArray(out, o + 2 * span);
+        a3.intoArray(out, o + 3 * span);
     }
 
-    private static float dotInt8(float[] q, byte[] codes, int cOff, int n) {
-        int bound4 = n - n % (4 * L), bound = S.loopBound(n);
+    /** One query against units u .. u+3: four chains, one per unit. */
+    private static void units4Int8(float[] q, byte[] codes, int off, int dim, int u, int perBlock, float[] out, int o) {
+        int c0 = unitCodes(off, dim, u, perBlock), c1 = unitCodes(off, dim, u + 1, perBlock);
+        int c2 = unitCodes(off, dim, u + 2, perBlock), c3 = unitCodes(off, dim, u + 3, perBlock);
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-        int i = 0;
-        for (; i < bound4; i += 4 * L) {
-            a0 = FloatVector.fromArray(S, q, i).fma(widen(codes, cOff + i), a0);
-            a1 = FloatVector.fromArray(S, q, i + L).fma(widen(codes, cOff + i + L), a1);
-            a2 = FloatVector.fromArray(S, q, i + 2 * L).fma(widen(codes, cOff + i + 2 * L), a2);
-            a3 = FloatVector.fromArray(S, q, i + 3 * L).fma(widen(codes, cOff + i + 3 * L), a3);
+        for (int d = 0, step = 0; d < dim; d++, step += INT8_BLOCK) {
+            FloatVector x = FloatVector.broadcast(S, q[d]);
+            a0 = widen(codes, c0 + step).fma(x, a0);
+            a1 = widen(codes, c1 + step).fma(x, a1);
+            a2 = widen(codes, c2 + step).fma(x, a2);
+            a3 = widen(codes, c3 + step).fma(x, a3);
         }
-        for (; i < bound; i += L) a0 = FloatVector.fromArray(S, q, i).fma(widen(codes, cOff + i), a0);
-        float s = VectorMath.sum(a0.add(a1).add(a2.add(a3)));
-        for (; i < n; i++) s += q[i] * codes[cOff + i];
-        return s;
+        a0.intoArray(out, o + unitOut(u, perBlock));
+        a1.intoArray(out, o + unitOut(u + 1, perBlock));
+        a2.intoArray(out, o + unitOut(u + 2, perBlock));
+        a3.intoArray(out, o + unitOut(u + 3, perBlock));
+    }
+
+    private static void unit1Int8(float[] q, byte[] codes, int c0, int dim, float[] out, int o) {
+        FloatVector a = FloatVector.zero(S);
+        for (int d = 0, c = c0; d < dim; d++, c += INT8_BLOCK)
+            a = widen(codes, c).fma(FloatVector.broadcast(S, q[d]), a);
+        a.intoArray(out, o);
     }
 
     @Override

@@ -214,21 +214,28 @@ class VectorKernelsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1,1", "7,2", "15,3", "16,4", "17,5", "33,6", "64,7", "512,8", "1023,9"})
-    void dotsInt8MatchScalar(int n, int queries) {
-        Random r = new Random(n);
+    @CsvSource({"1,1,1", "7,2,1", "15,3,2", "16,4,3", "17,5,4", "33,6,5", "64,7,7", "512,8,8", "513,9,9", "3,1,6"})
+    void dotsInt8BlocksMatchScalarToTheBit(int dim, int queries, int blocks) {
+        Random r = new Random(dim * 31L + queries);
         float[][] qs = new float[queries][];
-        for (int j = 0; j < queries; j++) qs[j] = random(r, n);
-        byte[] codes = new byte[n + 5];
+        for (int j = 0; j < queries; j++) qs[j] = random(r, dim);
+        int off = 5, span = blocks * Kernels.INT8_BLOCK;
+        byte[] codes = new byte[off + span * dim + 3];
         r.nextBytes(codes);
-        float[] expected = new float[queries], actual = new float[queries];
-        ref.dotsInt8(qs, codes, 5, n, expected);
-        vec.dotsInt8(qs, codes, 5, n, actual);
+        float[] expected = new float[queries * span], actual = new float[queries * span];
+        ref.dotsInt8Blocks(qs, codes, off, dim, blocks, expected);
+        vec.dotsInt8Blocks(qs, codes, off, dim, blocks, actual);
         for (int j = 0; j < queries; j++) {
-            double exact = 0;
-            for (int i = 0; i < n; i++) exact += (double) qs[j][i] * codes[5 + i];
-            assertEquals(exact, expected[j], 1e-5 * 127 * n, "scalar, query " + j);
-            assertEquals(expected[j], actual[j], 1e-5 * 127 * n, "vector, query " + j);
+            for (int i = 0; i < span; i++) {
+                double exact = 0; // vector i of the range: block i / 16, lane i % 16, dimension-major
+                int base = off + (i / Kernels.INT8_BLOCK) * dim * Kernels.INT8_BLOCK + i % Kernels.INT8_BLOCK;
+                for (int d = 0; d < dim; d++) exact += (double) qs[j][d] * codes[base + d * Kernels.INT8_BLOCK];
+                assertEquals(exact, expected[j * span + i], 1e-5 * 127 * dim, "scalar, query " + j + ", vector " + i);
+                assertEquals(
+                        Float.floatToIntBits(expected[j * span + i]),
+                        Float.floatToIntBits(actual[j * span + i]),
+                        "vector twin, query " + j + ", vector " + i);
+            }
         }
     }
 

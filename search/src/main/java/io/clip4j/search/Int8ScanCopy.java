@@ -15,12 +15,16 @@ import org.apache.lucene.index.KnnVectorValues;
  * from it by q·r, and |q·r| ≤ |q|·|r| (Cauchy–Schwarz), so {@link #bound} holds |r| (rounded up) plus the float
  * summation error of the dot product (≤ dim·2⁻²³ for |q|, |s·c| ≈ 1). Candidates are then re-scored exactly,
  * so the ranking is the exact one (see {@link BoundedTopK}).
+ *
+ * <p>The codes are stored in blocks of {@link Kernels#INT8_BLOCK} vectors, each block dimension-major (for each
+ * dimension, the 16 vectors' codes side by side), so that the scan scores a block with no horizontal sums
+ * ({@link Kernels#dotsInt8Blocks}); the last block is padded with zero codes and scale 0.
  */
 final class Int8ScanCopy {
     private static final Kernels KERNELS = Kernels.best();
 
     private final int dim;
-    /** [n, dim] codes, row o for ord o. */
+    /** [blocks][dim][INT8_BLOCK] codes: ord o is lane o % 16 of block o / 16. */
     private final byte[] codes;
 
     private final float[] scale;
@@ -38,15 +42,20 @@ final class Int8ScanCopy {
 
     /** Whether a segment of {@code n} vectors of {@code dim} fits one array. */
     static boolean fits(long n, int dim) {
-        return n * dim <= Integer.MAX_VALUE - 16;
+        return blocksFor(n) * Kernels.INT8_BLOCK * dim <= Integer.MAX_VALUE - 16;
+    }
+
+    private static long blocksFor(long n) {
+        return (n + Kernels.INT8_BLOCK - 1) / Kernels.INT8_BLOCK;
     }
 
     /** Quantises every vector of a segment (its float vector values, read once). */
     static Int8ScanCopy of(FloatVectorValues fv) throws IOException {
         int n = fv.size(), dim = fv.dimension();
         if (!fits(n, dim)) throw new IllegalArgumentException("segment too large for an int8 copy: " + n + " x " + dim);
-        byte[] codes = new byte[n * dim];
-        float[] scale = new float[n], bound = new float[n];
+        int block = Kernels.INT8_BLOCK;
+        byte[] codes = new byte[(int) blocksFor(n) * block * dim];
+        float[] scale = new float[(int) blocksFor(n) * block], bound = new float[n];
         int[] docs = new int[n];
         float rounding = dim * 0x1p-23f;
         KnnVectorValues.DocIndexIterator it = fv.iterator();
@@ -61,7 +70,7 @@ final class Int8ScanCopy {
             for (int i = 0; i < dim; i++) {
                 int c = s == 0f ? 0 : Math.round(v[i] / s);
                 c = Math.max(-127, Math.min(127, c));
-                codes[o * dim + i] = (byte) c;
+                codes[(o / block * dim + i) * block + o % block] = (byte) c;
                 double r = v[i] - (double) s * c;
                 residual += r * r;
             }
@@ -79,11 +88,21 @@ final class Int8ScanCopy {
         return docs[ord];
     }
 
-    /** out[j] = s·(q_j·c) for ord {@code ord}: the scores up to ± {@link #bound}·|q_j|. */
-    void approximate(float[][] queries, int ord, float[] out) {
-        KERNELS.dotsInt8(queries, codes, ord * dim, dim, out);
-        float s = scale[ord];
-        for (int j = 0; j < queries.length; j++) out[j] *= s;
+    /** Number of blocks (the last may be partly padding: ords up to {@link #size()} only). */
+    int blocks() {
+        return (int) blocksFor(docs.length);
+    }
+
+    /**
+     * Approximate scores of the {@code count} blocks from {@code block} on: out[j * count * 16 + i] = s·(q_j·c) for
+     * ord block * 16 + i, within ± {@link #bound}·|q_j| of the exact score (0 for padding lanes).
+     */
+    void approximate(float[][] queries, int block, int count, float[] out) {
+        int span = count * Kernels.INT8_BLOCK, first = block * Kernels.INT8_BLOCK;
+        KERNELS.dotsInt8Blocks(queries, codes, first * dim, dim, count, out);
+        for (int j = 0; j < queries.length; j++) {
+            for (int i = 0; i < span; i++) out[j * span + i] *= scale[first + i];
+        }
     }
 
     /** The largest possible |q·v − approximate(q, ord)| for a unit q. */
@@ -93,6 +112,6 @@ final class Int8ScanCopy {
 
     /** Heap bytes held. */
     long bytes() {
-        return (long) codes.length + 12L * docs.length;
+        return (long) codes.length + 4L * scale.length + 8L * docs.length;
     }
 }

@@ -1,6 +1,7 @@
 package io.clip4j.search;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,12 @@ public interface SearchService extends AutoCloseable {
 
     /** Whether a textness direction is available (otherwise textness != 0 is an error). */
     boolean hasTextness();
+
+    /**
+     * Runs the service's hot paths once at the batch sizes concurrent load makes, so that the first users do not
+     * wait for the JIT; at most {@code budget} long. A no-op where there is nothing to warm.
+     */
+    default void warmUp(Duration budget) {}
 
     /** Work shared by concurrent requests, by stage ("text", "scan"); empty for a service that shares none. */
     default Map<String, SharedBatches> sharedBatches() {

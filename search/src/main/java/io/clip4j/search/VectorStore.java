@@ -3,6 +3,7 @@ package io.clip4j.search;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.Clip4jException;
 import io.clip4j.api.ModelIdentity;
+import io.clip4j.kernels.Kernels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -82,6 +83,9 @@ public final class VectorStore implements ImageStore {
     static final String K_ROOTS = "clip4j.roots", K_EXCLUDES = "clip4j.excludes";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Int8 blocks scored per kernel call in the exact scan: 128 vectors' scores per query, a few KB that stay in L1. */
+    private static final int SCAN_BLOCKS = 8;
+
     static final String FORMAT = "clip4j-index-1";
 
     /** Lucene logs its SIMD choice at INFO on first use; the CLI keeps stderr for progress and errors. Held
@@ -612,12 +616,19 @@ public final class VectorStore implements ImageStore {
             Bits live = ctx.reader().getLiveDocs();
             Int8ScanCopy copy = scanCopies.forScan(ctx.reader(), fv);
             if (copy != null) {
-                float[] approx = new float[m];
-                for (int o = 0; o < copy.size(); o++) {
-                    int doc = copy.doc(o);
-                    if (live != null && !live.get(doc) || ctx.docBase + doc == excludeDoc) continue;
-                    copy.approximate(qs, o, approx);
-                    for (int i = 0; i < m; i++) tops[i].offer(ctx.docBase + doc, approx[i], copy.bound(o) * norms[i]);
+                float[] approx = new float[m * SCAN_BLOCKS * Kernels.INT8_BLOCK];
+                for (int b = 0; b < copy.blocks(); b += SCAN_BLOCKS) {
+                    int count = Math.min(SCAN_BLOCKS, copy.blocks() - b), first = b * Kernels.INT8_BLOCK;
+                    int end = Math.min(copy.size(), first + count * Kernels.INT8_BLOCK),
+                            stride = count * Kernels.INT8_BLOCK;
+                    copy.approximate(qs, b, count, approx);
+                    for (int o = first; o < end; o++) {
+                        int doc = copy.doc(o);
+                        if (live != null && !live.get(doc) || ctx.docBase + doc == excludeDoc) continue;
+                        float bound = copy.bound(o);
+                        for (int i = 0; i < m; i++)
+                            tops[i].offer(ctx.docBase + doc, approx[i * stride + o - first], bound * norms[i]);
+                    }
                 }
                 continue;
             }

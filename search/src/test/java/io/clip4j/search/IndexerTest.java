@@ -10,7 +10,9 @@ import io.clip4j.api.ModelIdentity;
 import io.clip4j.checkpoint.TestCheckpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,5 +114,33 @@ class IndexerTest {
                         3, service.search(QueryParser.parse("late", tmp), 10, 0).size());
             }
         }
+    }
+
+    @Test
+    void warmUpChangesNoAnswerAndNoCounter() throws Exception {
+        Path images = tmp.resolve("images"), index = tmp.resolve("index");
+        TestImages.shapeFolder(images, 7, 24, 32);
+        try (Clip clip = Clip.load(VIT)) {
+            try (VectorStore store = VectorStore.openForWriting(index, ModelIdentity.of(clip), null)) {
+                new Indexer(clip, store, 16).run(List.of(images), IndexProgress.NONE);
+            }
+        }
+        List<SearchService.Hit> cold, warm;
+        try (ClipSearchService service = ClipSearchService.open(index, null, null, Clip.Options.defaults())) {
+            service.warmUp(Duration.ZERO);
+            cold = service.search(QueryParser.parse("a green circle", tmp), 5, 0);
+        }
+        try (ClipSearchService service = ClipSearchService.open(index, null, null, Clip.Options.defaults())) {
+            service.warmUp(Duration.ofSeconds(30));
+            assertEquals(
+                    Map.of("text", new SharedBatches(0, 0), "scan", new SharedBatches(0, 0)),
+                    service.sharedBatches(),
+                    "warm-up batches bypass the shared-batch counters");
+            warm = service.search(QueryParser.parse("a green circle", tmp), 5, 0);
+            assertEquals(
+                    Map.of("text", new SharedBatches(1, 1), "scan", new SharedBatches(1, 1)), service.sharedBatches());
+        }
+        assertEquals(5, cold.size());
+        assertEquals(cold, warm);
     }
 }

@@ -146,7 +146,7 @@ public final class ServeLoadClient {
         for (int c = 0; c < clients; c++) {
             int client = c;
             futures.add(pool.submit(() -> {
-                long[] lat = new long[perClient], service = new long[perClient];
+                long[] lat = new long[perClient], service = new long[perClient], started = new long[perClient];
                 int done = 0;
                 try (KeepAliveGet http = new KeepAliveGet(base)) {
                     for (int i = 0; i < perClient && System.nanoTime() < deadline; i++) {
@@ -156,20 +156,26 @@ public final class ServeLoadClient {
                         long s = System.nanoTime();
                         KeepAliveGet.Response r = http.get(uri.getRawPath() + "?" + uri.getRawQuery());
                         lat[done] = System.nanoTime() - s;
+                        started[done] = s - t0;
                         if (r.status() != 200) throw new IllegalStateException("HTTP " + r.status() + ": " + r.text());
                         service[done++] = (long)
                                 (Http.JSON.readTree(r.body()).get("took_ms").asDouble() * 1e6);
                     }
                 }
-                return new long[][] {Arrays.copyOf(lat, done), Arrays.copyOf(service, done)};
+                return new long[][] {
+                    Arrays.copyOf(lat, done), Arrays.copyOf(service, done), Arrays.copyOf(started, done)
+                };
             }));
         }
         List<Long> all = new ArrayList<>(), inService = new ArrayList<>();
+        List<long[]> slowest = new ArrayList<>(); // {latency, start} of every request, to show when the tail came
         for (Future<long[][]> f : futures) {
             long[][] r = f.get();
             for (long l : r[0]) all.add(l);
             for (long l : r[1]) inService.add(l);
+            for (int i = 0; i < r[0].length; i++) slowest.add(new long[] {r[0][i], r[2][i]});
         }
+        slowest.sort((a, b) -> Long.compare(b[0], a[0]));
         pool.shutdown();
         double seconds = (System.nanoTime() - t0) / 1e9;
         long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -196,6 +202,10 @@ public final class ServeLoadClient {
                 pct(service, 50),
                 pct(service, 90),
                 pct(service, 99));
+        StringBuilder tail = new StringBuilder();
+        for (long[] r : slowest.subList(0, Math.min(5, slowest.size())))
+            tail.append(String.format(Locale.ROOT, "  %.0f ms at %.1f s", r[0] / 1e6, r[1] / 1e9));
+        System.out.printf(Locale.ROOT, "%-10s slowest:%s%n", "", tail);
         Map<String, long[]> after = sharedBatches(base);
         StringBuilder shared = new StringBuilder();
         after.forEach((stage, n) -> {
