@@ -54,9 +54,10 @@ public final class VectorKernels implements Kernels {
 
     /**
      * The range is cut into units of L lanes (one per block on AVX-512, two on AVX2). Four queries run against one
-     * unit at a time, each widened code vector feeding four FMA chains; a query left over runs against four units
-     * at a time instead, so that there are still four independent chains to hide the FMA latency (one chain of
-     * 512 dependent FMAs would stall on every step).
+     * unit at a time, each widened code vector feeding four FMA chains; two queries left over run against two units
+     * at a time, and a last single query against four units at a time, so that there are still four independent
+     * chains to hide the FMA latency (one chain of 512 dependent FMAs would stall on every step) and the widening
+     * of the codes (the scan's bottleneck with fewer than four queries) is shared where it can be.
      */
     @Override
     public void dotsInt8Blocks(float[][] queries, byte[] codes, int off, int dim, int blocks, float[] out) {
@@ -76,6 +77,17 @@ public final class VectorKernels implements Kernels {
                         j * span + unitOut(u, perBlock),
                         span);
             }
+        }
+        if (j + 2 <= m) {
+            int u = 0, o = j * span;
+            for (; u + 2 <= units; u += 2)
+                pair2Int8(queries[j], queries[j + 1], codes, off, dim, u, perBlock, out, o, span);
+            for (; u < units; u++) {
+                int c = unitCodes(off, dim, u, perBlock), uo = o + unitOut(u, perBlock);
+                unit1Int8(queries[j], codes, c, dim, out, uo);
+                unit1Int8(queries[j + 1], codes, c, dim, out, uo + span);
+            }
+            j += 2;
         }
         for (; j < m; j++) {
             int u = 0, o = j * span;
@@ -121,6 +133,26 @@ public final class VectorKernels implements Kernels {
         a1.intoArray(out, o + span);
         a2.intoArray(out, o + 2 * span);
         a3.intoArray(out, o + 3 * span);
+    }
+
+    /** Two queries against units u and u+1: four chains, each widened code vector used twice. */
+    private static void pair2Int8(
+            float[] q0, float[] q1, byte[] codes, int off, int dim, int u, int perBlock, float[] out, int o, int span) {
+        int c0 = unitCodes(off, dim, u, perBlock), c1 = unitCodes(off, dim, u + 1, perBlock);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, b0 = a0, b1 = a0;
+        for (int d = 0, step = 0; d < dim; d++, step += INT8_BLOCK) {
+            FloatVector x0 = FloatVector.broadcast(S, q0[d]), x1 = FloatVector.broadcast(S, q1[d]);
+            FloatVector v = widen(codes, c0 + step), w = widen(codes, c1 + step);
+            a0 = v.fma(x0, a0);
+            a1 = v.fma(x1, a1);
+            b0 = w.fma(x0, b0);
+            b1 = w.fma(x1, b1);
+        }
+        int o0 = o + unitOut(u, perBlock), o1 = o + unitOut(u + 1, perBlock);
+        a0.intoArray(out, o0);
+        a1.intoArray(out, o0 + span);
+        b0.intoArray(out, o1);
+        b1.intoArray(out, o1 + span);
     }
 
     /** One query against units u .. u+3: four chains, one per unit. */

@@ -3,21 +3,18 @@ package io.clip4j.search;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.Clip4jException;
 import io.clip4j.api.ModelIdentity;
-import io.clip4j.kernels.Kernels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -46,8 +43,6 @@ import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
@@ -55,7 +50,6 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
 import org.apache.lucene.util.Bits;
-import org.apache.lucene.util.VectorUtil;
 
 /**
  * The Lucene index behind {@code clip4j index/search}: one document per image file with its unit embedding in
@@ -83,8 +77,6 @@ public final class VectorStore implements ImageStore {
     static final String K_ROOTS = "clip4j.roots", K_EXCLUDES = "clip4j.excludes";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Int8 blocks scored per kernel call in the exact scan: 128 vectors' scores per query, a few KB that stay in L1. */
-    private static final int SCAN_BLOCKS = 8;
 
     static final String FORMAT = "clip4j-index-1";
 
@@ -125,6 +117,7 @@ public final class VectorStore implements ImageStore {
 
     private volatile int exactLimit = EXACT_LIMIT;
     private final ScanCopies scanCopies = new ScanCopies(F_VEC);
+    private final LuceneRanking ranking;
 
     private VectorStore(
             Path dir,
@@ -139,6 +132,7 @@ public final class VectorStore implements ImageStore {
         this.writer = writer;
         this.searchers = searchers;
         this.meta = meta;
+        this.ranking = new LuceneRanking(meta.dim(), scanCopies, dir.toString());
     }
 
     /** The per-user default index folder: $XDG_DATA_HOME/clip4j/index or ~/.local/share/clip4j/index. */
@@ -551,8 +545,9 @@ public final class VectorStore implements ImageStore {
         int wanted = excludeId == null ? k : k + 1;
         return withSearcher(s -> {
             int n = s.getIndexReader().numDocs();
-            if (n <= exactLimit || wanted * 4L >= n) return exact(s, unitQuery, k, excludeId);
-            return approximate(s, unitQuery, k, candidatesFor(wanted), excludeId);
+            checkDim(unitQuery);
+            if (n <= exactLimit || wanted * 4L >= n) return ranking.exact(s, unitQuery, k, excludeId);
+            return ranking.approximate(s, unitQuery, k, LuceneRanking.candidatesFor(wanted), excludeId);
         });
     }
 
@@ -565,131 +560,23 @@ public final class VectorStore implements ImageStore {
         return withSearcher(s -> {
             int n = s.getIndexReader().numDocs();
             List<List<Scored>> out = new ArrayList<>(unitQueries.size());
-            if (n <= exactLimit || k * 4L >= n) return exactAll(s, unitQueries, k, -1);
-            for (float[] q : unitQueries) out.add(approximate(s, q, k, candidatesFor(k), null));
+            unitQueries.forEach(this::checkDim);
+            if (n <= exactLimit || k * 4L >= n) return ranking.exactAll(s, unitQueries, k, -1);
+            for (float[] q : unitQueries) out.add(ranking.approximate(s, q, k, LuceneRanking.candidatesFor(k), null));
             return out;
         });
     }
 
     /** Exhaustive scan (the reference ranking). {@code excludeId} may be null. */
     public List<Scored> exactSearch(float[] unitQuery, int k, String excludeId) {
-        return withSearcher(s -> exact(s, unitQuery, k, excludeId));
+        checkDim(unitQuery);
+        return withSearcher(s -> ranking.exact(s, unitQuery, k, excludeId));
     }
 
     /** HNSW with {@code candidates} nearest candidates re-scored exactly. {@code excludeId} may be null. */
     public List<Scored> approximateSearch(float[] unitQuery, int k, int candidates, String excludeId) {
-        return withSearcher(s -> approximate(s, unitQuery, k, candidates, excludeId));
-    }
-
-    /** HNSW candidate count: oversampled well beyond k, as graph search is approximate and re-scoring is cheap. */
-    static int candidatesFor(int k) {
-        return Math.max(200, 8 * k);
-    }
-
-    private List<Scored> exact(IndexSearcher s, float[] q, int k, String excludeId) throws IOException {
-        int excludeDoc = excludeId == null ? -1 : docOf(s, new Term(F_ID, excludeId));
-        return exactAll(s, List.of(q), k, excludeDoc).get(0);
-    }
-
-    /**
-     * Every stored vector scored against every query, each vector read from memory once (then from L1 for the
-     * other queries): from the segment's int8 copy when it has one ({@link ScanCopies}), else the float vectors
-     * (Lucene's Panama-backed VectorUtil). Each score is known within a bound (the int8 residual, or float
-     * rounding); {@link BoundedTopK} keeps every vector that could be in the exact top k, and those are re-scored
-     * exactly: the ranking is the exact one. {@code excludeDoc} (-1 for none) is left out of every ranking.
-     */
-    private List<List<Scored>> exactAll(IndexSearcher s, List<float[]> queries, int k, int excludeDoc)
-            throws IOException {
-        int m = queries.size();
-        float[][] qs = queries.toArray(new float[0][]);
-        float[] norms = new float[m];
-        BoundedTopK[] tops = new BoundedTopK[m];
-        for (int i = 0; i < m; i++) {
-            checkDim(qs[i]);
-            norms[i] = Math.nextUp((float) Math.sqrt(VectorUtil.dotProduct(qs[i], qs[i])) * (1 + 0x1p-20f));
-            tops[i] = new BoundedTopK(k);
-        }
-        float floatRounding = meta.dim() * 0x1p-23f;
-        for (LeafReaderContext ctx : s.getIndexReader().leaves()) {
-            FloatVectorValues fv = ctx.reader().getFloatVectorValues(F_VEC);
-            if (fv == null) continue;
-            Bits live = ctx.reader().getLiveDocs();
-            Int8ScanCopy copy = scanCopies.forScan(ctx.reader(), fv);
-            if (copy != null) {
-                float[] approx = new float[m * SCAN_BLOCKS * Kernels.INT8_BLOCK];
-                for (int b = 0; b < copy.blocks(); b += SCAN_BLOCKS) {
-                    int count = Math.min(SCAN_BLOCKS, copy.blocks() - b), first = b * Kernels.INT8_BLOCK;
-                    int end = Math.min(copy.size(), first + count * Kernels.INT8_BLOCK),
-                            stride = count * Kernels.INT8_BLOCK;
-                    copy.approximate(qs, b, count, approx);
-                    for (int o = first; o < end; o++) {
-                        int doc = copy.doc(o);
-                        if (live != null && !live.get(doc) || ctx.docBase + doc == excludeDoc) continue;
-                        float bound = copy.bound(o);
-                        for (int i = 0; i < m; i++)
-                            tops[i].offer(ctx.docBase + doc, approx[i * stride + o - first], bound * norms[i]);
-                    }
-                }
-                continue;
-            }
-            KnnVectorValues.DocIndexIterator it = fv.iterator();
-            for (int doc = it.nextDoc(); doc != KnnVectorValues.DocIndexIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
-                if (live != null && !live.get(doc) || ctx.docBase + doc == excludeDoc) continue;
-                float[] v = fv.vectorValue(it.index());
-                for (int i = 0; i < m; i++)
-                    tops[i].offer(ctx.docBase + doc, VectorUtil.dotProduct(qs[i], v), floatRounding * norms[i]);
-            }
-        }
-        List<List<Scored>> out = new ArrayList<>(m);
-        for (int i = 0; i < m; i++) {
-            int[] docs = tops[i].candidates();
-            out.add(rescore(s, qs[i], k, docs, docs.length));
-        }
-        return out;
-    }
-
-    private List<Scored> approximate(IndexSearcher s, float[] q, int k, int candidates, String excludeId)
-            throws IOException {
-        checkDim(q);
-        int excludeDoc = excludeId == null ? -1 : docOf(s, new Term(F_ID, excludeId));
-        int n = Math.max(candidates, k + 1);
-        TopDocs td = s.search(new KnnFloatVectorQuery(F_VEC, q, n), n);
-        int[] docs = new int[td.scoreDocs.length];
-        int m = 0;
-        for (ScoreDoc sd : td.scoreDocs) if (sd.doc != excludeDoc) docs[m++] = sd.doc;
-        Arrays.sort(docs, 0, m);
-        return rescore(s, q, k, docs, m);
-    }
-
-    /** The first {@code m} of {@code docs} (ascending) scored exactly from their stored vectors; the best k. */
-    private List<Scored> rescore(IndexSearcher s, float[] q, int k, int[] docs, int m) throws IOException {
-        ExactRanking<String> ranking = new ExactRanking<>(k);
-        StoredFields sf = s.storedFields();
-        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
-        int leafIdx = -1;
-        FloatVectorValues fv = null;
-        KnnVectorValues.DocIndexIterator it = null;
-        for (int i = 0; i < m; i++) {
-            int doc = docs[i];
-            int li = ReaderUtil.subIndex(doc, leaves);
-            if (li != leafIdx) {
-                leafIdx = li;
-                fv = leaves.get(li).reader().getFloatVectorValues(F_VEC);
-                it = fv.iterator();
-            }
-            int local = doc - leaves.get(li).docBase;
-            if (it.advance(local) != local) throw new CorruptIndexException("document without vector", dir.toString());
-            Document d = sf.document(doc, ID_AND_PATH);
-            ranking.offer(d.get(F_ID), d.get(F_PATH), q, fv.vectorValue(it.index()));
-        }
-        return ranking.best(Scored::new);
-    }
-
-    private static final Set<String> ID_AND_PATH = Set.of(F_ID, F_PATH);
-
-    private static int docOf(IndexSearcher s, Term t) throws IOException {
-        TopDocs td = s.search(new TermQuery(t), 1);
-        return td.scoreDocs.length == 0 ? -1 : td.scoreDocs[0].doc;
+        checkDim(unitQuery);
+        return withSearcher(s -> ranking.approximate(s, unitQuery, k, candidates, excludeId));
     }
 
     private void checkDim(float[] q) {
