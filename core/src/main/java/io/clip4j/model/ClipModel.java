@@ -75,4 +75,9 @@ public final class ClipModel {
         if (text == null) throw new IllegalStateException("this model has no text tower");
         return text.encode(tokens, trace);
     }
+
+    /** The text tower (for tests in this package), or null. */
+    TextTransformer text() {
+        return text;
+    }
 }

@@ -109,6 +109,42 @@ final class TransformerBlock {
         return kept;
     }
 
+    /**
+     * {@link #forward} (or, with {@code positions} non-null, {@link #forwardAt}) of causal sequences whose position 0
+     * holds the same token in every sequence, as the text tower's start token: under the causal mask that position
+     * sees only itself, so its keys and values are the same in every sequence of every batch, and they are given
+     * ({@code prefixQkv}, the block's [q | k | v] row of position 0, 3·width). x holds positions 1 .. seq-1 only,
+     * [batch, seq-1, width]; {@code positions} are indices into the whole sequence (≥ 1). Row for row the same
+     * arithmetic as the whole-sequence path, so the results are the same.
+     */
+    float[] forwardAfterPrefix(
+            Kernels k, float[] x, int batch, int seq, float[] prefixQkv, int[] positions, Buffers b) {
+        int n = seq - 1, rows = batch * n, stride = 3 * width;
+        k.layerNorm(x, 0, b.norm, 0, rows, width, ln1g, ln1b, LN_EPS);
+        k.linear(b.norm, 0, rows, inW, inB, b.qkv, 0);
+        // spread [batch, n] rows to [batch, seq] with the prefix row in front of each sequence; from the last
+        // sequence down, so no sequence's rows are overwritten before they move
+        for (int s = batch - 1; s >= 0; s--) {
+            System.arraycopy(b.qkv, s * n * stride, b.qkv, (s * seq + 1) * stride, n * stride);
+            System.arraycopy(prefixQkv, 0, b.qkv, s * seq * stride, stride);
+        }
+        attention(k, b.qkv, b.attn, batch, seq, true, positions);
+        if (positions != null) {
+            float[] kept = new float[batch * width];
+            for (int s = 0; s < batch; s++)
+                System.arraycopy(x, (s * n + positions[s] - 1) * width, kept, s * width, width);
+            k.linearAdd(b.attn, 0, batch, outW, outB, kept, 0);
+            mlp(k, kept, batch, b);
+            return kept;
+        }
+        // drop each sequence's position-0 output row: [batch, seq] -> [batch, n], from the first sequence up
+        for (int s = 0; s < batch; s++)
+            System.arraycopy(b.attn, (s * seq + 1) * width, b.attn, s * n * width, n * width);
+        k.linearAdd(b.attn, 0, rows, outW, outB, x, 0);
+        mlp(k, x, rows, b);
+        return x;
+    }
+
     /** x += c_proj(act(c_fc(ln_2(x)))) over {@code rows} rows. */
     private void mlp(Kernels k, float[] x, int rows, Buffers b) {
         k.layerNorm(x, 0, b.norm, 0, rows, width, ln2g, ln2b, LN_EPS);

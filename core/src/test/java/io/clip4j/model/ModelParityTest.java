@@ -115,6 +115,33 @@ class ModelParityTest {
         same(texts, clip.encodeTexts(ids, null), model + " texts again");
     }
 
+    /**
+     * The text tower takes the start token's keys and values from one computation shared by every text (position
+     * 0 sees only itself under the causal mask): the same bits as computing position 0 in every row, whatever the
+     * batch, and the same embeddings as the reference (checked above through the shared path).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"vit-tiny", "rn-tiny"})
+    void sharedStartTokenGivesTheSameBitsAsTheWholeSequence(String model) {
+        Map<String, Tensor> exp = Fixtures.safetensors("models/" + model + "/expected.safetensors");
+        var clip = new ClipModel(
+                configOf(Fixtures.json("models/" + model + "/expected.json").get("config")),
+                Fixtures.safetensors("models/" + model + "/open_clip_model.safetensors"),
+                Arena.ofAuto(),
+                Kernels.best(),
+                false);
+        int[][] ids = Fixtures.rows(exp.get("input_ids"));
+        same(clip.text().encode(ids, null, false), clip.text().encode(ids, null, true), model + " batch");
+        for (int[] row : ids) {
+            int[][] one = {row};
+            same(clip.text().encode(one, null, false), clip.text().encode(one, null, true), model + " one row");
+        }
+        // another first token (the largest id last, so that it pools there): a new prefix, not the stale one
+        int[][] other = {{ids[0][0] - 1, 5, 7, ids[0][0] + 1}};
+        same(clip.text().encode(other, null, false), clip.text().encode(other, null, true), model + " other start");
+        same(clip.text().encode(ids, null, false), clip.text().encode(ids, null, true), model + " batch again");
+    }
+
     private static void same(float[] expected, float[] actual, String what) {
         assertEquals(expected.length, actual.length, what);
         for (int i = 0; i < expected.length; i++) {
