@@ -15,6 +15,7 @@ import io.clip4j.Clip4jException;
 import io.clip4j.api.ModelIdentity;
 import io.clip4j.search.ExactRanking;
 import io.clip4j.search.ImageStore;
+import io.clip4j.search.VectorStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,8 +44,8 @@ import org.apache.solr.common.params.ModifiableSolrParams;
  * unit embedding in an HNSW dense-vector field, dot product) and one metadata document (the model that made the
  * vectors, their dimension, the folders indexed). The collection may have any number of shards and replicas.
  *
- * <p>Search asks every shard for its nearest candidates ({@code {!knn}}, distributed by Solr), then re-scores
- * them exactly from the stored vectors ({@link ExactRanking}): scores are exact cosines and ties go by path, as
+ * <p>Search has every shard score all its vectors (up to 200,000 images, as the embedded index) or propose its
+ * nearest candidates ({@code {!knn}}, beyond), distributed by Solr, then re-scores the best exactly from the stored vectors ({@link ExactRanking}): scores are exact cosines and ties go by path, as
  * in the embedded index. Writes are buffered and sent in batches; {@link #commit} sends what is left, the
  * metadata, and a hard commit. Requests that fail because a node went away are retried while the cluster
  * recovers ({@link SolrCalls}).
@@ -72,6 +73,7 @@ public final class SolrImageStore implements ImageStore {
     private volatile List<Path> roots, excludes;
     private boolean metaDirty;
     private volatile int minCandidates = 200;
+    private volatile int exactLimit = VectorStore.EXACT_LIMIT;
 
     /** Writes not yet sent, by id: an add (with its vector) or a delete (null), the last one for each id. */
     private final Map<String, Pending> pending = new LinkedHashMap<>();
@@ -494,10 +496,13 @@ public final class SolrImageStore implements ImageStore {
     }
 
     /**
-     * The k best by exact cosine, best first, ties by path: every shard proposes its nearest candidates from its
-     * HNSW graph (oversampled well beyond k), Solr merges them by their float scores, and the best k +
-     * {@link #EXACT_MARGIN} come back with their stored vectors to be re-scored exactly. Only those few vectors
-     * travel: a true top-k candidate could only be left out if float rounding (~1e-7) moved it past 32 others.
+     * The k best by exact cosine, best first, ties by path. Up to {@link #setExactLimit the exact limit} (as in the
+     * embedded index, 200,000 images), every shard scores every one of its vectors ({@code vectorSimilarity}, a
+     * function query: a brute-force scan inside Solr); beyond it, every shard proposes its nearest candidates from
+     * its HNSW graph (oversampled well beyond k). Either way Solr merges the shards' answers by their float scores
+     * and the best k + {@link #EXACT_MARGIN} come back with their stored vectors to be re-scored exactly: only those
+     * few vectors travel, and a true top-k vector could only be left out if float rounding (~1e-7) moved it past
+     * 32 others.
      */
     @Override
     public List<Scored> search(float[] unitQuery, int k, String excludeId) {
@@ -505,9 +510,18 @@ public final class SolrImageStore implements ImageStore {
             throw new IllegalArgumentException("query has " + unitQuery.length + " dims, index has " + meta.dim());
         }
         int wanted = excludeId == null ? k : k + 1;
-        int n = candidatesFor(wanted);
-        SolrQuery q = new SolrQuery("{!knn f=" + vectorField + " topK=" + n + "}" + vectorText(unitQuery));
-        q.setRows(Math.min(n, wanted + EXACT_MARGIN)).setFields("id", F_PATH, vectorField);
+        SolrQuery q;
+        if (knownSize() <= exactLimit) {
+            // the two-argument vectorSimilarity: the field's own similarity (dot product) against a constant vector
+            q = new SolrQuery("{!func}vectorSimilarity(" + vectorField + "," + vectorText(unitQuery) + ")");
+            q.addFilterQuery(F_KIND + ":" + KIND_IMAGE);
+            q.setRows(wanted + EXACT_MARGIN);
+        } else {
+            int n = candidatesFor(wanted);
+            q = new SolrQuery("{!knn f=" + vectorField + " topK=" + n + "}" + vectorText(unitQuery));
+            q.setRows(Math.min(n, wanted + EXACT_MARGIN));
+        }
+        q.setFields("id", F_PATH, vectorField);
         ExactRanking<String> ranking = new ExactRanking<>(k);
         for (SolrDocument d : query("cannot search", q).getResults()) {
             String id = (String) d.getFirstValue("id");
@@ -515,6 +529,28 @@ public final class SolrImageStore implements ImageStore {
             ranking.offer(id, (String) d.getFirstValue(F_PATH), unitQuery, vector(d));
         }
         return ranking.best(Scored::new);
+    }
+
+    /**
+     * The number of images, counted again when the last count is older than {@link #SIZE_TTL_NANOS}: which of the
+     * two search paths a query takes follows the collection's size without a count per query.
+     */
+    private int knownSize() {
+        long now = System.nanoTime();
+        SizeReading r = sizeReading;
+        if (r == null || now - r.at() > SIZE_TTL_NANOS) sizeReading = r = new SizeReading(size(), now);
+        return r.size();
+    }
+
+    private record SizeReading(int size, long at) {}
+
+    private static final long SIZE_TTL_NANOS = 10_000_000_000L;
+
+    private volatile SizeReading sizeReading;
+
+    /** For tests and benchmarks: the number of images up to which search scans every vector (default 200,000). */
+    public void setExactLimit(int limit) {
+        this.exactLimit = limit;
     }
 
     /** Candidates asked of each shard: oversampled beyond k, as graph search is approximate and re-scoring cheap. */
