@@ -1,6 +1,7 @@
 package io.clip4j.solr;
 
 import io.clip4j.search.ImageStore.Scored;
+import io.clip4j.search.VectorStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -16,7 +17,8 @@ import java.util.SplittableRandom;
  * Not a test: the SolrCloud figures of BENCHMARKS.md. Starts the 2-node test cluster, indexes N random unit
  * vectors into a 2-shard x 2-replica collection through SolrImageStore (a commit every 1,000, as the indexer
  * does), then runs Q queries per candidate count: latency percentiles, recall@10 against the exact ranking, and
- * the share of queries whose top 10 is exactly the exact top 10.
+ * the share of queries whose top 10 is exactly the exact top 10. Candidate count 0 is the exact scan (each shard
+ * scores all its vectors), the store's default up to 200,000 images; others force the HNSW path.
  *
  * <pre>scripts/bench-solr [N] [DIM] [uniform|clustered] [Q] [CANDIDATES,...]</pre>
  */
@@ -28,7 +30,7 @@ public final class SolrBenchmark {
         int queries = args.length > 3 ? Integer.parseInt(args[3]) : 200;
         int[] candidates = args.length > 4
                 ? Arrays.stream(args[4].split(",")).mapToInt(Integer::parseInt).toArray()
-                : new int[] {100, 200, 400};
+                : new int[] {0, 200, 400}; // 0: the exact scan (the default up to 200,000 images)
         Path dir = Files.createTempDirectory("clip4j-solr-bench");
         System.out.printf(
                 Locale.ROOT,
@@ -82,6 +84,7 @@ public final class SolrBenchmark {
             try (SolrImageStore store = SolrImageStore.openForReading(t)) {
                 for (int q = 0; q < 20; q++) store.search(qs[q], 10, null); // warm-up
                 for (int c : candidates) {
+                    store.setExactLimit(c == 0 ? VectorStore.EXACT_LIMIT : 0);
                     store.setMinCandidates(c);
                     long[] ns = new long[queries];
                     int same = 0;
@@ -100,8 +103,8 @@ public final class SolrBenchmark {
                     Arrays.sort(ns);
                     System.out.printf(
                             Locale.ROOT,
-                            "candidates %4d per shard: p50 %.1f ms, p99 %.1f ms; recall@10 %.4f; exact top 10 for %.1f %% of queries%n",
-                            c,
+                            "%-22s p50 %.1f ms, p99 %.1f ms; recall@10 %.4f; exact top 10 for %.1f %% of queries%n",
+                            c == 0 ? "scan of every vector:" : "HNSW, " + c + " per shard:",
                             ns[queries / 2] / 1e6,
                             ns[Math.min(queries - 1, (int) Math.ceil(queries * 0.99) - 1)] / 1e6,
                             recall / queries,
