@@ -3,6 +3,7 @@ package io.clip4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -23,8 +24,7 @@ class ErrorLinesTest {
         var wrapped = new RuntimeException(
                 "task failed",
                 new UncheckedIOException(
-                        "io",
-                        new java.io.IOException("x", new Clip4jException("photo.jpg: truncated JPEG\nat byte 12"))));
+                        "io", new IOException("x", new Clip4jException("photo.jpg: truncated JPEG\nat byte 12"))));
         String[] lines = report(wrapped, status);
         assertEquals(ErrorLines.BAD_INPUT, status[0]);
         assertEquals(1, lines.length);

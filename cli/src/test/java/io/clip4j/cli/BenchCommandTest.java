@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clip4j.checkpoint.TestCheckpoints;
+import io.clip4j.kernels.Parallel;
 import io.clip4j.model.ClipConfig;
 import io.clip4j.model.ModelFlops;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class BenchCommandTest {
             assertEquals(3.0 * j.get("iterations").asInt() / j.get("seconds").asDouble(), ips, 1e-6 * ips);
             assertEquals(1, j.get("threads").asInt());
         }
-        io.clip4j.kernels.Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+        Parallel.setThreads(Runtime.getRuntime().availableProcessors());
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -112,7 +113,7 @@ class CliTest {
         for (int i = 0; i < 2; i++) {
             JsonNode t = r.json().get("texts").get(i);
             assertEquals(texts.get(which[i]).asText(), t.get("text").asText());
-            float[] want = java.util.Arrays.copyOfRange(all, which[i] * e, (which[i] + 1) * e);
+            float[] want = Arrays.copyOfRange(all, which[i] * e, (which[i] + 1) * e);
             assertTrue(Fixtures.relativeError(floats(t.get("embedding")), want) < 1e-5);
         }
     }
@@ -253,7 +254,7 @@ class CliTest {
         CliRunner.run("info", "--model", tmp.resolve("nope").toString()).assertOneLineError("nope");
         Path corrupt = tmp.resolve("corrupt.safetensors");
         byte[] head = Files.readAllBytes(TestCheckpoints.resource("models/vit-tiny/open_clip_model.safetensors"));
-        Files.write(corrupt, java.util.Arrays.copyOf(head, 5000));
+        Files.write(corrupt, Arrays.copyOf(head, 5000));
         CliRunner.run("embed", "--model", corrupt.toString(), "--text", "x").assertOneLineError("corrupt.safetensors");
         Path dir = Files.createDirectories(tmp.resolve("empty-folder"));
         CliRunner.run("info", "--model", dir.toString()).assertOneLineError("empty-folder");

@@ -13,6 +13,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,9 +114,7 @@ class DistillCommandTest {
             float[] losses = new float[r.json().get("losses").size()];
             for (int i = 0; i < losses.length; i++)
                 losses[i] = (float) r.json().get("losses").get(i).asDouble();
-            assertTrue(
-                    losses[losses.length - 1] < losses[0],
-                    "the text student learns: " + java.util.Arrays.toString(losses));
+            assertTrue(losses[losses.length - 1] < losses[0], "the text student learns: " + Arrays.toString(losses));
         }
         CliRunner noCaptions = distill(
                 tmp.resolve("t2"),

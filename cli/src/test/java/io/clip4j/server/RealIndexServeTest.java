@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clip4j.checkpoint.TestCheckpoints;
 import io.clip4j.cli.CliRunner;
+import io.clip4j.cli.ServeCommandAccess;
 import io.clip4j.search.SearchService;
 import io.clip4j.testing.Fixtures;
 import java.net.URI;
@@ -36,7 +37,7 @@ class RealIndexServeTest {
                 .json();
 
         HttpClient http = HttpClient.newHttpClient();
-        try (SearchService service = io.clip4j.cli.ServeCommandAccess.open(index);
+        try (SearchService service = ServeCommandAccess.open(index);
                 SearchServer server =
                         new SearchServer(service, ServerConfig.defaults().withPort(0)).start()) {
             URI base = server.uri();

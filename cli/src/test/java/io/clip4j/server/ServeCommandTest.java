@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.cli.CliRunner;
 import io.clip4j.cli.ServeCommand;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,8 +156,8 @@ class ServeCommandTest {
 
     static String readQuietly(Path file) {
         try {
-            return java.nio.file.Files.readString(file);
-        } catch (java.io.IOException e) {
+            return Files.readString(file);
+        } catch (IOException e) {
             return "(" + e + ")";
         }
     }

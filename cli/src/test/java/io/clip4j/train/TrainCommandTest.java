@@ -17,6 +17,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
@@ -72,7 +73,7 @@ class TrainCommandTest {
     }
 
     String[] args(Path out, int steps, String... more) {
-        var opts = new java.util.LinkedHashMap<String, String>();
+        var opts = new LinkedHashMap<String, String>();
         opts.put("--data", tsv.toString());
         opts.put("--init", Fixtures.resource("models/vit-tiny").toString());
         opts.put("--max-steps", Integer.toString(steps));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clip4j.api.Clip;
 import io.clip4j.checkpoint.CheckpointLoader;
 import io.clip4j.cli.Main;
@@ -17,6 +18,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
@@ -64,7 +66,7 @@ class TrainEvaluationCommandTest {
     }
 
     List<String> args(Path out, int steps, String... more) {
-        var opts = new java.util.LinkedHashMap<String, String>();
+        var opts = new LinkedHashMap<String, String>();
         List<String> flags = new ArrayList<>();
         String[] base = {
             "--data",
@@ -344,8 +346,7 @@ class TrainEvaluationCommandTest {
         static void write(Path file, int embed, int visionWidth) throws Exception {
             try (var c = CheckpointLoader.load(Fixtures.resource("models/vit-tiny"))) {
                 var json = TrainCheckpoint.openClipConfig(c.config());
-                var vision = (com.fasterxml.jackson.databind.node.ObjectNode)
-                        json.get("model_cfg").get("vision_cfg");
+                var vision = (ObjectNode) json.get("model_cfg").get("vision_cfg");
                 vision.put("width", visionWidth);
                 Files.writeString(file, json.toString());
             }

@@ -8,6 +8,7 @@ import io.clip4j.image.ImagePreprocessor;
 import io.clip4j.kernels.Kernels;
 import io.clip4j.model.ClipConfig;
 import io.clip4j.model.ClipModel;
+import io.clip4j.model.TextTransformer;
 import io.clip4j.tokenizer.ClipTokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -196,7 +197,7 @@ public final class Clip implements AutoCloseable {
         int[] len = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
-            len[i] = io.clip4j.model.TextTransformer.pooledPosition(rows[i]);
+            len[i] = TextTransformer.pooledPosition(rows[i]);
         }
         Arrays.sort(order, Comparator.comparingInt(i -> len[i]));
         int batch = Math.max(options.batchSize(), 32);

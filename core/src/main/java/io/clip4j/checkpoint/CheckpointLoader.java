@@ -8,11 +8,13 @@ import io.clip4j.quant.QuantizedTensors;
 import io.clip4j.tensor.Tensor;
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -58,7 +60,7 @@ public final class CheckpointLoader {
     private static boolean isZip(Path path) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             if (ch.size() < 4) return false;
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4);
+            ByteBuffer b = ByteBuffer.allocate(4);
             ch.read(b, 0);
             return b.get(0) == 'P' && b.get(1) == 'K' && b.get(2) == 3 && b.get(3) == 4;
         } catch (IOException e) {
@@ -195,7 +197,7 @@ public final class CheckpointLoader {
                 : Towers.parse(towerWord, source + ": __metadata__ " + Towers.METADATA_KEY);
         CheckpointValidator.validate(source.toString(), tensors, config, towers);
         return new Checkpoint(
-                java.util.Collections.unmodifiableMap(tensors),
+                Collections.unmodifiableMap(tensors),
                 config,
                 format,
                 source,

@@ -1,6 +1,7 @@
 package io.clip4j.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clip4j.Clip4jException;
 import io.clip4j.model.ClipConfig;
 import java.nio.file.Files;
@@ -82,9 +83,8 @@ final class HuggingFaceConfig {
         JsonNode base = root.get(key), over = root.get(key + "_dict");
         if (over == null || !over.isObject()) return base;
         if (base == null || !base.isObject()) return over;
-        com.fasterxml.jackson.databind.node.ObjectNode m =
-                ((com.fasterxml.jackson.databind.node.ObjectNode) base).deepCopy();
-        m.setAll((com.fasterxml.jackson.databind.node.ObjectNode) over);
+        ObjectNode m = ((ObjectNode) base).deepCopy();
+        m.setAll((ObjectNode) over);
         return m;
     }
 

@@ -3,6 +3,7 @@ package io.clip4j.checkpoint;
 import io.clip4j.Clip4jException;
 import io.clip4j.tensor.Tensor;
 import java.lang.foreign.Arena;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -114,8 +115,8 @@ public final class HuggingFaceNames {
                 }
                 if (parts[0].dtype() != parts[1].dtype()
                         || parts[0].dtype() != parts[2].dtype()
-                        || !java.util.Arrays.equals(parts[0].shape(), parts[1].shape())
-                        || !java.util.Arrays.equals(parts[0].shape(), parts[2].shape())) {
+                        || !Arrays.equals(parts[0].shape(), parts[1].shape())
+                        || !Arrays.equals(parts[0].shape(), parts[2].shape())) {
                     throw new Clip4jException(source + ": q/k/v projections of '" + hfName(block.getKey())
                             + "' differ in dtype or shape: " + parts[0] + ", " + parts[1] + ", " + parts[2]);
                 }

@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -157,8 +159,8 @@ public final class TorchArchive {
      * tree is written out with dozens of bytes, but shared modules nested k deep would be visited 2^k times).
      */
     private static void flattenScript(Path path, ScriptObject root, Map<String, Object> out, long budget) {
-        record Frame(String prefix, java.util.Iterator<Map.Entry<String, Object>> attrs) {}
-        java.util.ArrayDeque<Frame> stack = new java.util.ArrayDeque<>();
+        record Frame(String prefix, Iterator<Map.Entry<String, Object>> attrs) {}
+        ArrayDeque<Frame> stack = new ArrayDeque<>();
         stack.push(new Frame("", root.attributes().entrySet().iterator()));
         long left = budget;
         while (!stack.isEmpty()) {

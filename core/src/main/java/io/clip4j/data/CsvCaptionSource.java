@@ -3,15 +3,19 @@ package io.clip4j.data;
 import io.clip4j.Clip4jException;
 import io.clip4j.image.ImageDecoder;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.function.Consumer;
 
 /**
@@ -117,7 +121,7 @@ public final class CsvCaptionSource implements CaptionSource {
             Path image;
             try {
                 image = folder.resolve(p);
-            } catch (java.nio.file.InvalidPathException e) {
+            } catch (InvalidPathException e) {
                 malformed++;
                 note(report, problems, where + "invalid image path '" + p + "' (row skipped)");
                 continue;
@@ -156,7 +160,7 @@ public final class CsvCaptionSource implements CaptionSource {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new Clip4jException(file + ": no such file");
         } catch (IOException e) {
             throw new Clip4jException(
@@ -167,7 +171,7 @@ public final class CsvCaptionSource implements CaptionSource {
                     .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .decode(ByteBuffer.wrap(bytes))
                     .toString();
         } catch (CharacterCodingException e) {
             throw new Clip4jException(file + ": not UTF-8 text");
@@ -220,7 +224,7 @@ public final class CsvCaptionSource implements CaptionSource {
     }
 
     @Override
-    public float[] pixels(int i, int resolution, float[] mean, float[] std, java.util.Random rng) {
+    public float[] pixels(int i, int resolution, float[] mean, float[] std, Random rng) {
         return ImageTransforms.pixels(ImageDecoder.decode(images.get(i), maxPixels), resolution, mean, std, rng);
     }
 }

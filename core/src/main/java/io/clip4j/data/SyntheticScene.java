@@ -1,6 +1,7 @@
 package io.clip4j.data;
 
 import io.clip4j.Clip4jException;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -163,16 +164,12 @@ public record SyntheticScene(
                 throw new Clip4jException("'" + name + "': unknown colour '" + parts[0] + "' (known: "
                         + String.join(
                                 ", ",
-                                java.util.Arrays.stream(Colour.values())
-                                        .map(Colour::word)
-                                        .toList()) + ")");
+                                Arrays.stream(Colour.values()).map(Colour::word).toList()) + ")");
             if (s == null)
                 throw new Clip4jException("'" + name + "': unknown shape '" + parts[1] + "' (known: "
                         + String.join(
                                 ", ",
-                                java.util.Arrays.stream(Shape.values())
-                                        .map(Shape::word)
-                                        .toList()) + ")");
+                                Arrays.stream(Shape.values()).map(Shape::word).toList()) + ")");
             return new Combo(c, s);
         }
     }

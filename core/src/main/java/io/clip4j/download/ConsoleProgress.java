@@ -1,6 +1,7 @@
 package io.clip4j.download;
 
 import io.clip4j.Durations;
+import java.io.Console;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -39,7 +40,7 @@ public final class ConsoleProgress implements DownloadProgress {
 
     /** Whether this JVM's stderr/stdout is an interactive terminal (JDK 22+ {@code Console.isTerminal}). */
     public static boolean stderrIsTerminal() {
-        java.io.Console console = System.console();
+        Console console = System.console();
         return console != null && console.isTerminal();
     }
 

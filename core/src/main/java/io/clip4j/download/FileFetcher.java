@@ -10,9 +10,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -142,7 +147,7 @@ final class FileFetcher {
                 deleteQuietly(partial); // our partial is not a prefix of what the server has
                 return null;
             } else {
-                String text = new String(body.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+                String text = new String(body.readNBytes(4096), StandardCharsets.UTF_8);
                 if (HubHttp.isRetryable(status) && !lastAttempt) {
                     return null;
                 }
@@ -236,7 +241,7 @@ final class FileFetcher {
             long usable = Files.getFileStore(dir).getUsableSpace();
             if (needed > 0 && usable < needed) {
                 throw new Clip4jException(String.format(
-                        java.util.Locale.ROOT,
+                        Locale.ROOT,
                         "not enough disk space in %s for %s: need %.1f MB, %.1f MB free",
                         dir,
                         fileName,
@@ -267,13 +272,13 @@ final class FileFetcher {
     static Clip4jException diskError(Path path, IOException e) {
         String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         Path culprit = path;
-        if (e instanceof java.nio.file.FileSystemException fse) {
+        if (e instanceof FileSystemException fse) {
             if (fse.getFile() != null) {
                 culprit = Path.of(fse.getFile()); // e.g. the ancestor that is a file, not the folder we wanted
             }
-            if (e instanceof java.nio.file.AccessDeniedException) {
+            if (e instanceof AccessDeniedException) {
                 reason = "permission denied";
-            } else if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            } else if (e instanceof FileAlreadyExistsException) {
                 reason = "a file is in the way";
             } else if (fse.getReason() != null) {
                 reason = fse.getReason();

@@ -1,6 +1,7 @@
 package io.clip4j.image;
 
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * An image as Pillow holds it after {@code Image.open(...).load()}: a mode string and the raw samples of that mode.
@@ -16,8 +17,7 @@ import java.util.Objects;
  */
 public final class DecodedImage {
     /** Pillow modes this class can hold. */
-    public static final java.util.Set<String> MODES =
-            java.util.Set.of("1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "I", "I;16");
+    public static final Set<String> MODES = Set.of("1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "I", "I;16");
 
     private final String mode;
     private final int width;

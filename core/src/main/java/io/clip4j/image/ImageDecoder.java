@@ -7,9 +7,12 @@ import java.awt.image.DirectColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Locale;
+import java.util.function.IntUnaryOperator;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -110,14 +113,14 @@ public final class ImageDecoder {
             throw new Clip4jException(name + ": " + formatName + " images are not supported");
         }
         ImageReader reader = readers.next();
-        String label = formatName.toUpperCase(java.util.Locale.ROOT);
+        String label = formatName.toUpperCase(Locale.ROOT);
         boolean[] truncated = {false};
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
             reader.setInput(in, true, true);
             reader.addIIOReadWarningListener(new IIOReadWarningListener() {
                 @Override
                 public void warningOccurred(ImageReader source, String warning) {
-                    String w = warning == null ? "" : warning.toLowerCase(java.util.Locale.ROOT);
+                    String w = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
                     if (w.contains("premature end") || w.contains("truncat")) truncated[0] = true;
                 }
             });
@@ -130,7 +133,7 @@ public final class ImageDecoder {
         } catch (IIOException e) {
             Throwable c = e;
             while (c != null) {
-                if (c instanceof java.io.EOFException) {
+                if (c instanceof EOFException) {
                     throw new Clip4jException(name + ": truncated " + label + " data");
                 }
                 c = c.getCause();
@@ -198,7 +201,7 @@ public final class ImageDecoder {
     }
 
     /** Copies raster bands into an interleaved byte array, each sample mapped through {@code scale}. */
-    static byte[] bandsToBytes(Raster r, int[] bandIndices, java.util.function.IntUnaryOperator scale) {
+    static byte[] bandsToBytes(Raster r, int[] bandIndices, IntUnaryOperator scale) {
         int w = r.getWidth();
         int h = r.getHeight();
         int n = bandIndices.length;

@@ -2,6 +2,7 @@ package io.clip4j.image;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * CLIP's reference preprocessing: torchvision 0.14 {@code Compose([Resize(R, BICUBIC), CenterCrop(R),
@@ -26,8 +27,8 @@ public final class ImagePreprocessor {
         for (int i = 0; i < 3; i++) {
             // a zero, negative or non-finite std (or a non-finite mean) would make every pixel NaN or infinite
             if (!(std[i] > 0) || !Float.isFinite(std[i]) || !Float.isFinite(mean[i])) {
-                throw new IllegalArgumentException("degenerate normalisation: mean " + java.util.Arrays.toString(mean)
-                        + ", std " + java.util.Arrays.toString(std));
+                throw new IllegalArgumentException(
+                        "degenerate normalisation: mean " + Arrays.toString(mean) + ", std " + Arrays.toString(std));
             }
         }
         if (maxPixels <= 0) throw new IllegalArgumentException("maxPixels must be positive");

@@ -1,5 +1,7 @@
 package io.clip4j.image;
 
+import java.util.Arrays;
+
 /**
  * Pillow 9.4's {@code ImagingResample} (libImaging/Resample.c) and its nearest-neighbour {@code resize}, reproduced
  * bit for bit on pixel-interleaved planes.
@@ -190,7 +192,7 @@ public final class PillowResize {
                 int xmin = c.start[xx];
                 int xmax = c.count[xx];
                 int kb = xx * c.ksize;
-                java.util.Arrays.fill(ss, 1 << (PRECISION_BITS - 1));
+                Arrays.fill(ss, 1 << (PRECISION_BITS - 1));
                 for (int x = 0; x < xmax; x++) {
                     int k = kk[kb + x];
                     int p = inRow + (x + xmin) * channels;
@@ -213,7 +215,7 @@ public final class PillowResize {
             int ymin = c.start[yy] - rowShift;
             int ymax = c.count[yy];
             int kb = yy * c.ksize;
-            java.util.Arrays.fill(ss, 1 << (PRECISION_BITS - 1));
+            Arrays.fill(ss, 1 << (PRECISION_BITS - 1));
             for (int y = 0; y < ymax; y++) {
                 int k = kk[kb + y];
                 int row = (y + ymin) * stride;

@@ -1,8 +1,13 @@
 package io.clip4j.image;
 
 import io.clip4j.Clip4jException;
+import io.clip4j.checkpoint.Printable;
 import java.awt.image.Raster;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
+import java.util.zip.CRC32;
 
 /**
  * PNG as Pillow 9.4's PngImagePlugin opens it. Mode by (bit depth, colour type):
@@ -74,7 +79,7 @@ final class PngDecoder {
         int w = (int) width;
         int h = (int) height;
         boolean sixteen = bitDepth == 16;
-        java.util.function.IntUnaryOperator hi = sixteen ? v -> v >> 8 : v -> v;
+        IntUnaryOperator hi = sixteen ? v -> v >> 8 : v -> v;
         DecodedImage img = switch (mode) {
             case "1" -> DecodedImage.of8("1", w, h, ImageDecoder.bandsToBytes(r, new int[] {0}, v -> v != 0 ? 255 : 0));
             case "L" ->
@@ -104,7 +109,7 @@ final class PngDecoder {
             case "P" -> {
                 byte[] idx = ImageDecoder.bandsToBytes(r, new int[] {0}, v -> v);
                 int n = Math.min(plte.length / 3, 256);
-                byte[] alpha = trns == null ? null : java.util.Arrays.copyOf(trns, Math.min(trns.length, 256));
+                byte[] alpha = trns == null ? null : Arrays.copyOf(trns, Math.min(trns.length, 256));
                 yield DecodedImage.ofPalette(w, h, idx, plte, n, alpha);
             }
             default -> throw new IllegalStateException(mode);
@@ -126,14 +131,13 @@ final class PngDecoder {
      * IDAT and later CRCs are skipped), and refuses the file when one is wrong: "broken PNG file".
      */
     private static void checkCrc(byte[] b, int chunkStart, long dataLength, String name) {
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        CRC32 crc = new CRC32();
         crc.update(b, chunkStart + 4, 4 + (int) dataLength);
         int at = chunkStart + 8 + (int) dataLength;
         long stored = ByteBuffer.wrap(b, at, 4).getInt() & 0xFFFFFFFFL;
         if (crc.getValue() != stored) {
-            String type = new String(b, chunkStart + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
-            throw new Clip4jException(
-                    name + ": corrupt PNG data (bad CRC in the " + io.clip4j.checkpoint.Printable.of(type) + " chunk)");
+            String type = new String(b, chunkStart + 4, 4, StandardCharsets.ISO_8859_1);
+            throw new Clip4jException(name + ": corrupt PNG data (bad CRC in the " + Printable.of(type) + " chunk)");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.clip4j.model;
 
+import io.clip4j.Clip4jException;
 import io.clip4j.kernels.Activation;
 import java.util.Arrays;
 
@@ -63,7 +64,7 @@ public record ClipConfig(
      */
     public void check(String source) {
         String bad = problem();
-        if (bad != null) throw new io.clip4j.Clip4jException(source + ": unusable model config: " + bad);
+        if (bad != null) throw new Clip4jException(source + ": unusable model config: " + bad);
     }
 
     private String problem() {

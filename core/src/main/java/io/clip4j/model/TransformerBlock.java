@@ -5,6 +5,7 @@ import io.clip4j.kernels.HeadSlices;
 import io.clip4j.kernels.Kernels;
 import io.clip4j.kernels.Matrix;
 import io.clip4j.kernels.Parallel;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * OpenAI's ResidualAttentionBlock: x += attn(ln_1(x)); x += mlp(ln_2(x)), with PyTorch's
@@ -65,8 +66,7 @@ final class TransformerBlock {
      * when a concurrent call holds it or it is too small, and gives it back after; only one set is retained.
      */
     static final class BufferSlot {
-        private final java.util.concurrent.atomic.AtomicReference<Buffers> slot =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        private final AtomicReference<Buffers> slot = new AtomicReference<>();
 
         Buffers take(int tokens, int width) {
             Buffers b = slot.getAndSet(null);

@@ -2,6 +2,7 @@ package io.clip4j.model;
 
 import io.clip4j.Clip4jException;
 import io.clip4j.kernels.Matrix;
+import io.clip4j.tensor.DType;
 import io.clip4j.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.util.Arrays;
@@ -44,7 +45,7 @@ final class Weights {
         if (t.blocks() != null) return new Matrix(t.blocks(), halfPanels, name);
         return switch (t.dtype()) {
             case F32, F16, BF16 -> new Matrix(t.data(), t.dtype(), out, in, halfPanels, name);
-            default -> new Matrix(t.asF32(arena), io.clip4j.tensor.DType.F32, out, in, halfPanels, name);
+            default -> new Matrix(t.asF32(arena), DType.F32, out, in, halfPanels, name);
         };
     }
 

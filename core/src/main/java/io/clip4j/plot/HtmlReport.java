@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
@@ -48,7 +49,7 @@ public final class HtmlReport {
             body.append("<tr>");
             for (Object cell : row) {
                 String s = cell instanceof Double || cell instanceof Float
-                        ? String.format(java.util.Locale.ROOT, "%.4g", ((Number) cell).doubleValue())
+                        ? String.format(Locale.ROOT, "%.4g", ((Number) cell).doubleValue())
                         : String.valueOf(cell);
                 body.append(cell instanceof Number ? "<td class=\"n\">" : "<td>")
                         .append(escape(s))

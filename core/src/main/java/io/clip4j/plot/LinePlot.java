@@ -7,7 +7,9 @@ import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.Shape;
 import java.awt.geom.AffineTransform;
+import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -144,7 +146,7 @@ public final class LinePlot {
             g.setColor(Color.BLACK);
             g.setStroke(new BasicStroke(1f));
             g.drawRect(f.left(), f.top(), f.right() - f.left(), f.bottom() - f.top());
-            java.awt.Shape clip = g.getClip();
+            Shape clip = g.getClip();
             g.clipRect(f.left(), f.top(), f.right() - f.left() + 1, f.bottom() - f.top() + 1);
             for (int k = 0; k < series.size(); k++) drawSeries(g, series.get(k), f, colour(k));
             g.setClip(clip);
@@ -193,7 +195,7 @@ public final class LinePlot {
     }
 
     private static void dot(Graphics2D g, double x, double y) {
-        g.fill(new java.awt.geom.Ellipse2D.Double(x - 2.5, y - 2.5, 5, 5));
+        g.fill(new Ellipse2D.Double(x - 2.5, y - 2.5, 5, 5));
     }
 
     private void drawGridAndTicks(Graphics2D g, FontMetrics fm, Frame f) {

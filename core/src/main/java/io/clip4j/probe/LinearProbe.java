@@ -3,6 +3,7 @@ package io.clip4j.probe;
 import io.clip4j.Clip4jException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
@@ -124,7 +125,7 @@ public final class LinearProbe {
         for (int c = 0; c < classes; c++) {
             List<Integer> members = new ArrayList<>();
             for (int i = 0; i < y.length; i++) if (y[i] == c) members.add(i);
-            java.util.Collections.shuffle(members, rng);
+            Collections.shuffle(members, rng);
             int n = members.size();
             if (n < 2) continue;
             int k = (int) Math.max(1, Math.min(n - 1, Math.round(fraction * n)));

@@ -4,6 +4,7 @@ import io.clip4j.Clip4jException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,7 +145,7 @@ final class BytePairEncoder {
             }
             n = w;
         }
-        return java.util.Arrays.copyOf(word, n);
+        return Arrays.copyOf(word, n);
     }
 
     /** The reference's decode: symbols to bytes, UTF-8 with replacement, then "&lt;/w&gt;" to a space. */
@@ -177,14 +178,14 @@ final class BytePairEncoder {
 
         void add(int v) {
             if (size == data.length) {
-                data = java.util.Arrays.copyOf(data, size * 2);
+                data = Arrays.copyOf(data, size * 2);
             }
             data[size++] = v;
         }
 
         void addAll(int[] vs) {
             if (size + vs.length > data.length) {
-                data = java.util.Arrays.copyOf(data, Math.max(size * 2, size + vs.length));
+                data = Arrays.copyOf(data, Math.max(size * 2, size + vs.length));
             }
             System.arraycopy(vs, 0, data, size, vs.length);
             size += vs.length;
@@ -195,7 +196,7 @@ final class BytePairEncoder {
         }
 
         int[] toArray() {
-            return java.util.Arrays.copyOf(data, size);
+            return Arrays.copyOf(data, size);
         }
     }
 

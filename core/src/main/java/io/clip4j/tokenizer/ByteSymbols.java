@@ -1,5 +1,7 @@
 package io.clip4j.tokenizer;
 
+import java.util.Arrays;
+
 /**
  * GPT-2/CLIP's {@code bytes_to_unicode}: a reversible map from the 256 byte values to printable characters,
  * so BPE can work on strings without whitespace or control characters. Printable Latin-1 bytes map to
@@ -31,7 +33,7 @@ final class ByteSymbols {
                 CHAR_OF_BYTE[b] = (char) (256 + extra++);
             }
         }
-        java.util.Arrays.fill(BYTE_OF_CHAR, -1);
+        Arrays.fill(BYTE_OF_CHAR, -1);
         for (int b = 0; b < 256; b++) {
             BYTE_OF_CHAR[CHAR_OF_BYTE[b]] = b;
         }

@@ -1,5 +1,10 @@
 package io.clip4j.tokenizer;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.StandardCharsets;
+
 /**
  * {@code bytes.decode("utf-8", errors="replace")} exactly as CPython does it: each maximal ill-formed
  * subpart (a valid lead byte followed by the valid continuation bytes seen so far) becomes one U+FFFD, and
@@ -78,10 +83,10 @@ final class Utf8Decoder {
         String s = decodeReplace(b, b.length);
         if (s.indexOf('\uFFFD') >= 0) {
             // A real U+FFFD in the input (EF BF BD) is fine; only count replacements we made.
-            java.nio.charset.CharsetDecoder d = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+            CharsetDecoder d = StandardCharsets.UTF_8.newDecoder();
             try {
-                return d.decode(java.nio.ByteBuffer.wrap(b)).toString();
-            } catch (java.nio.charset.CharacterCodingException e) {
+                return d.decode(ByteBuffer.wrap(b)).toString();
+            } catch (CharacterCodingException e) {
                 return null;
             }
         }

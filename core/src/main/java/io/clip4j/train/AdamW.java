@@ -2,6 +2,7 @@ package io.clip4j.train;
 
 import io.clip4j.kernels.Parallel;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -38,7 +39,7 @@ public final class AdamW {
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
-        var shapes = new java.util.LinkedHashMap<String, int[]>();
+        var shapes = new LinkedHashMap<String, int[]>();
         for (String n : params.names()) {
             if (trainable.test(n)) {
                 names.add(n);

@@ -1,6 +1,7 @@
 package io.clip4j.train;
 
 import io.clip4j.data.Batch;
+import java.util.function.Predicate;
 
 /**
  * One optimisation step at a time: forward + backward of the objective (CLIP's contrastive loss unless told
@@ -48,7 +49,7 @@ public final class ClipTrainer {
     }
 
     /** The parameter filter for an optimizer: all, or all but the image tower. */
-    public static java.util.function.Predicate<String> trainable(boolean lockImage) {
+    public static Predicate<String> trainable(boolean lockImage) {
         return lockImage ? n -> !n.startsWith("visual.") : n -> true;
     }
 

@@ -1,6 +1,7 @@
 package io.clip4j.train;
 
 import io.clip4j.data.Batch;
+import java.util.function.Predicate;
 
 /**
  * What a training step minimises: the contrastive loss of CLIP ({@link ContrastiveObjective}), a distillation loss
@@ -16,7 +17,7 @@ public interface Objective {
     float lossAndGradients(TrainableClip model, Batch batch);
 
     /** The parameters the optimizer updates (by state-dict name). */
-    java.util.function.Predicate<String> trainable();
+    Predicate<String> trainable();
 
     /** A short name recorded in the training state ("contrastive", "distill image", ...). */
     String name();

@@ -2,6 +2,7 @@ package io.clip4j.train;
 
 import io.clip4j.checkpoint.ExpectedTensors;
 import io.clip4j.model.ClipConfig;
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -78,6 +79,6 @@ public final class ParameterInit {
     }
 
     private static void ones(float[] a) {
-        java.util.Arrays.fill(a, 1f);
+        Arrays.fill(a, 1f);
     }
 }

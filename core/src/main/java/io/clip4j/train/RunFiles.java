@@ -1,11 +1,13 @@
 package io.clip4j.train;
 
+import io.clip4j.Clip4jException;
 import io.clip4j.plot.LinePlot;
 import io.clip4j.plot.MetricCurves;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -24,7 +26,7 @@ public final class RunFiles {
         MetricCurves old;
         try {
             old = MetricCurves.readCsv(f);
-        } catch (io.clip4j.Clip4jException e) {
+        } catch (Clip4jException e) {
             return kept; // a damaged metrics file must not stop a resume; the new one replaces it
         }
         for (String n : old.names()) {
@@ -77,10 +79,9 @@ public final class RunFiles {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
             if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("no PNG writer");
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new io.clip4j.Clip4jException(
-                    file + ": cannot write (" + e.getClass().getSimpleName() + ")");
+            throw new Clip4jException(file + ": cannot write (" + e.getClass().getSimpleName() + ")");
         }
     }
 }

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -98,7 +99,7 @@ public final class TrainCheckpoint {
         o.put("no_decay_rule", "ndim < 2 or name contains 'bn', 'ln', 'bias' or 'logit_scale'");
         LrSchedule s = trainer.schedule();
         ObjectNode sj = json.putObject("schedule");
-        sj.put("kind", s.kind().name().toLowerCase(java.util.Locale.ROOT));
+        sj.put("kind", s.kind().name().toLowerCase(Locale.ROOT));
         sj.put("lr", s.baseLr());
         sj.put("warmup", s.warmup());
         sj.put("total_steps", s.totalSteps());

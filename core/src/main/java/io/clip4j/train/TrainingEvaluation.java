@@ -8,6 +8,7 @@ import io.clip4j.probe.ClassFolders;
 import io.clip4j.tokenizer.ClipTokenizer;
 import io.clip4j.zeroshot.PromptTemplates;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,7 +149,7 @@ public final class TrainingEvaluation {
             float[] batch = new float[n * img];
             for (int j = 0; j < n; j++) System.arraycopy(pixels.get(s + j), 0, batch, j * img, img);
             float[] f = model.imageFeatures(batch, n);
-            for (int j = 0; j < n; j++) out[s + j] = unit(java.util.Arrays.copyOfRange(f, j * e, (j + 1) * e));
+            for (int j = 0; j < n; j++) out[s + j] = unit(Arrays.copyOfRange(f, j * e, (j + 1) * e));
         }
         return out;
     }
@@ -162,7 +163,7 @@ public final class TrainingEvaluation {
             int[][] tokens = new int[n][];
             for (int j = 0; j < n; j++) tokens[j] = tokenizer.tokenize(texts.get(s + j), ctx, true);
             float[] f = model.textFeatures(tokens);
-            for (int j = 0; j < n; j++) out[s + j] = unit(java.util.Arrays.copyOfRange(f, j * e, (j + 1) * e));
+            for (int j = 0; j < n; j++) out[s + j] = unit(Arrays.copyOfRange(f, j * e, (j + 1) * e));
         }
         return out;
     }

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +107,7 @@ class HostileFilesTest {
         byte[] buf = new byte[data.length + 1024];
         int n = d.deflate(buf);
         d.end();
-        return java.util.Arrays.copyOf(buf, n);
+        return Arrays.copyOf(buf, n);
     }
 
     @Test
@@ -132,11 +133,11 @@ class HostileFilesTest {
         byte[] zeros = new byte[1 << 20];
         byte[] buf = new byte[1 << 20];
         d.setInput(zeros);
-        byte[] first = java.util.Arrays.copyOf(buf, d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH));
+        byte[] first = Arrays.copyOf(buf, d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH));
         d.setInput(zeros);
-        byte[] next = java.util.Arrays.copyOf(buf, d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH));
+        byte[] next = Arrays.copyOf(buf, d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH));
         d.finish();
-        byte[] last = java.util.Arrays.copyOf(buf, d.deflate(buf));
+        byte[] last = Arrays.copyOf(buf, d.deflate(buf));
         d.end();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(first);
@@ -289,7 +290,7 @@ class HostileFilesTest {
         ClipConfig c = TestCheckpoints.smallVit();
         Map<String, Tensor> sd = new LinkedHashMap<>(TestCheckpoints.randomWeights(c, 12));
         float[] v = new float[64];
-        java.util.Arrays.fill(v, Float.MAX_VALUE);
+        Arrays.fill(v, Float.MAX_VALUE);
         v[1] = -Float.MAX_VALUE;
         sd.put("ln_final.weight", Tensor.ofFloats("x", new int[] {64}, v));
         Path f = tmp.resolve("max.safetensors");

@@ -11,12 +11,15 @@ import io.clip4j.Clip4jException;
 import io.clip4j.data.SyntheticScene.Colour;
 import io.clip4j.data.SyntheticScene.Combo;
 import io.clip4j.data.SyntheticScene.Shape;
+import io.clip4j.image.ImagePreprocessor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -164,11 +167,11 @@ class SyntheticCaptionsTest {
         SyntheticCaptions src = new SyntheticCaptions(4, 1, 40, Set.of(), 0);
         float[] m = CsvCaptionSourceTest.MEAN, sd = CsvCaptionSourceTest.STD;
         float[] eval = src.pixels(2, 16, m, sd, null);
-        assertArrayEquals(new io.clip4j.image.ImagePreprocessor(16, m, sd).preprocess(src.image(2)), eval);
-        float[] aug1 = src.pixels(2, 16, m, sd, new java.util.Random(1));
-        float[] aug2 = src.pixels(2, 16, m, sd, new java.util.Random(1));
+        assertArrayEquals(new ImagePreprocessor(16, m, sd).preprocess(src.image(2)), eval);
+        float[] aug1 = src.pixels(2, 16, m, sd, new Random(1));
+        float[] aug2 = src.pixels(2, 16, m, sd, new Random(1));
         assertArrayEquals(aug1, aug2);
         assertEquals(3 * 16 * 16, aug1.length);
-        assertNotEquals(java.util.Arrays.hashCode(eval), java.util.Arrays.hashCode(aug1));
+        assertNotEquals(Arrays.hashCode(eval), Arrays.hashCode(aug1));
     }
 }

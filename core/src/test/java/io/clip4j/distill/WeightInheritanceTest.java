@@ -10,6 +10,7 @@ import io.clip4j.testing.Fixtures;
 import io.clip4j.train.ParameterSet;
 import io.clip4j.train.TrainableClip;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class WeightInheritanceTest {
             float[] mine = student.imageFeatures(px, 2);
             float[][] ref = teacher.embedPixels(px, 2);
             for (int b = 0; b < 2; b++) {
-                float[] row = java.util.Arrays.copyOfRange(mine, b * t.embedDim(), (b + 1) * t.embedDim());
+                float[] row = Arrays.copyOfRange(mine, b * t.embedDim(), (b + 1) * t.embedDim());
                 assertTrue(Fixtures.relativeError(ref[b], row) < 1e-5, "image " + b);
             }
         }

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clip4j.Clip4jException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,23 +97,19 @@ class ClipFileSelectionTest {
         for (String bad : List.of("", "a/b/c", "../x", "a/..", "a b", "a/b?c", "-x/y")) {
             assertThrows(Clip4jException.class, () -> new RepoId(bad), bad);
         }
-        HubCache cache = new HubCache(java.nio.file.Path.of("/tmp/c"));
+        HubCache cache = new HubCache(Path.of("/tmp/c"));
         Clip4jException e =
                 assertThrows(Clip4jException.class, () -> cache.snapshotFile(REPO, COMMIT, "../../../../etc/passwd"));
         assertTrue(e.getMessage().contains("leaves the snapshot folder"), e.getMessage());
         assertEquals(
-                java.nio.file.Path.of("/tmp/c/models--acme--m/snapshots/" + COMMIT + "/sub/f.bin"),
+                Path.of("/tmp/c/models--acme--m/snapshots/" + COMMIT + "/sub/f.bin"),
                 cache.snapshotFile(REPO, COMMIT, "sub/f.bin"));
     }
 
     @Test
     void revisionsAndFileNamesArePercentEncodedInUrls() {
-        try (HubHttp http = new HubHttp(
-                java.net.URI.create("https://hub.example/mirror/"),
-                null,
-                1,
-                java.time.Duration.ZERO,
-                java.time.Duration.ofSeconds(1))) {
+        try (HubHttp http =
+                new HubHttp(URI.create("https://hub.example/mirror/"), null, 1, Duration.ZERO, Duration.ofSeconds(1))) {
             assertEquals(
                     "https://hub.example/mirror/api/models/acme/m/revision/refs%2Fpr%2F1?blobs=true",
                     http.revisionInfoUri(REPO, "refs/pr/1").toString());

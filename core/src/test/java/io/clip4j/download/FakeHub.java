@@ -13,11 +13,14 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,7 +35,7 @@ final class FakeHub implements AutoCloseable {
 
     static final class Repo {
         final String commit;
-        final Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        final Map<String, byte[]> files = new LinkedHashMap<>();
         final Set<String> lfs = ConcurrentHashMap.newKeySet();
         String requiredToken;
         /** Gated like the hub: the listing is public, the files need a token (403 GatedRepo without). */
@@ -68,7 +71,7 @@ final class FakeHub implements AutoCloseable {
 
     private final HttpServer hub;
     private final HttpServer cdn;
-    private final java.util.concurrent.ExecutorService handlers = java.util.concurrent.Executors.newCachedThreadPool();
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
 
     FakeHub() throws IOException {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");

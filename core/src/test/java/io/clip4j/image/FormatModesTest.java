@@ -10,6 +10,7 @@ import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import javax.imageio.ImageIO;
@@ -155,7 +156,7 @@ class FormatModesTest {
     @Test
     void bufferedImageMatchesTheDecodedFile() throws IOException {
         byte[] file = ReferenceFixturesTest.resource("chelsea.png");
-        BufferedImage img = ImageIO.read(new java.io.ByteArrayInputStream(file));
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(file));
         ImagePreprocessor pre = ImagePreprocessor.openAi(224);
         assertArrayEquals(pre.preprocess(file, "chelsea.png"), pre.preprocess(img));
     }

@@ -11,6 +11,8 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import javax.imageio.IIOImage;
@@ -51,7 +53,7 @@ class HostileImagesTest {
         int p = 8;
         while (p + 8 <= png.length) {
             int len = ByteBuffer.wrap(png, p, 4).getInt();
-            if (new String(png, p + 4, 4, java.nio.charset.StandardCharsets.US_ASCII).equals(type)) return p;
+            if (new String(png, p + 4, 4, StandardCharsets.US_ASCII).equals(type)) return p;
             p += 12 + len;
         }
         throw new AssertionError("no " + type);
@@ -73,7 +75,7 @@ class HostileImagesTest {
         ByteArrayOutputStream withText = new ByteArrayOutputStream();
         int idat = chunkAt(png, "IDAT");
         withText.write(png, 0, idat);
-        DecoderErrorsTest.chunk(withText, "tEXt", "Comment\0hi".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        DecoderErrorsTest.chunk(withText, "tEXt", "Comment\0hi".getBytes(StandardCharsets.ISO_8859_1));
         withText.write(png, idat, png.length - idat);
         byte[] text = withText.toByteArray();
         ImageDecoder.decode(text, "ok.png", ImageDecoder.DEFAULT_MAX_PIXELS);
@@ -91,7 +93,7 @@ class HostileImagesTest {
     /** A 2x2 GIF with a 2-colour global palette and the given LZW data (minimum code size 2). */
     private static byte[] gif(byte... lzw) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes("GIF89a".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes("GIF89a".getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(new byte[] {2, 0, 2, 0, (byte) 0x80, 0, 0}); // screen 2x2, global palette of 2
         out.writeBytes(new byte[] {0, 0, 0, (byte) 255, (byte) 255, (byte) 255});
         out.writeBytes(new byte[] {0x2C, 0, 0, 0, 0, 2, 0, 2, 0, 0}); // frame 2x2 at 0,0
@@ -109,7 +111,7 @@ class HostileImagesTest {
         for (int i = 0; i < codes.length; i++) bits |= (long) codes[i] << (3 * i);
         return Arrays.copyOf(
                 ByteBuffer.allocate(8)
-                        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .order(ByteOrder.LITTLE_ENDIAN)
                         .putLong(bits)
                         .array(),
                 (3 * codes.length + 7) / 8);

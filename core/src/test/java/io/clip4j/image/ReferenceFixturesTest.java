@@ -2,10 +2,12 @@ package io.clip4j.image;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -36,7 +38,7 @@ class ReferenceFixturesTest {
                 byte[] name = in.readNBytes(len);
                 byte[] levels = in.readNBytes(3 * R * R);
                 assertEquals(3 * R * R, levels.length);
-                m.put(new String(name, java.nio.charset.StandardCharsets.UTF_8), levels);
+                m.put(new String(name, StandardCharsets.UTF_8), levels);
             }
         }
         return m;
@@ -99,7 +101,7 @@ class ReferenceFixturesTest {
 
     @Test
     void decodedModesMatchPillow() throws IOException {
-        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(resource("images.json"));
+        var json = new ObjectMapper().readTree(resource("images.json"));
         for (var it = json.fields(); it.hasNext(); ) {
             var e = it.next();
             DecodedImage img = ImageDecoder.decode(resource(e.getKey()), e.getKey(), ImageDecoder.DEFAULT_MAX_PIXELS);

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -27,11 +29,10 @@ class ParallelTest {
     @Test
     void everyIndexRunsExactlyOnce() {
         int[] ones = new int[1001];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         for (int round = 0; round < 2000; round++) {
             int n = 1 + round % 1001;
-            assertArrayEquals(
-                    java.util.Arrays.copyOf(ones, n), cover(n, round % 2 == 0, 1 + round % 7), "round " + round);
+            assertArrayEquals(Arrays.copyOf(ones, n), cover(n, round % 2 == 0, 1 + round % 7), "round " + round);
         }
     }
 
@@ -58,7 +59,7 @@ class ParallelTest {
         Parallel.setThreads(2);
         try {
             for (int grain : new int[] {1, 3, 10}) {
-                var pieces = new java.util.concurrent.ConcurrentLinkedQueue<int[]>();
+                var pieces = new ConcurrentLinkedQueue<int[]>();
                 int n = 400;
                 Parallel.forRange(n, grain, (a, b) -> pieces.add(new int[] {a, b}));
                 int covered = 0, largest = 0, smallest = Integer.MAX_VALUE;

@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clip4j.Clip4jException;
+import io.clip4j.tensor.DType;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.Random;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -117,8 +122,8 @@ class VectorKernelsTest {
         Random r = new Random(rows + in + out);
         float[] x = random(r, rows * in), w = random(r, out * in), bias = random(r, out);
         // fp16 bytes: the scalar reference widens them element by element; the GEMM packs and widens
-        java.lang.foreign.MemorySegment f16 = java.lang.foreign.MemorySegment.ofArray(new short[out * in]);
-        java.lang.foreign.MemorySegment bf16 = java.lang.foreign.MemorySegment.ofArray(new short[out * in]);
+        MemorySegment f16 = MemorySegment.ofArray(new short[out * in]);
+        MemorySegment bf16 = MemorySegment.ofArray(new short[out * in]);
         float[] rounded = new float[w.length];
         for (int i = 0; i < w.length; i++) {
             short h = Float.floatToFloat16(w[i]);
@@ -129,16 +134,16 @@ class VectorKernelsTest {
         float[] expect = new float[rows * out];
         ref.linear(x, 0, rows, Matrix.of(rounded, out, in), bias, expect, 0);
         for (Matrix m : new Matrix[] {
-            new Matrix(f16, io.clip4j.tensor.DType.F16, out, in, false),
-            new Matrix(f16, io.clip4j.tensor.DType.F16, out, in, true),
-            new Matrix(java.lang.foreign.MemorySegment.ofArray(w), io.clip4j.tensor.DType.F32, out, in, true)
+            new Matrix(f16, DType.F16, out, in, false),
+            new Matrix(f16, DType.F16, out, in, true),
+            new Matrix(MemorySegment.ofArray(w), DType.F32, out, in, true)
         }) {
             float[] y = new float[rows * out];
             vec.linear(x, 0, rows, m, bias, y, 0);
             close(expect, y, 1e-4 * Math.sqrt(in));
         }
         float[] bexpect = new float[rows * out], by = new float[rows * out];
-        Matrix bm = new Matrix(bf16, io.clip4j.tensor.DType.BF16, out, in, false);
+        Matrix bm = new Matrix(bf16, DType.BF16, out, in, false);
         ref.linear(x, 0, rows, bm, bias, bexpect, 0);
         vec.linear(x, 0, rows, bm, bias, by, 0);
         close(bexpect, by, 1e-4 * Math.sqrt(in));
@@ -166,10 +171,9 @@ class VectorKernelsTest {
     @Test
     void nonFiniteWeightsAreRefusedNamingTheTensor() {
         float[] w = {1f, 2f, Float.NaN, 4f};
-        Matrix m = new Matrix(
-                java.lang.foreign.MemorySegment.ofArray(w), io.clip4j.tensor.DType.F32, 2, 2, false, "visual.proj");
-        var e = org.junit.jupiter.api.Assertions.assertThrows(
-                io.clip4j.Clip4jException.class, () -> vec.linear(new float[2], 0, 1, m, null, new float[2], 0));
+        Matrix m = new Matrix(MemorySegment.ofArray(w), DType.F32, 2, 2, false, "visual.proj");
+        var e = Assertions.assertThrows(
+                Clip4jException.class, () -> vec.linear(new float[2], 0, 1, m, null, new float[2], 0));
         assertTrue(e.getMessage().contains("visual.proj") && e.getMessage().contains("[1, 0]"), e.getMessage());
     }
 
@@ -266,7 +270,7 @@ class VectorKernelsTest {
         close(y1, y2, 1e-5 * Math.sqrt(n));
         // the same sums, in the same order, as one weightedSum per row: bit for bit
         for (int q = 0; q < rows; q++) {
-            float[] coeffs = java.util.Arrays.copyOfRange(p, 2 + q * pStride, 2 + q * pStride + n);
+            float[] coeffs = Arrays.copyOfRange(p, 2 + q * pStride, 2 + q * pStride + n);
             vec.weightedSum(coeffs, n, v, 7, vStride, rows1, 1 + q * oStride, len);
         }
         assertArrayEquals(rows1, y2);

@@ -9,6 +9,7 @@ import io.clip4j.kernels.ScalarKernels;
 import io.clip4j.tensor.Tensor;
 import io.clip4j.testing.Fixtures;
 import java.lang.foreign.Arena;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,7 +64,7 @@ class ModelParityTest {
             Tensor pixels = exp.get("pixels");
             int n = pixels.dim(0);
             Map<String, float[]> trace = new HashMap<>();
-            Trace rec = (name, v, len) -> trace.put(name, java.util.Arrays.copyOf(v, len));
+            Trace rec = (name, v, len) -> trace.put(name, Arrays.copyOf(v, len));
             float[] img = clip.encodeImages(pixels.toFloatArray(), n, rec);
             float[] txt = clip.encodeTexts(Fixtures.rows(exp.get("input_ids")), rec);
             check(model + " image_embeds", img, exp.get("image_embeds"));
@@ -104,12 +105,12 @@ class ModelParityTest {
         check(model + " image_embeds, no trace", images, exp.get("image_embeds"));
         check(model + " text_embeds, no trace", texts, exp.get("text_embeds"));
         for (int i = 0; i < n; i++) {
-            float[] one = clip.encodeImages(java.util.Arrays.copyOfRange(pixels, i * img, (i + 1) * img), 1, null);
-            same(java.util.Arrays.copyOfRange(images, i * e, (i + 1) * e), one, model + " image " + i + " alone");
+            float[] one = clip.encodeImages(Arrays.copyOfRange(pixels, i * img, (i + 1) * img), 1, null);
+            same(Arrays.copyOfRange(images, i * e, (i + 1) * e), one, model + " image " + i + " alone");
         }
         for (int i = 0; i < ids.length; i++) {
             float[] one = clip.encodeTexts(new int[][] {ids[i]}, null);
-            same(java.util.Arrays.copyOfRange(texts, i * e, (i + 1) * e), one, model + " text " + i + " alone");
+            same(Arrays.copyOfRange(texts, i * e, (i + 1) * e), one, model + " text " + i + " alone");
         }
         same(images, clip.encodeImages(pixels, n, null), model + " images again");
         same(texts, clip.encodeTexts(ids, null), model + " texts again");

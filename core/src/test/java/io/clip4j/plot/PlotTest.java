@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,8 +147,8 @@ class PlotTest {
         assertArrayEquals(Files.readAllBytes(png), Base64.getDecoder().decode(b64), "file embedded as it is");
         int second = html.indexOf(prefix, at + 1);
         String b64b = html.substring(second + prefix.length(), html.indexOf('"', second + prefix.length()));
-        BufferedImage back = ImageIO.read(
-                new java.io.ByteArrayInputStream(Base64.getDecoder().decode(b64b)));
+        BufferedImage back =
+                ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(b64b)));
         assertEquals(0xFF0000, back.getRGB(1, 1) & 0xFFFFFF);
     }
 }

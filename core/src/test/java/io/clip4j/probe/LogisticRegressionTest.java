@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +79,7 @@ class LogisticRegressionTest {
                 p, LogisticRegression.fit(train.x(), train.y(), 4, lambda).parameters());
         // and the same optimum from a warm start elsewhere
         double[] start = new double[p.length];
-        java.util.Arrays.fill(start, 0.5);
+        Arrays.fill(start, 0.5);
         double[] other = LogisticRegression.fit(
                         train.x(), train.y(), 4, lambda, start, LogisticRegression.Settings.defaults())
                 .parameters();

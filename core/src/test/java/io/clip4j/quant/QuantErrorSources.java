@@ -10,6 +10,7 @@ import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -62,11 +63,7 @@ public final class QuantErrorSources {
                     sum += Math.sqrt(num / den);
                 }
                 System.out.printf(
-                        java.util.Locale.ROOT,
-                        "%s %-24s mean text rel L2 %.3e%n",
-                        s.id,
-                        g.getKey(),
-                        sum / texts.size());
+                        Locale.ROOT, "%s %-24s mean text rel L2 %.3e%n", s.id, g.getKey(), sum / texts.size());
             }
         }
     }

@@ -13,6 +13,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -84,7 +85,7 @@ public final class Fixtures {
                     shape[i] = t.get("shape").get(i).asInt();
                 long s = t.get("data_offsets").get(0).asLong(),
                         end = t.get("data_offsets").get(1).asLong();
-                byte[] bytes = java.util.Arrays.copyOfRange(all, (int) (8 + n + s), (int) (8 + n + end));
+                byte[] bytes = Arrays.copyOfRange(all, (int) (8 + n + s), (int) (8 + n + end));
                 out.put(
                         e.getKey(),
                         new Tensor(

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -167,7 +168,7 @@ class ClipTokenizerTest {
             "a", "photo", "of", "the", "dog", "cat", "running", "on", "beach", "red", "car", "in", "city", "street",
             "at", "night", "with", "two", "people", "smiling"
         };
-        java.util.Random rnd = new java.util.Random(1);
+        Random rnd = new Random(1);
         for (int i = 0; i < 10_000; i++) {
             StringBuilder sb = new StringBuilder();
             for (int w = 0; w < 8 + rnd.nextInt(8); w++) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clip4j.Clip4jException;
 import io.clip4j.model.ClipConfig;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -118,7 +119,7 @@ class OptimizerTest {
         var trainer = new ClipTrainer(m, opt, LrSchedule.constant(1e-2), true);
         for (int s = 0; s < 2; s++) trainer.step(pixels(), GradientCheckTest.tokens(), 3);
         for (String n : before.names()) {
-            boolean same = java.util.Arrays.equals(before.get(n), m.parameters().get(n));
+            boolean same = Arrays.equals(before.get(n), m.parameters().get(n));
             if (n.startsWith("visual.")) assertTrue(same, n + " changed");
             else if (!n.equals("logit_scale")) assertFalse(same, n + " did not change");
         }

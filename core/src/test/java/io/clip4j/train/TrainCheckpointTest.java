@@ -10,9 +10,11 @@ import io.clip4j.Clip4jException;
 import io.clip4j.api.Clip;
 import io.clip4j.checkpoint.CheckpointLoader;
 import io.clip4j.model.ClipConfig;
+import io.clip4j.tensor.DType;
 import io.clip4j.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -51,8 +53,8 @@ class TrainCheckpointTest {
             assertEquals(m.config(), clip.config());
             float[][] ci = clip.embedPixels(px, 3), ct = clip.embedTokens(ids());
             for (int b = 0; b < 3; b++) {
-                double ei = Fixtures.relativeError(java.util.Arrays.copyOfRange(img, b * 48, (b + 1) * 48), ci[b]);
-                double et = Fixtures.relativeError(java.util.Arrays.copyOfRange(txt, b * 48, (b + 1) * 48), ct[b]);
+                double ei = Fixtures.relativeError(Arrays.copyOfRange(img, b * 48, (b + 1) * 48), ci[b]);
+                double et = Fixtures.relativeError(Arrays.copyOfRange(txt, b * 48, (b + 1) * 48), ct[b]);
                 assertTrue(ei < 1e-5 && et < 1e-5, "image " + ei + " text " + et);
             }
             assertEquals(
@@ -70,7 +72,7 @@ class TrainCheckpointTest {
                 float[] v = m.parameters().get(n);
                 for (int i = 0; i < v.length; i += 97) assertEquals(t.getFloat(i), v[i], n + "[" + i + "]");
             }
-            assertTrue(c.weights().get("visual.conv1.weight").dtype() == io.clip4j.tensor.DType.F16);
+            assertTrue(c.weights().get("visual.conv1.weight").dtype() == DType.F16);
             assertTrue(m.init().contains("vit-tiny"));
         }
     }

@@ -1,5 +1,6 @@
 package io.clip4j.search;
 
+import io.clip4j.Clip4jException;
 import io.clip4j.api.Clip;
 import io.clip4j.image.ImageFiles;
 import io.clip4j.image.StoredPaths;
@@ -30,8 +31,7 @@ public final class Indexer {
 
     /** @param commitEvery images embedded between two commits (the most an interruption can lose) */
     public Indexer(Clip clip, ImageStore store, int commitEvery) {
-        if (commitEvery < 1)
-            throw new io.clip4j.Clip4jException("--commit-every must be at least 1, got " + commitEvery);
+        if (commitEvery < 1) throw new Clip4jException("--commit-every must be at least 1, got " + commitEvery);
         this.clip = clip;
         this.store = store;
         this.commitEvery = commitEvery;

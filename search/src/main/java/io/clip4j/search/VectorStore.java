@@ -3,8 +3,11 @@ package io.clip4j.search;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.Clip4jException;
 import io.clip4j.api.ModelIdentity;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -259,10 +262,9 @@ public final class VectorStore implements ImageStore {
         if (e instanceof LockObtainFailedException)
             return new Clip4jException(where + ": index is being written by another process");
         if (e instanceof CorruptIndexException
-                || e instanceof java.io.EOFException
+                || e instanceof EOFException
                 || e instanceof NoSuchFileException
-                || e instanceof java.nio.file.FileSystemException
-                        && !(e instanceof java.nio.file.AccessDeniedException)) {
+                || e instanceof FileSystemException && !(e instanceof AccessDeniedException)) {
             return new Clip4jException(where + ": corrupt index (" + oneLine(e.getMessage()) + ")");
         }
         if (e instanceof IndexFormatTooNewException || e instanceof IndexFormatTooOldException) {

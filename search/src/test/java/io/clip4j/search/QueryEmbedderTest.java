@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.clip4j.api.Clip;
 import io.clip4j.checkpoint.TestCheckpoints;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class QueryEmbedderTest {
@@ -34,9 +37,9 @@ class QueryEmbedderTest {
             String[] queries = new String[24];
             for (int i = 0; i < queries.length; i++)
                 queries[i] = "query number " + i + (i % 3 == 0 ? " with more words in it" : "");
-            var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            var pool = Executors.newFixedThreadPool(8);
             try {
-                var futures = new java.util.ArrayList<java.util.concurrent.Future<float[]>>();
+                var futures = new ArrayList<Future<float[]>>();
                 for (String q : queries)
                     futures.add(pool.submit(() -> e.embed(QueryParser.parse(q, Path.of(".")), 0f)));
                 for (int i = 0; i < queries.length; i++) {

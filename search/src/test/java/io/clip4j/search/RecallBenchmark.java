@@ -2,6 +2,7 @@ package io.clip4j.search;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
@@ -55,7 +56,7 @@ public final class RecallBenchmark {
                         times[i] = System.nanoTime() - s0;
                         for (VectorStore.Scored s : res) if (exact[i].contains(s.path())) hit++;
                     }
-                    java.util.Arrays.sort(times);
+                    Arrays.sort(times);
                     System.out.printf(
                             "candidates %d: recall@10 %.4f, p50 %.2f ms, p90 %.2f ms%n",
                             cand,

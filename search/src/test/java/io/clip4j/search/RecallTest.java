@@ -3,12 +3,15 @@ package io.clip4j.search;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clip4j.api.Clip;
 import io.clip4j.api.ModelIdentity;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +50,7 @@ class RecallTest {
     }
 
     static float[] unit(float[] v) {
-        return io.clip4j.api.Clip.normalize(v);
+        return Clip.normalize(v);
     }
 
     record Measurement(double recall, double msPerQuery, double secondsToIndex) {}
@@ -56,7 +59,7 @@ class RecallTest {
         long t0 = System.nanoTime();
         try (VectorStore store = VectorStore.openForWriting(dir, fakeModel(data[0].length), q)) {
             // two writer threads: Lucene builds their segments' graphs in parallel (the suite must stay quick)
-            java.util.stream.IntStream.range(0, data.length).parallel().forEach(i -> {
+            IntStream.range(0, data.length).parallel().forEach(i -> {
                 String path = "/img/" + i + ".jpg";
                 store.put(new VectorStore.Entry(ImageStore.idOf(path), path, 1, 1, "h" + i), data[i]);
             });
@@ -128,7 +131,7 @@ class RecallTest {
                     order[i] = i;
                     for (int j = 0; j < DIM; j++) score[i] += (double) q[j] * data[i][j];
                 }
-                java.util.Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
+                Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
                 List<VectorStore.Scored> got = store.search(q, 10, null);
                 for (int i = 0; i < 10; i++) {
                     assertEquals("/u/" + order[i] + ".jpg", got.get(i).path(), "rank " + i);

@@ -6,6 +6,7 @@ import io.clip4j.search.QueryTerm;
 import io.clip4j.search.SearchService;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +153,7 @@ final class InMemorySearchService implements SearchService {
             Scored s = heap.poll();
             out.add(new Hit(ids.get(s.index), paths.get(s.index), s.score));
         }
-        java.util.Collections.reverse(out);
+        Collections.reverse(out);
         return out;
     }
 }

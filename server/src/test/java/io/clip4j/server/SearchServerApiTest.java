@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,7 +71,7 @@ class SearchServerApiTest {
         assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
         JsonNode results = Http.json(r).get("results");
         assertTrue(results.isArray());
-        return java.util.stream.StreamSupport.stream(results.spliterator(), false)
+        return StreamSupport.stream(results.spliterator(), false)
                 .map(n -> {
                     assertEquals(3, n.size(), () -> "exactly id, path, score: " + n);
                     assertTrue(

@@ -2,7 +2,9 @@ package io.clip4j.server;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.clip4j.Clip4jException;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -60,7 +62,7 @@ class SearchServerConcurrencyTest {
         CountDownLatch entered = new CountDownLatch(1), release = new CountDownLatch(1);
         InMemorySearchService service = service(entered, release);
         SearchServer server = new SearchServer(service, ServerConfig.defaults().withPort(0)).start();
-        java.net.URI base = server.uri();
+        URI base = server.uri();
         HttpClient client = HttpClient.newHttpClient();
         CompletableFuture<HttpResponse<String>> slow = async(client, server, "api/search?q=slow");
         assertTrue(entered.await(10, TimeUnit.SECONDS));
@@ -88,7 +90,7 @@ class SearchServerConcurrencyTest {
                 new SearchServer(service(never, never), ServerConfig.defaults().withPort(0)).start()) {
             SearchServer second =
                     new SearchServer(first.service(), ServerConfig.defaults().withPort(first.port()));
-            var e = assertThrows(io.clip4j.Clip4jException.class, second::start);
+            var e = assertThrows(Clip4jException.class, second::start);
             assertTrue(e.getMessage().contains("127.0.0.1:" + first.port()), e.getMessage());
             assertFalse(e.getMessage().contains("\n"));
         }
