@@ -1,5 +1,7 @@
 package io.clip4j.bench;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 
 /**
@@ -13,8 +15,8 @@ final class Timing {
     record Result(int calls, double seconds, double cpuSeconds) {}
 
     private static double cpuSeconds() {
-        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : Double.NaN;
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : Double.NaN;
     }
 
     static Result run(Runnable call, double warmup, double seconds) {

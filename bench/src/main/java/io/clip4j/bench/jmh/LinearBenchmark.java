@@ -1,6 +1,7 @@
 package io.clip4j.bench.jmh;
 
 import io.clip4j.kernels.Kernels;
+import io.clip4j.kernels.Matrix;
 import io.clip4j.kernels.ScalarKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -46,7 +47,7 @@ public class LinearBenchmark {
     private Kernels kernels;
     private Arena arena;
     private MemorySegment w;
-    private io.clip4j.kernels.Matrix matrix;
+    private Matrix matrix;
     private float[] x, bias, y;
     private int rows, in, out;
 
@@ -72,7 +73,7 @@ public class LinearBenchmark {
         float std = (float) (1 / Math.sqrt(in));
         for (long i = 0; i < (long) out * in; i++) w.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) r.nextGaussian() * std);
         // the matrix (and its packed panels, built on the first call) is reused by every invocation, as in the model
-        matrix = new io.clip4j.kernels.Matrix(w, out, in);
+        matrix = new Matrix(w, out, in);
         System.out.println("# kernels: " + kernels.getClass().getName() + ", flops per call: " + 2L * rows * in * out);
     }
 

@@ -2,6 +2,7 @@ package io.clip4j.bench.jmh;
 
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,6 +55,6 @@ public class PeakFmaBenchmark {
             c11 = c11.fma(va, vb);
         }
         return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11)
-                .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+                .reduceLanes(VectorOperators.ADD);
     }
 }
