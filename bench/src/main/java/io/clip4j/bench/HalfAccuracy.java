@@ -2,6 +2,7 @@ package io.clip4j.bench;
 
 import io.clip4j.api.Clip;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -57,6 +58,6 @@ public final class HalfAccuracy {
             worst = Math.max(worst, Math.sqrt(d / nf));
             worstCos = Math.max(worstCos, 1 - dot / Math.sqrt(nf * nh));
         }
-        System.out.printf("%s: max relative L2 error %.2e, max 1 - cos %.2e%n", what, worst, worstCos);
+        System.out.printf(Locale.ROOT, "%s: max relative L2 error %.2e, max 1 - cos %.2e%n", what, worst, worstCos);
     }
 }

@@ -7,6 +7,7 @@ import io.clip4j.model.ClipModel;
 import io.clip4j.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -43,6 +44,6 @@ public final class ResNetThroughput {
             calls++;
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("RN50 image batch %d: %.2f images/s (%d calls in %.1f s)%n", batch, calls * batch / s, calls, s);
+        System.out.printf(Locale.ROOT, "RN50 image batch %d: %.2f images/s (%d calls in %.1f s)%n", batch, calls * batch / s, calls, s);
     }
 }

@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,8 @@ class NonUtf8NamesTest {
 
     /** A file in {@code dir} whose name is {@code prefix}, the raw byte {@code b}, then ".png". */
     static Path rawName(Path dir, String prefix, int b) {
-        return Path.of(URI.create(dir.toAbsolutePath().toUri() + prefix + String.format("%%%02X", b) + ".png"));
+        return Path.of(
+                URI.create(dir.toAbsolutePath().toUri() + prefix + String.format(Locale.ROOT, "%%%02X", b) + ".png"));
     }
 
     @Test

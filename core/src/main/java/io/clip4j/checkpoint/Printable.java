@@ -1,5 +1,7 @@
 package io.clip4j.checkpoint;
 
+import java.util.Locale;
+
 /**
  * Text read from a file (a tensor name, a pickle global, a zip entry name, a config string) made safe to quote in
  * a one-line error message: control characters, other invisible code points and lone surrogates become
@@ -37,8 +39,8 @@ public final class Printable {
             if (sb.length() >= MAX_CHARS) return sb.append("...").toString();
             if (plain) sb.append(c);
             else if (c == '\\') sb.append("\\\\");
-            else if (c < 0x100) sb.append(String.format("\\x%02x", (int) c));
-            else sb.append(String.format("\\u%04x", (int) c));
+            else if (c < 0x100) sb.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+            else sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
         }
         return sb == null ? s : sb.toString();
     }

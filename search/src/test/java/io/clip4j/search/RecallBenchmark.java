@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 
@@ -37,7 +38,7 @@ public final class RecallBenchmark {
             }
             store.commit();
         }
-        System.out.printf("indexed %d in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+        System.out.printf(Locale.ROOT, "indexed %d in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
         try (VectorStore store = VectorStore.openForReading(dir)) {
             Set<String>[] exact = new Set[queries.length];
             long e0 = System.nanoTime();
@@ -45,7 +46,8 @@ public final class RecallBenchmark {
                 exact[i] = new HashSet<>();
                 for (VectorStore.Scored s : store.exactSearch(queries[i], 10, null)) exact[i].add(s.path());
             }
-            System.out.printf("exact scan: %.1f ms/query%n", (System.nanoTime() - e0) / 1e6 / queries.length);
+            System.out.printf(
+                    Locale.ROOT, "exact scan: %.1f ms/query%n", (System.nanoTime() - e0) / 1e6 / queries.length);
             for (int cand : new int[] {100, 200, 400, 800}) {
                 for (int rep = 0; rep < 2; rep++) {
                     double hit = 0;

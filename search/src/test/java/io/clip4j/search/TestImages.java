@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import javax.imageio.ImageIO;
 
@@ -88,7 +89,7 @@ final class TestImages {
     static List<Path> shapeFolder(Path dir, int n, long seed, int size) {
         List<Path> out = new ArrayList<>();
         for (int i = 0; i < n; i++)
-            out.add(png(shapes(seed * 1000 + i, size), dir.resolve(String.format("img%03d.png", i))));
+            out.add(png(shapes(seed * 1000 + i, size), dir.resolve(String.format(Locale.ROOT, "img%03d.png", i))));
         return out;
     }
 }
