@@ -64,7 +64,7 @@ public final class TextTransformer {
 
     /**
      * As {@link #encode(int[][], Trace)}; with {@code sharePrefix} false, the first position is computed in every
-     * sequence again rather than taken from {@link #prefixFor} (the two give the same result; tests compare them).
+     * sequence again rather than taken from {@link #sharedPrefix} (the two give the same result; tests compare them).
      */
     float[] encode(int[][] tokens, Trace trace, boolean sharePrefix) {
         int batch = tokens.length;

@@ -168,6 +168,7 @@ public final class ClipSearchService implements SearchService {
     public void warmUp(Duration budget) {
         long deadline = System.nanoTime() + budget.toNanos();
         store.refresh();
+        boolean scan = store.size() > 0; // asked once: a remote store's count is a request
         for (int round = 0; round < 3; round++) {
             for (int n : WARM_BATCHES) {
                 if (System.nanoTime() > deadline) return;
@@ -175,7 +176,7 @@ public final class ClipSearchService implements SearchService {
                 for (int i = 0; i < n; i++) texts.add("a photo of thing " + (round * 10 + i));
                 List<float[]> queries = new ArrayList<>(n);
                 for (float[] v : clip.embedTexts(texts)) queries.add(Clip.normalize(v));
-                if (store.size() > 0) store.searchAll(queries, 10);
+                if (scan) store.searchAll(queries, 10);
             }
         }
     }

@@ -53,9 +53,9 @@ final class Int8ScanCopy {
     static Int8ScanCopy of(FloatVectorValues fv) throws IOException {
         int n = fv.size(), dim = fv.dimension();
         if (!fits(n, dim)) throw new IllegalArgumentException("segment too large for an int8 copy: " + n + " x " + dim);
-        int block = Kernels.INT8_BLOCK;
-        byte[] codes = new byte[(int) blocksFor(n) * block * dim];
-        float[] scale = new float[(int) blocksFor(n) * block], bound = new float[n];
+        int block = Kernels.INT8_BLOCK, padded = (int) blocksFor(n) * block;
+        byte[] codes = new byte[padded * dim];
+        float[] scale = new float[padded], bound = new float[n];
         int[] docs = new int[n];
         float rounding = dim * 0x1p-23f;
         KnnVectorValues.DocIndexIterator it = fv.iterator();

@@ -45,8 +45,8 @@ import org.apache.solr.common.params.ModifiableSolrParams;
  * vectors, their dimension, the folders indexed). The collection may have any number of shards and replicas.
  *
  * <p>Search has every shard score all its vectors (up to 200,000 images, as the embedded index) or propose its
- * nearest candidates ({@code {!knn}}, beyond), distributed by Solr, then re-scores the best exactly from the stored vectors ({@link ExactRanking}): scores are exact cosines and ties go by path, as
- * in the embedded index. Writes are buffered and sent in batches; {@link #commit} sends what is left, the
+ * nearest candidates ({@code {!knn}}, beyond), distributed by Solr, then re-scores the best exactly from the
+ * stored vectors ({@link ExactRanking}): scores are exact cosines and ties go by path, as in the embedded index. Writes are buffered and sent in batches; {@link #commit} sends what is left, the
  * metadata, and a hard commit. Requests that fail because a node went away are retried while the cluster
  * recovers ({@link SolrCalls}).
  *

@@ -12,7 +12,6 @@ import io.clip4j.search.ImageStore.Scored;
 import io.clip4j.search.VectorStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -61,13 +60,9 @@ class SolrImageStoreClusterTest {
         SolrTarget t = collection("exact");
         int dim = 16, n = 300;
         SplittableRandom rnd = new SplittableRandom(1);
-        Map<String, float[]> all = new LinkedHashMap<>();
+        Map<String, float[]> all;
         try (SolrImageStore store = SolrImageStore.openForWriting(t, Vectors.model(dim), null)) {
-            for (int i = 0; i < n; i++) {
-                float[] v = Vectors.unit(rnd, dim);
-                store.put(Vectors.entry(i), v);
-                all.put(Vectors.path(i), v);
-            }
+            all = Vectors.putRandom(store, rnd, n, dim);
             // buffered writes are readable before they are sent
             assertArrayEquals(
                     all.get(Vectors.path(7)),
@@ -155,13 +150,8 @@ class SolrImageStoreClusterTest {
         SolrTarget t = collection("recall");
         int dim = 32, n = 4_000, queries = 100;
         SplittableRandom rnd = new SplittableRandom(3);
-        Map<String, float[]> all = new LinkedHashMap<>();
         try (SolrImageStore store = SolrImageStore.openForWriting(t, Vectors.model(dim), null)) {
-            for (int i = 0; i < n; i++) {
-                float[] v = Vectors.unit(rnd, dim);
-                store.put(Vectors.entry(i), v);
-                all.put(Vectors.path(i), v);
-            }
+            Map<String, float[]> all = Vectors.putRandom(store, rnd, n, dim);
             store.commit();
             store.setExactLimit(0); // the HNSW path, though the collection is small enough for a scan
             store.setMinCandidates(0);
@@ -185,13 +175,8 @@ class SolrImageStoreClusterTest {
         SolrTarget t = collection("scan");
         int dim = 256, n = 4_000, queries = 30;
         SplittableRandom rnd = new SplittableRandom(5);
-        Map<String, float[]> all = new LinkedHashMap<>();
         try (SolrImageStore store = SolrImageStore.openForWriting(t, Vectors.model(dim), null)) {
-            for (int i = 0; i < n; i++) {
-                float[] v = Vectors.unit(rnd, dim);
-                store.put(Vectors.entry(i), v);
-                all.put(Vectors.path(i), v);
-            }
+            Map<String, float[]> all = Vectors.putRandom(store, rnd, n, dim);
             store.commit();
             store.setMinCandidates(0); // 88 candidates per shard of ~2,000 when HNSW is asked
             int hnswExact = 0;

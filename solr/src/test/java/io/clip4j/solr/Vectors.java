@@ -5,6 +5,7 @@ import io.clip4j.search.ExactRanking;
 import io.clip4j.search.ImageStore;
 import io.clip4j.search.ImageStore.Entry;
 import io.clip4j.search.ImageStore.Scored;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,6 +38,20 @@ final class Vectors {
     static Entry entry(int i) {
         String path = path(i);
         return new Entry(ImageStore.idOf(path), path, 1000 + i, 1_700_000_000_000L + i, "hash-" + i);
+    }
+
+    /**
+     * Puts {@code n} random unit vectors into {@code store} as entries 0 .. n-1 (not committed); returns them by path,
+     * in entry order, for {@link #exactTop}.
+     */
+    static Map<String, float[]> putRandom(ImageStore store, SplittableRandom rnd, int n, int dim) {
+        Map<String, float[]> all = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            float[] v = unit(rnd, dim);
+            store.put(entry(i), v);
+            all.put(path(i), v);
+        }
+        return all;
     }
 
     /** The exact top k of {@code all} (path -> vector) for a query, as a store must return it. */
